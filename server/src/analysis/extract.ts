@@ -1,0 +1,786 @@
+/**
+ * Syntax tree → lock facts. Statements are walked here in JavaScript; expressions are searched with
+ * the parser's native `descendantsOfType`, which keeps the walk fast on kernel-sized files.
+ *
+ * tree-sitter recovers from macros in two ways this module must undo: `list_for_each_entry(…) { … }`
+ * comes out as a call with a MISSING `;` followed by a block (a loop, here), and `scoped_guard(…)
+ * { … }` the same way (a guarded scope). ERROR nodes are walked as plain sequences so that no lock
+ * call inside them is lost, and their order is kept.
+ */
+import type {
+  CallStmt,
+  Cond,
+  Contracts,
+  FileFacts,
+  FunctionFacts,
+  IgnoreDirectives,
+  LockExpr,
+  LockStmt,
+  Stmt,
+  StructDef,
+  TypeRef,
+} from './functionFacts';
+import { ATOMIC_OPS, GUARD_TYPES, LockApiCatalogue, SLEEPING_GFP, isHeldAssertion, isSleepingCall } from './lockApis';
+import { lockExprOfNode, lockExprOfText } from './lockExpr';
+import type { SyntaxNode, SyntaxTree } from './parser';
+import type { Range } from './sites';
+
+export function rangeOf(node: SyntaxNode): Range {
+  const s = node.startPosition;
+  const e = node.endPosition;
+  return { start: { line: s.row, character: s.column }, end: { line: e.row, character: e.column } };
+}
+
+/** Types whose pointer locals are aliases of a lock (`spinlock_t *l = &dev->lock;`). */
+const LOCK_TYPES = new Set([
+  'spinlock_t',
+  'raw_spinlock_t',
+  'rwlock_t',
+  'mutex',
+  'rt_mutex',
+  'rw_semaphore',
+  'semaphore',
+  'pthread_mutex_t',
+  'pthread_rwlock_t',
+  'pthread_spinlock_t',
+  'mtx_t',
+  'KSPIN_LOCK',
+  'PKSPIN_LOCK',
+  'FAST_MUTEX',
+  'PFAST_MUTEX',
+  'CRITICAL_SECTION',
+  'LPCRITICAL_SECTION',
+  'SRWLOCK',
+  'PSRWLOCK',
+]);
+
+const LOCK_TYPE_KIND: Record<string, string> = {
+  spinlock_t: 'spinlock',
+  raw_spinlock_t: 'raw_spinlock',
+  rwlock_t: 'rwlock',
+  mutex: 'mutex',
+  rt_mutex: 'rt_mutex',
+  rw_semaphore: 'rwsem',
+  semaphore: 'semaphore',
+  pthread_mutex_t: 'pthread_mutex',
+  pthread_rwlock_t: 'pthread_rwlock',
+  pthread_spinlock_t: 'pthread_spinlock',
+  mtx_t: 'c11_mutex',
+  KSPIN_LOCK: 'kspin_lock',
+  FAST_MUTEX: 'fast_mutex',
+  CRITICAL_SECTION: 'critical_section',
+  SRWLOCK: 'srwlock',
+};
+
+const DEFINE_LOCK_MACRO =
+  /\b(DEFINE_SPINLOCK|DEFINE_RAW_SPINLOCK|DEFINE_RWLOCK|DEFINE_MUTEX|DECLARE_RWSEM|DEFINE_SEMAPHORE|DEFINE_RT_MUTEX)\s*\(\s*([A-Za-z_]\w*)/g;
+
+const MACRO_KIND: Record<string, string> = {
+  DEFINE_SPINLOCK: 'spinlock',
+  DEFINE_RAW_SPINLOCK: 'raw_spinlock',
+  DEFINE_RWLOCK: 'rwlock',
+  DEFINE_MUTEX: 'mutex',
+  DECLARE_RWSEM: 'rwsem',
+  DEFINE_SEMAPHORE: 'semaphore',
+  DEFINE_RT_MUTEX: 'rt_mutex',
+};
+
+const CONTRACT = /\b__(acquires|releases|must_hold|cond_acquires)\s*\(((?:[^()]|\([^()]*\))*)\)/g;
+
+/** Loop-like macros: `list_for_each_entry(pos, head, member) { … }`. */
+const LOOP_MACRO = /for_each|foreach|_loop\b|^for_|^while_/;
+
+const IGNORE_DIRECTIVE = /lockorder-ignore(?::\s*([\w-]+(?:\s*,\s*[\w-]+)*))?/;
+const DECLARED_ORDER = /lockorder:\s*([^\n*]*?->[^\n*]*?)\s*(?:\*\/|$)/gm;
+
+export function extractFile(file: string, text: string, tree: SyntaxTree, catalogue: LockApiCatalogue): FileFacts {
+  const facts: FileFacts = {
+    file,
+    functions: [],
+    structs: [],
+    typedefs: {},
+    globals: {},
+    lockDeclarations: [],
+    declaredOrders: [],
+    ignores: {},
+    lineCount: countLines(text),
+    errorNodes: 0,
+  };
+  const root = tree.rootNode;
+  const lineStarts = lineStartsOf(text);
+  collectTopLevel(root, facts, catalogue);
+  collectStructs(root, facts);
+  collectComments(root, facts);
+  collectLockMacros(text, lineStarts, facts);
+  return facts;
+}
+
+function countLines(text: string): number {
+  let lines = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
+  return lines;
+}
+
+function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+function positionAt(lineStarts: number[], offset: number): { line: number; character: number } {
+  let lo = 0;
+  let hi = lineStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (lineStarts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo, character: offset - lineStarts[lo] };
+}
+
+function collectTopLevel(node: SyntaxNode, facts: FileFacts, catalogue: LockApiCatalogue): void {
+  for (const child of node.namedChildren) {
+    switch (child.type) {
+      case 'function_definition': {
+        const fn = extractFunction(child, facts.file, catalogue);
+        if (fn) facts.functions.push(fn);
+        break;
+      }
+      case 'declaration':
+        for (const { name, type } of declaredNames(child)) {
+          facts.globals[name] = type;
+          const kind = LOCK_TYPE_KIND[type.name];
+          if (kind && type.pointers === 0) {
+            facts.lockDeclarations.push({ name, kind, file: facts.file, site: rangeOf(child) });
+          }
+        }
+        break;
+      case 'type_definition':
+        collectTypedef(child, facts);
+        break;
+      case 'ERROR':
+      case 'preproc_if':
+      case 'preproc_ifdef':
+      case 'preproc_elif':
+      case 'preproc_else':
+      case 'linkage_specification':
+      case 'declaration_list':
+        collectTopLevel(child, facts, catalogue);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+function collectTypedef(node: SyntaxNode, facts: FileFacts): void {
+  const type = node.childForFieldName('type');
+  if (!type) return;
+  for (const declarator of node.childrenForFieldName('declarator')) {
+    const name = declaratorName(declarator);
+    if (!name) continue;
+    const target = typeNameOf(type);
+    // `typedef struct { … } foo_t;` names an anonymous struct: give the struct the typedef's name.
+    if (isStructWithBody(type) && !type.childForFieldName('name')) {
+      facts.structs.push(structDef(name, type, facts));
+    } else if (target) {
+      facts.typedefs[name] = target;
+    }
+  }
+}
+
+function isStructWithBody(node: SyntaxNode): boolean {
+  return (node.type === 'struct_specifier' || node.type === 'union_specifier') && node.childForFieldName('body') !== null;
+}
+
+function collectStructs(root: SyntaxNode, facts: FileFacts): void {
+  for (const spec of root.descendantsOfType(['struct_specifier', 'union_specifier'])) {
+    const name = spec.childForFieldName('name');
+    if (!name || !spec.childForFieldName('body')) continue;
+    facts.structs.push(structDef(name.text, spec, facts));
+  }
+}
+
+/** Fields of a struct; an anonymous inner struct becomes `outer.field`, a struct of its own. */
+function structDef(name: string, spec: SyntaxNode, facts: FileFacts): StructDef {
+  const fields: Record<string, TypeRef> = {};
+  const body = spec.childForFieldName('body');
+  for (const member of body?.namedChildren ?? []) {
+    if (member.type !== 'field_declaration') continue;
+    const type = member.childForFieldName('type');
+    if (!type) continue;
+    for (const declarator of member.childrenForFieldName('declarator')) {
+      const fieldName = declaratorName(declarator);
+      if (!fieldName) continue;
+      if (isStructWithBody(type) && !type.childForFieldName('name')) {
+        const inner = `${name}.${fieldName}`;
+        facts.structs.push(structDef(inner, type, facts));
+        fields[fieldName] = { name: inner, pointers: pointerDepth(declarator) };
+      } else {
+        const typeName = typeNameOf(type);
+        if (typeName) {
+          fields[fieldName] = { name: typeName, pointers: pointerDepth(declarator) };
+          const kind = LOCK_TYPE_KIND[typeName];
+          if (kind) facts.lockDeclarations.push({ name: `${name}.${fieldName}`, kind, file: facts.file, site: rangeOf(declarator) });
+        }
+      }
+    }
+  }
+  return { name, fields };
+}
+
+function collectComments(root: SyntaxNode, facts: FileFacts): void {
+  const ignores: IgnoreDirectives = facts.ignores;
+  for (const comment of root.descendantsOfType('comment')) {
+    const text = comment.text;
+    if (!text.includes('lockorder')) continue;
+    const ignore = IGNORE_DIRECTIVE.exec(text);
+    if (ignore) {
+      const codes = ignore[1] ? ignore[1].split(',').map((c) => c.trim()) : null;
+      ignores[comment.startPosition.row] = codes;
+    }
+    for (const match of text.matchAll(DECLARED_ORDER)) {
+      const locks = match[1].split('->').map((l) => l.trim()).filter((l) => l.length > 0);
+      if (locks.length >= 2) facts.declaredOrders.push({ locks, file: facts.file, site: rangeOf(comment) });
+    }
+  }
+}
+
+function collectLockMacros(text: string, lineStarts: number[], facts: FileFacts): void {
+  if (!text.includes('DEFINE_') && !text.includes('DECLARE_RWSEM')) return;
+  for (const match of text.matchAll(DEFINE_LOCK_MACRO)) {
+    const kind = MACRO_KIND[match[1]];
+    const start = positionAt(lineStarts, match.index ?? 0);
+    const end = positionAt(lineStarts, (match.index ?? 0) + match[0].length);
+    facts.globals[match[2]] = { name: kind, pointers: 0 };
+    facts.lockDeclarations.push({ name: match[2], kind, file: facts.file, site: { start, end } });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Declarations and types
+
+function typeNameOf(type: SyntaxNode): string | null {
+  switch (type.type) {
+    case 'struct_specifier':
+    case 'union_specifier':
+    case 'enum_specifier':
+      return type.childForFieldName('name')?.text ?? null;
+    case 'type_identifier':
+    case 'primitive_type':
+    case 'sized_type_specifier':
+      return type.text;
+    default:
+      return null;
+  }
+}
+
+function pointerDepth(declarator: SyntaxNode): number {
+  let depth = 0;
+  let current: SyntaxNode | null = declarator;
+  while (current) {
+    if (current.type === 'pointer_declarator' || current.type === 'array_declarator' || current.type === 'abstract_pointer_declarator') depth++;
+    current = current.childForFieldName('declarator');
+  }
+  return depth;
+}
+
+function declaratorName(declarator: SyntaxNode): string | null {
+  let current: SyntaxNode | null = declarator;
+  while (current) {
+    if (current.type === 'identifier' || current.type === 'field_identifier' || current.type === 'type_identifier') return current.text;
+    if (current.type === 'parenthesized_declarator') {
+      current = current.firstNamedChild;
+      continue;
+    }
+    current = current.childForFieldName('declarator');
+  }
+  return null;
+}
+
+function declaredNames(declaration: SyntaxNode): { name: string; type: TypeRef; init: SyntaxNode | null }[] {
+  const type = declaration.childForFieldName('type');
+  const typeName = type ? typeNameOf(type) : null;
+  if (!typeName) return [];
+  const out: { name: string; type: TypeRef; init: SyntaxNode | null }[] = [];
+  for (const declarator of declaration.childrenForFieldName('declarator')) {
+    if (declarator.type === 'function_declarator') continue;
+    const inner = declarator.type === 'init_declarator' ? declarator.childForFieldName('declarator') : declarator;
+    if (!inner || inner.type === 'function_declarator') continue;
+    const name = declaratorName(inner);
+    if (!name) continue;
+    const init = declarator.type === 'init_declarator' ? declarator.childForFieldName('value') : null;
+    out.push({ name, type: { name: typeName, pointers: pointerDepth(inner) }, init });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Functions
+
+function functionDeclarator(node: SyntaxNode): SyntaxNode | null {
+  let current = node.childForFieldName('declarator');
+  while (current && current.type !== 'function_declarator') current = current.childForFieldName('declarator');
+  return current;
+}
+
+function extractFunction(node: SyntaxNode, file: string, catalogue: LockApiCatalogue): FunctionFacts | null {
+  const declarator = functionDeclarator(node);
+  const body = node.childForFieldName('body');
+  const nameNode = declarator?.childForFieldName('declarator');
+  if (!declarator || !body || !nameNode || nameNode.type !== 'identifier') return null;
+  const params: FunctionFacts['params'] = [];
+  for (const param of declarator.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (param.type !== 'parameter_declaration') continue;
+    const type = param.childForFieldName('type');
+    const decl = param.childForFieldName('declarator');
+    const typeName = type ? typeNameOf(type) : null;
+    const name = decl ? declaratorName(decl) : null;
+    params.push({ name: name ?? '', type: typeName && decl ? { name: typeName, pointers: pointerDepth(decl) } : null });
+  }
+  const isStatic = node.namedChildren.some((c) => c.type === 'storage_class_specifier' && c.text === 'static');
+  const fn: FunctionFacts = {
+    name: nameNode.text,
+    file,
+    isStatic,
+    range: rangeOf(node),
+    nameRange: rangeOf(nameNode),
+    params,
+    locals: {},
+    contracts: contractsOf(node, body),
+    body: [],
+  };
+  const walker = new BodyWalker(catalogue, fn.locals);
+  fn.body = walker.block(body);
+  return fn;
+}
+
+/** `__acquires(x)` and friends sit between the declarator and the body, where tree-sitter mis-parses them. */
+function contractsOf(definition: SyntaxNode, body: SyntaxNode): Contracts {
+  const contracts: Contracts = { acquires: [], releases: [], mustHold: [], condAcquires: [] };
+  const head = definition.text.slice(0, body.startIndex - definition.startIndex);
+  if (!head.includes('__')) return contracts;
+  for (const match of head.matchAll(CONTRACT)) {
+    const expr = lockExprOfText(match[2]);
+    if (!expr) continue;
+    if (match[1] === 'acquires') contracts.acquires.push(expr);
+    else if (match[1] === 'releases') contracts.releases.push(expr);
+    else if (match[1] === 'must_hold') contracts.mustHold.push(expr);
+    else contracts.condAcquires.push(expr);
+  }
+  return contracts;
+}
+
+const EXPRESSION_EVENTS = ['call_expression', 'assignment_expression', 'update_expression'];
+
+/** Walks one function body into statements. */
+class BodyWalker {
+  constructor(
+    private readonly catalogue: LockApiCatalogue,
+    private readonly locals: Record<string, TypeRef>,
+  ) {}
+
+  block(node: SyntaxNode): Stmt[] {
+    return this.sequence(node.namedChildren);
+  }
+
+  /** A statement in a branch or loop body, as a list. */
+  body(node: SyntaxNode | null): Stmt[] {
+    if (!node) return [];
+    const out: Stmt[] = [];
+    this.statement(node, out);
+    return out;
+  }
+
+  sequence(nodes: SyntaxNode[]): Stmt[] {
+    const out: Stmt[] = [];
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i];
+      const macro = node.type === 'expression_statement' ? macroWithBody(node, nodes[i + 1]) : null;
+      if (macro) {
+        this.macroBlock(macro.call, macro.name, nodes[i + 1], out);
+        i++;
+        continue;
+      }
+      this.statement(node, out);
+    }
+    return out;
+  }
+
+  /** `list_for_each_entry(…) { … }` → a loop; `scoped_guard(type, &l) { … }` → a guarded scope. */
+  private macroBlock(call: SyntaxNode, name: string, bodyNode: SyntaxNode, out: Stmt[]): void {
+    if (name === 'scoped_guard' || name === 'scoped_cond_guard') {
+      const guard = this.guardStmt(call, name === 'scoped_guard' ? 1 : 2);
+      const body = this.body(bodyNode);
+      out.push({ t: 'scope', body: guard ? [guard, ...body] : body });
+      return;
+    }
+    this.expression(call, out);
+    if (LOOP_MACRO.test(name)) out.push({ t: 'loop', cond: null, body: this.body(bodyNode), bodyFirst: false });
+    else this.statement(bodyNode, out);
+  }
+
+  statement(node: SyntaxNode, out: Stmt[]): void {
+    switch (node.type) {
+      case 'compound_statement':
+        out.push({ t: 'scope', body: this.block(node) });
+        return;
+      case 'expression_statement': {
+        const expr = node.firstNamedChild;
+        if (expr) this.expression(expr, out);
+        return;
+      }
+      case 'declaration':
+        this.declaration(node, out);
+        return;
+      case 'if_statement': {
+        const cond = this.condition(node.childForFieldName('condition'), out);
+        const alternative = node.childForFieldName('alternative');
+        const elseBody = alternative?.type === 'else_clause' ? alternative.firstNamedChild : alternative;
+        out.push({ t: 'if', cond, then: this.body(node.childForFieldName('consequence')), else: this.body(elseBody) });
+        return;
+      }
+      case 'while_statement': {
+        const cond = this.condition(node.childForFieldName('condition'), out);
+        out.push({ t: 'loop', cond, body: this.body(node.childForFieldName('body')), bodyFirst: false });
+        return;
+      }
+      case 'do_statement': {
+        const body = this.body(node.childForFieldName('body'));
+        const cond = this.condition(node.childForFieldName('condition'), body);
+        out.push({ t: 'loop', cond, body, bodyFirst: true });
+        return;
+      }
+      case 'for_statement': {
+        const init = node.childForFieldName('initializer');
+        if (init) {
+          if (init.type === 'declaration') this.declaration(init, out);
+          else this.expression(init, out);
+        }
+        const condNode = node.childForFieldName('condition');
+        const cond = condNode ? this.condition(condNode, out) : null;
+        const body = this.body(node.childForFieldName('body'));
+        const update = node.childForFieldName('update');
+        if (update) this.expression(update, body);
+        out.push({ t: 'loop', cond, body, bodyFirst: false });
+        return;
+      }
+      case 'switch_statement':
+        this.switchStatement(node, out);
+        return;
+      case 'return_statement': {
+        const value = node.firstNamedChild;
+        if (value) this.expression(value, out);
+        out.push({ t: 'return', value: value ? normalise(value.text) : null, site: rangeOf(node) });
+        return;
+      }
+      case 'goto_statement': {
+        const label = node.childForFieldName('label');
+        if (label) out.push({ t: 'goto', label: label.text, site: rangeOf(node) });
+        return;
+      }
+      case 'labeled_statement': {
+        const label = node.childForFieldName('label');
+        if (label) out.push({ t: 'label', name: label.text });
+        const inner = node.namedChildren.find((c) => c.type !== 'statement_identifier');
+        if (inner) this.statement(inner, out);
+        return;
+      }
+      case 'break_statement':
+        out.push({ t: 'break' });
+        return;
+      case 'continue_statement':
+        out.push({ t: 'continue' });
+        return;
+      case 'preproc_if':
+      case 'preproc_ifdef':
+      case 'preproc_elif':
+      case 'preproc_elifdef':
+      case 'preproc_else':
+        this.preprocessorBranch(node, out);
+        return;
+      case 'comment':
+        return;
+      default:
+        if (node.type === 'ERROR' || node.type.endsWith('_statement')) {
+          out.push(...this.sequence(node.namedChildren));
+        } else {
+          this.expression(node, out);
+        }
+    }
+  }
+
+  /**
+   * `#ifdef X … #else … #endif` inside a body: exactly one side is compiled. It becomes an `if` on
+   * the directive's text, so two blocks under the same `#ifdef` are taken together.
+   */
+  private preprocessorBranch(node: SyntaxNode, out: Stmt[]): void {
+    const alternative = node.childForFieldName('alternative');
+    const condition = node.childForFieldName('condition') ?? node.childForFieldName('name');
+    const inner = node.namedChildren.filter((c) => c !== alternative && c !== condition);
+    if (node.type === 'preproc_else') {
+      out.push(...this.sequence(inner));
+      return;
+    }
+    const text = `#${node.type === 'preproc_ifdef' ? node.child(0)?.text ?? '' : 'if'} ${condition?.text ?? ''}`;
+    const elseBody: Stmt[] = [];
+    if (alternative) this.preprocessorBranch(alternative, elseBody);
+    out.push({ t: 'if', cond: { op: 'atom', text: normalise(text), vars: [] }, then: this.sequence(inner), else: elseBody });
+  }
+
+  private switchStatement(node: SyntaxNode, out: Stmt[]): void {
+    const cond = node.childForFieldName('condition');
+    if (cond) this.expression(cond, out);
+    const cases: Stmt[][] = [];
+    let hasDefault = false;
+    for (const child of node.childForFieldName('body')?.namedChildren ?? []) {
+      if (child.type !== 'case_statement') {
+        // Statements before the first label are unreachable; anything else joins the last case.
+        if (cases.length > 0) this.statement(child, cases[cases.length - 1]);
+        continue;
+      }
+      if (!child.childForFieldName('value')) hasDefault = true;
+      const value = child.childForFieldName('value');
+      cases.push(this.sequence(child.namedChildren.filter((c) => c !== value)));
+    }
+    out.push({ t: 'switch', cases, hasDefault });
+  }
+
+  private declaration(node: SyntaxNode, out: Stmt[]): void {
+    for (const { name, type, init } of declaredNames(node)) {
+      this.locals[name] = type;
+      if (!init) continue;
+      if (type.pointers > 0 && LOCK_TYPES.has(type.name)) {
+        const lock = lockExprOfNode(init);
+        if (lock) out.push({ t: 'alias', name, lock });
+      }
+      this.expression(init, out, name);
+    }
+  }
+
+  /** Events of an expression, innermost calls first. `bind` names the variable its value lands in. */
+  expression(node: SyntaxNode, out: Stmt[], bind?: string): void {
+    const events = node.descendantsOfType(EXPRESSION_EVENTS);
+    if (events.length === 0) return;
+    if (events.length > 1) events.sort((a, b) => a.endIndex - b.endIndex || b.startIndex - a.startIndex);
+    const direct = unwrap(node);
+    for (const event of events) {
+      if (event.type === 'call_expression') {
+        this.call(event, out, event.id === direct.id ? bind : undefined);
+      } else {
+        this.assignment(event, out);
+      }
+    }
+  }
+
+  private assignment(node: SyntaxNode, out: Stmt[]): void {
+    const target = node.childForFieldName('left') ?? node.childForFieldName('argument');
+    if (!target) return;
+    const lock = lockExprOfNode(target);
+    if (!lock) return;
+    out.push({ t: 'assign', vars: [lock.text] });
+    if (node.type !== 'assignment_expression' || lock.steps.length > 0) return;
+    const local = this.locals[lock.root];
+    const right = node.childForFieldName('right');
+    if (right && local && local.pointers > 0 && LOCK_TYPES.has(local.name)) {
+      const target = lockExprOfNode(right);
+      if (target) out.push({ t: 'alias', name: lock.root, lock: target });
+    }
+    // `ret = spin_trylock(&l)` binds the call's result: the call itself is visited as an event and
+    // finds its binding through the assignment's left side.
+  }
+
+  private call(node: SyntaxNode, out: Stmt[], bind?: string): void {
+    const stmt = this.callStmt(node, bind ?? assignedVariable(node));
+    if (stmt) out.push(...stmt);
+  }
+
+  /** One call as statements: a lock operation, an atomic-context change, a sleep, or a plain call. */
+  private callStmt(node: SyntaxNode, bind?: string): Stmt[] | null {
+    const callee = node.childForFieldName('function');
+    if (!callee) return null;
+    if (callee.type === 'call_expression') {
+      // `guard(mutex)(&lock)`: the inner call names the guard type.
+      const inner = callee.childForFieldName('function');
+      if (inner?.text === 'guard') {
+        const guard = this.guardStmt(node, 0, callee);
+        return guard ? [guard] : null;
+      }
+      return null;
+    }
+    // Calls through pointers contribute nothing: we never guess a target.
+    if (callee.type !== 'identifier') return null;
+    const name = callee.text;
+    const args = node.childForFieldName('arguments')?.namedChildren ?? [];
+    const site = rangeOf(node);
+    const api = this.catalogue.get(name);
+    if (api) {
+      const handleArg = api.handleArg !== undefined ? args[api.handleArg] : undefined;
+      const handle = handleArg ? normalise(handleArg.text).replace(/^&/, '') : undefined;
+      if (api.role === 'release' && handle !== undefined) return [{ t: 'unlock', api: name, handle, site }];
+      const lockNode = args[api.lockArg];
+      const lock = lockNode ? lockExprOfNode(lockNode) : null;
+      if (!lock) return null;
+      if (api.role === 'release') return [{ t: 'unlock', api: name, lock, site }];
+      const stmt: LockStmt = { t: 'lock', api: name, lock, site };
+      if (api.subclassArg !== undefined && args[api.subclassArg]) stmt.subclass = normalise(args[api.subclassArg].text);
+      if (handle !== undefined) stmt.handle = handle;
+      if (bind) stmt.bind = bind;
+      return [stmt];
+    }
+    const atomic = ATOMIC_OPS[name];
+    if (atomic) return [{ t: 'atomic', op: atomic, site }];
+    if (isHeldAssertion(name)) {
+      const lock = args[0] ? lockExprOfNode(args[0]) : null;
+      return lock ? [{ t: 'assume', lock, site }] : null;
+    }
+    if (isSleepingCall(name)) return [{ t: 'sleep', what: `${name}()`, site }];
+    const out: Stmt[] = [];
+    const gfp = args.find((a) => SLEEPING_GFP.test(a.text));
+    if (gfp) out.push({ t: 'sleep', what: `${name}(…, ${normalise(gfp.text)})`, site });
+    const call: CallStmt = { t: 'call', name, args: args.map(argumentExpr), site };
+    if (bind) call.bind = bind;
+    out.push(call);
+    return out;
+  }
+
+  private guardStmt(node: SyntaxNode, lockArgIndex: number, typeCall?: SyntaxNode): LockStmt | null {
+    const args = node.childForFieldName('arguments')?.namedChildren ?? [];
+    const typeNode = typeCall ? typeCall.childForFieldName('arguments')?.firstNamedChild : args[0];
+    const api = typeNode ? GUARD_TYPES[typeNode.text] : undefined;
+    const lockNode = args[lockArgIndex];
+    const lock = lockNode ? lockExprOfNode(lockNode) : null;
+    if (!api || !lock) return null;
+    return { t: 'lock', api, lock, scoped: true, site: rangeOf(node) };
+  }
+
+  /** A condition as a boolean tree; calls inside atoms are emitted to `pre` first. */
+  condition(node: SyntaxNode | null, pre: Stmt[]): Cond {
+    if (!node) return { op: 'atom', text: '1', vars: [] };
+    switch (node.type) {
+      case 'parenthesized_expression':
+      case 'condition_clause': {
+        const inner = node.childForFieldName('value') ?? node.firstNamedChild;
+        return inner ? this.condition(inner, pre) : { op: 'atom', text: '1', vars: [] };
+      }
+      case 'unary_expression': {
+        const operator = node.childForFieldName('operator');
+        const arg = node.childForFieldName('argument');
+        if (operator?.type === '!' && arg) return { op: 'not', arg: this.condition(arg, pre) };
+        break;
+      }
+      case 'binary_expression': {
+        const operator = node.childForFieldName('operator')?.type;
+        const left = node.childForFieldName('left');
+        const right = node.childForFieldName('right');
+        if (!left || !right) break;
+        if (operator === '&&' || operator === '||') {
+          return { op: operator === '&&' ? 'and' : 'or', left: this.condition(left, pre), right: this.condition(right, pre) };
+        }
+        // `x == 0`, `x != 0`, `x < 0` (an error code): compare the truth of `x`.
+        if (isZero(right) && (operator === '==' || operator === '!=' || operator === '<')) {
+          const inner = this.condition(left, pre);
+          return operator === '==' ? { op: 'not', arg: inner } : inner;
+        }
+        break;
+      }
+      case 'call_expression': {
+        const callee = node.childForFieldName('function');
+        const name = callee?.type === 'identifier' ? callee.text : '';
+        if (name === 'likely' || name === 'unlikely' || name === '__builtin_expect') {
+          const arg = node.childForFieldName('arguments')?.firstNamedChild;
+          if (arg) return this.condition(arg, pre);
+        }
+        if (name === '__cond_lock') {
+          const args = node.childForFieldName('arguments')?.namedChildren ?? [];
+          const lock = args[0] ? lockExprOfNode(args[0]) : null;
+          if (args[1]) this.expression(args[1], pre);
+          if (lock) return { op: 'lock', stmt: { t: 'lock', api: '__cond_lock', lock, site: rangeOf(node) } };
+        }
+        // Arguments are evaluated before the call that is the condition.
+        for (const arg of node.childForFieldName('arguments')?.namedChildren ?? []) this.expression(arg, pre);
+        const stmts = this.callStmt(node);
+        const last = stmts?.[stmts.length - 1];
+        if (stmts && last && (last.t === 'lock' || last.t === 'call')) {
+          pre.push(...stmts.slice(0, -1));
+          return last.t === 'lock' ? { op: 'lock', stmt: last } : { op: 'call', stmt: last };
+        }
+        if (stmts) pre.push(...stmts);
+        return { op: 'atom', text: normalise(node.text), vars: [] };
+      }
+      case 'assignment_expression': {
+        // `if ((ret = mutex_lock_interruptible(&m)))`: the value is the right side.
+        this.expression(node, pre);
+        const left = node.childForFieldName('left');
+        return { op: 'atom', text: normalise(left?.text ?? node.text), vars: left ? [normalise(left.text)] : [] };
+      }
+      default:
+        break;
+    }
+    this.expression(node, pre);
+    const vars = node.type === 'identifier' || node.type === 'field_expression' ? [normalise(node.text)] : identifiersOf(node);
+    return { op: 'atom', text: normalise(node.text), vars };
+  }
+}
+
+function unwrap(node: SyntaxNode): SyntaxNode {
+  let current = node;
+  while (current.type === 'parenthesized_expression' && current.firstNamedChild) current = current.firstNamedChild;
+  return current;
+}
+
+/** `x = f(…)` or `x = (f(…))`: the variable the call's result is stored in. */
+function assignedVariable(call: SyntaxNode): string | undefined {
+  let node = call;
+  let parent = node.parent;
+  while (parent && parent.type === 'parenthesized_expression') {
+    node = parent;
+    parent = parent.parent;
+  }
+  if (parent?.type === 'assignment_expression' && parent.childForFieldName('right')?.id === node.id) {
+    const left = parent.childForFieldName('left');
+    return left ? normalise(left.text) : undefined;
+  }
+  return undefined;
+}
+
+/** `name(…)` + MISSING `;` followed by a block: a macro that takes a block (loop or guard). */
+function macroWithBody(stmt: SyntaxNode, next: SyntaxNode | undefined): { call: SyntaxNode; name: string } | null {
+  if (!next || (next.type !== 'compound_statement' && !next.type.endsWith('_statement'))) return null;
+  const last = stmt.lastChild;
+  if (!last || !last.isMissing) return null;
+  const call = stmt.firstNamedChild;
+  if (!call || call.type !== 'call_expression') return null;
+  const callee = call.childForFieldName('function');
+  if (!callee || callee.type !== 'identifier') return null;
+  const name = callee.text;
+  if (name === 'scoped_guard' || name === 'scoped_cond_guard' || LOOP_MACRO.test(name)) return { call, name };
+  return null;
+}
+
+function argumentExpr(node: SyntaxNode): LockExpr | null {
+  switch (node.type) {
+    case 'identifier':
+    case 'field_expression':
+    case 'pointer_expression':
+    case 'subscript_expression':
+    case 'parenthesized_expression':
+    case 'cast_expression':
+      return lockExprOfNode(node);
+    default:
+      return null;
+  }
+}
+
+function isZero(node: SyntaxNode): boolean {
+  return node.type === 'number_literal' && /^0[uUlL]*$/.test(node.text);
+}
+
+function identifiersOf(node: SyntaxNode): string[] {
+  return [...new Set(node.descendantsOfType(['identifier', 'field_expression']).map((n) => normalise(n.text)))];
+}
+
+export function normalise(text: string): string {
+  return text.replace(/\s+/g, ' ').replace(/\s*(->|\.|\(|\)|\[|\]|,)\s*/g, '$1').trim();
+}
+

@@ -1,0 +1,896 @@
+/**
+ * Follows the held-lock state through one function's statements.
+ *
+ * The state is a small set of paths (capped), each with its held locks and the decisions taken on
+ * it (`flag` was true, `ret = mutex_trylock(…)` succeeded). Branching on a decided condition takes
+ * one side only, which is how `if (x) lock(); … if (x) unlock();` stays quiet. Calls apply the
+ * callee's summary: its locks make order edges, wrappers change the held set.
+ */
+import type { Cond, FunctionFacts, LockExpr, LockStmt, Stmt } from './functionFacts';
+import { ClassResolver, LockClass } from './lockClasses';
+import { LockApi, LockApiCatalogue, acquisitionSleeps, isAtomicKind, modesMatch } from './lockApis';
+import { substituteRoot } from './lockExpr';
+import type { Range } from './sites';
+import { ConditionalAcquire, FunctionSummary, MAX_SUMMARY_LOCKS, SleepEvidence, SummaryLock } from './summaries';
+
+export interface Held {
+  cls: LockClass;
+  expr: LockExpr;
+  api: LockApi;
+  site: Range;
+  /** guard()/scoped_guard(): released by the compiler at scope end. */
+  scopeDepth: number | null;
+  tried: boolean;
+  /** Taken inside a callee (a wrapper): the chain from here. */
+  via: string[];
+  handle?: string;
+  /** Known held on entry (contract or assertion), so never "unreleased" here. */
+  fromEntry: boolean;
+}
+
+/** A local problem found while following the paths. */
+export interface LocalFinding {
+  code: 'double-lock' | 'unreleased-lock' | 'unlock-unheld' | 'mismatched-unlock' | 'sleep-in-atomic';
+  site: Range;
+  message: string;
+  locks: string[];
+  related: { site: Range; message: string }[];
+  /** Unresolved classes or inferred facts: reported more quietly. */
+  uncertain?: boolean;
+  fix?: { kind: 'release'; lockText: string; releaseCall: string } | { kind: 'mismatch'; expectedRelease: string; releaseRange: Range };
+}
+
+/** "`to` was taken while `from` was held" at one site. */
+export interface OrderEvidence {
+  from: LockClass;
+  to: LockClass;
+  fromKind: string;
+  toKind: string;
+  fromMode: string;
+  toMode: string;
+  /** Where `from` was taken (in this function, or the call that took it). */
+  heldSite: Range;
+  site: Range;
+  /** `spin_lock(&b->lock)`, or the chain `foo() → bar()` for locks taken in callees. */
+  text: string;
+  chain: string[];
+  /** Other locks held at that moment: a common one across a cycle is a gate. */
+  gates: string[];
+  /** Where the lock deep in the chain is taken (file of the innermost function). */
+  innerFile?: string;
+  innerSite?: Range;
+}
+
+export interface FlowResult {
+  edges: OrderEvidence[];
+  findings: LocalFinding[];
+  summary: FunctionSummary;
+  /** Callee summary signatures this result depended on, by called name ('' for none), for reuse. */
+  consulted: Map<string, string>;
+  /** Every acquisition here, for hover and the graph: class, site, api. */
+  acquisitions: { cls: LockClass; site: Range; api: string; kind: string; text: string }[];
+}
+
+export interface CalleeLookup {
+  /** The summary of the function a call by this name reaches from this file, if known. */
+  summaryOf(name: string): { summary: FunctionSummary; signature: string } | undefined;
+}
+
+interface Owed {
+  what: 'irq' | 'bh';
+  site: Range;
+  message: string;
+  expectedRelease: string;
+  locks: string[];
+}
+
+interface State {
+  held: Held[];
+  facts: Readonly<Record<string, boolean>>;
+  released: readonly string[];
+  failed: readonly string[];
+  irq: number;
+  bh: number;
+  preempt: number;
+  owed: readonly Owed[];
+  slept: boolean;
+}
+
+interface Exit {
+  state: State;
+  value: string | null;
+  site: Range;
+}
+
+/** Paths kept per program point; beyond it, paths with the same locks are merged. */
+const MAX_PATHS = 24;
+const LOOP_PASSES = 3;
+const MAX_ATOMS = 6;
+
+const INITIAL: State = { held: [], facts: {}, released: [], failed: [], irq: 0, bh: 0, preempt: 0, owed: [], slept: false };
+
+export function analyzeFunction(
+  fn: FunctionFacts,
+  resolver: ClassResolver,
+  catalogue: LockApiCatalogue,
+  callees: CalleeLookup,
+): FlowResult {
+  return new FunctionFlow(fn, resolver, catalogue, callees).run();
+}
+
+class FunctionFlow {
+  private readonly edges = new Map<string, OrderEvidence>();
+  private readonly findings = new Map<string, LocalFinding>();
+  private readonly exits: Exit[] = [];
+  private readonly gotos = new Map<string, State[]>();
+  private readonly labelsSeen = new Set<string>();
+  private readonly loopFrames: { breaks: State[]; continues: State[] }[] = [];
+  private readonly switchFrames: State[][] = [];
+  /** Innermost frame kind for `break`: loop or switch. */
+  private readonly breakTargets: ('loop' | 'switch')[] = [];
+  private readonly aliases = new Map<string, LockExpr>();
+  private readonly consulted = new Map<string, string>();
+  private readonly acquires = new Map<string, SummaryLock>();
+  private readonly releasedOnEntry = new Map<string, SummaryLock>();
+  private readonly acquiredInstances = new Set<string>();
+  private readonly acquisitions: FlowResult['acquisitions'] = [];
+  private readonly acquisitionKeys = new Set<string>();
+  private sleeps: SleepEvidence | null = null;
+  private scopeDepth = 0;
+
+  constructor(
+    private readonly fn: FunctionFacts,
+    private readonly resolver: ClassResolver,
+    private readonly catalogue: LockApiCatalogue,
+    private readonly callees: CalleeLookup,
+  ) {}
+
+  run(): FlowResult {
+    let entry = INITIAL;
+    for (const expr of [...this.fn.contracts.mustHold, ...this.fn.contracts.releases]) {
+      entry = this.assumeHeld(entry, expr, this.fn.nameRange);
+    }
+    const end = this.sequence(this.fn.body, [entry]);
+    const endSite: Range = { start: this.fn.range.end, end: this.fn.range.end };
+    for (const state of end) this.exit(state, null, endSite);
+    const summary = this.summarise();
+    return {
+      edges: [...this.edges.values()],
+      findings: [...this.findings.values()],
+      summary,
+      consulted: this.consulted,
+      acquisitions: this.acquisitions,
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Statements
+
+  private sequence(stmts: Stmt[], states: State[]): State[] {
+    let current = states;
+    for (const stmt of stmts) {
+      if (stmt.t === 'label') {
+        this.labelsSeen.add(stmt.name);
+        const pending = this.gotos.get(stmt.name);
+        if (pending) {
+          this.gotos.delete(stmt.name);
+          current = merge([...current, ...pending]);
+        }
+        continue;
+      }
+      if (current.length === 0) continue;
+      current = this.statement(stmt, current);
+    }
+    return current;
+  }
+
+  private statement(stmt: Stmt, states: State[]): State[] {
+    switch (stmt.t) {
+      case 'lock':
+        return states.flatMap((s) => this.lockStatement(s, stmt));
+      case 'unlock':
+        return states.map((s) => this.release(s, stmt.api, stmt.lock, stmt.handle, stmt.site));
+      case 'call':
+        return states.map((s) => this.call(s, stmt.name, stmt.args, stmt.site));
+      case 'sleep':
+        return states.map((s) => this.sleep(s, stmt.what, stmt.site, []));
+      case 'atomic':
+        return states.map((s) => this.atomic(s, stmt.op));
+      case 'assume':
+        return states.map((s) => this.assumeHeld(s, stmt.lock, stmt.site));
+      case 'alias':
+        this.aliases.set(stmt.name, this.dealias(stmt.lock));
+        return states;
+      case 'assign':
+        return states.map((s) => forget(s, stmt.vars));
+      case 'if': {
+        const out: State[] = [];
+        for (const s of states) {
+          for (const [value, next] of this.branch(stmt.cond, s)) {
+            out.push(...this.sequence(value ? stmt.then : stmt.else, [next]));
+          }
+        }
+        return merge(out);
+      }
+      case 'loop':
+        return this.loop(stmt.cond, stmt.body, stmt.bodyFirst, states);
+      case 'switch':
+        return this.switchStatement(stmt.cases, stmt.hasDefault, states);
+      case 'scope': {
+        this.scopeDepth++;
+        const depth = this.scopeDepth;
+        const out = this.sequence(stmt.body, states);
+        this.scopeDepth--;
+        return out.map((s) => dropScoped(s, depth));
+      }
+      case 'return':
+        for (const s of states) this.exit(s, stmt.value, stmt.site);
+        return [];
+      case 'goto':
+        // A jump back (a retry loop) is not followed: the path ends, which can hide a report but never invent one.
+        if (!this.labelsSeen.has(stmt.label)) this.gotos.set(stmt.label, [...(this.gotos.get(stmt.label) ?? []), ...states]);
+        return [];
+      case 'break': {
+        const target = this.breakTargets[this.breakTargets.length - 1];
+        if (target === 'loop') this.loopFrames[this.loopFrames.length - 1].breaks.push(...states);
+        else if (target === 'switch') this.switchFrames[this.switchFrames.length - 1].push(...states);
+        return [];
+      }
+      case 'continue':
+        this.loopFrames[this.loopFrames.length - 1]?.continues.push(...states);
+        return [];
+      case 'label':
+        return states;
+    }
+  }
+
+  private loop(cond: Cond | null, body: Stmt[], bodyFirst: boolean, entry: State[]): State[] {
+    const exits: State[] = [];
+    let head = entry;
+    let seen = new Set(entry.map(stateKey));
+    for (let pass = 0; pass < LOOP_PASSES && head.length > 0; pass++) {
+      let inside: State[] = [];
+      if (bodyFirst && pass === 0) inside = head;
+      else if (cond === null) inside = head;
+      else {
+        for (const s of head) for (const [value, next] of this.branch(cond, s)) (value ? inside : exits).push(next);
+      }
+      const frame = { breaks: [] as State[], continues: [] as State[] };
+      this.loopFrames.push(frame);
+      this.breakTargets.push('loop');
+      const after = this.sequence(body, inside);
+      this.breakTargets.pop();
+      this.loopFrames.pop();
+      exits.push(...frame.breaks);
+      const next = merge([...after, ...frame.continues]);
+      const fresh = next.filter((s) => !seen.has(stateKey(s)));
+      if (fresh.length === 0) {
+        // do { } while (cond): the first pass ends by testing the condition.
+        if (bodyFirst && pass === 0 && cond !== null) {
+          for (const s of next) for (const [value, n] of this.branch(cond, s)) if (!value) exits.push(n);
+        }
+        break;
+      }
+      seen = new Set([...seen, ...fresh.map(stateKey)]);
+      head = fresh;
+      if (pass === LOOP_PASSES - 1 && cond !== null) {
+        for (const s of head) for (const [value, n] of this.branch(cond, s)) if (!value) exits.push(n);
+      }
+    }
+    return merge(exits);
+  }
+
+  private switchStatement(cases: Stmt[][], hasDefault: boolean, entry: State[]): State[] {
+    const breaks: State[] = [];
+    this.switchFrames.push(breaks);
+    this.breakTargets.push('switch');
+    let fallthrough: State[] = [];
+    for (const body of cases) fallthrough = this.sequence(body, merge([...entry, ...fallthrough]));
+    this.breakTargets.pop();
+    this.switchFrames.pop();
+    return merge([...breaks, ...fallthrough, ...(hasDefault ? [] : entry)]);
+  }
+
+  private exit(state: State, value: string | null, site: Range): void {
+    const finalState = dropScoped(state, 0);
+    this.exits.push({ state: finalState, value, site });
+    for (const owed of finalState.owed) this.report('mismatched-unlock', owed.site, owed.message, owed.locks, [], false, {
+      kind: 'mismatch',
+      expectedRelease: owed.expectedRelease,
+      releaseRange: owed.site,
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Conditions
+
+  /** The states in which `cond` evaluates to true and to false, with the lock effects of evaluating it. */
+  private branch(cond: Cond, state: State): [boolean, State][] {
+    const atoms: Cond[] = [];
+    collectAtoms(cond, atoms);
+    if (atoms.length > MAX_ATOMS) {
+      // Too many to enumerate: run lock calls for their effects and take both sides undecided.
+      let s = state;
+      for (const atom of atoms) if (atom.op === 'lock' || atom.op === 'call') s = this.atomEffect(atom, s, null);
+      return [[true, s], [false, s]];
+    }
+    const results: [boolean, State][] = [];
+    const seen = new Set<string>();
+    const combos = 1 << atoms.length;
+    for (let mask = 0; mask < combos; mask++) {
+      const values = atoms.map((_, i) => (mask & (1 << i)) !== 0);
+      if (!atoms.every((atom, i) => consistent(atom, values[i], state))) continue;
+      const evaluated = new Set<number>();
+      const value = evaluate(cond, atoms, values, evaluated);
+      let s = state;
+      for (let i = 0; i < atoms.length; i++) {
+        if (!evaluated.has(i)) continue;
+        const atom = atoms[i];
+        if (atom.op === 'atom') s = decide(s, atom.text, values[i]);
+        else s = this.atomEffect(atom, s, values[i]);
+      }
+      const key = `${value}|${stateKey(s)}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      results.push([value, s]);
+    }
+    return results;
+  }
+
+  /** A lock call or unknown call whose result is tested: `value` is its truth (null: unknown). */
+  private atomEffect(atom: Cond, state: State, value: boolean | null): State {
+    if (atom.op === 'lock') {
+      const api = this.catalogue.get(atom.stmt.api) ?? COND_LOCK_API;
+      if (!api.success || value === null) return this.acquire(state, atom.stmt, api, api.role === 'trylock');
+      const succeeded = value === (api.success === 'nonzero');
+      if (succeeded) return this.acquire(state, atom.stmt, api, api.role === 'trylock');
+      return failedAttempt(state, this.dealias(atom.stmt.lock).text);
+    }
+    if (atom.op === 'call') return this.call(state, atom.stmt.name, atom.stmt.args, atom.stmt.site, value);
+    return state;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Lock events
+
+  private lockStatement(state: State, stmt: LockStmt): State[] {
+    const api = this.catalogue.get(stmt.api);
+    if (!api) return [state];
+    if (api.role === 'downgrade') return [downgrade(state, this.dealias(stmt.lock).text, this.catalogue)];
+    const mayFail = api.success !== undefined;
+    if (!mayFail) return [this.acquire(state, stmt, api, false)];
+    const tried = api.role === 'trylock';
+    if (stmt.bind) {
+      const onSuccess = api.success === 'nonzero';
+      const got = decide(this.acquire(state, stmt, api, tried), stmt.bind, onSuccess);
+      const missed = decide(failedAttempt(state, this.dealias(stmt.lock).text), stmt.bind, !onSuccess);
+      return [got, missed];
+    }
+    // A trylock whose result is dropped may or may not hold; an interruptible lock used as a statement holds.
+    if (tried) return [this.acquire(state, stmt, api, true), failedAttempt(state, this.dealias(stmt.lock).text)];
+    return [this.acquire(state, stmt, api, false)];
+  }
+
+  private dealias(expr: LockExpr): LockExpr {
+    const alias = this.aliases.get(expr.root);
+    return alias ? substituteRoot(expr, alias) : expr;
+  }
+
+  private acquire(state: State, stmt: LockStmt, api: LockApi, tried: boolean): State {
+    const expr = this.dealias(stmt.lock);
+    const cls = this.resolver.resolve(expr, stmt.subclass);
+    const text = `${stmt.api}(${expr.text})`;
+    this.noteAcquisition(cls, stmt.site, stmt.api, api.kind, text);
+    this.acquiredInstances.add(expr.text);
+    return this.take(state, {
+      cls,
+      expr,
+      api,
+      site: stmt.site,
+      scopeDepth: stmt.scoped ? this.scopeDepth : null,
+      tried,
+      via: [],
+      handle: stmt.handle,
+      fromEntry: false,
+    }, text);
+  }
+
+  /** Puts a lock into the held set: checks sleeping, double locking and records order edges. */
+  private take(state: State, lock: Held, text: string): State {
+    const held = state.held;
+    if (acquisitionSleeps(lock.api) && !lock.tried) state = this.sleep(state, text, lock.site, lock.via);
+    const same = held.find((h) => h.expr.text === lock.expr.text && h.cls.id === lock.cls.id);
+    if (same && !(same.api.recursive && lock.api.recursive) && !lock.tried) {
+      this.report(
+        'double-lock',
+        lock.site,
+        `\`${lock.cls.id}\` is taken here while already held (taken at line ${same.site.start.line + 1}${viaText(same.via)}): this deadlocks`,
+        [lock.cls.id],
+        [{ site: same.site, message: `\`${lock.cls.id}\` first taken here` }],
+        !lock.cls.resolved,
+      );
+      return state;
+    }
+    if (!lock.tried) {
+      for (const h of held) {
+        if (h.cls.id === lock.cls.id) continue;
+        this.addEdge(h, lock, held, text);
+      }
+    }
+    if (lock.via.length === 0) this.noteSummaryAcquire(lock);
+    let { irq, bh } = state;
+    if (lock.api.ctx === 'irq' || lock.api.ctx === 'irqsave') irq++;
+    if (lock.api.ctx === 'bh') bh++;
+    return {
+      ...state,
+      held: [...held, lock],
+      irq,
+      bh,
+      released: state.released.filter((r) => r !== lock.expr.text),
+      failed: state.failed.filter((r) => r !== lock.expr.text),
+    };
+  }
+
+  private addEdge(from: Held, to: Held, held: Held[], text: string): void {
+    const key = `${from.cls.id}>${to.cls.id}@${to.site.start.line}:${to.site.start.character}`;
+    if (this.edges.has(key)) return;
+    this.edges.set(key, {
+      from: from.cls,
+      to: to.cls,
+      fromKind: from.api.kind,
+      toKind: to.api.kind,
+      fromMode: from.api.mode,
+      toMode: to.api.mode,
+      heldSite: from.site,
+      site: to.site,
+      text,
+      chain: to.via,
+      gates: held.filter((h) => h !== from && h.cls.id !== to.cls.id).map((h) => h.cls.id),
+    });
+  }
+
+  private release(state: State, apiName: string, lockExpr: LockExpr | undefined, handle: string | undefined, site: Range, via: string[] = []): State {
+    const api = this.catalogue.get(apiName);
+    if (!api) return state;
+    const expr = lockExpr ? this.dealias(lockExpr) : undefined;
+    let index = -1;
+    if (handle !== undefined) index = lastIndex(state.held, (h) => h.handle === handle);
+    else if (expr) {
+      index = lastIndex(state.held, (h) => h.expr.text === expr.text);
+      if (index < 0) {
+        // The same object named another way: accept a unique held lock of the same class.
+        const cls = this.resolver.resolve(expr);
+        const candidates = state.held.filter((h) => h.cls.id === cls.id || h.cls.id.startsWith(`${cls.id}/`));
+        if (cls.resolved && candidates.length === 1) index = state.held.indexOf(candidates[0]);
+      }
+    }
+    if (index < 0) {
+      const text = expr?.text ?? handle ?? '?';
+      if (state.released.includes(text) || state.failed.includes(text)) {
+        const why = state.failed.includes(text) ? 'its trylock failed on this path' : 'it was already released on this path';
+        const cls = expr ? this.resolver.resolve(expr) : undefined;
+        this.report('unlock-unheld', site, `\`${text}\` is released here but ${why}`, cls ? [cls.id] : [], [], cls ? !cls.resolved : true);
+      } else if (expr && !this.acquiredInstances.has(expr.text)) {
+        // Released without being taken here: the caller holds it. That is a summary fact, not a bug.
+        const cls = this.resolver.resolve(expr);
+        const key = `${cls.id}@${expr.text}`;
+        if (!this.releasedOnEntry.has(key)) {
+          this.releasedOnEntry.set(key, { ...this.paramOf(expr), cls, expr, api: apiName, kind: api.kind, file: this.fn.file, site, chain: via });
+        }
+      }
+      return { ...state, released: addUnique(state.released, expr?.text ?? handle ?? '?') };
+    }
+    const held = state.held[index];
+    let next: State = { ...state, held: state.held.filter((_, i) => i !== index), released: addUnique(state.released, held.expr.text) };
+    next = this.checkReleaseMatches(next, held, api, apiName, site);
+    return next;
+  }
+
+  /** `spin_lock_irqsave` must end with `spin_unlock_irqrestore`, `read_lock` with `read_unlock`, and so on. */
+  private checkReleaseMatches(state: State, held: Held, api: LockApi, apiName: string, site: Range): State {
+    const expected = this.catalogue.expectedRelease(held.api)?.name ?? 'the matching release';
+    const locks = [held.cls.id];
+    const takenAt = [{ site: held.site, message: `taken with \`${held.api.name}\` here` }];
+    if (held.api.kind !== api.kind || !modesMatch(held.api, api)) {
+      this.report('mismatched-unlock', site, `\`${held.cls.id}\` was taken with \`${held.api.name}\` but is released with \`${apiName}\`; use \`${expected}\``, locks, takenAt, false, {
+        kind: 'mismatch',
+        expectedRelease: expected,
+        releaseRange: site,
+      });
+      return state;
+    }
+    let { irq, bh } = state;
+    const heldIrq = held.api.ctx === 'irq' || held.api.ctx === 'irqsave';
+    const relIrq = api.ctx === 'irq' || api.ctx === 'irqsave';
+    if (heldIrq) irq = Math.max(0, irq - 1);
+    if (held.api.ctx === 'bh') bh = Math.max(0, bh - 1);
+    let next = { ...state, irq, bh };
+    if (held.api.ctx === api.ctx) return next;
+    const message = `\`${held.cls.id}\` was taken with \`${held.api.name}\` but is released with \`${apiName}\`; use \`${expected}\``;
+    if (heldIrq && !relIrq && held.api.ctx !== 'bh' && api.ctx !== 'bh') {
+      // Interrupts stay off until a later local_irq_restore/enable on this path, if any.
+      return { ...next, irq: next.irq + 1, owed: [...next.owed, { what: 'irq', site, message, expectedRelease: expected, locks }] };
+    }
+    if (held.api.ctx === 'bh' && api.ctx === 'none') {
+      return { ...next, bh: next.bh + 1, owed: [...next.owed, { what: 'bh', site, message, expectedRelease: expected, locks }] };
+    }
+    if (relIrq && !heldIrq && held.api.ctx === 'none' && next.irq > 0) {
+      // local_irq_save(); spin_lock(); … spin_unlock_irqrestore(): the flags came from the explicit save.
+      return { ...next, irq: next.irq - 1 };
+    }
+    this.report('mismatched-unlock', site, message, locks, takenAt, false, { kind: 'mismatch', expectedRelease: expected, releaseRange: site });
+    return next;
+  }
+
+  private atomic(state: State, op: string): State {
+    switch (op) {
+      case 'irq_disable':
+      case 'irq_save':
+        return { ...state, irq: state.irq + 1 };
+      case 'irq_enable':
+      case 'irq_restore':
+        return { ...state, irq: Math.max(0, state.irq - 1), owed: dropFirst(state.owed, 'irq') };
+      case 'bh_disable':
+        return { ...state, bh: state.bh + 1 };
+      case 'bh_enable':
+        return { ...state, bh: Math.max(0, state.bh - 1), owed: dropFirst(state.owed, 'bh') };
+      case 'preempt_disable':
+        return { ...state, preempt: state.preempt + 1 };
+      case 'preempt_enable':
+        return { ...state, preempt: Math.max(0, state.preempt - 1) };
+      default:
+        return state;
+    }
+  }
+
+  private assumeHeld(state: State, lockExpr: LockExpr, site: Range): State {
+    const expr = this.dealias(lockExpr);
+    if (state.held.some((h) => h.expr.text === expr.text)) return state;
+    const cls = this.resolver.resolve(expr);
+    const api: LockApi = { name: 'held on entry', role: 'acquire', kind: 'lock', mode: 'exclusive', ctx: 'none', lockArg: 0 };
+    const lock: Held = { cls, expr, api, site, scopeDepth: null, tried: true, via: [], fromEntry: true };
+    return { ...state, held: [...state.held, lock] };
+  }
+
+  /** Sleeping (directly or in a callee) while a spinning lock is held or interrupts are off. */
+  private sleep(state: State, what: string, site: Range, chain: string[], always = true): State {
+    if (!this.sleeps) this.sleeps = { what, chain, always: false, file: this.fn.file, site };
+    const spinning = state.held.filter((h) => isAtomicKind(h.api.kind) && !h.fromEntry);
+    const atomic = spinning.length > 0 || state.irq > 0 || state.bh > 0 || state.preempt > 0;
+    if (atomic) {
+      const holder = spinning[spinning.length - 1];
+      const context = holder
+        ? `while \`${holder.cls.id}\` (${holder.api.kind}) is held`
+        : state.irq > 0
+          ? 'with interrupts disabled'
+          : state.bh > 0
+            ? 'with bottom halves disabled'
+            : 'with preemption disabled';
+      const how = chain.length > 0 ? ` (via ${chain.join('() → ')}())` : '';
+      this.report(
+        'sleep-in-atomic',
+        site,
+        `\`${what}\`${how} can sleep ${context}`,
+        holder ? [holder.cls.id] : [],
+        holder ? [{ site: holder.site, message: `\`${holder.cls.id}\` taken here` }] : [],
+        // Through calls we only know the callee may sleep on some path.
+        !always || (holder ? !holder.cls.resolved : false),
+      );
+    }
+    return { ...state, slept: true };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Calls
+
+  /** Applies a callee's summary. `value` is the call's truth when it is tested in a condition. */
+  private call(state: State, name: string, args: (LockExpr | null)[], site: Range, value: boolean | null = null): State {
+    const found = this.callees.summaryOf(name);
+    this.consulted.set(name, found?.signature ?? '');
+    if (!found) return state;
+    const summary = found.summary;
+    let s = state;
+    const chainOf = (l: SummaryLock) => [name, ...l.chain];
+    for (const lock of summary.acquires) {
+      const inst = this.instantiate(lock, args);
+      if (!inst) continue;
+      const held: Held = { ...inst, site, scopeDepth: null, tried: false, via: chainOf(lock), fromEntry: false };
+      for (const h of s.held) if (h.cls.id !== held.cls.id) this.addEdge(h, held, s.held, `${name}()`);
+      this.addEdgeEvidence(held, lock);
+      this.noteSummaryAcquire(held, lock);
+    }
+    if (summary.sleeps) s = this.sleep(s, summary.sleeps.what, site, [name, ...summary.sleeps.chain], summary.sleeps.always);
+    for (const lock of summary.releasesOnEntry) {
+      const inst = this.instantiate(lock, args);
+      if (inst) s = this.release(s, inst.api.name, inst.expr, undefined, site, chainOf(lock));
+    }
+    for (const lock of summary.returnsHolding) {
+      const inst = this.instantiate(lock, args);
+      if (!inst) continue;
+      // Edges were recorded from `acquires` above; here the lock only joins the held set.
+      s = { ...s, held: [...s.held, { ...inst, site, scopeDepth: null, tried: false, via: chainOf(lock), fromEntry: false }] };
+      this.acquiredInstances.add(inst.expr.text);
+    }
+    if (value !== null) {
+      for (const cond of summary.conditional) {
+        const inst = this.instantiate(cond.lock, args);
+        if (!inst) continue;
+        if (value === (cond.success === 'nonzero')) {
+          s = { ...s, held: [...s.held, { ...inst, site, scopeDepth: null, tried: true, via: chainOf(cond.lock), fromEntry: false }] };
+          this.acquiredInstances.add(inst.expr.text);
+        }
+      }
+    }
+    return s;
+  }
+
+  /** The edges made from a callee's lock carry where the callee takes it. */
+  private addEdgeEvidence(held: Held, lock: SummaryLock): void {
+    for (const edge of this.edges.values()) {
+      if (edge.site === held.site && edge.to.id === held.cls.id && !edge.innerSite) {
+        edge.innerFile = lock.file;
+        edge.innerSite = lock.site;
+      }
+    }
+  }
+
+  /**
+   * A callee's lock in this function's terms: a lock reached from the callee's parameter is re-rooted
+   * at the argument (`f->lock` with `f` := `dev->child`); an untyped one takes the argument's class.
+   * Null when that argument is not a lock expression.
+   */
+  private instantiate(lock: SummaryLock, args: (LockExpr | null)[]): { cls: LockClass; expr: LockExpr; api: LockApi } | null {
+    const api = this.catalogue.get(lock.api) ?? { name: lock.api, role: 'acquire', kind: lock.kind, mode: 'exclusive', ctx: 'none', lockArg: 0 };
+    const arg = lock.paramIndex !== undefined ? args[lock.paramIndex] : undefined;
+    const expr = arg ? substituteRoot({ root: '', steps: lock.expr.steps, text: '' }, this.dealias(arg)) : lock.expr;
+    if (!lock.cls.param) return { cls: lock.cls, expr, api };
+    return arg ? { cls: this.resolver.resolve(expr), expr, api } : null;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Results
+
+  private noteAcquisition(cls: LockClass, site: Range, api: string, kind: string, text: string): void {
+    const key = `${cls.id}@${site.start.line}:${site.start.character}`;
+    if (this.acquisitionKeys.has(key)) return;
+    this.acquisitionKeys.add(key);
+    this.acquisitions.push({ cls, site, api, kind, text });
+  }
+
+  /** Which parameter a lock expression starts from, so callers can re-root it. */
+  private paramOf(expr: LockExpr): { paramIndex?: number } {
+    const index = this.fn.params.findIndex((p) => p.name === expr.root);
+    return index >= 0 ? { paramIndex: index } : {};
+  }
+
+  private noteSummaryAcquire(lock: Held, from?: SummaryLock): void {
+    if (lock.tried) return;
+    const key = `${lock.cls.id}@${lock.expr.text}`;
+    if (this.acquires.has(key) || this.acquires.size >= MAX_SUMMARY_LOCKS) return;
+    this.acquires.set(key, {
+      ...this.paramOf(lock.expr),
+      cls: lock.cls,
+      expr: lock.expr,
+      api: lock.api.name,
+      kind: lock.api.kind,
+      file: from ? from.file : this.fn.file,
+      site: from ? from.site : lock.site,
+      chain: from ? lock.via : [],
+    });
+  }
+
+  private report(
+    code: LocalFinding['code'],
+    site: Range,
+    message: string,
+    locks: string[],
+    related: LocalFinding['related'],
+    uncertain: boolean,
+    fix?: LocalFinding['fix'],
+  ): void {
+    const key = `${code}@${site.start.line}:${site.start.character}`;
+    if (this.findings.has(key)) return;
+    this.findings.set(key, { code, site, message, locks, related, uncertain, fix });
+  }
+
+  /** Which locks the function leaves held, and on which paths: wrappers, trylock wrappers, or leaks. */
+  private summarise(): FunctionSummary {
+    const exits = this.exits;
+    const heldAt = (exit: Exit) => exit.state.held.filter((h) => !h.fromEntry);
+    const instances = new Map<string, Held>();
+    for (const exit of exits) for (const h of heldAt(exit)) if (!instances.has(h.expr.text)) instances.set(h.expr.text, h);
+    const returnsHolding: SummaryLock[] = [];
+    const conditional: ConditionalAcquire[] = [];
+    const declared = new Set([...this.fn.contracts.acquires, ...this.fn.contracts.condAcquires].map((e) => e.text));
+    for (const [text, lock] of instances) {
+      const holding = exits.filter((e) => heldAt(e).some((h) => h.expr.text === text));
+      const notHolding = exits.filter((e) => !heldAt(e).some((h) => h.expr.text === text));
+      const asSummary: SummaryLock = {
+        ...this.paramOf(lock.expr),
+        cls: lock.cls,
+        expr: lock.expr,
+        api: lock.api.name,
+        kind: lock.api.kind,
+        file: this.fn.file,
+        site: lock.site,
+        chain: lock.via.slice(1),
+      };
+      if (notHolding.length === 0) {
+        returnsHolding.push(asSummary);
+        continue;
+      }
+      const success = conditionalSuccess(holding, notHolding);
+      if (success) {
+        conditional.push({ lock: asSummary, success });
+        continue;
+      }
+      if (declared.has(text)) continue;
+      for (const exit of holding) {
+        const release = this.catalogue.expectedRelease(lock.api)?.name ?? 'the matching release';
+        this.report(
+          'unreleased-lock',
+          exit.site,
+          `\`${lock.cls.id}\` (taken at line ${lock.site.start.line + 1}${viaText(lock.via)}) is still held when returning here, but released on other return paths`,
+          [lock.cls.id],
+          [{ site: lock.site, message: `\`${lock.cls.id}\` taken here` }],
+          !lock.cls.resolved,
+          { kind: 'release', lockText: lock.expr.text, releaseCall: release },
+        );
+      }
+    }
+    const sleeps = this.sleeps ? { ...this.sleeps, always: exits.length > 0 && exits.every((e) => e.state.slept) } : null;
+    return {
+      acquires: [...this.acquires.values()],
+      returnsHolding,
+      conditional,
+      releasesOnEntry: [...this.releasedOnEntry.values()],
+      sleeps,
+    };
+  }
+}
+
+/** `__cond_lock(lock, expr)` and unknown trylock-like calls: a trylock that returns non-zero on success. */
+const COND_LOCK_API: LockApi = { name: '__cond_lock', role: 'trylock', kind: 'spinlock', mode: 'exclusive', ctx: 'none', lockArg: 0, success: 'nonzero' };
+
+const FALSY = /^(0|NULL|false|-\w+|ERR_PTR\(.*\)|-?E[A-Z]+)$/;
+
+/**
+ * Returns that hold the lock and returns that do not, told apart by the returned value: a trylock
+ * wrapper (`return 1` holding, `return 0` not) or a lookup returning a locked object or NULL.
+ */
+function conditionalSuccess(holding: Exit[], notHolding: Exit[]): 'nonzero' | 'zero' | null {
+  if (holding.some((e) => e.value === null) || notHolding.some((e) => e.value === null)) return null;
+  const holdValues = new Set(holding.map((e) => e.value));
+  if (notHolding.some((e) => holdValues.has(e.value))) return null;
+  if (notHolding.every((e) => FALSY.test(e.value ?? ''))) return 'nonzero';
+  if (holding.every((e) => e.value === '0')) return 'zero';
+  return null;
+}
+
+function collectAtoms(cond: Cond, into: Cond[]): void {
+  if (cond.op === 'and' || cond.op === 'or') {
+    collectAtoms(cond.left, into);
+    collectAtoms(cond.right, into);
+  } else if (cond.op === 'not') collectAtoms(cond.arg, into);
+  else into.push(cond);
+}
+
+/** Evaluates with C's short-circuit rules, noting which atoms were evaluated. */
+function evaluate(cond: Cond, atoms: Cond[], values: boolean[], evaluated: Set<number>): boolean {
+  switch (cond.op) {
+    case 'and':
+      return evaluate(cond.left, atoms, values, evaluated) && evaluate(cond.right, atoms, values, evaluated);
+    case 'or':
+      return evaluate(cond.left, atoms, values, evaluated) || evaluate(cond.right, atoms, values, evaluated);
+    case 'not':
+      return !evaluate(cond.arg, atoms, values, evaluated);
+    default: {
+      const index = atoms.indexOf(cond);
+      evaluated.add(index);
+      return values[index];
+    }
+  }
+}
+
+/** Whether an atom can take this value on this path: decided facts and constants fix it. */
+function consistent(atom: Cond, value: boolean, state: State): boolean {
+  if (atom.op !== 'atom') return true;
+  if (/^\d+$/.test(atom.text)) return (atom.text !== '0') === value;
+  const known = state.facts[atom.text];
+  return known === undefined || known === value;
+}
+
+function decide(state: State, text: string, value: boolean): State {
+  if (state.facts[text] === value) return state;
+  return { ...state, facts: { ...state.facts, [text]: value } };
+}
+
+/** Assigning a variable invalidates what was decided about conditions that read it. */
+function forget(state: State, vars: string[]): State {
+  const keys = Object.keys(state.facts);
+  if (keys.length === 0) return state;
+  const stale = keys.filter((k) => vars.some((v) => k === v || mentions(k, v)));
+  if (stale.length === 0) return state;
+  const facts: Record<string, boolean> = {};
+  for (const k of keys) if (!stale.includes(k)) facts[k] = state.facts[k];
+  return { ...state, facts };
+}
+
+function mentions(text: string, variable: string): boolean {
+  let from = 0;
+  for (;;) {
+    const at = text.indexOf(variable, from);
+    if (at < 0) return false;
+    const before = at === 0 ? '' : text[at - 1];
+    const after = text[at + variable.length] ?? '';
+    if (!/[\w.>]/.test(before) && !/\w/.test(after)) return true;
+    from = at + 1;
+  }
+}
+
+function failedAttempt(state: State, text: string): State {
+  return { ...state, failed: addUnique(state.failed, text) };
+}
+
+function downgrade(state: State, text: string, catalogue: LockApiCatalogue): State {
+  const readApi = catalogue.get('down_read');
+  if (!readApi) return state;
+  return { ...state, held: state.held.map((h) => (h.expr.text === text ? { ...h, api: readApi } : h)) };
+}
+
+function dropScoped(state: State, depth: number): State {
+  if (!state.held.some((h) => h.scopeDepth !== null && h.scopeDepth >= depth)) return state;
+  return { ...state, held: state.held.filter((h) => h.scopeDepth === null || h.scopeDepth < depth) };
+}
+
+function dropFirst(owed: readonly Owed[], what: Owed['what']): Owed[] {
+  const index = owed.findIndex((o) => o.what === what);
+  return index < 0 ? [...owed] : owed.filter((_, i) => i !== index);
+}
+
+function addUnique(list: readonly string[], item: string): string[] {
+  return list.includes(item) ? [...list] : [...list, item];
+}
+
+function lastIndex<T>(list: readonly T[], pred: (t: T) => boolean): number {
+  for (let i = list.length - 1; i >= 0; i--) if (pred(list[i])) return i;
+  return -1;
+}
+
+function viaText(via: string[]): string {
+  return via.length > 0 ? ` via ${via.join('() → ')}()` : '';
+}
+
+function stateKey(s: State): string {
+  const held = s.held.map((h) => `${h.expr.text}#${h.cls.id}#${h.api.name}#${h.scopeDepth ?? ''}`).join(',');
+  const facts = Object.keys(s.facts)
+    .sort()
+    .map((k) => `${k}=${s.facts[k] ? 1 : 0}`)
+    .join(',');
+  return `${held}|${facts}|${s.released.join(',')}|${s.failed.join(',')}|${s.irq},${s.bh},${s.preempt}|${s.owed.length}|${s.slept ? 1 : 0}`;
+}
+
+/** Drops duplicate paths, then merges paths with equal locks (forgetting facts they disagree on) past the cap. */
+function merge(states: State[]): State[] {
+  if (states.length <= 1) return states;
+  const unique = new Map<string, State>();
+  for (const s of states) {
+    const key = stateKey(s);
+    if (!unique.has(key)) unique.set(key, s);
+  }
+  let out = [...unique.values()];
+  if (out.length <= MAX_PATHS) return out;
+  const byLocks = new Map<string, State>();
+  for (const s of out) {
+    const key = s.held.map((h) => `${h.expr.text}#${h.api.name}`).join(',') + `|${s.irq},${s.bh},${s.preempt}`;
+    const known = byLocks.get(key);
+    if (!known) byLocks.set(key, s);
+    else {
+      const facts: Record<string, boolean> = {};
+      for (const k of Object.keys(known.facts)) if (s.facts[k] === known.facts[k]) facts[k] = known.facts[k];
+      byLocks.set(key, { ...known, facts, slept: known.slept && s.slept, released: known.released.filter((r) => s.released.includes(r)), failed: known.failed.filter((r) => s.failed.includes(r)) });
+    }
+  }
+  out = [...byLocks.values()];
+  return out.slice(0, MAX_PATHS);
+}

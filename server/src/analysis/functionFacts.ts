@@ -1,0 +1,142 @@
+/**
+ * Lock facts per function: what extraction keeps of a syntax tree. It is plain data (no tree nodes),
+ * so it crosses worker threads, and it is all the later steps see. A function body becomes a small
+ * statement tree holding only what matters to locking: lock calls, other calls, sleeps, control flow.
+ */
+import type { Range } from './sites';
+
+/** A lock expression as written, normalised: `&(dev)->queues[i].lock` → root `dev`, steps `->queues`,`[]`,`.lock`. */
+export interface LockExpr {
+  root: string;
+  steps: string[];
+  /** `root + steps`, e.g. `dev->queues[].lock`: the instance as text. */
+  text: string;
+}
+
+export interface TypeRef {
+  /** `struct foo`, `foo_t` and `spinlock_t` all become a bare name: `foo`, `foo_t`, `spinlock_t`. */
+  name: string;
+  pointers: number;
+}
+
+/** A condition, kept as a small boolean tree so correlated branches and trylocks can be followed. */
+export type Cond =
+  | { op: 'and' | 'or'; left: Cond; right: Cond }
+  | { op: 'not'; arg: Cond }
+  /** Opaque expression, compared by its normalised text (`dev->flags & F`). */
+  | { op: 'atom'; text: string; vars: string[] }
+  /** A lock call used for its result: `spin_trylock(&l)`, `mutex_lock_interruptible(&m)`. */
+  | { op: 'lock'; stmt: LockStmt }
+  /** A call to an unknown function used for its result; it may be a conditional-acquire wrapper. */
+  | { op: 'call'; stmt: CallStmt };
+
+export interface LockStmt {
+  t: 'lock';
+  api: string;
+  lock: LockExpr;
+  /** `_nested` subclass, as written (`SINGLE_DEPTH_NESTING`, `1`). */
+  subclass?: string;
+  /** In-stack queued spinlock handle. */
+  handle?: string;
+  /** `guard()` and `scoped_guard()`: released when the enclosing scope ends. */
+  scoped?: boolean;
+  /** `ret = mutex_trylock(&m)`: the variable that carries success. */
+  bind?: string;
+  /** The whole call. */
+  site: Range;
+}
+
+export interface UnlockStmt {
+  t: 'unlock';
+  api: string;
+  lock?: LockExpr;
+  handle?: string;
+  site: Range;
+}
+
+export interface CallStmt {
+  t: 'call';
+  name: string;
+  /** Arguments that could be lock expressions (else null), by position. */
+  args: (LockExpr | null)[];
+  bind?: string;
+  site: Range;
+}
+
+export type Stmt =
+  | LockStmt
+  | UnlockStmt
+  | CallStmt
+  | { t: 'sleep'; what: string; site: Range }
+  | { t: 'atomic'; op: import('./lockApis').AtomicOp; site: Range }
+  | { t: 'assume'; lock: LockExpr; site: Range }
+  | { t: 'if'; cond: Cond; then: Stmt[]; else: Stmt[] }
+  | { t: 'loop'; cond: Cond | null; body: Stmt[]; bodyFirst: boolean }
+  | { t: 'switch'; cases: Stmt[][]; hasDefault: boolean }
+  | { t: 'scope'; body: Stmt[] }
+  | { t: 'return'; value: string | null; site: Range }
+  | { t: 'goto'; label: string; site: Range }
+  | { t: 'label'; name: string }
+  | { t: 'break' }
+  | { t: 'continue' }
+  /** Variables written here: decisions taken earlier on them no longer hold. */
+  | { t: 'assign'; vars: string[] }
+  /** `spinlock_t *l = &dev->lock;`: later uses of `l` mean that lock. */
+  | { t: 'alias'; name: string; lock: LockExpr };
+
+export interface Contracts {
+  acquires: LockExpr[];
+  releases: LockExpr[];
+  mustHold: LockExpr[];
+  condAcquires: LockExpr[];
+}
+
+export interface FunctionFacts {
+  name: string;
+  file: string;
+  isStatic: boolean;
+  /** The whole definition, and its name. */
+  range: Range;
+  nameRange: Range;
+  params: { name: string; type: TypeRef | null }[];
+  /** Every local's declared type; C scoping is ignored (a name is rarely reused with another struct type). */
+  locals: Record<string, TypeRef>;
+  contracts: Contracts;
+  body: Stmt[];
+}
+
+export interface StructDef {
+  name: string;
+  fields: Record<string, TypeRef>;
+}
+
+export interface LockDeclaration {
+  /** A global's name, or `struct.field` for a lock member. */
+  name: string;
+  kind: string;
+  file: string;
+  site: Range;
+}
+
+export interface DeclaredOrder {
+  locks: string[];
+  file: string;
+  site: Range;
+}
+
+/** `lockorder-ignore` on a line: all codes (`null`) or the listed ones. */
+export type IgnoreDirectives = Record<number, string[] | null>;
+
+export interface FileFacts {
+  file: string;
+  functions: FunctionFacts[];
+  structs: StructDef[];
+  typedefs: Record<string, string>;
+  globals: Record<string, TypeRef>;
+  lockDeclarations: LockDeclaration[];
+  declaredOrders: DeclaredOrder[];
+  ignores: IgnoreDirectives;
+  /** Lines in the file, to keep positions in bounds. */
+  lineCount: number;
+  errorNodes: number;
+}

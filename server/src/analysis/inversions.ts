@@ -1,0 +1,134 @@
+/**
+ * Lock-order inversions: cycles in the lock graph that can deadlock. One finding per cycle site,
+ * each pointing at the other sites. A cycle is not reported when it cannot deadlock:
+ * - every site of every edge holds one common outer lock (a gate that serialises them);
+ * - every acquisition in it is a reader of a recursive-read lock (rwlock_t readers never wait on readers).
+ */
+import type { DeclaredOrderIndex } from './declaredOrders';
+import type { Finding, Severity } from './findings';
+import type { EdgeSite, LockEdge, LockGraph } from './lockGraph';
+
+export function findInversions(graph: LockGraph, declared: DeclaredOrderIndex): { findings: Finding[]; cycles: string[][] } {
+  const findings: Finding[] = [];
+  const cycles: string[][] = [];
+  for (const component of graph.components()) {
+    for (const cycle of graph.cyclesIn(component)) {
+      const edges = cycle.map((from, i) => graph.edge(from, cycle[(i + 1) % cycle.length])!);
+      if (isGated(edges) || isReadersOnly(edges)) continue;
+      cycles.push(cycle);
+      findings.push(...cycleFindings(cycle, edges, declared));
+    }
+  }
+  return { findings, cycles };
+}
+
+/** Locks held at every site of an edge, besides the edge's own two. */
+function alwaysHeld(edge: LockEdge): Set<string> {
+  let common: string[] | null = null;
+  for (const site of edge.sites) common = common === null ? [...site.gates] : common.filter((g) => site.gates.includes(g));
+  return new Set(common ?? []);
+}
+
+function isGated(edges: LockEdge[]): boolean {
+  const members = new Set(edges.map((e) => e.from));
+  let common: string[] | null = null;
+  for (const edge of edges) {
+    const held = alwaysHeld(edge);
+    common = common === null ? [...held] : common.filter((g) => held.has(g));
+    if (common.length === 0) return false;
+  }
+  return (common ?? []).some((g) => !members.has(g));
+}
+
+function isReadersOnly(edges: LockEdge[]): boolean {
+  return edges.every((e) => e.sites.every((s) => s.toMode === 'read' && s.toKind === 'rwlock'));
+}
+
+function where(site: EdgeSite): string {
+  return `${site.function}() at ${baseName(site.file)}:${site.site.start.line + 1}`;
+}
+
+function baseName(file: string): string {
+  return file.replace(/^.*[\\/]/, '');
+}
+
+function viaText(site: EdgeSite): string {
+  return site.chain.length > 0 ? ` (via ${site.chain.join('() → ')}())` : '';
+}
+
+/**
+ * The order the code mostly follows, for messages and the reorder fix: for a two-lock cycle, the
+ * direction with more sites (a declared order wins); longer cycles name no preferred order.
+ */
+function establishedOrder(cycle: string[], edges: LockEdge[], declared: DeclaredOrderIndex): { order: string[]; support: number; declared: boolean } | null {
+  if (cycle.length !== 2) return null;
+  const [a, b] = cycle;
+  const rule = declared.orderOf(a, b);
+  const ab = edges[0].sites.length;
+  const ba = edges[1].sites.length;
+  if (rule) return { order: rule.first === a ? [a, b] : [b, a], support: rule.first === a ? ab : ba, declared: true };
+  if (ab === ba) return null;
+  return ab > ba ? { order: [a, b], support: ab, declared: false } : { order: [b, a], support: ba, declared: false };
+}
+
+function siteMessage(cycle: string[], edge: LockEdge, site: EdgeSite, others: LockEdge[]): string {
+  if (cycle.length === 2) {
+    const other = others[0];
+    return `Lock order inversion: \`${edge.to}\` is taken while holding \`${edge.from}\` here${viaText(site)}, but \`${other.to}\` is taken while holding \`${other.from}\` in ${where(other.sites[0])}${viaText(other.sites[0])}: possible ABBA deadlock`;
+  }
+  const elsewhere = others.map((o) => `\`${o.to}\` under \`${o.from}\` in ${where(o.sites[0])}${viaText(o.sites[0])}`);
+  return `Lock order inversion: \`${edge.to}\` is taken while holding \`${edge.from}\` here${viaText(site)}; with ${elsewhere.join(' and ')}, the locks form a cycle ${[...cycle, cycle[0]].join(' → ')}`;
+}
+
+/** One finding per cycle, at the acquisition that goes against the established order where there is one. */
+function cycleFindings(cycle: string[], edges: LockEdge[], declared: DeclaredOrderIndex): Finding[] {
+  const uncertain = edges.some((e) => e.sites.every((s) => !s.resolved));
+  const severity: Severity = uncertain ? 'information' : 'warning';
+  const established = establishedOrder(cycle, edges, declared);
+  const primaryEdge = (established && edges.find((e) => e.to === established.order[0])) || edges[0];
+  const primary = primaryEdge.sites.find((s) => s.chain.length === 0) ?? primaryEdge.sites[0];
+  const sites = edges.flatMap((edge) =>
+    edge.sites.map((site) => ({
+      file: site.file,
+      range: site.site,
+      function: site.function,
+      message: siteMessage(cycle, edge, site, edges.filter((e) => e !== edge)),
+      edge,
+      site,
+    })),
+  );
+  sites.sort((a, b) => (a.site === primary ? -1 : b.site === primary ? 1 : 0));
+  const related = [
+    { file: primary.file, range: primary.heldSite, function: primary.function, message: `\`${primaryEdge.from}\` taken here` },
+    ...sites.slice(1).map((s) => ({
+      file: s.file,
+      range: s.range,
+      function: s.function,
+      message: `\`${s.edge.to}\` taken while holding \`${s.edge.from}\` in ${s.function}()${viaText(s.site)}`,
+    })),
+  ];
+  const finding: Finding = {
+    code: 'lock-order-inversion',
+    severity,
+    message: sites[0].message,
+    file: primary.file,
+    range: primary.site,
+    function: primary.function,
+    locks: [...cycle],
+    related,
+    cycleId: `cycle:${cycle.join(' -> ')}`,
+    sites: sites.map(({ file, range, function: fn, message }) => ({ file, range, function: fn, message })),
+  };
+  if (established && primaryEdge.to === established.order[0] && primary.chain.length === 0) {
+    finding.detail = {
+      kind: 'inversion',
+      heldClass: primaryEdge.from,
+      takenClass: primaryEdge.to,
+      heldRange: primary.heldSite,
+      preferredOrder: established.order,
+      orderSupport: established.support,
+      declared: established.declared,
+    };
+  }
+  return [finding];
+}

@@ -1,0 +1,128 @@
+/**
+ * Lock classes, the way lockdep thinks of them: a lock reached through a typed pointer is its struct
+ * type and field (`&dev->lock` with `struct snd_port *dev` is `snd_port.lock`), whatever variable
+ * names it; a global or static lock is its name. Only when no type is known does a class fall back
+ * to the expression text, and such classes are marked unresolved so reports on them stay quiet.
+ */
+import type { FileFacts, FunctionFacts, LockExpr, StructDef, TypeRef } from './functionFacts';
+
+export interface LockClass {
+  /** The class id and display name: `snd_port.lock`, `lock1`, `inode.i_rwsem/1`. */
+  id: string;
+  /** False when the class is only the expression text: two such may be different locks. */
+  resolved: boolean;
+  /** Set when the lock is one of the function's parameters (or reached from one without a type). */
+  param?: { index: number; steps: string[] };
+}
+
+/** Structs, typedefs and globals of the whole program (every analysed file, headers included). */
+export class TypeTable {
+  private readonly structs = new Map<string, StructDef>();
+  private readonly typedefs = new Map<string, string>();
+  private readonly globals = new Map<string, TypeRef>();
+
+  static of(files: Iterable<FileFacts>): TypeTable {
+    const table = new TypeTable();
+    for (const file of files) table.add(file);
+    return table;
+  }
+
+  add(file: FileFacts): void {
+    for (const def of file.structs) {
+      const known = this.structs.get(def.name);
+      // Forward declarations and per-config variants: merge fields, first definition wins per field.
+      if (known) this.structs.set(def.name, { name: def.name, fields: { ...def.fields, ...known.fields } });
+      else this.structs.set(def.name, def);
+    }
+    for (const [alias, target] of Object.entries(file.typedefs)) if (!this.typedefs.has(alias)) this.typedefs.set(alias, target);
+    for (const [name, type] of Object.entries(file.globals)) if (!this.globals.has(name)) this.globals.set(name, type);
+  }
+
+  /** `foo_t` → `foo` through typedef chains (bounded, typedef loops exist in broken code). */
+  canonical(name: string): string {
+    let current = name;
+    for (let i = 0; i < 8; i++) {
+      const next = this.typedefs.get(current);
+      if (!next || next === current) break;
+      current = next;
+    }
+    return current;
+  }
+
+  field(struct: string, field: string): TypeRef | undefined {
+    return this.structs.get(struct)?.fields[field];
+  }
+
+  global(name: string): TypeRef | undefined {
+    return this.globals.get(name);
+  }
+
+  hasStruct(name: string): boolean {
+    return this.structs.has(name);
+  }
+}
+
+const PRIMITIVE = /^(void|char|short|int|long|unsigned|signed|float|double|bool|_Bool|u8|u16|u32|u64|s8|s16|s32|s64|size_t)$/;
+
+/** Resolves lock expressions to classes inside one function. */
+export class ClassResolver {
+  constructor(
+    private readonly types: TypeTable,
+    private readonly fn: FunctionFacts,
+  ) {}
+
+  resolve(expr: LockExpr, subclass?: string): LockClass {
+    const base = this.resolveBase(expr);
+    if (!subclass) return base;
+    const sub = normaliseSubclass(subclass);
+    return sub === '0' ? base : { ...base, id: `${base.id}/${sub}` };
+  }
+
+  private resolveBase(expr: LockExpr): LockClass {
+    const paramIndex = this.fn.params.findIndex((p) => p.name === expr.root);
+    const local = this.fn.locals[expr.root];
+    const declared = paramIndex >= 0 ? this.fn.params[paramIndex].type : local;
+    if (declared) {
+      const typeName = this.types.canonical(declared.name);
+      if (expr.steps.length > 0 && !PRIMITIVE.test(typeName)) {
+        return { id: this.walk(typeName, expr.steps), resolved: true };
+      }
+      // The parameter is itself the lock (`spinlock_t *l`): its class is the caller's argument's.
+      if (paramIndex >= 0) return { id: `${this.fn.name}(${expr.text})`, resolved: false, param: { index: paramIndex, steps: expr.steps } };
+      // A lock on the stack: one class per function.
+      return { id: `${this.fn.name}:${expr.text}`, resolved: true };
+    }
+    if (paramIndex >= 0) {
+      return { id: `${this.fn.name}(${expr.text})`, resolved: false, param: { index: paramIndex, steps: expr.steps } };
+    }
+    const global = this.types.global(expr.root);
+    if (global) {
+      // Static objects are keyed by address in lockdep: each global lock is its own class.
+      return { id: expr.text, resolved: true };
+    }
+    // Unknown roots: a bare name is a global declared elsewhere; a path from an unknown variable is only text.
+    return { id: expr.text, resolved: expr.steps.length === 0 && !expr.root.endsWith('()') };
+  }
+
+  /** `snd_port` + `->queues`,`[]`,`.lock` → `snd_queue.lock`, following field types as far as known. */
+  private walk(struct: string, steps: string[]): string {
+    let current = struct;
+    const fields = steps.filter((s) => s !== '[]').map((s) => s.replace(/^(->|\.)/, ''));
+    for (let i = 0; i < fields.length - 1; i++) {
+      const type = this.types.field(current, fields[i]);
+      if (!type || PRIMITIVE.test(type.name)) {
+        // The struct is not in the analysed files: the path from the typed root still names one class.
+        return `${current}.${fields.slice(i).join('.')}`;
+      }
+      current = this.types.canonical(type.name);
+    }
+    const arraySuffix = steps[steps.length - 1] === '[]' ? '[]' : '';
+    return `${current}.${fields[fields.length - 1]}${arraySuffix}`;
+  }
+}
+
+/** `SINGLE_DEPTH_NESTING` is lockdep's 1; other names and numbers stand as written. */
+function normaliseSubclass(text: string): string {
+  if (text === 'SINGLE_DEPTH_NESTING') return '1';
+  return text.replace(/^\((.*)\)$/, '$1');
+}

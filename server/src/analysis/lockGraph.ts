@@ -1,0 +1,291 @@
+/**
+ * The lock-order graph: lock classes as nodes, "taken while holding" as edges, each edge with every
+ * site that proves it. Cycles are found per strongly connected component, shortest first, so a big
+ * component yields a handful of readable cycles rather than an exponential list.
+ */
+import type { EdgeOrigin, GraphJson, GraphSiteJson, LockFamily } from './graphJson';
+import { familyOf } from './lockApis';
+import type { Range } from './sites';
+
+export interface EdgeSite {
+  file: string;
+  function: string;
+  site: Range;
+  /** Where the held lock was taken, in the same function. */
+  heldSite: Range;
+  text: string;
+  chain: string[];
+  gates: string[];
+  fromMode: string;
+  toMode: string;
+  fromKind: string;
+  toKind: string;
+  resolved: boolean;
+  origin: 'static' | 'lockdep';
+  innerFile?: string;
+  innerSite?: Range;
+}
+
+export interface LockEdge {
+  from: string;
+  to: string;
+  sites: EdgeSite[];
+}
+
+export interface LockNode {
+  id: string;
+  kind: string;
+  family: LockFamily;
+  resolved: boolean;
+  files: Set<string>;
+}
+
+/** At most this many cycles are reported per strongly connected component. */
+const MAX_CYCLES_PER_COMPONENT = 32;
+/** Cycles longer than this are not worth a report: nobody can act on them. */
+const MAX_CYCLE_LENGTH = 6;
+
+export class LockGraph {
+  readonly nodes = new Map<string, LockNode>();
+  private readonly out = new Map<string, Map<string, LockEdge>>();
+
+  addNode(id: string, kind: string, resolved: boolean, file?: string): LockNode {
+    let node = this.nodes.get(id);
+    if (!node) {
+      node = { id, kind, family: familyOf(kind), resolved, files: new Set() };
+      this.nodes.set(id, node);
+    } else if (node.kind === 'lock' && kind !== 'lock') {
+      node.kind = kind;
+      node.family = familyOf(kind);
+    }
+    if (file) node.files.add(file);
+    return node;
+  }
+
+  addEdge(from: string, to: string, site: EdgeSite): void {
+    let targets = this.out.get(from);
+    if (!targets) {
+      targets = new Map();
+      this.out.set(from, targets);
+    }
+    let edge = targets.get(to);
+    if (!edge) {
+      edge = { from, to, sites: [] };
+      targets.set(to, edge);
+    }
+    edge.sites.push(site);
+  }
+
+  edge(from: string, to: string): LockEdge | undefined {
+    return this.out.get(from)?.get(to);
+  }
+
+  *edges(): IterableIterator<LockEdge> {
+    for (const targets of this.out.values()) yield* targets.values();
+  }
+
+  edgesFrom(id: string): LockEdge[] {
+    return [...(this.out.get(id)?.values() ?? [])];
+  }
+
+  edgesTo(id: string): LockEdge[] {
+    const into: LockEdge[] = [];
+    for (const targets of this.out.values()) {
+      const edge = targets.get(id);
+      if (edge) into.push(edge);
+    }
+    return into;
+  }
+
+  /** Strongly connected components with more than one node (iterative Tarjan). */
+  components(): string[][] {
+    const index = new Map<string, number>();
+    const low = new Map<string, number>();
+    const onStack = new Set<string>();
+    const stack: string[] = [];
+    const result: string[][] = [];
+    let next = 0;
+    for (const start of this.nodes.keys()) {
+      if (index.has(start)) continue;
+      const work: [string, IterableIterator<string>][] = [];
+      const visit = (v: string) => {
+        index.set(v, next);
+        low.set(v, next);
+        next++;
+        stack.push(v);
+        onStack.add(v);
+        work.push([v, (this.out.get(v) ?? new Map<string, LockEdge>()).keys()]);
+      };
+      visit(start);
+      while (work.length > 0) {
+        const [v, it] = work[work.length - 1];
+        const step = it.next();
+        if (!step.done) {
+          const w = step.value;
+          if (w === v) continue;
+          if (!index.has(w)) visit(w);
+          else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+          continue;
+        }
+        work.pop();
+        if (work.length > 0) {
+          const parent = work[work.length - 1][0];
+          low.set(parent, Math.min(low.get(parent)!, low.get(v)!));
+        }
+        if (low.get(v) === index.get(v)) {
+          const component: string[] = [];
+          let w: string;
+          do {
+            w = stack.pop()!;
+            onStack.delete(w);
+            component.push(w);
+          } while (w !== v);
+          if (component.length > 1) result.push(component.sort());
+        }
+      }
+    }
+    return result;
+  }
+
+  /** Elementary cycles inside one component: for each edge, the shortest way back closes one. */
+  cyclesIn(component: string[]): string[][] {
+    const members = new Set(component);
+    const seen = new Set<string>();
+    const cycles: string[][] = [];
+    for (const from of component) {
+      for (const to of this.out.get(from)?.keys() ?? []) {
+        if (!members.has(to) || to === from) continue;
+        const back = this.shortestPath(to, from, members);
+        if (!back || back.length > MAX_CYCLE_LENGTH) continue;
+        const cycle = canonicalRotation(back);
+        const key = cycle.join('\u0000');
+        if (seen.has(key)) continue;
+        seen.add(key);
+        cycles.push(cycle);
+        if (cycles.length >= MAX_CYCLES_PER_COMPONENT) return cycles;
+      }
+    }
+    return cycles.sort((a, b) => a.length - b.length || a.join().localeCompare(b.join()));
+  }
+
+  private shortestPath(from: string, to: string, within: Set<string>): string[] | null {
+    const previous = new Map<string, string>([[from, from]]);
+    let frontier = [from];
+    while (frontier.length > 0) {
+      const nextFrontier: string[] = [];
+      for (const v of frontier) {
+        for (const w of this.out.get(v)?.keys() ?? []) {
+          if (!within.has(w) || previous.has(w)) continue;
+          previous.set(w, v);
+          if (w === to) {
+            const path = [w];
+            for (let p = v; p !== from; p = previous.get(p)!) path.push(p);
+            path.push(from);
+            return path.reverse();
+          }
+          nextFrontier.push(w);
+        }
+      }
+      frontier = nextFrontier;
+    }
+    return null;
+  }
+
+  /** Longest-path layers of the acyclic condensation: a lock sits below every lock taken before it. */
+  ranks(): Map<string, number> {
+    const componentOf = new Map<string, string>();
+    for (const component of this.components()) for (const id of component) componentOf.set(id, component[0]);
+    const rep = (id: string) => componentOf.get(id) ?? id;
+    const indegree = new Map<string, number>();
+    const succ = new Map<string, Set<string>>();
+    for (const id of this.nodes.keys()) indegree.set(rep(id), 0);
+    for (const edge of this.edges()) {
+      const a = rep(edge.from);
+      const b = rep(edge.to);
+      if (a === b) continue;
+      let s = succ.get(a);
+      if (!s) succ.set(a, (s = new Set()));
+      if (!s.has(b)) {
+        s.add(b);
+        indegree.set(b, (indegree.get(b) ?? 0) + 1);
+      }
+    }
+    const rank = new Map<string, number>();
+    const queue = [...indegree.entries()].filter(([, d]) => d === 0).map(([id]) => id);
+    for (const id of queue) rank.set(id, 0);
+    for (let i = 0; i < queue.length; i++) {
+      const v = queue[i];
+      for (const w of succ.get(v) ?? []) {
+        rank.set(w, Math.max(rank.get(w) ?? 0, rank.get(v)! + 1));
+        const d = indegree.get(w)! - 1;
+        indegree.set(w, d);
+        if (d === 0) queue.push(w);
+      }
+    }
+    const out = new Map<string, number>();
+    for (const id of this.nodes.keys()) out.set(id, rank.get(rep(id)) ?? 0);
+    return out;
+  }
+
+  /** The JSON the CLI, the LSP request and the page share. `cycles` are the reported ones. */
+  toJson(cycles: string[][], toLineColumn: (site: EdgeSite) => GraphSiteJson = defaultSiteJson): GraphJson {
+    const ranks = this.ranks();
+    const cycleOfNode = new Map<string, number>();
+    const cycleOfEdge = new Map<string, number>();
+    cycles.forEach((cycle, i) => {
+      for (let k = 0; k < cycle.length; k++) {
+        if (!cycleOfNode.has(cycle[k])) cycleOfNode.set(cycle[k], i);
+        const key = `${cycle[k]}\u0000${cycle[(k + 1) % cycle.length]}`;
+        if (!cycleOfEdge.has(key)) cycleOfEdge.set(key, i);
+      }
+    });
+    const used = new Set<string>();
+    const edges = [...this.edges()]
+      .sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to))
+      .map((edge) => {
+        used.add(edge.from);
+        used.add(edge.to);
+        const origins = new Set(edge.sites.map((s) => s.origin));
+        const origin: EdgeOrigin = origins.size > 1 ? 'both' : origins.has('lockdep') ? 'lockdep' : 'static';
+        return {
+          id: `${edge.from} -> ${edge.to}`,
+          from: edge.from,
+          to: edge.to,
+          count: edge.sites.length,
+          cycle: cycleOfEdge.get(`${edge.from}\u0000${edge.to}`) ?? null,
+          origin,
+          sites: edge.sites.map(toLineColumn),
+        };
+      });
+    const nodes = [...this.nodes.values()]
+      .filter((n) => used.has(n.id))
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .map((n) => ({
+        id: n.id,
+        label: n.id,
+        kind: n.kind,
+        family: n.family,
+        rank: ranks.get(n.id) ?? 0,
+        cycle: cycleOfNode.get(n.id) ?? null,
+        files: [...n.files].sort(),
+      }));
+    return { version: 1, nodes, edges, cycles: cycles.map((c, id) => ({ id, nodes: c })) };
+  }
+}
+
+function defaultSiteJson(site: EdgeSite): GraphSiteJson {
+  return {
+    file: site.file,
+    line: site.site.start.line + 1,
+    column: site.site.start.character + 1,
+    function: site.function,
+    text: site.chain.length > 0 ? `${site.text} via ${site.chain.join('() → ')}()` : site.text,
+  };
+}
+
+/** A cycle written from its smallest member, so A→B→A and B→A→B are one. */
+function canonicalRotation(cycle: string[]): string[] {
+  let best = 0;
+  for (let i = 1; i < cycle.length; i++) if (cycle[i] < cycle[best]) best = i;
+  return [...cycle.slice(best), ...cycle.slice(0, best)];
+}
