@@ -32,11 +32,11 @@ interface Run {
   engineCall?: { inputs: AnalysisInput[]; config: LockorderConfig };
 }
 
-function run(argv: string[], cwd: string, result: AnalysisResult = sampleResult(), options: { tty?: boolean; throws?: Error; env?: Record<string, string> } = {}): Run {
+async function run(argv: string[], cwd: string, result: AnalysisResult = sampleResult(), options: { tty?: boolean; throws?: Error; env?: Record<string, string> } = {}): Promise<Run> {
   let stdout = '';
   let stderr = '';
   let engineCall: Run['engineCall'];
-  const status = main(
+  const status = await main(
     argv,
     {
       cwd,
@@ -58,46 +58,46 @@ const warningOnly: AnalysisResult = {
   graph: SAMPLE_GRAPH,
 };
 
-test('text report on stdout, summary on stderr, exit 1 for a warning under the default --fail-on', () => {
+test('text report on stdout, summary on stderr, exit 1 for a warning under the default --fail-on', async () => {
   const dir = project({ 'a.c': 'int a;\n', 'sub/b.h': 'int b;\n', 'README': 'not C' });
-  const r = run(['.'], dir, warningOnly);
+  const r = (await run(['.'], dir, warningOnly));
   assert.deepEqual(r.engineCall?.inputs, [{ file: 'a.c', text: 'int a;\n' }, { file: 'sub/b.h', text: 'int b;\n' }]);
   assert.equal(r.stdout, 'a.c:1:1: warning: inverted [lock-order-inversion]\n');
   assert.equal(r.stderr, '1 finding (0 errors, 1 warning) in 2 files\n');
   assert.equal(r.status, 1);
-  assert.equal(run(['--fail-on', 'error', '.'], dir, warningOnly).status, 0);
+  assert.equal((await run(['--fail-on', 'error', '.'], dir, warningOnly)).status, 0);
 });
 
-test('json and sarif go to stdout, or to the -o file with nothing on stdout', () => {
+test('json and sarif go to stdout, or to the -o file with nothing on stdout', async () => {
   const dir = project({ 'a.c': '' });
-  const json = JSON.parse(run(['--format', 'json', 'a.c'], dir).stdout);
+  const json = JSON.parse((await run(['--format', 'json', 'a.c'], dir)).stdout);
   assert.equal(json.findings.length, 4);
   const withOut = project({ 'a.c': '', 'out/.keep': '' });
-  const r = run(['--format=sarif', '-o', 'out/report.sarif', '--fail-on=never', 'a.c'], withOut);
+  const r = (await run(['--format=sarif', '-o', 'out/report.sarif', '--fail-on=never', 'a.c'], withOut));
   assert.equal(r.status, 0);
   assert.equal(r.stdout, '');
   assert.equal(JSON.parse(fs.readFileSync(path.join(withOut, 'out/report.sarif'), 'utf8')).runs[0].results.length, 4);
   assert.equal(r.stderr, '4 findings (1 error, 2 warnings, 1 note) in 1 file\n');
 });
 
-test('-o writes the file relative to the working directory; an unwritable -o is exit 2', () => {
+test('-o writes the file relative to the working directory; an unwritable -o is exit 2', async () => {
   const dir = project({ 'a.c': '' });
-  const r = run(['-o', 'report.txt', '--no-color', 'a.c'], dir);
+  const r = (await run(['-o', 'report.txt', '--no-color', 'a.c'], dir));
   assert.equal(r.status, 1);
   assert.match(fs.readFileSync(path.join(dir, 'report.txt'), 'utf8'), /^src\/abba\.c:8:2: warning: /);
-  const bad = run(['-o', 'no/such/dir/report.txt', 'a.c'], dir);
+  const bad = (await run(['-o', 'no/such/dir/report.txt', 'a.c'], dir));
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /^lockorder: cannot write no\/such\/dir\/report\.txt: ENOENT/);
 });
 
-test('the configuration in the working directory is used: ignore globs, size limit, severity overrides', () => {
+test('the configuration in the working directory is used: ignore globs, size limit, severity overrides', async () => {
   const dir = project({
     '.lockorder.json': JSON.stringify({ ignore: ['gen/**'], maxFileBytes: 10, severity: { 'lock-order-inversion': 'off' } }),
     'a.c': 'int a;\n',
     'big.c': 'int big_enough;\n',
     'gen/g.c': 'int g;\n',
   });
-  const r = run(['.'], dir, warningOnly);
+  const r = (await run(['.'], dir, warningOnly));
   assert.deepEqual(r.engineCall?.inputs.map((i) => i.file), ['a.c']);
   assert.deepEqual(r.engineCall?.config, { ignore: ['gen/**'], maxFileBytes: 10, severity: { 'lock-order-inversion': 'off' } });
   assert.equal(r.stdout, '', 'the only finding was turned off');
@@ -105,7 +105,7 @@ test('the configuration in the working directory is used: ignore globs, size lim
   assert.equal(r.status, 0);
 });
 
-test('input errors exit 2 before the engine runs: bad or missing config, missing PATH, missing lockdep file', () => {
+test('input errors exit 2 before the engine runs: bad or missing config, missing PATH, missing lockdep file', async () => {
   const dir = project({ 'a.c': '', 'bad.json': '{"ignore": 3, "colour": true}' });
   const cases: [string[], string][] = [
     [['--config', 'bad.json', 'a.c'], 'lockorder: bad.json: colour: unknown key (allowed: lockApis, ignore, severity, maxFileBytes, declaredOrders)\nlockorder: bad.json: ignore: expected an array of strings, got number 3\n'],
@@ -115,33 +115,33 @@ test('input errors exit 2 before the engine runs: bad or missing config, missing
     [['--lockdep', 'lockdep.txt', 'a.c'], 'lockorder: cannot read lockdep report lockdep.txt: no such file\n'],
   ];
   for (const [argv, stderr] of cases) {
-    const r = run(argv, dir);
+    const r = await run(argv, dir);
     assert.deepEqual([r.status, r.stderr, r.stdout, r.engineCall], [2, stderr, '', undefined], argv.join(' '));
   }
 });
 
-test('usage errors exit 2 with a pointer to --help; --help and --version exit 0 on stdout', () => {
+test('usage errors exit 2 with a pointer to --help; --help and --version exit 0 on stdout', async () => {
   const dir = project({});
-  const usage = run(['--format', 'xml', 'a.c'], dir);
+  const usage = (await run(['--format', 'xml', 'a.c'], dir));
   assert.deepEqual([usage.status, usage.stderr], [2, "lockorder: invalid --format 'xml' (expected text, json, sarif, html)\nTry 'lockorder --help' for more information.\n"]);
-  const help = run(['--help'], dir);
+  const help = (await run(['--help'], dir));
   assert.equal(help.status, 0);
   assert.match(help.stdout, /^Usage: lockorder \[options\] PATH\.\.\./);
-  const version = run(['--version'], dir);
+  const version = (await run(['--version'], dir));
   assert.equal(version.status, 0);
   assert.equal(version.stdout, `lockorder ${JSON.parse(fs.readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')).version}\n`);
 });
 
-test('an engine failure is an internal error with exit 2, not a crash', () => {
+test('an engine failure is an internal error with exit 2, not a crash', async () => {
   const dir = project({ 'a.c': '' });
-  const r = run(['a.c'], dir, sampleResult(), { throws: new Error('boom') });
+  const r = (await run(['a.c'], dir, sampleResult(), { throws: new Error('boom') }));
   assert.equal(r.status, 2);
   assert.match(r.stderr, /^lockorder: internal error: Error: boom\n/);
 });
 
-test('--format html inlines the graph page and the graph; without the built page it is an input error', () => {
+test('--format html inlines the graph page and the graph; without the built page it is an input error', async () => {
   const built = ['graph.js', 'graph.css'].every((f) => fs.existsSync(path.join(repoRoot(), 'out/webview', f)));
-  const r = run(['--format', 'html', 'a.c'], project({ 'a.c': '' }));
+  const r = (await run(['--format', 'html', 'a.c'], project({ 'a.c': '' })));
   if (built) {
     assert.equal(r.status, 1);
     assert.match(r.stdout, /^<!DOCTYPE html>/i);
@@ -156,24 +156,24 @@ test('--format html inlines the graph page and the graph; without the built page
   }
 });
 
-test('progress appears only on a terminal and only for long runs, and is erased before the summary', () => {
+test('progress appears only on a terminal and only for long runs, and is erased before the summary', async () => {
   const many: Record<string, string> = {};
   for (let i = 0; i < 201; i++) many[`f${String(i).padStart(3, '0')}.c`] = '';
   const dir = project(many);
-  const quiet = run(['.'], dir, { findings: [], graph: SAMPLE_GRAPH });
+  const quiet = (await run(['.'], dir, { findings: [], graph: SAMPLE_GRAPH }));
   assert.equal(quiet.stderr, '0 findings (0 errors, 0 warnings) in 201 files\n');
-  const tty = run(['.'], dir, { findings: [], graph: SAMPLE_GRAPH }, { tty: true });
+  const tty = (await run(['.'], dir, { findings: [], graph: SAMPLE_GRAPH }, { tty: true }));
   assert.ok(tty.stderr.includes('\r[16/201] files'), JSON.stringify(tty.stderr.slice(0, 80)));
   assert.ok(tty.stderr.endsWith('\r[201/201] files\r\x1b[K0 findings (0 errors, 0 warnings) in 201 files\n'));
-  const few = run(['f000.c'], dir, { findings: [], graph: SAMPLE_GRAPH }, { tty: true });
+  const few = (await run(['f000.c'], dir, { findings: [], graph: SAMPLE_GRAPH }, { tty: true }));
   assert.equal(few.stderr, '0 findings (0 errors, 0 warnings) in 1 file\n');
 });
 
-test('colour only on a terminal, and never with --no-color, NO_COLOR or -o', () => {
+test('colour only on a terminal, and never with --no-color, NO_COLOR or -o', async () => {
   const dir = project({ 'a.c': '' });
-  assert.match(run(['a.c'], dir, warningOnly, { tty: true }).stdout, /\x1b\[/);
-  assert.doesNotMatch(run(['--no-color', 'a.c'], dir, warningOnly, { tty: true }).stdout, /\x1b\[/);
-  assert.doesNotMatch(run(['a.c'], dir, warningOnly).stdout, /\x1b\[/);
-  assert.doesNotMatch(run(['a.c'], dir, warningOnly, { tty: true, env: { NO_COLOR: '1' } }).stdout, /\x1b\[/);
-  assert.doesNotMatch(run(['-o', 'r.txt', 'a.c'], dir, warningOnly, { tty: true }).stdout + fs.readFileSync(path.join(dir, 'r.txt'), 'utf8'), /\x1b\[/);
+  assert.match((await run(['a.c'], dir, warningOnly, { tty: true })).stdout, /\x1b\[/);
+  assert.doesNotMatch((await run(['--no-color', 'a.c'], dir, warningOnly, { tty: true })).stdout, /\x1b\[/);
+  assert.doesNotMatch((await run(['a.c'], dir, warningOnly)).stdout, /\x1b\[/);
+  assert.doesNotMatch((await run(['a.c'], dir, warningOnly, { tty: true, env: { NO_COLOR: '1' } })).stdout, /\x1b\[/);
+  assert.doesNotMatch((await run(['-o', 'r.txt', 'a.c'], dir, warningOnly, { tty: true })).stdout + fs.readFileSync(path.join(dir, 'r.txt'), 'utf8'), /\x1b\[/);
 });

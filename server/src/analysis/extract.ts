@@ -22,10 +22,10 @@ import type {
 } from './functionFacts';
 import { ATOMIC_OPS, GUARD_TYPES, LockApiCatalogue, SLEEPING_GFP, isHeldAssertion, isSleepingCall } from './lockApis';
 import { lockExprOfNode, lockExprOfText } from './lockExpr';
-import type { SyntaxNode, SyntaxTree } from './parser';
+import { LiteNode, liteTree, type SyntaxTree } from './parser';
 import type { Range } from './sites';
 
-export function rangeOf(node: SyntaxNode): Range {
+export function rangeOf(node: { startPosition: { row: number; column: number }; endPosition: { row: number; column: number } }): Range {
   const s = node.startPosition;
   const e = node.endPosition;
   return { start: { line: s.row, character: s.column }, end: { line: e.row, character: e.column } };
@@ -106,11 +106,10 @@ export function extractFile(file: string, text: string, tree: SyntaxTree, catalo
     lineCount: countLines(text),
     errorNodes: 0,
   };
-  const root = tree.rootNode;
+  const root = liteTree(tree, text, (node) => prunable(node, text, catalogue));
   const lineStarts = lineStartsOf(text);
-  collectTopLevel(root, facts, catalogue);
-  collectStructs(root, facts);
-  collectComments(root, facts);
+  collectTopLevel(root, facts, { catalogue, text, lineStarts });
+  if (text.includes('lockorder')) collectComments(root, facts);
   collectLockMacros(text, lineStarts, facts);
   return facts;
 }
@@ -138,15 +137,60 @@ function positionAt(lineStarts: number[], offset: number): { line: number; chara
   return { line: lo, character: offset - lineStarts[lo] };
 }
 
-function collectTopLevel(node: SyntaxNode, facts: FileFacts, catalogue: LockApiCatalogue): void {
+interface FileContext {
+  catalogue: LockApiCatalogue;
+  text: string;
+  lineStarts: number[];
+}
+
+/**
+ * Every call and assignment in a function body, found by one native query and kept in document
+ * order, so that an expression's events are a binary search away instead of a native call each.
+ */
+class ExpressionEvents {
+  private readonly nodes: LiteNode[];
+  private readonly starts: number[];
+
+  constructor(root: LiteNode) {
+    this.nodes = root.descendantsOfType(EXPRESSION_EVENTS);
+    this.starts = this.nodes.map((n) => n.startIndex);
+  }
+
+  /** Events inside [start, end), innermost calls first (C evaluates arguments before the call). */
+  within(start: number, end: number): LiteNode[] {
+    let lo = 0;
+    let hi = this.starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.starts[mid] < start) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: { node: LiteNode; end: number }[] = [];
+    for (let i = lo; i < this.nodes.length && this.starts[i] < end; i++) {
+      const node = this.nodes[i];
+      const nodeEnd = node.endIndex;
+      if (nodeEnd <= end) out.push({ node, end: nodeEnd });
+    }
+    if (out.length > 1) out.sort((a, b) => a.end - b.end);
+    return out.map((o) => o.node);
+  }
+}
+
+function collectTopLevel(node: LiteNode, facts: FileFacts, context: FileContext): void {
   for (const child of node.namedChildren) {
     switch (child.type) {
       case 'function_definition': {
-        const fn = extractFunction(child, facts.file, catalogue);
+        const fn = extractFunction(child, facts.file, context);
         if (fn) facts.functions.push(fn);
         break;
       }
-      case 'declaration':
+      case 'struct_specifier':
+      case 'union_specifier':
+        collectStruct(child, facts);
+        break;
+      case 'declaration': {
+        const type = child.childForFieldName('type');
+        if (type) collectStruct(type, facts);
         for (const { name, type } of declaredNames(child)) {
           facts.globals[name] = type;
           const kind = LOCK_TYPE_KIND[type.name];
@@ -155,6 +199,7 @@ function collectTopLevel(node: SyntaxNode, facts: FileFacts, catalogue: LockApiC
           }
         }
         break;
+      }
       case 'type_definition':
         collectTypedef(child, facts);
         break;
@@ -165,7 +210,7 @@ function collectTopLevel(node: SyntaxNode, facts: FileFacts, catalogue: LockApiC
       case 'preproc_else':
       case 'linkage_specification':
       case 'declaration_list':
-        collectTopLevel(child, facts, catalogue);
+        collectTopLevel(child, facts, context);
         break;
       default:
         break;
@@ -173,7 +218,7 @@ function collectTopLevel(node: SyntaxNode, facts: FileFacts, catalogue: LockApiC
   }
 }
 
-function collectTypedef(node: SyntaxNode, facts: FileFacts): void {
+function collectTypedef(node: LiteNode, facts: FileFacts): void {
   const type = node.childForFieldName('type');
   if (!type) return;
   for (const declarator of node.childrenForFieldName('declarator')) {
@@ -189,20 +234,22 @@ function collectTypedef(node: SyntaxNode, facts: FileFacts): void {
   }
 }
 
-function isStructWithBody(node: SyntaxNode): boolean {
+function isStructWithBody(node: LiteNode): boolean {
   return (node.type === 'struct_specifier' || node.type === 'union_specifier') && node.childForFieldName('body') !== null;
 }
 
-function collectStructs(root: SyntaxNode, facts: FileFacts): void {
-  for (const spec of root.descendantsOfType(['struct_specifier', 'union_specifier'])) {
-    const name = spec.childForFieldName('name');
-    if (!name || !spec.childForFieldName('body')) continue;
-    facts.structs.push(structDef(name.text, spec, facts));
-  }
+/** A named struct definition (`struct foo { … }`), wherever it stands in a declaration. */
+function collectStruct(spec: LiteNode, facts: FileFacts): void {
+  if (!isStructWithBody(spec)) return;
+  const name = spec.childForFieldName('name');
+  if (name) facts.structs.push(structDef(name.text, spec, facts));
 }
 
-/** Fields of a struct; an anonymous inner struct becomes `outer.field`, a struct of its own. */
-function structDef(name: string, spec: SyntaxNode, facts: FileFacts): StructDef {
+/**
+ * Fields of a struct; an anonymous inner struct becomes `outer.field`, a struct of its own, and a
+ * named inner definition is collected too.
+ */
+function structDef(name: string, spec: LiteNode, facts: FileFacts): StructDef {
   const fields: Record<string, TypeRef> = {};
   const body = spec.childForFieldName('body');
   for (const member of body?.namedChildren ?? []) {
@@ -212,6 +259,7 @@ function structDef(name: string, spec: SyntaxNode, facts: FileFacts): StructDef 
     for (const declarator of member.childrenForFieldName('declarator')) {
       const fieldName = declaratorName(declarator);
       if (!fieldName) continue;
+      if (isStructWithBody(type) && type.childForFieldName('name')) collectStruct(type, facts);
       if (isStructWithBody(type) && !type.childForFieldName('name')) {
         const inner = `${name}.${fieldName}`;
         facts.structs.push(structDef(inner, type, facts));
@@ -229,7 +277,7 @@ function structDef(name: string, spec: SyntaxNode, facts: FileFacts): StructDef 
   return { name, fields };
 }
 
-function collectComments(root: SyntaxNode, facts: FileFacts): void {
+function collectComments(root: LiteNode, facts: FileFacts): void {
   const ignores: IgnoreDirectives = facts.ignores;
   for (const comment of root.descendantsOfType('comment')) {
     const text = comment.text;
@@ -260,7 +308,7 @@ function collectLockMacros(text: string, lineStarts: number[], facts: FileFacts)
 // ---------------------------------------------------------------------------------------------
 // Declarations and types
 
-function typeNameOf(type: SyntaxNode): string | null {
+function typeNameOf(type: LiteNode): string | null {
   switch (type.type) {
     case 'struct_specifier':
     case 'union_specifier':
@@ -275,9 +323,9 @@ function typeNameOf(type: SyntaxNode): string | null {
   }
 }
 
-function pointerDepth(declarator: SyntaxNode): number {
+function pointerDepth(declarator: LiteNode): number {
   let depth = 0;
-  let current: SyntaxNode | null = declarator;
+  let current: LiteNode | null = declarator;
   while (current) {
     if (current.type === 'pointer_declarator' || current.type === 'array_declarator' || current.type === 'abstract_pointer_declarator') depth++;
     current = current.childForFieldName('declarator');
@@ -285,8 +333,8 @@ function pointerDepth(declarator: SyntaxNode): number {
   return depth;
 }
 
-function declaratorName(declarator: SyntaxNode): string | null {
-  let current: SyntaxNode | null = declarator;
+function declaratorName(declarator: LiteNode): string | null {
+  let current: LiteNode | null = declarator;
   while (current) {
     if (current.type === 'identifier' || current.type === 'field_identifier' || current.type === 'type_identifier') return current.text;
     if (current.type === 'parenthesized_declarator') {
@@ -298,11 +346,11 @@ function declaratorName(declarator: SyntaxNode): string | null {
   return null;
 }
 
-function declaredNames(declaration: SyntaxNode): { name: string; type: TypeRef; init: SyntaxNode | null }[] {
+function declaredNames(declaration: LiteNode): { name: string; type: TypeRef; init: LiteNode | null }[] {
   const type = declaration.childForFieldName('type');
   const typeName = type ? typeNameOf(type) : null;
   if (!typeName) return [];
-  const out: { name: string; type: TypeRef; init: SyntaxNode | null }[] = [];
+  const out: { name: string; type: TypeRef; init: LiteNode | null }[] = [];
   for (const declarator of declaration.childrenForFieldName('declarator')) {
     if (declarator.type === 'function_declarator') continue;
     const inner = declarator.type === 'init_declarator' ? declarator.childForFieldName('declarator') : declarator;
@@ -318,13 +366,13 @@ function declaredNames(declaration: SyntaxNode): { name: string; type: TypeRef; 
 // ---------------------------------------------------------------------------------------------
 // Functions
 
-function functionDeclarator(node: SyntaxNode): SyntaxNode | null {
+function functionDeclarator(node: LiteNode): LiteNode | null {
   let current = node.childForFieldName('declarator');
   while (current && current.type !== 'function_declarator') current = current.childForFieldName('declarator');
   return current;
 }
 
-function extractFunction(node: SyntaxNode, file: string, catalogue: LockApiCatalogue): FunctionFacts | null {
+function extractFunction(node: LiteNode, file: string, context: FileContext): FunctionFacts | null {
   const declarator = functionDeclarator(node);
   const body = node.childForFieldName('body');
   const nameNode = declarator?.childForFieldName('declarator');
@@ -350,13 +398,17 @@ function extractFunction(node: SyntaxNode, file: string, catalogue: LockApiCatal
     contracts: contractsOf(node, body),
     body: [],
   };
-  const walker = new BodyWalker(catalogue, fn.locals);
-  fn.body = walker.block(body);
+  const bodyText = context.text.slice(body.startIndex, body.endIndex);
+  if (body.children.length > 0) {
+    fn.body = new BodyWalker(context.catalogue, fn.locals, new ExpressionEvents(body)).block(body);
+  } else {
+    fn.body = callsInText(bodyText, body.startIndex, context);
+  }
   return fn;
 }
 
 /** `__acquires(x)` and friends sit between the declarator and the body, where tree-sitter mis-parses them. */
-function contractsOf(definition: SyntaxNode, body: SyntaxNode): Contracts {
+function contractsOf(definition: LiteNode, body: LiteNode): Contracts {
   const contracts: Contracts = { acquires: [], releases: [], mustHold: [], condAcquires: [] };
   const head = definition.text.slice(0, body.startIndex - definition.startIndex);
   if (!head.includes('__')) return contracts;
@@ -378,21 +430,22 @@ class BodyWalker {
   constructor(
     private readonly catalogue: LockApiCatalogue,
     private readonly locals: Record<string, TypeRef>,
+    private readonly events: ExpressionEvents,
   ) {}
 
-  block(node: SyntaxNode): Stmt[] {
+  block(node: LiteNode): Stmt[] {
     return this.sequence(node.namedChildren);
   }
 
   /** A statement in a branch or loop body, as a list. */
-  body(node: SyntaxNode | null): Stmt[] {
+  body(node: LiteNode | null): Stmt[] {
     if (!node) return [];
     const out: Stmt[] = [];
     this.statement(node, out);
     return out;
   }
 
-  sequence(nodes: SyntaxNode[]): Stmt[] {
+  sequence(nodes: LiteNode[]): Stmt[] {
     const out: Stmt[] = [];
     for (let i = 0; i < nodes.length; i++) {
       const node = nodes[i];
@@ -408,7 +461,7 @@ class BodyWalker {
   }
 
   /** `list_for_each_entry(…) { … }` → a loop; `scoped_guard(type, &l) { … }` → a guarded scope. */
-  private macroBlock(call: SyntaxNode, name: string, bodyNode: SyntaxNode, out: Stmt[]): void {
+  private macroBlock(call: LiteNode, name: string, bodyNode: LiteNode, out: Stmt[]): void {
     if (name === 'scoped_guard' || name === 'scoped_cond_guard') {
       const guard = this.guardStmt(call, name === 'scoped_guard' ? 1 : 2);
       const body = this.body(bodyNode);
@@ -420,7 +473,7 @@ class BodyWalker {
     else this.statement(bodyNode, out);
   }
 
-  statement(node: SyntaxNode, out: Stmt[]): void {
+  statement(node: LiteNode, out: Stmt[]): void {
     switch (node.type) {
       case 'compound_statement':
         out.push({ t: 'scope', body: this.block(node) });
@@ -514,7 +567,7 @@ class BodyWalker {
    * `#ifdef X … #else … #endif` inside a body: exactly one side is compiled. It becomes an `if` on
    * the directive's text, so two blocks under the same `#ifdef` are taken together.
    */
-  private preprocessorBranch(node: SyntaxNode, out: Stmt[]): void {
+  private preprocessorBranch(node: LiteNode, out: Stmt[]): void {
     const alternative = node.childForFieldName('alternative');
     const condition = node.childForFieldName('condition') ?? node.childForFieldName('name');
     const inner = node.namedChildren.filter((c) => c !== alternative && c !== condition);
@@ -525,10 +578,10 @@ class BodyWalker {
     const text = `#${node.type === 'preproc_ifdef' ? node.child(0)?.text ?? '' : 'if'} ${condition?.text ?? ''}`;
     const elseBody: Stmt[] = [];
     if (alternative) this.preprocessorBranch(alternative, elseBody);
-    out.push({ t: 'if', cond: { op: 'atom', text: normalise(text), vars: [] }, then: this.sequence(inner), else: elseBody });
+    out.push({ t: 'if', cond: { op: 'atom', text: normalise(text) }, then: this.sequence(inner), else: elseBody });
   }
 
-  private switchStatement(node: SyntaxNode, out: Stmt[]): void {
+  private switchStatement(node: LiteNode, out: Stmt[]): void {
     const cond = node.childForFieldName('condition');
     if (cond) this.expression(cond, out);
     const cases: Stmt[][] = [];
@@ -546,7 +599,7 @@ class BodyWalker {
     out.push({ t: 'switch', cases, hasDefault });
   }
 
-  private declaration(node: SyntaxNode, out: Stmt[]): void {
+  private declaration(node: LiteNode, out: Stmt[]): void {
     for (const { name, type, init } of declaredNames(node)) {
       this.locals[name] = type;
       if (!init) continue;
@@ -559,21 +612,20 @@ class BodyWalker {
   }
 
   /** Events of an expression, innermost calls first. `bind` names the variable its value lands in. */
-  expression(node: SyntaxNode, out: Stmt[], bind?: string): void {
-    const events = node.descendantsOfType(EXPRESSION_EVENTS);
+  expression(node: LiteNode, out: Stmt[], bind?: string): void {
+    const events = this.events.within(node.startIndex, node.endIndex);
     if (events.length === 0) return;
-    if (events.length > 1) events.sort((a, b) => a.endIndex - b.endIndex || b.startIndex - a.startIndex);
     const direct = unwrap(node);
     for (const event of events) {
       if (event.type === 'call_expression') {
-        this.call(event, out, event.id === direct.id ? bind : undefined);
+        this.call(event, out, event === direct ? bind : undefined);
       } else {
         this.assignment(event, out);
       }
     }
   }
 
-  private assignment(node: SyntaxNode, out: Stmt[]): void {
+  private assignment(node: LiteNode, out: Stmt[]): void {
     const target = node.childForFieldName('left') ?? node.childForFieldName('argument');
     if (!target) return;
     const lock = lockExprOfNode(target);
@@ -590,13 +642,13 @@ class BodyWalker {
     // finds its binding through the assignment's left side.
   }
 
-  private call(node: SyntaxNode, out: Stmt[], bind?: string): void {
+  private call(node: LiteNode, out: Stmt[], bind?: string): void {
     const stmt = this.callStmt(node, bind ?? assignedVariable(node));
     if (stmt) out.push(...stmt);
   }
 
   /** One call as statements: a lock operation, an atomic-context change, a sleep, or a plain call. */
-  private callStmt(node: SyntaxNode, bind?: string): Stmt[] | null {
+  private callStmt(node: LiteNode, bind?: string): Stmt[] | null {
     const callee = node.childForFieldName('function');
     if (!callee) return null;
     if (callee.type === 'call_expression') {
@@ -644,7 +696,7 @@ class BodyWalker {
     return out;
   }
 
-  private guardStmt(node: SyntaxNode, lockArgIndex: number, typeCall?: SyntaxNode): LockStmt | null {
+  private guardStmt(node: LiteNode, lockArgIndex: number, typeCall?: LiteNode): LockStmt | null {
     const args = node.childForFieldName('arguments')?.namedChildren ?? [];
     const typeNode = typeCall ? typeCall.childForFieldName('arguments')?.firstNamedChild : args[0];
     const api = typeNode ? GUARD_TYPES[typeNode.text] : undefined;
@@ -655,13 +707,13 @@ class BodyWalker {
   }
 
   /** A condition as a boolean tree; calls inside atoms are emitted to `pre` first. */
-  condition(node: SyntaxNode | null, pre: Stmt[]): Cond {
-    if (!node) return { op: 'atom', text: '1', vars: [] };
+  condition(node: LiteNode | null, pre: Stmt[]): Cond {
+    if (!node) return { op: 'atom', text: '1' };
     switch (node.type) {
       case 'parenthesized_expression':
       case 'condition_clause': {
         const inner = node.childForFieldName('value') ?? node.firstNamedChild;
-        return inner ? this.condition(inner, pre) : { op: 'atom', text: '1', vars: [] };
+        return inner ? this.condition(inner, pre) : { op: 'atom', text: '1' };
       }
       case 'unary_expression': {
         const operator = node.childForFieldName('operator');
@@ -706,38 +758,114 @@ class BodyWalker {
           return last.t === 'lock' ? { op: 'lock', stmt: last } : { op: 'call', stmt: last };
         }
         if (stmts) pre.push(...stmts);
-        return { op: 'atom', text: normalise(node.text), vars: [] };
+        return { op: 'atom', text: normalise(node.text) };
       }
       case 'assignment_expression': {
         // `if ((ret = mutex_lock_interruptible(&m)))`: the value is the right side.
         this.expression(node, pre);
         const left = node.childForFieldName('left');
-        return { op: 'atom', text: normalise(left?.text ?? node.text), vars: left ? [normalise(left.text)] : [] };
+        return { op: 'atom', text: normalise(left?.text ?? node.text) };
       }
       default:
         break;
     }
     this.expression(node, pre);
-    const vars = node.type === 'identifier' || node.type === 'field_expression' ? [normalise(node.text)] : identifiersOf(node);
-    return { op: 'atom', text: normalise(node.text), vars };
+    return { op: 'atom', text: normalise(node.text) };
   }
 }
 
-function unwrap(node: SyntaxNode): SyntaxNode {
+/**
+ * Words that mark a function as worth following statement by statement: lock and sleep API stems.
+ * A false hit costs time only; a miss would lose events, so the stems are broad.
+ */
+const LOCKING_WORDS =
+  /lock|mutex|sem|guard|irq|bh_|preempt|sleep|schedule|wait|GFP_|_user|vmalloc|vzalloc|vfree|synchronize_|flush_|cancel_|kthread_stop|Critical|SRW|Acquire|Release|Mutex/;
+
+function mentionsLocking(text: string, catalogue: LockApiCatalogue): boolean {
+  return LOCKING_WORDS.test(text) || catalogue.hasCustomEntries(text);
+}
+
+/**
+ * Subtrees extraction never enters, so the tree copy skips them: the body of a function that
+ * mentions no locking (its calls come from the text), and initialiser tables outside functions.
+ */
+function prunable(node: LiteNode, text: string, catalogue: LockApiCatalogue): boolean {
+  if (node.type === 'compound_statement' && node.field === 'body' && node.parent?.type === 'function_definition') {
+    return !mentionsLocking(text.slice(node.startIndex, node.endIndex), catalogue);
+  }
+  if (node.type === 'initializer_list' && node.parent?.type === 'init_declarator') {
+    const declaration = node.parent.parent;
+    return declaration?.type === 'declaration' && declaration.parent?.type !== 'compound_statement';
+  }
+  return node.type === 'string_literal';
+}
+
+const NOT_CALLS = new Set(['if', 'while', 'for', 'switch', 'return', 'sizeof', 'typeof', '__typeof__', 'defined', 'do', 'case', 'alignof', '_Alignof', 'offsetof']);
+const CALL_START = /\b([A-Za-z_]\w*)\s*\(/g;
+
+/**
+ * A function that touches no lock and nothing that sleeps matters to others only through what it
+ * calls, in any order: its facts are its calls, found in the text without building syntax nodes.
+ * Comments and strings are blanked first so that nothing inside them looks like a call.
+ */
+function callsInText(bodyText: string, offset: number, context: FileContext): Stmt[] {
+  const code = blankCommentsAndStrings(bodyText);
+  const out: Stmt[] = [];
+  for (const match of code.matchAll(CALL_START)) {
+    const name = match[1];
+    if (NOT_CALLS.has(name)) continue;
+    const open = (match.index ?? 0) + match[0].length;
+    const args = splitArguments(code, open);
+    const start = positionAt(context.lineStarts, offset + (match.index ?? 0));
+    const end = positionAt(context.lineStarts, offset + (args.end ?? open));
+    out.push({ t: 'call', name, args: args.list.map((a) => lockExprOfText(a)), site: { start, end } });
+  }
+  return out;
+}
+
+/** Top-level comma-separated arguments from just after `(`; `end` is just after the matching `)`. */
+function splitArguments(code: string, open: number): { list: string[]; end: number | undefined } {
+  const list: string[] = [];
+  let depth = 0;
+  let from = open;
+  for (let i = open; i < code.length; i++) {
+    const c = code[i];
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') {
+      if (depth === 0) {
+        if (i > from || list.length > 0) list.push(code.slice(from, i).trim());
+        return { list, end: i + 1 };
+      }
+      depth--;
+    } else if (c === ',' && depth === 0) {
+      list.push(code.slice(from, i).trim());
+      from = i + 1;
+    }
+  }
+  return { list, end: undefined };
+}
+
+/** Replaces comments and string/char literals with spaces, keeping every offset. */
+function blankCommentsAndStrings(text: string): string {
+  if (!/["'/]/.test(text)) return text;
+  return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'/g, (m) => m.replace(/[^\n]/g, ' '));
+}
+
+function unwrap(node: LiteNode): LiteNode {
   let current = node;
   while (current.type === 'parenthesized_expression' && current.firstNamedChild) current = current.firstNamedChild;
   return current;
 }
 
 /** `x = f(…)` or `x = (f(…))`: the variable the call's result is stored in. */
-function assignedVariable(call: SyntaxNode): string | undefined {
+function assignedVariable(call: LiteNode): string | undefined {
   let node = call;
   let parent = node.parent;
   while (parent && parent.type === 'parenthesized_expression') {
     node = parent;
     parent = parent.parent;
   }
-  if (parent?.type === 'assignment_expression' && parent.childForFieldName('right')?.id === node.id) {
+  if (parent?.type === 'assignment_expression' && parent.childForFieldName('right') === node) {
     const left = parent.childForFieldName('left');
     return left ? normalise(left.text) : undefined;
   }
@@ -745,7 +873,7 @@ function assignedVariable(call: SyntaxNode): string | undefined {
 }
 
 /** `name(…)` + MISSING `;` followed by a block: a macro that takes a block (loop or guard). */
-function macroWithBody(stmt: SyntaxNode, next: SyntaxNode | undefined): { call: SyntaxNode; name: string } | null {
+function macroWithBody(stmt: LiteNode, next: LiteNode | undefined): { call: LiteNode; name: string } | null {
   if (!next || (next.type !== 'compound_statement' && !next.type.endsWith('_statement'))) return null;
   const last = stmt.lastChild;
   if (!last || !last.isMissing) return null;
@@ -758,7 +886,7 @@ function macroWithBody(stmt: SyntaxNode, next: SyntaxNode | undefined): { call: 
   return null;
 }
 
-function argumentExpr(node: SyntaxNode): LockExpr | null {
+function argumentExpr(node: LiteNode): LockExpr | null {
   switch (node.type) {
     case 'identifier':
     case 'field_expression':
@@ -772,12 +900,8 @@ function argumentExpr(node: SyntaxNode): LockExpr | null {
   }
 }
 
-function isZero(node: SyntaxNode): boolean {
+function isZero(node: LiteNode): boolean {
   return node.type === 'number_literal' && /^0[uUlL]*$/.test(node.text);
-}
-
-function identifiersOf(node: SyntaxNode): string[] {
-  return [...new Set(node.descendantsOfType(['identifier', 'field_expression']).map((n) => normalise(n.text)))];
 }
 
 export function normalise(text: string): string {

@@ -11,7 +11,7 @@ import { ClassResolver, LockClass } from './lockClasses';
 import { LockApi, LockApiCatalogue, acquisitionSleeps, isAtomicKind, modesMatch } from './lockApis';
 import { substituteRoot } from './lockExpr';
 import type { Range } from './sites';
-import { ConditionalAcquire, FunctionSummary, MAX_SUMMARY_LOCKS, SleepEvidence, SummaryLock } from './summaries';
+import { ConditionalAcquire, FunctionSummary, MAX_CHAIN_DEPTH, MAX_SUMMARY_LOCKS, SleepEvidence, SummaryLock } from './summaries';
 
 export interface Held {
   cls: LockClass;
@@ -88,6 +88,8 @@ interface State {
   held: Held[];
   facts: Readonly<Record<string, boolean>>;
   released: readonly string[];
+  /** Locks a caller held that this path released: taking one again restores the caller's state. */
+  releasedFromEntry: readonly string[];
   failed: readonly string[];
   irq: number;
   bh: number;
@@ -106,8 +108,10 @@ interface Exit {
 const MAX_PATHS = 24;
 const LOOP_PASSES = 3;
 const MAX_ATOMS = 6;
+/** Sleeping reported through at most this many calls. */
+const MAX_SLEEP_CHAIN = 2;
 
-const INITIAL: State = { held: [], facts: {}, released: [], failed: [], irq: 0, bh: 0, preempt: 0, owed: [], slept: false };
+const INITIAL: State = { held: [], facts: {}, released: [], releasedFromEntry: [], failed: [], irq: 0, bh: 0, preempt: 0, owed: [], slept: false };
 
 export function analyzeFunction(
   fn: FunctionFacts,
@@ -115,7 +119,12 @@ export function analyzeFunction(
   catalogue: LockApiCatalogue,
   callees: CalleeLookup,
 ): FlowResult {
-  return new FunctionFlow(fn, resolver, catalogue, callees).run();
+  const first = new FunctionFlow(fn, resolver, catalogue, callees, []).run();
+  const callerHeld = first.summary.releasesOnEntry;
+  if (callerHeld.length === 0) return first;
+  // It releases locks it never took: its callers hold them. Follow it again with them held on entry,
+  // so that dropping and re-taking a caller's lock (`unlock(); schedule(); lock();`) reads as balanced.
+  return new FunctionFlow(fn, resolver, catalogue, callees, callerHeld).run();
 }
 
 class FunctionFlow {
@@ -137,17 +146,23 @@ class FunctionFlow {
   private readonly acquisitionKeys = new Set<string>();
   private sleeps: SleepEvidence | null = null;
   private scopeDepth = 0;
+  /** Condition texts worth remembering on a path: those tested more than once, and result variables. */
+  private readonly correlated: Set<string>;
 
   constructor(
     private readonly fn: FunctionFacts,
     private readonly resolver: ClassResolver,
     private readonly catalogue: LockApiCatalogue,
     private readonly callees: CalleeLookup,
-  ) {}
+    /** Locks known to be held by callers (found by a first pass that saw them released here). */
+    private readonly callerHeld: SummaryLock[],
+  ) {
+    this.correlated = correlatedConditions(fn.body);
+  }
 
   run(): FlowResult {
     let entry = INITIAL;
-    for (const expr of [...this.fn.contracts.mustHold, ...this.fn.contracts.releases]) {
+    for (const expr of [...this.fn.contracts.mustHold, ...this.fn.contracts.releases, ...this.callerHeld.map((l) => l.expr)]) {
       entry = this.assumeHeld(entry, expr, this.fn.nameRange);
     }
     const end = this.sequence(this.fn.body, [entry]);
@@ -326,7 +341,7 @@ class FunctionFlow {
       for (let i = 0; i < atoms.length; i++) {
         if (!evaluated.has(i)) continue;
         const atom = atoms[i];
-        if (atom.op === 'atom') s = decide(s, atom.text, values[i]);
+        if (atom.op === 'atom' && this.correlated.has(atom.text)) s = decide(s, atom.text, values[i]);
         else s = this.atomEffect(atom, s, values[i]);
       }
       const key = `${value}|${stateKey(s)}`;
@@ -400,7 +415,7 @@ class FunctionFlow {
     const held = state.held;
     if (acquisitionSleeps(lock.api) && !lock.tried) state = this.sleep(state, text, lock.site, lock.via);
     const same = held.find((h) => h.expr.text === lock.expr.text && h.cls.id === lock.cls.id);
-    if (same && !(same.api.recursive && lock.api.recursive) && !lock.tried) {
+    if (same && !(same.api.recursive && lock.api.recursive) && !lock.tried && knownInstance(lock)) {
       this.report(
         'double-lock',
         lock.site,
@@ -421,9 +436,11 @@ class FunctionFlow {
     let { irq, bh } = state;
     if (lock.api.ctx === 'irq' || lock.api.ctx === 'irqsave') irq++;
     if (lock.api.ctx === 'bh') bh++;
+    const restoresEntry = state.releasedFromEntry.includes(lock.expr.text);
     return {
       ...state,
-      held: [...held, lock],
+      held: [...held, restoresEntry ? { ...lock, fromEntry: true } : lock],
+      releasedFromEntry: restoresEntry ? state.releasedFromEntry.filter((r) => r !== lock.expr.text) : state.releasedFromEntry,
       irq,
       bh,
       released: state.released.filter((r) => r !== lock.expr.text),
@@ -478,16 +495,23 @@ class FunctionFlow {
           this.releasedOnEntry.set(key, { ...this.paramOf(expr), cls, expr, api: apiName, kind: api.kind, file: this.fn.file, site, chain: via });
         }
       }
-      return { ...state, released: addUnique(state.released, expr?.text ?? handle ?? '?') };
+      return state;
     }
     const held = state.held[index];
-    let next: State = { ...state, held: state.held.filter((_, i) => i !== index), released: addUnique(state.released, held.expr.text) };
+    let next: State = {
+      ...state,
+      held: state.held.filter((_, i) => i !== index),
+      released: addUnique(state.released, held.expr.text),
+      releasedFromEntry: held.fromEntry ? addUnique(state.releasedFromEntry, held.expr.text) : state.releasedFromEntry,
+    };
     next = this.checkReleaseMatches(next, held, api, apiName, site);
     return next;
   }
 
   /** `spin_lock_irqsave` must end with `spin_unlock_irqrestore`, `read_lock` with `read_unlock`, and so on. */
   private checkReleaseMatches(state: State, held: Held, api: LockApi, apiName: string, site: Range): State {
+    // A lock held on entry was taken by a caller with an API we did not see.
+    if (held.fromEntry) return state;
     const expected = this.catalogue.expectedRelease(held.api)?.name ?? 'the matching release';
     const locks = [held.cls.id];
     const takenAt = [{ site: held.site, message: `taken with \`${held.api.name}\` here` }];
@@ -514,10 +538,12 @@ class FunctionFlow {
     if (held.api.ctx === 'bh' && api.ctx === 'none') {
       return { ...next, bh: next.bh + 1, owed: [...next.owed, { what: 'bh', site, message, expectedRelease: expected, locks }] };
     }
-    if (relIrq && !heldIrq && held.api.ctx === 'none' && next.irq > 0) {
-      // local_irq_save(); spin_lock(); … spin_unlock_irqrestore(): the flags came from the explicit save.
-      return { ...next, irq: next.irq - 1 };
+    if (relIrq && held.api.ctx === 'none') {
+      // local_irq_save(); spin_lock(); … spin_unlock_irqrestore(): the flags come from a save made
+      // here or by a caller (often inside a wrapper), which is the usual split form, not a bug.
+      return { ...next, irq: Math.max(0, next.irq - 1) };
     }
+    if (heldIrq && relIrq) return next;
     this.report('mismatched-unlock', site, message, locks, takenAt, false, { kind: 'mismatch', expectedRelease: expected, releaseRange: site });
     return next;
   }
@@ -554,7 +580,9 @@ class FunctionFlow {
 
   /** Sleeping (directly or in a callee) while a spinning lock is held or interrupts are off. */
   private sleep(state: State, what: string, site: Range, chain: string[], always = true): State {
-    if (!this.sleeps) this.sleeps = { what, chain, always: false, file: this.fn.file, site };
+    if (!this.sleeps && chain.length < MAX_SLEEP_CHAIN) this.sleeps = { what, chain, always: false, file: this.fn.file, site };
+    // Through calls, only a callee that sleeps on every path, close by, is worth a report.
+    if (chain.length > 0 && (!always || chain.length > MAX_SLEEP_CHAIN)) return state;
     const spinning = state.held.filter((h) => isAtomicKind(h.api.kind) && !h.fromEntry);
     const atomic = spinning.length > 0 || state.irq > 0 || state.bh > 0 || state.preempt > 0;
     if (atomic) {
@@ -574,10 +602,10 @@ class FunctionFlow {
         holder ? [holder.cls.id] : [],
         holder ? [{ site: holder.site, message: `\`${holder.cls.id}\` taken here` }] : [],
         // Through calls we only know the callee may sleep on some path.
-        !always || (holder ? !holder.cls.resolved : false),
+        holder ? !holder.cls.resolved : false,
       );
     }
-    return { ...state, slept: true };
+    return state.slept ? state : { ...state, slept: true };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -664,7 +692,7 @@ class FunctionFlow {
   }
 
   private noteSummaryAcquire(lock: Held, from?: SummaryLock): void {
-    if (lock.tried) return;
+    if (lock.tried || lock.via.length >= MAX_CHAIN_DEPTH) return;
     const key = `${lock.cls.id}@${lock.expr.text}`;
     if (this.acquires.has(key) || this.acquires.size >= MAX_SUMMARY_LOCKS) return;
     this.acquires.set(key, {
@@ -739,14 +767,53 @@ class FunctionFlow {
       }
     }
     const sleeps = this.sleeps ? { ...this.sleeps, always: exits.length > 0 && exits.every((e) => e.state.slept) } : null;
+    // A caller's lock counts as released only when no return path still holds it.
+    const stillHeld = (text: string) => exits.some((e) => e.state.held.some((h) => h.expr.text === text));
+    const releasesOnEntry = [...this.callerHeld.filter((l) => !stillHeld(l.expr.text)), ...this.releasedOnEntry.values()];
     return {
       acquires: [...this.acquires.values()],
       returnsHolding,
       conditional,
-      releasesOnEntry: [...this.releasedOnEntry.values()],
+      releasesOnEntry,
       sleeps,
     };
   }
+}
+
+/**
+ * Conditions tested more than once in a function, and variables that carry a lock call's result:
+ * only these are worth remembering per path. Remembering every condition would split paths that
+ * differ in nothing that matters.
+ */
+function correlatedConditions(body: Stmt[]): Set<string> {
+  const counts = new Map<string, number>();
+  const binds = new Set<string>();
+  const cond = (c: Cond) => {
+    if (c.op === 'and' || c.op === 'or') {
+      cond(c.left);
+      cond(c.right);
+    } else if (c.op === 'not') cond(c.arg);
+    else if (c.op === 'atom') counts.set(c.text, (counts.get(c.text) ?? 0) + 1);
+  };
+  const visit = (stmts: Stmt[]) => {
+    for (const s of stmts) {
+      if (s.t === 'lock' && s.bind) binds.add(s.bind);
+      else if (s.t === 'call' && s.bind) binds.add(s.bind);
+      else if (s.t === 'if') {
+        cond(s.cond);
+        visit(s.then);
+        visit(s.else);
+      } else if (s.t === 'loop') {
+        if (s.cond) cond(s.cond);
+        visit(s.body);
+      } else if (s.t === 'switch') s.cases.forEach(visit);
+      else if (s.t === 'scope') visit(s.body);
+    }
+  };
+  visit(body);
+  const out = new Set(binds);
+  for (const [text, n] of counts) if (n > 1) out.add(text);
+  return out;
 }
 
 /** `__cond_lock(lock, expr)` and unknown trylock-like calls: a trylock that returns non-zero on success. */
@@ -857,11 +924,31 @@ function lastIndex<T>(list: readonly T[], pred: (t: T) => boolean): number {
   return -1;
 }
 
+/**
+ * Whether equal texts surely mean one lock: not when the path goes through a call (`cpu_rq(i)->lock`
+ * keeps no arguments) or the subclass is computed (`_nested(l, i++)` in a loop).
+ */
+function knownInstance(lock: Held): boolean {
+  if (/\(\)/.test(lock.expr.text)) return false;
+  const sub = lock.cls.id.lastIndexOf('/');
+  return sub < 0 || /^\/[\w]+$/.test(lock.cls.id.slice(sub));
+}
+
 function viaText(via: string[]): string {
   return via.length > 0 ? ` via ${via.join('() → ')}()` : '';
 }
 
+const stateKeys = new WeakMap<State, string>();
+
 function stateKey(s: State): string {
+  const known = stateKeys.get(s);
+  if (known !== undefined) return known;
+  const key = computeStateKey(s);
+  stateKeys.set(s, key);
+  return key;
+}
+
+function computeStateKey(s: State): string {
   const held = s.held.map((h) => `${h.expr.text}#${h.cls.id}#${h.api.name}#${h.scopeDepth ?? ''}`).join(',');
   const facts = Object.keys(s.facts)
     .sort()

@@ -24,7 +24,7 @@ export type Cond =
   | { op: 'and' | 'or'; left: Cond; right: Cond }
   | { op: 'not'; arg: Cond }
   /** Opaque expression, compared by its normalised text (`dev->flags & F`). */
-  | { op: 'atom'; text: string; vars: string[] }
+  | { op: 'atom'; text: string }
   /** A lock call used for its result: `spin_trylock(&l)`, `mutex_lock_interruptible(&m)`. */
   | { op: 'lock'; stmt: LockStmt }
   /** A call to an unknown function used for its result; it may be a conditional-acquire wrapper. */

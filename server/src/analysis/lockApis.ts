@@ -304,13 +304,22 @@ export function isHeldAssertion(name: string): boolean {
 export class LockApiCatalogue {
   private readonly byName = new Map<string, LockApi>();
 
-  constructor(apis: readonly LockApi[] = BUILTIN_LOCK_APIS) {
-    for (const api of apis) this.byName.set(api.name, api);
+  constructor(
+    apis: readonly LockApi[] = BUILTIN_LOCK_APIS,
+    /** User entries: their names are matched in function text as well. */
+    private readonly custom: readonly LockApi[] = [],
+  ) {
+    for (const api of [...apis, ...custom]) this.byName.set(api.name, api);
   }
 
   /** A copy of this catalogue with extra (user) entries, which win over built-in ones of the same name. */
   extend(extra: readonly LockApi[]): LockApiCatalogue {
-    return new LockApiCatalogue([...this.byName.values(), ...extra]);
+    return new LockApiCatalogue([...this.byName.values()], [...this.custom, ...extra]);
+  }
+
+  /** Whether the text mentions one of the user's own lock functions. */
+  hasCustomEntries(text: string): boolean {
+    return this.custom.some((api) => text.includes(api.name));
   }
 
   get(name: string): LockApi | undefined {

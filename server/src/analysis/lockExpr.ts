@@ -3,16 +3,16 @@
  * `dev->queues[0].lock` are one instance shape, `dev->queues[].lock`.
  */
 import type { LockExpr } from './functionFacts';
-import type { SyntaxNode } from './parser';
+import type { NodeLike } from './parser';
 
 export function makeLockExpr(root: string, steps: string[]): LockExpr {
   return { root, steps, text: root + steps.join('') };
 }
 
 /** From a syntax node; null for literals and other expressions that cannot name a lock. */
-export function lockExprOfNode(node: SyntaxNode): LockExpr | null {
+export function lockExprOfNode(node: NodeLike): LockExpr | null {
   const steps: string[] = [];
-  let current: SyntaxNode | null = node;
+  let current: NodeLike | null = node;
   while (current) {
     switch (current.type) {
       case 'parenthesized_expression':

@@ -53,6 +53,12 @@ export const EMPTY_SUMMARY: FunctionSummary = { acquires: [], returnsHolding: []
 /** Transitive acquisitions are capped per function: enough for evidence, bounded in memory. */
 export const MAX_SUMMARY_LOCKS = 48;
 
+/**
+ * Locks taken deeper than this many calls down are not carried up. Deep chains in real code run
+ * through conditions that do not hold in the caller's context, and their reports are mostly noise.
+ */
+export const MAX_CHAIN_DEPTH = 4;
+
 /** A stable text for change detection: callers are re-analysed only when it changes. */
 export function summarySignature(s: FunctionSummary): string {
   const locks = (list: SummaryLock[]) => list.map((l) => `${l.cls.id}@${l.expr.text}`).join(',');

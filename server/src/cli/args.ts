@@ -42,7 +42,7 @@ Options:
   --fail-on error|warning|never  exit with status 1 when a finding is at least this severe
                                  (default: warning, so that CI fails on warnings too)
   --lockdep FILE                 merge lock-order edges from a lockdep report (repeatable)
-  --jobs N                       analysis threads (accepted; the engine uses one for now)
+  --jobs N                       threads that parse and extract (default: one per core, at most 8)
   --no-color                     never colour the text report (NO_COLOR is honoured too)
   -h, --help                     show this help
   --version                      show the version

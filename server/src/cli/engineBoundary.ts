@@ -1,17 +1,21 @@
 /**
  * The one place the CLI meets the engine: the configuration becomes engine options, the files become
- * one program, and files the parser had to give up on come back with a reason.
+ * one program (extracted on every core when there are many), and files the parser had to give up on
+ * come back with a reason.
  */
-import { analyzeTexts, type AnalysisInput, type AnalysisResult } from '../analysis/program';
 import { BUILTIN_LOCK_APIS, DEFAULT_CATALOGUE, LockApiCatalogue, type LockApi } from '../analysis/lockApis';
+import { LockProgram, factsOf, type AnalysisInput, type AnalysisResult } from '../analysis/program';
 import type { LockorderConfig } from '../config';
+import { PARSE_TIMEOUT_MS, defaultJobs, extractInParallel } from '../workspace/parallelExtract';
 
 export type { AnalysisInput, AnalysisResult };
 
-/** The built-in catalogue plus the project's own lock functions from the config file. */
-export function catalogueFor(config: LockorderConfig): LockApiCatalogue {
-  if (!config.lockApis || config.lockApis.length === 0) return DEFAULT_CATALOGUE;
-  const extra: LockApi[] = config.lockApis.map((entry) => {
+/** Below this many files, starting worker threads costs more than it saves. */
+const PARALLEL_MIN_FILES = 32;
+
+/** The project's own lock functions from the config file, as catalogue entries. */
+export function customLockApis(config: LockorderConfig): LockApi[] {
+  return (config.lockApis ?? []).map((entry) => {
     const builtin = BUILTIN_LOCK_APIS.find((api) => api.kind === entry.kind);
     return {
       name: entry.name,
@@ -24,13 +28,31 @@ export function catalogueFor(config: LockorderConfig): LockApiCatalogue {
       ...(builtin?.recursive ? { recursive: true } : {}),
     };
   });
-  return DEFAULT_CATALOGUE.extend(extra);
 }
 
-export function runEngine(inputs: AnalysisInput[], config: LockorderConfig): AnalysisResult {
-  const { findings, graph, skipped } = analyzeTexts(inputs, {
-    catalogue: catalogueFor(config),
-    declaredOrders: config.declaredOrders ?? [],
-  });
-  return { findings, graph, skipped };
+/** The built-in catalogue plus the project's own lock functions. */
+export function catalogueFor(config: LockorderConfig): LockApiCatalogue {
+  const custom = customLockApis(config);
+  return custom.length === 0 ? DEFAULT_CATALOGUE : DEFAULT_CATALOGUE.extend(custom);
+}
+
+export async function runEngine(inputs: AnalysisInput[], config: LockorderConfig, jobs = defaultJobs()): Promise<AnalysisResult> {
+  const catalogue = catalogueFor(config);
+  const program = new LockProgram({ catalogue, declaredOrders: config.declaredOrders ?? [] });
+  const skipped: { file: string; reason: string }[] = [];
+  if (jobs > 1 && inputs.length >= PARALLEL_MIN_FILES) {
+    const extracted = await extractInParallel(inputs, jobs, customLockApis(config));
+    for (const facts of extracted.facts) program.setFile(facts);
+    skipped.push(...extracted.skipped);
+  } else {
+    for (const input of inputs) {
+      try {
+        program.setFile(factsOf(input.file, input.text, catalogue, { timeoutMs: PARSE_TIMEOUT_MS }));
+      } catch (error) {
+        skipped.push({ file: input.file, reason: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  }
+  const analysis = program.analyze();
+  return { findings: analysis.findings, graph: analysis.toJson(), skipped };
 }

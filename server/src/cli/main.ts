@@ -32,7 +32,7 @@ export interface CliIo {
 }
 
 type Render = (result: AnalysisResult) => string;
-type Engine = typeof runEngine;
+type Engine = (...args: Parameters<typeof runEngine>) => AnalysisResult | Promise<AnalysisResult>;
 
 /** Show progress only where someone is watching and the wait is long enough to wonder. */
 const PROGRESS_MIN_FILES = 200;
@@ -40,9 +40,9 @@ const PROGRESS_MIN_FILES = 200;
 const PROGRESS_EVERY = 16;
 
 /** Runs the command and returns its exit status. Never throws. Tests pass their own `engine`. */
-export function main(argv: readonly string[], io: CliIo, engine: Engine = runEngine): number {
+export async function main(argv: readonly string[], io: CliIo, engine: Engine = runEngine): Promise<number> {
   try {
-    return run(argv, io, engine);
+    return await run(argv, io, engine);
   } catch (e) {
     io.stderr.write(`lockorder: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return EXIT_USAGE_OR_INPUT;
@@ -56,15 +56,17 @@ export function runFromProcess(): void {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? EXIT_CLEAN);
     throw e;
   });
-  process.exitCode = main(process.argv.slice(2), {
+  void main(process.argv.slice(2), {
     cwd: process.cwd(),
     env: process.env,
     stdout: process.stdout,
     stderr: process.stderr,
+  }).then((status) => {
+    process.exitCode = status;
   });
 }
 
-function run(argv: readonly string[], io: CliIo, engine: Engine): number {
+async function run(argv: readonly string[], io: CliIo, engine: Engine): Promise<number> {
   const parsed = parseArgs(argv);
   switch (parsed.kind) {
     case 'help':
@@ -124,7 +126,7 @@ function run(argv: readonly string[], io: CliIo, engine: Engine): number {
   });
   if (progressOnScreen) io.stderr.write(clearProgress());
 
-  const raw = engine(inputs, config);
+  const raw = await engine(inputs, config, options.jobs);
   for (const { file, reason } of raw.skipped ?? []) onSkip(file, reason);
   const result: AnalysisResult = { findings: applySeverityOverrides(raw.findings, config), graph: raw.graph, skipped: raw.skipped };
   const report = render(result);

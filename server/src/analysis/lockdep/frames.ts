@@ -28,7 +28,7 @@ export function parseFrame(text: string, line: number, column: number): StackFra
   if (!head) return undefined;
   const [, indent, addressPart, address, question, name, offset, size] = head;
   const functionStart = column + indent.length + (addressPart?.length ?? 0) + (question?.length ?? 0);
-  const end = text.trimEnd().length;
+  const end = trimmedLength(text);
   const frame: StackFrame = {
     function: name,
     inline: false,
@@ -65,6 +65,12 @@ export function parseFrame(text: string, line: number, column: number): StackFra
   }
   if (frame.offset === undefined && frame.file === undefined) return undefined;
   return frame;
+}
+
+function trimmedLength(text: string): number {
+  let end = text.length;
+  while (end > 0 && (text.charCodeAt(end - 1) === 32 || text.charCodeAt(end - 1) === 9)) end--;
+  return end;
 }
 
 function span(line: number, start: number, end: number): Range {
@@ -114,11 +120,11 @@ const LOCKING_FUNCTION = new RegExp(
       'start_flush_work',
       'touch_w(?:q|ork)_lockdep_map',
     ].join('|') +
-    ')$',
+    ')(?:\\.[\\w.]*)?$',
 );
 
 export function isLockingFrame(frame: StackFrame): boolean {
-  return LOCKING_FUNCTION.test(frame.function.split('.')[0]);
+  return LOCKING_FUNCTION.test(frame.function);
 }
 
 /** The call that took the lock: the first frame that is neither inlined, unreliable nor locking code. */

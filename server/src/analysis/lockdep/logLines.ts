@@ -13,11 +13,12 @@ export interface LogLine {
   column: number;
 }
 
-const SYSLOG_HEADER = /^(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT[\d:.,+-]+Z?) \S+ kernel: ?/;
-const LOG_LEVEL = /^<\d>/;
+// Sticky patterns, tried at the current offset without slicing the line.
+const SYSLOG_HEADER = /(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT[\d:.,+-]+Z?) \S+ kernel: ?/y;
+const LOG_LEVEL = /<\d>/y;
 // printk ends the timestamp with one space; the message's own indentation starts after it.
-const TIMESTAMP = /^\[ *\d+\.\d+\]/;
-const CALLER_ID = /^\[ *[TC]\d+\]/;
+const TIMESTAMP = /\[ *\d+\.\d+\]/y;
+const CALLER_ID = /\[ *[TC]\d+\]/y;
 
 export function splitLogLines(text: string): LogLine[] {
   const raw = text.split(/\r?\n|\r/);
@@ -25,16 +26,17 @@ export function splitLogLines(text: string): LogLine[] {
   if (raw.length > 1 && raw[raw.length - 1] === '') raw.pop();
   return raw.map((line, index) => {
     const column = prefixLength(line);
-    return { index, text: line.slice(column), column };
+    return { index, text: column === 0 ? line : line.slice(column), column };
   });
 }
 
 function prefixLength(line: string): number {
   let at = 0;
   const take = (pattern: RegExp): boolean => {
-    const m = pattern.exec(line.slice(at));
-    if (m) at += m[0].length;
-    return m !== null;
+    pattern.lastIndex = at;
+    const matched = pattern.test(line);
+    if (matched) at = pattern.lastIndex;
+    return matched;
   };
   take(SYSLOG_HEADER);
   take(LOG_LEVEL);

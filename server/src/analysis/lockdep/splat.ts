@@ -12,16 +12,18 @@ import { parseFrame } from './frames';
 import { decodeUsage, findLockToken, normalizeLockName } from './lockName';
 import type { LogLine } from './logLines';
 import { matchSplatHeader, type SplatHeader } from './splatHeader';
-import type { IrqDependencyStep, LockdepSplat, LockOccurrence, LockScenario, StackFrame } from './types';
+import type { ChainEntry, IrqDependencyStep, LockdepSplat, LockOccurrence, LockScenario, StackFrame } from './types';
 
 /** After this many lines with nothing lockdep prints, the report is over (a truncated log). */
 const MAX_QUIET_LINES = 40;
 
 const SEPARATOR = /^(?:=+|-+)$/;
+/** The release, version and taint line under the title: `6.6.30-foo #1 Not tainted`. */
+const KERNEL_IDENT = /^\d+\.\d+\S* /;
 const END_OF_TRACE = /^-+\[ (?:end trace|cut here)/;
 
 const TASK_ACTION =
-  /^(.+)\/(\d+)(?: \[[^\]]*\])? (?:is trying to acquire lock|is trying to acquire|is trying to lock|takes|just changed the state of lock):\s*$/;
+  /^(.+)\/(\d+)(?: \[\S*\])? (?:is trying to acquire lock|is trying to acquire|is trying to lock|takes|just changed the state of lock):\s*$/;
 const TASK_RELEASE = /^(.+)\/(\d+) is trying to release lock \((.+)\) at:\s*$/;
 const ALREADY_HOLDING = /^(?:but task is already holding lock|and this task is already holding):$/;
 const IRQ_OTHER = /^but this lock (?:took another, (\S+)-unsafe|was taken by another, (\S+)-safe) lock in the past:$/;
@@ -106,6 +108,8 @@ class SplatBuilder {
   private section: Section = 'body';
   private expectKernel = true;
   private pendingLock?: LockSlot;
+  /** The lock just read into a slot, which syzbot may print again for an inlined caller. */
+  private lastSlotLock?: LockOccurrence;
   private awaitingReleaseFrame = false;
   private awaitingChainExists = false;
   private chainExists?: LockScenario['chainExists'];
@@ -145,7 +149,7 @@ class SplatBuilder {
     if (trimmed === '') return this.blankLine();
     if (this.expectKernel) {
       this.expectKernel = false;
-      if (!SEPARATOR.test(trimmed)) {
+      if (KERNEL_IDENT.test(trimmed)) {
         this.splat.kernel = trimmed;
         return 'used';
       }
@@ -168,12 +172,17 @@ class SplatBuilder {
     if (this.section === 'backtrace' && this.splat.backtrace.length > 0) return 'end';
     this.frames = undefined;
     this.pendingLock = undefined;
+    this.lastSlotLock = undefined;
     return 'blank';
   }
 
   /** The line a label announced: a lock, the frame of a release, the `Chain exists of:` names. */
   private expectedLine(line: LogLine): Verdict | undefined {
     if (this.pendingLock) return this.lockLine(line, this.pendingLock);
+    if (this.lastSlotLock) {
+      const repeat = lockOccurrence(line, 0);
+      if (repeat && absorbInlinedRepeat(this.lastSlotLock, repeat)) return 'used';
+    }
     if (this.awaitingReleaseFrame) {
       const frame = parseFrame(line.text, line.index, line.column);
       if (!frame) return undefined;
@@ -204,12 +213,14 @@ class SplatBuilder {
       if (taken) this.splat.newDependency = { held: lock, taken };
     } else {
       this.splat[slot] = lock;
+      this.lastSlotLock = lock;
     }
     return 'used';
   }
 
   private scenarioLine(line: LogLine, trimmed: string): Verdict | undefined {
-    const scenario = this.splat.scenario as LockScenario;
+    const scenario = this.splat.scenario;
+    if (!scenario) return undefined;
     if (CPU_HEADER.test(line.text)) {
       for (const m of line.text.matchAll(/CPU\d+/g)) {
         scenario.cpus.push(m[0]);
@@ -254,10 +265,21 @@ class SplatBuilder {
   }
 
   private bodyLine(line: LogLine, trimmed: string): Verdict {
+    const { frames, lastSlotLock } = this;
+    // A recognised line ends the stack being read, unless it is a label that starts another.
+    this.frames = undefined;
+    this.lastSlotLock = undefined;
+    if (this.structuralLine(line, trimmed)) return 'used';
+    // Another CPU's message in the middle of the report: carry on as if it were not there.
+    this.frames = frames;
+    this.lastSlotLock = lastSlotLock;
+    return 'noise';
+  }
+
+  /** Reads a line lockdep prints in the body of a report; false if it is none of them. */
+  private structuralLine(line: LogLine, trimmed: string): boolean {
     const text = line.text;
     const splat = this.splat;
-    // Whatever comes next, a stack that was being read is over unless a new label starts one.
-    this.frames = undefined;
     let m: RegExpExecArray | null;
     if ((m = TASK_ACTION.exec(text))) {
       splat.task = { comm: m[1], pid: Number(m[2]), line: line.index };
@@ -285,13 +307,13 @@ class SplatBuilder {
       splat.context = { outer: Number(m[1]), inner: Number(m[2]) };
     } else if ((m = CHAIN_ENTRY.exec(text))) {
       const lock = lockOccurrence(line, m[0].length);
-      if (!lock) return 'noise';
-      const entry = { index: Number(m[1]), lock, frames: [], line: line.index };
+      if (!lock) return false;
+      const entry: ChainEntry = { index: Number(m[1]), lock, frames: [], line: line.index };
       splat.chain.push(entry);
       this.frames = entry.frames;
     } else if (this.section === 'irq-path' && (m = IRQ_PATH_ENTRY.exec(text))) {
       const lock = lockOccurrence(line, m[0].length);
-      if (!lock) return 'noise';
+      if (!lock) return false;
       this.irqStep = { lock, depth: m[1].length, usageTraces: [], acquiredAt: [] };
       splat.irqDependencyPath.push(this.irqStep);
     } else if (CHAIN_EXISTS.test(trimmed)) {
@@ -305,8 +327,11 @@ class SplatBuilder {
       this.section = 'held-locks';
     } else if (this.section === 'held-locks' && (m = HELD_ENTRY.exec(text))) {
       const lock = lockOccurrence(line, m[0].length);
-      if (!lock) return 'noise';
-      splat.heldLocks.push({ index: Number(m[1]), lock, line: line.index });
+      if (!lock) return false;
+      const index = Number(m[1]);
+      const previous = splat.heldLocks[splat.heldLocks.length - 1];
+      if (previous?.index === index && absorbInlinedRepeat(previous.lock, lock)) return true;
+      splat.heldLocks.push({ index, lock, line: line.index });
     } else if (SHORTEST_PATH.test(trimmed)) {
       this.section = 'irq-path';
     } else if (STACK_BACKTRACE.test(trimmed)) {
@@ -314,9 +339,9 @@ class SplatBuilder {
     } else if ((m = TRACE_LABEL.exec(trimmed))) {
       this.frames = this.traceFor(m[1], line.index);
     } else if (!KNOWN_PROSE.test(trimmed) && !findLockToken(text)) {
-      return 'noise';
+      return false;
     }
-    return 'used';
+    return true;
   }
 
   /** Where the frames under `<label> at:` go. */
@@ -362,6 +387,15 @@ function lockOccurrence(line: LogLine, from: number): LockOccurrence | undefined
     if (frame) lock.at = frame;
   }
   return lock;
+}
+
+/** Folds a repeated lock line (same lock, same address) whose predecessor stopped at an `[inline]` frame. */
+function absorbInlinedRepeat(lock: LockOccurrence, repeat: LockOccurrence): boolean {
+  if (!lock.at?.inline || repeat.name.raw !== lock.name.raw || repeat.instance !== lock.instance) return false;
+  lock.inlinedAt = [...(lock.inlinedAt ?? []), lock.at];
+  if (repeat.at) lock.at = repeat.at;
+  else delete lock.at;
+  return true;
 }
 
 function span(line: number, start: number, end: number): Range {

@@ -68,6 +68,11 @@ export interface LockOccurrence {
   instance?: string;
   /** The `, at:` frame: where the lock was (or is being) acquired or released. */
   at?: StackFrame;
+  /**
+   * syzbot prints the lock line once per function inlined at the acquisition, innermost first;
+   * those `[inline]` frames go here and `at` keeps the real call.
+   */
+  inlinedAt?: StackFrame[];
 }
 
 export interface StackFrame {

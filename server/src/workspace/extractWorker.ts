@@ -1,0 +1,18 @@
+/** A worker thread of `parallelExtract`: texts in, lock facts out. */
+import { parentPort, workerData } from 'node:worker_threads';
+import { DEFAULT_CATALOGUE } from '../analysis/lockApis';
+import { factsOf } from '../analysis/program';
+import type { WorkerJob, WorkerReply, WorkerSetup } from './parallelExtract';
+
+const setup = workerData as WorkerSetup;
+const catalogue = setup.customApis.length > 0 ? DEFAULT_CATALOGUE.extend(setup.customApis) : DEFAULT_CATALOGUE;
+
+parentPort?.on('message', (job: WorkerJob) => {
+  let reply: WorkerReply;
+  try {
+    reply = { index: job.index, facts: factsOf(job.file, job.text, catalogue, { timeoutMs: setup.timeoutMs }) };
+  } catch (error) {
+    reply = { index: job.index, error: error instanceof Error ? error.message : String(error) };
+  }
+  parentPort?.postMessage(reply);
+});

@@ -1,0 +1,73 @@
+/**
+ * Parse and extract on every core: each worker thread holds its own parser, turns texts into lock
+ * facts and sends back only the facts (plain data), so no syntax tree outlives its file.
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { FileFacts } from '../analysis/functionFacts';
+import type { LockApi } from '../analysis/lockApis';
+
+export interface ExtractRequest {
+  file: string;
+  text: string;
+}
+
+export interface ExtractOutcome {
+  facts: FileFacts[];
+  skipped: { file: string; reason: string }[];
+}
+
+/** Per-file parse budget: a file that takes longer is reported and left out. */
+export const PARSE_TIMEOUT_MS = 10_000;
+
+export interface WorkerJob {
+  index: number;
+  file: string;
+  text: string;
+}
+
+export interface WorkerReply {
+  index: number;
+  facts?: FileFacts;
+  error?: string;
+}
+
+export interface WorkerSetup {
+  customApis: LockApi[];
+  timeoutMs: number;
+}
+
+export function defaultJobs(): number {
+  return Math.max(1, Math.min(8, os.availableParallelism?.() ?? os.cpus().length));
+}
+
+/** Extracts facts from every input, in input order, using `jobs` worker threads. */
+export async function extractInParallel(inputs: ExtractRequest[], jobs: number, customApis: LockApi[]): Promise<ExtractOutcome> {
+  const results: (FileFacts | undefined)[] = new Array(inputs.length);
+  const skipped: ExtractOutcome['skipped'] = [];
+  const workerCount = Math.max(1, Math.min(jobs, inputs.length));
+  const setup: WorkerSetup = { customApis, timeoutMs: PARSE_TIMEOUT_MS };
+  let next = 0;
+  const runWorker = () =>
+    new Promise<void>((resolve, reject) => {
+      const worker = new Worker(path.join(__dirname, 'extractWorker.js'), { workerData: setup });
+      const feed = () => {
+        if (next >= inputs.length) {
+          void worker.terminate().then(() => resolve());
+          return;
+        }
+        const index = next++;
+        worker.postMessage({ index, file: inputs[index].file, text: inputs[index].text } satisfies WorkerJob);
+      };
+      worker.on('message', (reply: WorkerReply) => {
+        if (reply.facts) results[reply.index] = reply.facts;
+        else skipped.push({ file: inputs[reply.index].file, reason: reply.error ?? 'could not be analysed' });
+        feed();
+      });
+      worker.on('error', reject);
+      feed();
+    });
+  await Promise.all(Array.from({ length: workerCount }, runWorker));
+  return { facts: results.filter((f): f is FileFacts => f !== undefined), skipped };
+}
