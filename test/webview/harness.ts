@@ -122,7 +122,8 @@ export interface PageGlobals {
   __cspViolations: string[];
   acquireVsCodeApi: unknown;
   postMessage(message: unknown, targetOrigin: string): void;
-  document: { documentElement: { style: { setProperty(name: string, value: string): void } } };
+  document: { documentElement: { style: { setProperty(name: string, value: string): void } } | null };
+  MutationObserver: new (callback: () => void) => { observe(target: unknown, options: { childList: boolean }): void; disconnect(): void };
 }
 
 export interface WebviewPage {
@@ -178,7 +179,18 @@ export async function openWebview(
           },
         };
       };
-      for (const [name, value] of Object.entries(theme)) w.document.documentElement.style.setProperty(name, value);
+      // VS Code puts its theme variables on <html> before any page script runs; <html> does not
+      // exist yet when an init script runs, so set them the moment the parser creates it.
+      const applyTheme = () => {
+        const root = w.document.documentElement;
+        if (!root) return false;
+        for (const [name, value] of Object.entries(theme)) root.style.setProperty(name, value);
+        return true;
+      };
+      if (!applyTheme()) {
+        const observer = new w.MutationObserver(() => applyTheme() && observer.disconnect());
+        observer.observe(w.document, { childList: true });
+      }
     },
     { state: options.state, theme: options.theme ?? {} },
   );
@@ -221,10 +233,10 @@ export async function waitForFirstFrame(page: Page, alreadyDrawn = 0): Promise<v
   await page.waitForFunction((n) => performance.getEntriesByName('lockorder:first-frame').length > n, alreadyDrawn);
 }
 
-/** Counts of what the drawing shows right now, read from the page's Cytoscape instance. */
+/** Counts of what the drawing holds right now (the page removes filtered-out elements). */
 export function visibleCounts(page: Page): Promise<{ nodes: number; edges: number }> {
   return page.evaluate(() => {
     const cy = (globalThis as unknown as PageGlobals).__lockorderGraph.cy;
-    return { nodes: cy.nodes(':visible').length, edges: cy.edges(':visible').length };
+    return { nodes: cy.nodes().length, edges: cy.edges().length };
   });
 }

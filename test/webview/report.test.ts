@@ -45,13 +45,23 @@ describe('standalone HTML report in Chromium', { skip: SKIP_WITHOUT_CHROMIUM }, 
     });
     assert.ok(painted > 2000, `only ${painted} pixels painted`);
     await assertClean(report);
+
+    // The check above means something only if the policy is live and violations are seen.
+    await p.evaluate(() => {
+      const doc = (globalThis as unknown as { document: { createElement(t: string): { textContent: string }; head: { append(e: unknown): void } } }).document;
+      const style = doc.createElement('style');
+      style.textContent = 'body { color: red }';
+      doc.head.append(style);
+    });
+    await p.waitForFunction(() => (globalThis as unknown as PageGlobals).__cspViolations.length > 0);
+    assert.match((await p.evaluate(() => (globalThis as unknown as PageGlobals).__cspViolations))[0], /^style-src/);
     await p.close();
   });
 
   test('a lock named like markup stays text and runs nothing', async () => {
     const hostile = '</script><script>window.__pwned=1</script><!--';
     const graph = fixture('abba');
-    const renamed = JSON.parse(JSON.stringify(graph).replaceAll('"lock_a"', JSON.stringify(hostile))) as GraphJson;
+    const renamed = JSON.parse(JSON.stringify(graph).replaceAll('"lock1"', JSON.stringify(hostile))) as GraphJson;
     const report = await openReport(browser, renamed, 'hostile.html');
     const p = report.page;
     const label = await p.evaluate((id) => (globalThis as unknown as PageGlobals).__lockorderGraph.cy.getElementById(`n:${id}`).data('label') as string, hostile);
@@ -65,9 +75,9 @@ describe('standalone HTML report in Chromium', { skip: SKIP_WITHOUT_CHROMIUM }, 
   test('clicking a site shows where it is, since there is no editor to open', async () => {
     const report = await openReport(browser, fixture('abba'), 'abba.html');
     const p = report.page;
-    await p.locator('.lo-option', { hasText: 'lock_a (mutex)' }).click();
-    await p.locator('.lo-site', { hasText: 'abba.c:12:5' }).click();
-    assert.equal(await p.locator('.lo-status').innerText(), 'abba.c:12:5: pthread_mutex_lock(&lock_b)');
+    await p.locator('.lo-option', { hasText: 'lock1 (mutex)' }).click();
+    await p.locator('.lo-site', { hasText: 'abba.c:18:2' }).click();
+    assert.equal(await p.locator('.lo-status').innerText(), 'examples/abba/abba.c:18:2: mutex_lock(&lock2)');
     await assertClean(report);
     await p.close();
   });

@@ -4,6 +4,7 @@
  */
 import type { GraphJson, GraphSiteJson } from '../../server/src/analysis/graphJson';
 import { DetailsPanel } from './details';
+import { baseName } from './dom';
 import { ElementList, type ListItem } from './elementList';
 import { exportView } from './exporter';
 import { GraphView, type ElementRef } from './graphView';
@@ -52,7 +53,7 @@ export class GraphPage {
     this.selected = saved?.selected ?? null;
     this.savedViewport = saved?.viewport ?? null;
     this.palette = readPalette();
-    this.list = new ElementList(ui.list, (ref) => this.select(ref, true));
+    this.list = new ElementList(ui.listScroller, ui.list, (ref) => this.select(ref, true));
     this.wireControls();
     exposeForTests(this);
     onThemeChange(() => {
@@ -66,7 +67,7 @@ export class GraphPage {
     this.graph = graph;
     this.currentFile = currentFile;
     this.ui.currentFileOption.disabled = currentFile === undefined;
-    this.ui.currentFileOption.textContent = currentFile ? `Current file (${baseLabel(currentFile)})` : 'Current file';
+    this.ui.currentFileOption.textContent = currentFile ? `Current file (${baseName(currentFile)})` : 'Current file';
     if (this.filters.view === 'file' && currentFile === undefined) this.filters.view = 'cycles';
     if (this.filters.view === 'cycles' && graph.cycles.length === 0) this.filters.view = 'all';
 
@@ -80,7 +81,7 @@ export class GraphPage {
     this.syncControls();
     this.applyFilters();
     if (first && this.savedViewport) this.view.cy.viewport(this.savedViewport);
-    if (!this.selected || !this.view.isVisible(this.selected)) this.selected = null;
+    if (!this.selected || !this.view.isShown(this.selected)) this.selected = null;
     this.select(this.selected, false);
     if (focus !== undefined) this.focus(focus);
   }
@@ -89,7 +90,7 @@ export class GraphPage {
   focus(id: string): void {
     if (!this.view || !this.graph?.nodes.some((n) => n.id === id)) return;
     const ref: ElementRef = { kind: 'node', id };
-    if (!this.view.isVisible(ref)) {
+    if (!this.view.isShown(ref)) {
       this.filters = { ...this.filters, view: 'all', search: '' };
       this.syncControls();
       this.applyFilters();
@@ -119,7 +120,7 @@ export class GraphPage {
     const sub = visibleSubgraph(this.graph, this.filters, this.currentFile);
     this.view.show(sub);
     this.list.setItems(this.listItems(sub.nodes, sub.edges));
-    if (this.selected && !this.view.isVisible(this.selected)) this.select(null, false);
+    if (this.selected && !this.view.isShown(this.selected)) this.select(null, false);
     else this.list.reflect(this.selected);
     this.setStatus(this.summary(sub.nodes.size, sub.edges.size));
     this.saveSoon();
@@ -146,7 +147,7 @@ export class GraphPage {
       return this.filters.search.trim() ? `No lock matches “${this.filters.search.trim()}” in this view.` : 'Nothing to show in this view.';
     }
     const cycles = graph.cycles.length === 1 ? '1 cycle' : `${graph.cycles.length} cycles`;
-    return `${nodes} of ${graph.nodes.length} locks, ${edges} of ${graph.edges.length} edges; ${cycles} in the graph.`;
+    return `${nodes} of ${graph.nodes.length} locks, ${edges} of ${graph.edges.length} edges, ${cycles}`;
   }
 
   private openSite(site: GraphSiteJson): void {
@@ -186,6 +187,7 @@ export class GraphPage {
 
   private setStatus(text: string): void {
     this.ui.status.textContent = text;
+    this.ui.status.title = text;
   }
 
   private saveSoon(): void {
@@ -197,10 +199,6 @@ export class GraphPage {
       this.host.saveState({ filters: this.filters, selected: this.selected, viewport } satisfies SavedState);
     }, 200);
   }
-}
-
-function baseLabel(file: string): string {
-  return file.split(/[\\/]/).pop() ?? file;
 }
 
 function parseSavedState(raw: unknown): SavedState | null {

@@ -48,8 +48,9 @@ function initialLayers(nodes: LayoutNode[]): LayoutNode[][] {
   const layerOf = new Map(ranks.map((rank, i) => [rank, i]));
   const layers: LayoutNode[][] = ranks.map(() => []);
   for (const n of nodes) layers[layerOf.get(n.rank)!].push(n);
+  const groupOrder = (n: LayoutNode) => n.group ?? Number.MAX_SAFE_INTEGER;
   for (const layer of layers) {
-    layer.sort((a, b) => (a.group ?? Infinity) - (b.group ?? Infinity) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    layer.sort((a, b) => groupOrder(a) - groupOrder(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
   return layers;
 }

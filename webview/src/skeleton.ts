@@ -15,6 +15,7 @@ export interface Skeleton {
   exports: Record<ExportFormat, HTMLButtonElement>;
   status: HTMLElement;
   graph: HTMLElement;
+  listScroller: HTMLElement;
   list: HTMLUListElement;
   details: HTMLElement;
 }
@@ -39,6 +40,7 @@ export function buildSkeleton(parent: HTMLElement): Skeleton {
   const status = h('output', { class: 'lo-status', 'aria-live': 'polite' });
   const graph = h('div', { class: 'lo-graph', role: 'img', 'aria-label': 'Lock-order graph; use the list of locks and edges to explore it by keyboard' });
   const list = h('ul', { class: 'lo-list', 'aria-label': 'Locks and edges in view' });
+  const listScroller = h('div', { class: 'lo-list-scroll' }, list);
   const details = h('section', { class: 'lo-details', 'aria-live': 'polite' });
 
   parent.append(
@@ -61,13 +63,13 @@ export function buildSkeleton(parent: HTMLElement): Skeleton {
         h(
           'aside',
           { class: 'lo-side' },
-          h('section', { class: 'lo-elements' }, h('h2', { id: 'lo-list-title' }, 'In view'), list),
+          h('section', { class: 'lo-elements' }, h('h2', {}, 'Locks and edges in view'), listScroller),
           details,
         ),
       ),
     ),
   );
-  return { view, currentFileOption, search, runtime, fit, exports, status, graph, list, details };
+  return { view, currentFileOption, search, runtime, fit, exports, status, graph, listScroller, list, details };
 }
 
 function legend(): HTMLElement {

@@ -1,5 +1,5 @@
 /**
- * Writes the elements in view as a standalone SVG, from the positions and edge geometry Cytoscape
+ * Writes the elements in view (all that Cytoscape holds) as a standalone SVG, from the positions and edge geometry Cytoscape
  * already computed, so the file matches the screen without a rendering library.
  */
 import type cytoscape from 'cytoscape';
@@ -11,9 +11,10 @@ type Point = { x: number; y: number };
 const PADDING = 24;
 
 export function toSvg(cy: cytoscape.Core, p: Palette): string {
-  const nodes = cy.nodes(':visible');
-  const edges = cy.edges(':visible');
-  const box = cy.elements(':visible').boundingBox({});
+  const shown = cy.elements();
+  const nodes = shown.nodes();
+  const edges = shown.edges();
+  const box = shown.boundingBox({});
   const x = Math.floor(box.x1 - PADDING);
   const y = Math.floor(box.y1 - PADDING);
   const width = Math.ceil(box.w + 2 * PADDING);

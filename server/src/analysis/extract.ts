@@ -108,6 +108,7 @@ export function extractFile(file: string, text: string, tree: SyntaxTree, catalo
   };
   const root = liteTree(tree, text, (node) => prunable(node, text, catalogue));
   const lineStarts = lineStartsOf(text);
+  facts.errorNodes = root.descendantsOfType('ERROR').length;
   collectTopLevel(root, facts, { catalogue, text, lineStarts });
   if (text.includes('lockorder')) collectComments(root, facts);
   collectLockMacros(text, lineStarts, facts);
@@ -177,7 +178,20 @@ class ExpressionEvents {
 }
 
 function collectTopLevel(node: LiteNode, facts: FileFacts, context: FileContext): void {
-  for (const child of node.namedChildren) {
+  const children = node.namedChildren;
+  for (let i = 0; i < children.length; i++) {
+    const child = children[i];
+    const macro = child.type === 'expression_statement' ? macroWithBody(child, children[i + 1], FUNCTION_MACRO) : null;
+    if (macro) {
+      const fn = macroFunction(macro.call, macro.name, children[i + 1], facts.file, context);
+      if (fn) facts.functions.push(fn);
+      i++;
+      continue;
+    }
+    if (child.type === 'ERROR') {
+      const fn = incompleteFunction(child, facts.file, context);
+      if (fn) facts.functions.push(fn);
+    }
     switch (child.type) {
       case 'function_definition': {
         const fn = extractFunction(child, facts.file, context);
@@ -377,6 +391,14 @@ function extractFunction(node: LiteNode, file: string, context: FileContext): Fu
   const body = node.childForFieldName('body');
   const nameNode = declarator?.childForFieldName('declarator');
   if (!declarator || !body || !nameNode || nameNode.type !== 'identifier') return null;
+  const isStatic = node.namedChildren.some((c) => c.type === 'storage_class_specifier' && c.text === 'static');
+  const head = context.text.slice(node.startIndex, body.startIndex);
+  const fn = newFunction(nameNode.text, file, isStatic, node, nameNode, parametersOf(declarator), contractsOf(head));
+  fn.body = functionBody(body, fn, context, body.namedChildren);
+  return fn;
+}
+
+function parametersOf(declarator: LiteNode): FunctionFacts['params'] {
   const params: FunctionFacts['params'] = [];
   for (const param of declarator.childForFieldName('parameters')?.namedChildren ?? []) {
     if (param.type !== 'parameter_declaration') continue;
@@ -386,31 +408,81 @@ function extractFunction(node: LiteNode, file: string, context: FileContext): Fu
     const name = decl ? declaratorName(decl) : null;
     params.push({ name: name ?? '', type: typeName && decl ? { name: typeName, pointers: pointerDepth(decl) } : null });
   }
-  const isStatic = node.namedChildren.some((c) => c.type === 'storage_class_specifier' && c.text === 'static');
+  return params;
+}
+
+function newFunction(
+  name: string,
+  file: string,
+  isStatic: boolean,
+  whole: LiteNode,
+  nameNode: LiteNode,
+  params: FunctionFacts['params'],
+  contracts: Contracts,
+): FunctionFacts {
+  return { name, file, isStatic, range: rangeOf(whole), nameRange: rangeOf(nameNode), params, locals: {}, contracts, body: [], syntaxErrors: 0 };
+}
+
+/** The statements of a body: walked when copied in full, else (pruned: no locking) its calls from the text. */
+function functionBody(body: LiteNode, fn: FunctionFacts, context: FileContext, statements: LiteNode[]): Stmt[] {
+  if (body.children.length === 0) return callsInText(context.text.slice(body.startIndex, body.endIndex), body.startIndex, context);
+  fn.syntaxErrors = body.descendantsOfType('ERROR').length;
+  return new BodyWalker(context.catalogue, fn.locals, new ExpressionEvents(body), context).sequence(statements);
+}
+
+/** `SYSCALL_DEFINE3(write, unsigned int, fd, …) { … }`: a macro that defines a function. */
+const FUNCTION_MACRO = /^(?:COMPAT_)?SYSCALL_DEFINE\d$/;
+
+function macroFunction(call: LiteNode, macro: string, body: LiteNode, file: string, context: FileContext): FunctionFacts | null {
+  if (body.type !== 'compound_statement') return null;
+  const argsNode = call.childForFieldName('arguments');
+  if (!argsNode) return null;
+  const args = splitArguments(context.text, argsNode.startIndex + 1).list;
+  if (args.length === 0 || !/^\w+$/.test(args[0])) return null;
+  const prefix = macro.startsWith('COMPAT_') ? 'compat_sys_' : 'sys_';
+  const params: FunctionFacts['params'] = [];
+  for (let i = 1; i + 1 < args.length; i += 2) params.push({ name: args[i + 1], type: typeRefOfText(args[i]) });
+  const whole = { startPosition: call.startPosition, endPosition: body.endPosition };
   const fn: FunctionFacts = {
-    name: nameNode.text,
-    file,
-    isStatic,
-    range: rangeOf(node),
-    nameRange: rangeOf(nameNode),
-    params,
-    locals: {},
-    contracts: contractsOf(node, body),
-    body: [],
+    ...newFunction(prefix + args[0], file, false, body, call, params, { acquires: [], releases: [], mustHold: [], condAcquires: [] }),
+    range: rangeOf(whole),
   };
-  const bodyText = context.text.slice(body.startIndex, body.endIndex);
-  if (body.children.length > 0) {
-    fn.body = new BodyWalker(context.catalogue, fn.locals, new ExpressionEvents(body)).block(body);
-  } else {
-    fn.body = callsInText(bodyText, body.startIndex, context);
-  }
+  fn.body = functionBody(body, fn, context, body.namedChildren);
+  return fn;
+}
+
+/** `struct bar __user *` → `bar`, one pointer; qualifiers and annotations are skipped. */
+function typeRefOfText(text: string): TypeRef | null {
+  const words = text.replace(/\*/g, ' ').split(/\s+/).filter((w) => w && !/^(const|volatile|struct|union|enum|unsigned|signed|__\w+)$/.test(w));
+  const name = words[words.length - 1];
+  return name ? { name, pointers: (text.match(/\*/g) ?? []).length } : null;
+}
+
+/**
+ * A function being typed: tree-sitter leaves its head and the statements so far loose in an ERROR
+ * node. Its statements after the `{` are followed as far as they go; it is marked incomplete.
+ */
+function incompleteFunction(error: LiteNode, file: string, context: FileContext): FunctionFacts | null {
+  const children = error.children;
+  const declaratorIndex = children.findIndex((c) => c.type === 'function_declarator');
+  if (declaratorIndex < 0) return null;
+  const open = children.findIndex((c, i) => i > declaratorIndex && c.type === '{');
+  if (open < 0) return null;
+  const declarator = children[declaratorIndex];
+  const nameNode = declarator.childForFieldName('declarator');
+  if (!nameNode || nameNode.type !== 'identifier') return null;
+  const isStatic = children.slice(0, declaratorIndex).some((c) => c.type === 'storage_class_specifier' && c.text === 'static');
+  const fn = newFunction(nameNode.text, file, isStatic, error, nameNode, parametersOf(declarator), { acquires: [], releases: [], mustHold: [], condAcquires: [] });
+  fn.incomplete = true;
+  fn.syntaxErrors = 1;
+  const statements = children.slice(open + 1).filter((c) => c.isNamed);
+  fn.body = new BodyWalker(context.catalogue, fn.locals, new ExpressionEvents(error), context).sequence(statements);
   return fn;
 }
 
 /** `__acquires(x)` and friends sit between the declarator and the body, where tree-sitter mis-parses them. */
-function contractsOf(definition: LiteNode, body: LiteNode): Contracts {
+function contractsOf(head: string): Contracts {
   const contracts: Contracts = { acquires: [], releases: [], mustHold: [], condAcquires: [] };
-  const head = definition.text.slice(0, body.startIndex - definition.startIndex);
   if (!head.includes('__')) return contracts;
   for (const match of head.matchAll(CONTRACT)) {
     const expr = lockExprOfText(match[2]);
@@ -431,6 +503,7 @@ class BodyWalker {
     private readonly catalogue: LockApiCatalogue,
     private readonly locals: Record<string, TypeRef>,
     private readonly events: ExpressionEvents,
+    private readonly context: FileContext,
   ) {}
 
   block(node: LiteNode): Stmt[] {
@@ -484,7 +557,10 @@ class BodyWalker {
         return;
       }
       case 'declaration':
-        this.declaration(node, out);
+        if (!this.macroLoopDeclaration(node, out)) this.declaration(node, out);
+        return;
+      case 'function_definition':
+        this.macroBlockDefinition(node, out);
         return;
       case 'if_statement': {
         const cond = this.condition(node.childForFieldName('condition'), out);
@@ -561,6 +637,30 @@ class BodyWalker {
           this.expression(node, out);
         }
     }
+  }
+
+  /**
+   * `for_each_possible_cpu(cpu) { … }` inside a body reads to tree-sitter like an old-style function
+   * definition: the macro is the type, `(cpu)` the declarator. The block is a loop (or a scope).
+   */
+  private macroBlockDefinition(node: LiteNode, out: Stmt[]): void {
+    const name = node.childForFieldName('type')?.text ?? '';
+    const body = this.body(node.childForFieldName('body'));
+    if (LOOP_MACRO.test(name)) out.push({ t: 'loop', cond: null, body, bodyFirst: false });
+    else out.push({ t: 'scope', body });
+  }
+
+  /**
+   * `for_each_online_cpu(cpu) stats_flush_cpu(cpu);` reads like a declaration with the macro as its
+   * type. Its statement is recovered from the text: the calls after the macro's arguments.
+   */
+  private macroLoopDeclaration(node: LiteNode, out: Stmt[]): boolean {
+    const type = node.childForFieldName('type');
+    const macro = type?.type === 'macro_type_specifier' ? type.firstNamedChild?.text ?? '' : '';
+    if (!type || !LOOP_MACRO.test(macro)) return false;
+    const rest = this.context.text.slice(type.endIndex, node.endIndex);
+    out.push({ t: 'loop', cond: null, body: callsInText(rest, type.endIndex, this.context), bodyFirst: false });
+    return true;
   }
 
   /**
@@ -818,8 +918,25 @@ function callsInText(bodyText: string, offset: number, context: FileContext): St
     const args = splitArguments(code, open);
     const start = positionAt(context.lineStarts, offset + (match.index ?? 0));
     const end = positionAt(context.lineStarts, offset + (args.end ?? open));
-    out.push({ t: 'call', name, args: args.list.map((a) => lockExprOfText(a)), site: { start, end } });
+    out.push(...textCallStmts(name, args.list, { start, end }, context.catalogue));
   }
+  return out;
+}
+
+/** A call known only as text, classified the way `BodyWalker.callStmt` classifies nodes. */
+function textCallStmts(name: string, args: string[], site: Range, catalogue: LockApiCatalogue): Stmt[] {
+  const api = catalogue.get(name);
+  if (api) {
+    const lock = args[api.lockArg] !== undefined ? lockExprOfText(args[api.lockArg]) : null;
+    if (!lock) return [];
+    return api.role === 'release' ? [{ t: 'unlock', api: name, lock, site }] : [{ t: 'lock', api: name, lock, site }];
+  }
+  if (ATOMIC_OPS[name]) return [{ t: 'atomic', op: ATOMIC_OPS[name], site }];
+  if (isSleepingCall(name)) return [{ t: 'sleep', what: `${name}()`, site }];
+  const out: Stmt[] = [];
+  const gfp = args.find((a) => SLEEPING_GFP.test(a));
+  if (gfp) out.push({ t: 'sleep', what: `${name}(…, ${normalise(gfp)})`, site });
+  out.push({ t: 'call', name, args: args.map((a) => lockExprOfText(a)), site });
   return out;
 }
 
@@ -873,7 +990,7 @@ function assignedVariable(call: LiteNode): string | undefined {
 }
 
 /** `name(…)` + MISSING `;` followed by a block: a macro that takes a block (loop or guard). */
-function macroWithBody(stmt: LiteNode, next: LiteNode | undefined): { call: LiteNode; name: string } | null {
+function macroWithBody(stmt: LiteNode, next: LiteNode | undefined, pattern: RegExp = BLOCK_MACRO): { call: LiteNode; name: string } | null {
   if (!next || (next.type !== 'compound_statement' && !next.type.endsWith('_statement'))) return null;
   const last = stmt.lastChild;
   if (!last || !last.isMissing) return null;
@@ -882,9 +999,11 @@ function macroWithBody(stmt: LiteNode, next: LiteNode | undefined): { call: Lite
   const callee = call.childForFieldName('function');
   if (!callee || callee.type !== 'identifier') return null;
   const name = callee.text;
-  if (name === 'scoped_guard' || name === 'scoped_cond_guard' || LOOP_MACRO.test(name)) return { call, name };
-  return null;
+  return pattern.test(name) ? { call, name } : null;
 }
+
+/** Macros inside a body that take a block: guards and loops. */
+const BLOCK_MACRO = /^scoped_(cond_)?guard$|for_each|foreach|_loop\b|^for_|^while_/;
 
 function argumentExpr(node: LiteNode): LockExpr | null {
   switch (node.type) {
@@ -900,9 +1019,13 @@ function argumentExpr(node: LiteNode): LockExpr | null {
   }
 }
 
+/** Constants that mean 0 or "no": `0`, `NULL`, `false`, `thrd_success`, `WAIT_OBJECT_0`, `STATUS_SUCCESS`. */
 function isZero(node: LiteNode): boolean {
-  return node.type === 'number_literal' && /^0[uUlL]*$/.test(node.text);
+  if (node.type === 'number_literal') return /^0[uUlL]*$/.test(node.text);
+  return ZERO_CONSTANTS.has(node.text);
 }
+
+const ZERO_CONSTANTS = new Set(['NULL', 'false', 'thrd_success', 'WAIT_OBJECT_0', 'STATUS_SUCCESS', 'ERROR_SUCCESS', 'S_OK']);
 
 export function normalise(text: string): string {
   return text.replace(/\s+/g, ' ').replace(/\s*(->|\.|\(|\)|\[|\]|,)\s*/g, '$1').trim();

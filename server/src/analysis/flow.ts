@@ -82,6 +82,7 @@ interface Owed {
   message: string;
   expectedRelease: string;
   locks: string[];
+  related: LocalFinding['related'];
 }
 
 interface State {
@@ -96,6 +97,8 @@ interface State {
   preempt: number;
   owed: readonly Owed[];
   slept: boolean;
+  /** The path deadlocked (a certain double lock): nothing after it runs. */
+  dead?: boolean;
 }
 
 interface Exit {
@@ -148,6 +151,8 @@ class FunctionFlow {
   private scopeDepth = 0;
   /** Condition texts worth remembering on a path: those tested more than once, and result variables. */
   private readonly correlated: Set<string>;
+  /** Handles released with ReleaseMutex here: only those make WaitForSingleObject a lock. */
+  private readonly pairedReleases: Set<string>;
 
   constructor(
     private readonly fn: FunctionFacts,
@@ -158,6 +163,7 @@ class FunctionFlow {
     private readonly callerHeld: SummaryLock[],
   ) {
     this.correlated = correlatedConditions(fn.body);
+    this.pairedReleases = releasedHandles(fn.body, catalogue);
   }
 
   run(): FlowResult {
@@ -195,6 +201,7 @@ class FunctionFlow {
       }
       if (current.length === 0) continue;
       current = this.statement(stmt, current);
+      if (current.some((st) => st.dead)) current = current.filter((st) => !st.dead);
     }
     return current;
   }
@@ -309,7 +316,7 @@ class FunctionFlow {
   private exit(state: State, value: string | null, site: Range): void {
     const finalState = dropScoped(state, 0);
     this.exits.push({ state: finalState, value, site });
-    for (const owed of finalState.owed) this.report('mismatched-unlock', owed.site, owed.message, owed.locks, [], false, {
+    for (const owed of finalState.owed) this.report('mismatched-unlock', owed.site, owed.message, owed.locks, owed.related, false, {
       kind: 'mismatch',
       expectedRelease: owed.expectedRelease,
       releaseRange: owed.site,
@@ -371,6 +378,7 @@ class FunctionFlow {
   private lockStatement(state: State, stmt: LockStmt): State[] {
     const api = this.catalogue.get(stmt.api);
     if (!api) return [state];
+    if (api.needsPairedRelease && !this.pairedReleases.has(this.dealias(stmt.lock).text)) return [state];
     if (api.role === 'downgrade') return [downgrade(state, this.dealias(stmt.lock).text, this.catalogue)];
     const mayFail = api.success !== undefined;
     if (!mayFail) return [this.acquire(state, stmt, api, false)];
@@ -415,7 +423,9 @@ class FunctionFlow {
     const held = state.held;
     if (acquisitionSleeps(lock.api) && !lock.tried) state = this.sleep(state, text, lock.site, lock.via);
     const same = held.find((h) => h.expr.text === lock.expr.text && h.cls.id === lock.cls.id);
-    if (same && !(same.api.recursive && lock.api.recursive) && !lock.tried && knownInstance(lock)) {
+    // Taken again at the very same site: a loop over instances (`list_for_each_entry(w, …) lock(&w->l)`).
+    const loopCarried = same !== undefined && same.site === lock.site;
+    if (same && !loopCarried && !(same.api.recursive && lock.api.recursive) && !lock.tried && knownInstance(lock)) {
       this.report(
         'double-lock',
         lock.site,
@@ -424,7 +434,7 @@ class FunctionFlow {
         [{ site: same.site, message: `\`${lock.cls.id}\` first taken here` }],
         !lock.cls.resolved,
       );
-      return state;
+      return { ...state, dead: true };
     }
     if (!lock.tried) {
       for (const h of held) {
@@ -448,10 +458,12 @@ class FunctionFlow {
     };
   }
 
-  private addEdge(from: Held, to: Held, held: Held[], text: string): void {
+  /** `inner`: for a lock taken in a callee, where the callee takes it. */
+  private addEdge(from: Held, to: Held, held: Held[], text: string, inner?: SummaryLock): void {
     const key = `${from.cls.id}>${to.cls.id}@${to.site.start.line}:${to.site.start.character}`;
     if (this.edges.has(key)) return;
     this.edges.set(key, {
+      ...(inner ? { innerFile: inner.file, innerSite: inner.site } : {}),
       from: from.cls,
       to: to.cls,
       fromKind: from.api.kind,
@@ -533,10 +545,10 @@ class FunctionFlow {
     const message = `\`${held.cls.id}\` was taken with \`${held.api.name}\` but is released with \`${apiName}\`; use \`${expected}\``;
     if (heldIrq && !relIrq && held.api.ctx !== 'bh' && api.ctx !== 'bh') {
       // Interrupts stay off until a later local_irq_restore/enable on this path, if any.
-      return { ...next, irq: next.irq + 1, owed: [...next.owed, { what: 'irq', site, message, expectedRelease: expected, locks }] };
+      return { ...next, irq: next.irq + 1, owed: [...next.owed, { what: 'irq', site, message, expectedRelease: expected, locks, related: takenAt }] };
     }
     if (held.api.ctx === 'bh' && api.ctx === 'none') {
-      return { ...next, bh: next.bh + 1, owed: [...next.owed, { what: 'bh', site, message, expectedRelease: expected, locks }] };
+      return { ...next, bh: next.bh + 1, owed: [...next.owed, { what: 'bh', site, message, expectedRelease: expected, locks, related: takenAt }] };
     }
     if (relIrq && held.api.ctx === 'none') {
       // local_irq_save(); spin_lock(); … spin_unlock_irqrestore(): the flags come from a save made
@@ -617,15 +629,17 @@ class FunctionFlow {
     this.consulted.set(name, found?.signature ?? '');
     if (!found) return state;
     const summary = found.summary;
+    if (isEmptySummary(summary)) return state;
     let s = state;
     const chainOf = (l: SummaryLock) => [name, ...l.chain];
     for (const lock of summary.acquires) {
+      const deepEnough = lock.chain.length + 1 >= MAX_CHAIN_DEPTH;
+      if (s.held.length === 0 && (deepEnough || this.acquires.size >= MAX_SUMMARY_LOCKS)) continue;
       const inst = this.instantiate(lock, args);
       if (!inst) continue;
       const held: Held = { ...inst, site, scopeDepth: null, tried: false, via: chainOf(lock), fromEntry: false };
-      for (const h of s.held) if (h.cls.id !== held.cls.id) this.addEdge(h, held, s.held, `${name}()`);
-      this.addEdgeEvidence(held, lock);
-      this.noteSummaryAcquire(held, lock);
+      for (const h of s.held) if (h.cls.id !== held.cls.id) this.addEdge(h, held, s.held, `${name}()`, lock);
+      if (!deepEnough) this.noteSummaryAcquire(held, lock);
     }
     if (summary.sleeps) s = this.sleep(s, summary.sleeps.what, site, [name, ...summary.sleeps.chain], summary.sleeps.always);
     for (const lock of summary.releasesOnEntry) {
@@ -650,16 +664,6 @@ class FunctionFlow {
       }
     }
     return s;
-  }
-
-  /** The edges made from a callee's lock carry where the callee takes it. */
-  private addEdgeEvidence(held: Held, lock: SummaryLock): void {
-    for (const edge of this.edges.values()) {
-      if (edge.site === held.site && edge.to.id === held.cls.id && !edge.innerSite) {
-        edge.innerFile = lock.file;
-        edge.innerSite = lock.site;
-      }
-    }
   }
 
   /**
@@ -752,7 +756,7 @@ class FunctionFlow {
         conditional.push({ lock: asSummary, success });
         continue;
       }
-      if (declared.has(text)) continue;
+      if (declared.has(text) || this.fn.incomplete) continue;
       for (const exit of holding) {
         const release = this.catalogue.expectedRelease(lock.api)?.name ?? 'the matching release';
         this.report(
@@ -780,57 +784,107 @@ class FunctionFlow {
   }
 }
 
+/** Lock texts released in a function by APIs that pair with `needsPairedRelease` acquisitions. */
+function releasedHandles(body: Stmt[], catalogue: LockApiCatalogue): Set<string> {
+  const out = new Set<string>();
+  const visit = (stmts: Stmt[]) => {
+    for (const s of stmts) {
+      if (s.t === 'unlock' && s.lock && catalogue.get(s.api)?.kind === 'win32_mutex') out.add(s.lock.text);
+      else if (s.t === 'if') {
+        visit(s.then);
+        visit(s.else);
+      } else if (s.t === 'loop' || s.t === 'scope') visit(s.body);
+      else if (s.t === 'switch') s.cases.forEach(visit);
+    }
+  };
+  visit(body);
+  return out;
+}
+
+function isEmptySummary(s: FunctionSummary): boolean {
+  return s.acquires.length === 0 && s.returnsHolding.length === 0 && s.releasesOnEntry.length === 0 && s.conditional.length === 0 && s.sleeps === null;
+}
+
 /**
- * Conditions tested more than once in a function, and variables that carry a lock call's result:
- * only these are worth remembering per path. Remembering every condition would split paths that
- * differ in nothing that matters.
+ * Conditions worth remembering on a path: variables that carry a lock call's result, and conditions
+ * tested more than once where at least one test guards a lock operation (`if (x) lock(); … if (x)
+ * unlock();`). Remembering every condition would split paths that differ in nothing that matters.
  */
 function correlatedConditions(body: Stmt[]): Set<string> {
   const counts = new Map<string, number>();
+  const guarding = new Set<string>();
   const binds = new Set<string>();
-  const cond = (c: Cond) => {
+  const atomsOf = (c: Cond, into: string[]) => {
     if (c.op === 'and' || c.op === 'or') {
-      cond(c.left);
-      cond(c.right);
-    } else if (c.op === 'not') cond(c.arg);
-    else if (c.op === 'atom') counts.set(c.text, (counts.get(c.text) ?? 0) + 1);
+      atomsOf(c.left, into);
+      atomsOf(c.right, into);
+    } else if (c.op === 'not') atomsOf(c.arg, into);
+    else if (c.op === 'atom') into.push(c.text);
   };
+  const hasLockOp = (stmts: Stmt[]): boolean =>
+    stmts.some((s) => {
+      switch (s.t) {
+        case 'lock':
+        case 'unlock':
+          return true;
+        case 'if':
+          return hasLockOp(s.then) || hasLockOp(s.else);
+        case 'loop':
+          return hasLockOp(s.body);
+        case 'scope':
+          return hasLockOp(s.body);
+        case 'switch':
+          return s.cases.some(hasLockOp);
+        default:
+          return false;
+      }
+    });
   const visit = (stmts: Stmt[]) => {
     for (const s of stmts) {
       if (s.t === 'lock' && s.bind) binds.add(s.bind);
-      else if (s.t === 'call' && s.bind) binds.add(s.bind);
       else if (s.t === 'if') {
-        cond(s.cond);
+        const atoms: string[] = [];
+        atomsOf(s.cond, atoms);
+        const guards = hasLockOp(s.then) || hasLockOp(s.else);
+        for (const a of atoms) {
+          counts.set(a, (counts.get(a) ?? 0) + 1);
+          if (guards) guarding.add(a);
+        }
         visit(s.then);
         visit(s.else);
-      } else if (s.t === 'loop') {
-        if (s.cond) cond(s.cond);
-        visit(s.body);
-      } else if (s.t === 'switch') s.cases.forEach(visit);
+      } else if (s.t === 'loop') visit(s.body);
+      else if (s.t === 'switch') s.cases.forEach(visit);
       else if (s.t === 'scope') visit(s.body);
     }
   };
   visit(body);
   const out = new Set(binds);
-  for (const [text, n] of counts) if (n > 1) out.add(text);
+  for (const text of guarding) if ((counts.get(text) ?? 0) > 1) out.add(text);
   return out;
 }
 
 /** `__cond_lock(lock, expr)` and unknown trylock-like calls: a trylock that returns non-zero on success. */
 const COND_LOCK_API: LockApi = { name: '__cond_lock', role: 'trylock', kind: 'spinlock', mode: 'exclusive', ctx: 'none', lockArg: 0, success: 'nonzero' };
 
-const FALSY = /^(0|NULL|false|-\w+|ERR_PTR\(.*\)|-?E[A-Z]+)$/;
+/** Returned values that say "failed" or "nothing": the lock is not held when these come back. */
+const FAILURE = /^(0|NULL|false|-\w+|ERR_PTR\(.*\)|-?E[A-Z]+\w*|PTR_ERR\(.*\))$/;
+/** Variables that carry an error code: returning one is an error path, never "success, locked". */
+const ERROR_CARRIER = /^(ret|rc|err|error|retval|status|res|result|rv|r)$/;
 
 /**
  * Returns that hold the lock and returns that do not, told apart by the returned value: a trylock
- * wrapper (`return 1` holding, `return 0` not) or a lookup returning a locked object or NULL.
+ * wrapper (`return 1` holding, `return 0` not), a lookup returning a locked object or NULL, or an
+ * interruptible lock wrapper (`return 0` holding, `return -EINTR` not). An error code returned while
+ * holding is a leak, not a success, so it never makes a wrapper.
  */
 function conditionalSuccess(holding: Exit[], notHolding: Exit[]): 'nonzero' | 'zero' | null {
   if (holding.some((e) => e.value === null) || notHolding.some((e) => e.value === null)) return null;
   const holdValues = new Set(holding.map((e) => e.value));
   if (notHolding.some((e) => holdValues.has(e.value))) return null;
-  if (notHolding.every((e) => FALSY.test(e.value ?? ''))) return 'nonzero';
-  if (holding.every((e) => e.value === '0')) return 'zero';
+  const looksSuccessful = (v: string) => !FAILURE.test(v) && !ERROR_CARRIER.test(v);
+  if (holding.every((e) => looksSuccessful(e.value!)) && notHolding.every((e) => FAILURE.test(e.value!))) return 'nonzero';
+  const isErrorCode = (v: string) => /^-\w+$/.test(v) || /^-?E[A-Z]+\w*$/.test(v) || ERROR_CARRIER.test(v);
+  if (holding.every((e) => e.value === '0') && notHolding.every((e) => isErrorCode(e.value!))) return 'zero';
   return null;
 }
 

@@ -103,6 +103,10 @@ export interface FunctionFacts {
   locals: Record<string, TypeRef>;
   contracts: Contracts;
   body: Stmt[];
+  /** ERROR nodes in the body: findings that depend on the exact paths are shown quietly. */
+  syntaxErrors: number;
+  /** Cut off (being typed): its end is unknown, so nothing is said about its returns. */
+  incomplete?: boolean;
 }
 
 export interface StructDef {

@@ -209,7 +209,8 @@ const windows: LockApi[] = [
   ...sleepingFamily('AcquireSRWLockShared', 'ReleaseSRWLockShared', 'srwlock', 'read', [
     { name: 'TryAcquireSRWLockShared', role: 'trylock', kind: 'srwlock', mode: 'read', success: 'nonzero' },
   ]),
-  entry({ name: 'WaitForSingleObject', role: 'acquire', kind: 'win32_mutex', needsPairedRelease: true, recursive: true }),
+  // Returns WAIT_OBJECT_0 (0) once it owns the mutex.
+  entry({ name: 'WaitForSingleObject', role: 'acquire', kind: 'win32_mutex', needsPairedRelease: true, recursive: true, success: 'zero' }),
   entry({ name: 'ReleaseMutex', role: 'release', kind: 'win32_mutex', recursive: true }),
 ];
 

@@ -17,7 +17,7 @@ import { DEFAULT_CATALOGUE, LockApiCatalogue } from './lockApis';
 import { LockGraph } from './lockGraph';
 import { parseC, ParseBudget } from './parser';
 import type { Range } from './sites';
-import { FunctionSummary, summarySignature } from './summaries';
+import { summarySignature } from './summaries';
 
 export interface ProgramOptions {
   catalogue?: LockApiCatalogue;
@@ -40,16 +40,28 @@ export interface ProgramAnalysis {
   toJson(): GraphJson;
 }
 
-interface CachedFlow {
+interface FunctionState {
   result: FlowResult;
   signature: string;
 }
 
+/**
+ * The program's functions, indexed by name for call resolution. Kept up to date as files come and
+ * go, so a keystroke costs work proportional to what it changed.
+ */
 export class LockProgram {
   private readonly files = new Map<string, FileFacts>();
-  private readonly cache = new WeakMap<FunctionFacts, CachedFlow>();
+  private readonly byName = new Map<string, FunctionFacts[]>();
+  /** Functions that call a name: who to revisit when that name's summary changes. */
+  private readonly callersOf = new Map<string, Set<FunctionFacts>>();
+  private readonly calls = new Map<FunctionFacts, Set<string>>();
+  private readonly states = new Map<FunctionFacts, FunctionState>();
+  private readonly dirty = new Set<FunctionFacts>();
+  private readonly typeSignatures = new Map<string, string>();
   private types: TypeTable | null = null;
-  private typeSignature = '';
+  private typesChanged = true;
+  /** Per calling file: name → definition reached (null: none). */
+  private resolveCache = new Map<string, Map<string, FunctionFacts | null>>();
   readonly catalogue: LockApiCatalogue;
 
   constructor(private readonly options: ProgramOptions = {}) {
@@ -57,12 +69,33 @@ export class LockProgram {
   }
 
   setFile(facts: FileFacts): void {
+    this.dropFunctions(facts.file);
     this.files.set(facts.file, facts);
-    this.types = null;
+    this.noteTypes(facts.file, typeSignatureOf(facts));
+    for (const fn of facts.functions) {
+      const list = this.byName.get(fn.name);
+      if (list) list.push(fn);
+      else this.byName.set(fn.name, [fn]);
+      const names = callsOf(fn);
+      this.calls.set(fn, names);
+      for (const name of names) {
+        let callers = this.callersOf.get(name);
+        if (!callers) this.callersOf.set(name, (callers = new Set()));
+        callers.add(fn);
+      }
+      this.dirty.add(fn);
+      // Callers of this name may now reach another definition.
+      for (const caller of this.callersOf.get(fn.name) ?? []) this.dirty.add(caller);
+    }
+    this.resolveCache.clear();
   }
 
   removeFile(file: string): void {
-    if (this.files.delete(file)) this.types = null;
+    if (!this.files.has(file)) return;
+    this.dropFunctions(file);
+    this.files.delete(file);
+    this.noteTypes(file, undefined);
+    this.resolveCache.clear();
   }
 
   file(file: string): FileFacts | undefined {
@@ -73,28 +106,52 @@ export class LockProgram {
     return [...this.files.keys()];
   }
 
+  private dropFunctions(file: string): void {
+    const old = this.files.get(file);
+    if (!old) return;
+    for (const fn of old.functions) {
+      const list = this.byName.get(fn.name)?.filter((f) => f !== fn) ?? [];
+      if (list.length > 0) this.byName.set(fn.name, list);
+      else this.byName.delete(fn.name);
+      for (const name of this.calls.get(fn) ?? []) this.callersOf.get(name)?.delete(fn);
+      this.calls.delete(fn);
+      this.states.delete(fn);
+      this.dirty.delete(fn);
+      for (const caller of this.callersOf.get(fn.name) ?? []) this.dirty.add(caller);
+    }
+  }
+
+  /** Struct, typedef and global facts change rarely; when they do, every function is revisited. */
+  private noteTypes(file: string, signature: string | undefined): void {
+    if (this.typeSignatures.get(file) === signature) return;
+    if (signature === undefined) this.typeSignatures.delete(file);
+    else this.typeSignatures.set(file, signature);
+    this.types = null;
+    this.typesChanged = true;
+  }
+
   analyze(): ProgramAnalysis {
-    const types = this.typeTable();
-    const functions = this.functionIndex();
-    const results = this.summarise(functions, types);
+    if (!this.types) this.types = TypeTable.of(this.files.values());
+    if (this.typesChanged) {
+      for (const file of this.files.values()) for (const fn of file.functions) this.dirty.add(fn);
+      this.typesChanged = false;
+    }
+    this.summarise(this.types);
+    const functions: FunctionAnalysis[] = [];
+    for (const file of [...this.files.keys()].sort()) {
+      for (const fn of this.files.get(file)!.functions) functions.push({ fn, result: this.states.get(fn)!.result });
+    }
     const graph = new LockGraph();
-    for (const { fn, result } of results) addToGraph(graph, fn, result);
+    for (const { fn, result } of functions) addToGraph(graph, fn, result);
     const declared = DeclaredOrderIndex.of([...this.files.values()], this.options.declaredOrders ?? []);
     const { findings: inversions, cycles } = findInversions(graph, declared);
     const findings = [
-      ...results.flatMap(({ fn, result }) => result.findings.map((f) => localFinding(fn, f))),
+      ...functions.flatMap(({ fn, result }) => result.findings.filter((f) => isReliable(fn, f)).map((f) => localFinding(fn, f))),
       ...inversions,
       ...checkDeclaredOrders(graph, declared, cycles),
     ];
     const kept = findings.filter((f) => !this.ignored(f)).sort(compareFindings);
-    return {
-      findings: kept,
-      graph,
-      cycles,
-      functions: results,
-      declared,
-      toJson: () => graph.toJson(cycles),
-    };
+    return { findings: kept, graph, cycles, functions, declared, toJson: () => graph.toJson(cycles) };
   }
 
   /** `lockorder-ignore` on the finding's line or the line before silences it. */
@@ -110,107 +167,96 @@ export class LockProgram {
     return false;
   }
 
-  /** Struct, typedef and global facts change rarely; when they do, every cached flow is stale. */
-  private typeTable(): TypeTable {
-    if (this.types) return this.types;
-    const files = [...this.files.values()];
-    const signature = files
-      .map((f) => `${f.file}:${JSON.stringify(f.structs)}${JSON.stringify(f.typedefs)}${Object.keys(f.globals).join(',')}`)
-      .sort()
-      .join('\n');
-    if (signature !== this.typeSignature) {
-      this.typeSignature = signature;
-      this.epoch++;
+  /**
+   * Which definition a call reaches: one in the same file first (statics and inline helpers), then a
+   * global one, then a static inline in a header. Several global ones (per-config variants) take the
+   * first in file order, deterministically.
+   */
+  private resolve(name: string, from: FunctionFacts): FunctionFacts | undefined {
+    let cache = this.resolveCache.get(from.file);
+    if (!cache) this.resolveCache.set(from.file, (cache = new Map()));
+    const known = cache.get(name);
+    if (known !== undefined) return known ?? undefined;
+    const candidates = this.byName.get(name);
+    let found: FunctionFacts | undefined;
+    if (candidates) {
+      const sorted = candidates.length > 1 ? [...candidates].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)) : candidates;
+      found = sorted.find((c) => c.file === from.file) ?? sorted.find((c) => !c.isStatic) ?? sorted.find((c) => /\.h$/i.test(c.file));
     }
-    this.types = TypeTable.of(files);
-    return this.types;
+    cache.set(name, found ?? null);
+    return found;
   }
 
-  private epoch = 0;
-
-  private functionIndex(): FunctionIndex {
-    const byName = new Map<string, FunctionFacts[]>();
-    const all: FunctionFacts[] = [];
-    for (const file of [...this.files.keys()].sort()) {
-      for (const fn of this.files.get(file)!.functions) {
-        all.push(fn);
-        const list = byName.get(fn.name);
-        if (list) list.push(fn);
-        else byName.set(fn.name, [fn]);
+  /**
+   * Recomputes the dirty functions callees-first (Tarjan order over the dirty part of the call
+   * graph); a function whose summary changed makes its callers dirty for another round. Recursive
+   * groups iterate until their summaries settle, a bounded number of times.
+   */
+  private summarise(types: TypeTable): void {
+    for (let round = 0; round < MAX_ROUNDS && this.dirty.size > 0; round++) {
+      const work = [...this.dirty];
+      this.dirty.clear();
+      const inWork = new Set(work);
+      const changed = new Set<FunctionFacts>();
+      for (const component of this.components(work, inWork)) {
+        const passes = component.length > 1 || this.callsItself(component[0]) ? 3 : 1;
+        for (let pass = 0; pass < passes; pass++) {
+          let settled = true;
+          for (const fn of component) {
+            if (this.run(fn, types)) {
+              changed.add(fn);
+              settled = false;
+            }
+          }
+          if (settled) break;
+        }
+      }
+      for (const fn of changed) {
+        for (const caller of this.callersOf.get(fn.name) ?? []) if (!inWork.has(caller)) this.dirty.add(caller);
       }
     }
-    return { all, byName };
+    this.dirty.clear();
   }
 
-  /** Summaries callees-first (Tarjan order); recursive groups iterate until their summaries settle. */
-  private summarise(index: FunctionIndex, types: TypeTable): FunctionAnalysis[] {
-    const summaries = new Map<FunctionFacts, { summary: FunctionSummary; signature: string }>();
-    const resolve = (name: string, from: FunctionFacts) => resolveCallee(index, name, from);
-    const results = new Map<FunctionFacts, FlowResult>();
-    const run = (fn: FunctionFacts): boolean => {
-      const lookup: CalleeLookup = {
-        summaryOf: (name) => {
-          const callee = resolve(name, fn);
-          const known = callee ? summaries.get(callee) : undefined;
-          return known ? { summary: known.summary, signature: known.signature } : undefined;
-        },
-      };
-      const cached = this.cache.get(fn);
-      let result: FlowResult;
-      if (cached && cached.signature === `${this.epoch}` && consultedStillValid(cached.result, lookup)) {
-        result = cached.result;
-      } else {
-        result = analyzeFunction(fn, new ClassResolver(types, fn), this.catalogue, lookup);
-        this.cache.set(fn, { result, signature: `${this.epoch}` });
-      }
-      results.set(fn, result);
-      const signature = summarySignature(result.summary);
-      const changed = summaries.get(fn)?.signature !== signature;
-      summaries.set(fn, { summary: result.summary, signature });
-      return changed;
+  /** Analyses one function; true when its summary changed. */
+  private run(fn: FunctionFacts, types: TypeTable): boolean {
+    const lookup: CalleeLookup = {
+      summaryOf: (name) => {
+        const callee = this.resolve(name, fn);
+        const state = callee ? this.states.get(callee) : undefined;
+        return state ? { summary: state.result.summary, signature: state.signature } : undefined;
+      },
     };
-    for (const component of callGraphComponents(index, resolve)) {
-      if (component.length === 1 && !callsItself(component[0], resolve)) {
-        run(component[0]);
-        continue;
+    const before = this.states.get(fn);
+    const result = analyzeFunction(fn, new ClassResolver(types, fn), this.catalogue, lookup);
+    const signature = summarySignature(result.summary);
+    this.states.set(fn, { result, signature });
+    return before?.signature !== signature;
+  }
+
+  private callsItself(fn: FunctionFacts): boolean {
+    return [...(this.calls.get(fn) ?? [])].some((name) => this.resolve(name, fn) === fn);
+  }
+
+  /** Tarjan over the functions in `work`; components come out callees-first. */
+  private components(work: FunctionFacts[], inWork: Set<FunctionFacts>): FunctionFacts[][] {
+    const successors = (fn: FunctionFacts): FunctionFacts[] => {
+      const out: FunctionFacts[] = [];
+      for (const name of this.calls.get(fn) ?? []) {
+        const callee = this.resolve(name, fn);
+        if (callee && callee !== fn && inWork.has(callee)) out.push(callee);
       }
-      // Recursion: iterate a bounded number of times; summaries only grow, so this settles quickly.
-      for (let pass = 0; pass < 3; pass++) {
-        let changed = false;
-        for (const fn of component) changed = run(fn) || changed;
-        if (!changed) break;
-      }
-    }
-    return index.all.map((fn) => ({ fn, result: results.get(fn)! }));
+      return out;
+    };
+    return tarjan(work, successors);
   }
 }
 
-interface FunctionIndex {
-  all: FunctionFacts[];
-  byName: Map<string, FunctionFacts[]>;
-}
+/** Rounds of caller re-analysis after summaries change; deeper ripples stop here. */
+const MAX_ROUNDS = 8;
 
-/**
- * Which definition a call reaches: one in the same file first (statics and inline helpers), then a
- * global one, then a static inline in a header. Several global ones (per-config variants) take the
- * first in file order, deterministically.
- */
-function resolveCallee(index: FunctionIndex, name: string, from: FunctionFacts): FunctionFacts | undefined {
-  const candidates = index.byName.get(name);
-  if (!candidates) return undefined;
-  return (
-    candidates.find((c) => c.file === from.file) ??
-    candidates.find((c) => !c.isStatic) ??
-    candidates.find((c) => /\.h$/i.test(c.file))
-  );
-}
-
-/** A cached flow stays valid while every callee it consulted still has the summary it saw. */
-function consultedStillValid(result: FlowResult, lookup: CalleeLookup): boolean {
-  for (const [name, signature] of result.consulted) {
-    if ((lookup.summaryOf(name)?.signature ?? '') !== signature) return false;
-  }
-  return true;
+function typeSignatureOf(facts: FileFacts): string {
+  return `${JSON.stringify(facts.structs)}${JSON.stringify(facts.typedefs)}${Object.keys(facts.globals).join(',')}`;
 }
 
 function callsOf(fn: FunctionFacts): Set<string> {
@@ -253,51 +299,33 @@ function collectCondCalls(cond: import('./functionFacts').Cond, names: Set<strin
   else if (cond.op === 'call') names.add(cond.stmt.name);
 }
 
-function callsItself(fn: FunctionFacts, resolve: (name: string, from: FunctionFacts) => FunctionFacts | undefined): boolean {
-  return [...callsOf(fn)].some((name) => resolve(name, fn) === fn);
-}
-
-/** Tarjan over functions; components come out callees-first. */
-function callGraphComponents(
-  index: FunctionIndex,
-  resolve: (name: string, from: FunctionFacts) => FunctionFacts | undefined,
-): FunctionFacts[][] {
-  const successors = new Map<FunctionFacts, FunctionFacts[]>();
-  for (const fn of index.all) {
-    const out: FunctionFacts[] = [];
-    for (const name of callsOf(fn)) {
-      const callee = resolve(name, fn);
-      if (callee && callee !== fn) out.push(callee);
-    }
-    successors.set(fn, out);
-  }
-  const order = new Map<FunctionFacts, number>();
-  const low = new Map<FunctionFacts, number>();
-  const onStack = new Set<FunctionFacts>();
-  const stack: FunctionFacts[] = [];
-  const components: FunctionFacts[][] = [];
+/** Tarjan's strongly connected components, iterative; components come out callees-first. */
+function tarjan<T>(nodes: T[], successors: (node: T) => T[]): T[][] {
+  const order = new Map<T, number>();
+  const low = new Map<T, number>();
+  const onStack = new Set<T>();
+  const stack: T[] = [];
+  const components: T[][] = [];
   let counter = 0;
-  for (const root of index.all) {
+  const enter = (v: T, work: [T, T[], number][]) => {
+    order.set(v, counter);
+    low.set(v, counter++);
+    stack.push(v);
+    onStack.add(v);
+    work.push([v, successors(v), 0]);
+  };
+  for (const root of nodes) {
     if (order.has(root)) continue;
-    const work: [FunctionFacts, number][] = [[root, 0]];
-    order.set(root, counter);
-    low.set(root, counter++);
-    stack.push(root);
-    onStack.add(root);
+    const work: [T, T[], number][] = [];
+    enter(root, work);
     while (work.length > 0) {
       const top = work[work.length - 1];
-      const [v, i] = top;
-      const next = successors.get(v)!;
+      const [v, next, i] = top;
       if (i < next.length) {
-        top[1]++;
+        top[2]++;
         const w = next[i];
-        if (!order.has(w)) {
-          order.set(w, counter);
-          low.set(w, counter++);
-          stack.push(w);
-          onStack.add(w);
-          work.push([w, 0]);
-        } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, order.get(w)!));
+        if (!order.has(w)) enter(w, work);
+        else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, order.get(w)!));
         continue;
       }
       work.pop();
@@ -306,8 +334,8 @@ function callGraphComponents(
         low.set(parent, Math.min(low.get(parent)!, low.get(v)!));
       }
       if (low.get(v) === order.get(v)) {
-        const component: FunctionFacts[] = [];
-        let w: FunctionFacts;
+        const component: T[] = [];
+        let w: T;
         do {
           w = stack.pop()!;
           onStack.delete(w);
@@ -343,6 +371,16 @@ function addToGraph(graph: LockGraph, fn: FunctionFacts, result: FlowResult): vo
       innerSite: e.innerSite,
     });
   }
+}
+
+/**
+ * Findings that rest on the exact paths through a function are not reported where the parser could
+ * not read it cleanly (macro soup, code being typed): those paths may be the parser's, not the code's.
+ */
+const PATH_DEPENDENT = new Set<LocalFinding['code']>(['double-lock', 'unreleased-lock', 'unlock-unheld']);
+
+function isReliable(fn: FunctionFacts, f: LocalFinding): boolean {
+  return fn.syntaxErrors === 0 || !PATH_DEPENDENT.has(f.code);
 }
 
 function localFinding(fn: FunctionFacts, f: LocalFinding): Finding {

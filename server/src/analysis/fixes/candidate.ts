@@ -2,6 +2,7 @@
 import type { Finding } from '../findings';
 import type { LockApiCatalogue } from '../lockApis';
 import type { SyntaxNode } from '../parser';
+import type { Position } from '../sites';
 import type { LineIndex, TextEdit } from './text';
 
 export type FixKind = 'reorder' | 'ignore' | 'release' | 'matching-release';
@@ -37,7 +38,7 @@ export interface Candidate {
 }
 
 /** Maps a position of the original text into the edited text. */
-export type MovedPosition = (pos: Finding['range']['start']) => Finding['range']['start'];
+export type MovedPosition = (pos: Position) => Position;
 
 /** A fix that was not built, and why: the corpus script counts these. */
 export interface Declined {

@@ -8,6 +8,7 @@ import type { LockApi } from '../lockApis';
 import type { SyntaxNode } from '../parser';
 import { FixContext, Proposal, declined, reportedAt } from './candidate';
 import { LockCall, callAt, callKey, callOf, enclosing, lockCallOf, rangeOfNode } from './syntax';
+import { SAVED_VALUE_RELEASES } from './release';
 import type { TextEdit } from './text';
 
 export function matchingReleaseFix(ctx: FixContext, finding: Finding): Proposal {
@@ -19,6 +20,7 @@ export function matchingReleaseFix(ctx: FixContext, finding: Finding): Proposal 
   const release = lockCallOf(callAt(ctx.root, detail.releaseRange), ctx.catalogue);
   if (!release || release.api.role !== 'release') return declined('release-not-a-call');
   if (release.api.handleArg !== undefined || expected.handleArg !== undefined) return declined('handle-release');
+  if (SAVED_VALUE_RELEASES.has(release.name) !== SAVED_VALUE_RELEASES.has(expected.name)) return declined('saved-value-unknown');
   const fn = enclosing(release.node, 'function_definition');
   if (!fn) return declined('outside-function');
 

@@ -13,7 +13,7 @@ import { LockCall, callAt, callKey, commentsOnLine, enclosing, lockCallOf, nodeA
 import type { TextEdit } from './text';
 
 /** Releases that take, besides the lock, the value whose address the acquisition was given. */
-const SAVED_VALUE_RELEASES = new Set(['KeReleaseSpinLock']);
+export const SAVED_VALUE_RELEASES: ReadonlySet<string> = new Set(['KeReleaseSpinLock']);
 
 export function releaseFix(ctx: FixContext, finding: Finding): Proposal {
   const detail = finding.detail;

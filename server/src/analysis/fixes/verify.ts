@@ -7,6 +7,7 @@
  */
 import type { Finding } from '../findings';
 import { countErrorNodes, parseC } from '../parser';
+import type { Position } from '../sites';
 import type { Candidate, FixContext } from './candidate';
 import { lockCallCounts, rangeOfNode } from './syntax';
 import { LineIndex, applyEdits, mapPosition, offsetsOf } from './text';
@@ -50,7 +51,7 @@ export class Verifier {
 
     const after = this.analyze(ctx.file, text).filter((f) => touchesFile(f, ctx.file));
     const edited = new LineIndex(text);
-    const moved = (pos: Finding['range']['start']) => mapPosition(ctx.lines, candidate.fix.edits, pos, edited);
+    const moved = (pos: Position) => mapPosition(ctx.lines, candidate.fix.edits, pos, edited);
     if (candidate.stillReported(before.findings, after, moved)) return { ok: false, reason: 'finding-remains' };
     if (hasNewFinding(before.findings, after)) return { ok: false, reason: 'new-finding' };
     return { ok: true, text };

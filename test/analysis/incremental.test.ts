@@ -1,0 +1,103 @@
+/**
+ * The incremental API the language server drives: files are set, replaced and removed one at a time
+ * in a LockProgram, and each analyze() must equal what a fresh analysis of the same files gives.
+ */
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import type { Finding } from '../../server/src/analysis/findings';
+import { LockProgram, factsOf } from '../../server/src/analysis/program';
+import { fixture } from './engineHelpers';
+
+const HEADER = fixture('incremental/journal.h');
+const COMMIT = fixture('incremental/commit.c');
+const HANDLE = fixture('incremental/handle.c');
+/** handle.c with the journal lock taken first: the same file key, fixed text. */
+const HANDLE_FIXED = { file: HANDLE.file, text: fixture('incremental/handle_fixed.c').text };
+
+function programOf(...inputs: { file: string; text: string }[]): LockProgram {
+  const program = new LockProgram();
+  for (const { file, text } of inputs) program.setFile(factsOf(file, text));
+  return program;
+}
+
+/** Every file a finding is shown in: its own and those of its sites. */
+function filesShowing(findings: Finding[]): string[] {
+  return [...new Set(findings.flatMap((f) => [f.file, ...(f.sites ?? []).map((s) => s.file)]))].sort();
+}
+
+function edgeIds(program: LockProgram): string[] {
+  return [...program.analyze().graph.edges()].map((e) => `${e.from} -> ${e.to}`).sort();
+}
+
+describe('incremental analysis', () => {
+  it('reports the cross-file inversion in both files', () => {
+    const { findings } = programOf(HEADER, COMMIT, HANDLE).analyze();
+    assert.deepEqual(findings.map((f) => f.code), ['lock-order-inversion']);
+    assert.deepEqual(filesShowing(findings), [COMMIT.file, HANDLE.file]);
+  });
+
+  it('drops the inversion from both files when one file is replaced by a fixed version', () => {
+    const program = programOf(HEADER, COMMIT, HANDLE);
+    assert.equal(program.analyze().findings.length, 1);
+    program.setFile(factsOf(HANDLE_FIXED.file, HANDLE_FIXED.text));
+    const after = program.analyze();
+    assert.deepEqual(after.findings, []);
+    assert.deepEqual(after.cycles, []);
+    assert.deepEqual(
+      [...after.graph.edges()].map((e) => `${e.from} -> ${e.to} @ ${e.sites.map((s) => s.function).sort().join(',')}`),
+      ['journal.j_state_lock -> transaction.t_handle_lock @ handle_start,journal_commit'],
+    );
+    // And back: putting the bug in again brings the inversion back.
+    program.setFile(factsOf(HANDLE.file, HANDLE.text));
+    assert.deepEqual(filesShowing(program.analyze().findings), [COMMIT.file, HANDLE.file]);
+  });
+
+  it('drops a removed file’s edges and the findings they made', () => {
+    const program = programOf(HEADER, COMMIT, HANDLE);
+    assert.deepEqual(edgeIds(program), ['journal.j_state_lock -> transaction.t_handle_lock', 'transaction.t_handle_lock -> journal.j_state_lock']);
+    program.removeFile(HANDLE.file);
+    assert.deepEqual(program.fileNames().sort(), [COMMIT.file, HEADER.file].sort());
+    assert.deepEqual(edgeIds(program), ['journal.j_state_lock -> transaction.t_handle_lock']);
+    assert.deepEqual(program.analyze().findings, []);
+  });
+
+  it('still names the classes from the typed parameters after the header is removed', () => {
+    const program = programOf(HEADER, COMMIT, HANDLE);
+    program.removeFile(HEADER.file);
+    assert.deepEqual(program.analyze().findings.map((f) => f.locks.slice().sort().join()), ['journal.j_state_lock,transaction.t_handle_lock']);
+  });
+
+  it('re-analyses unchanged callers when a callee in another file changes', () => {
+    const header = fixture('codes/cross/blkdev.h');
+    const program = programOf(header, fixture('codes/cross/genhd.c'), fixture('codes/cross/bdev.c'));
+    assert.deepEqual(program.analyze().findings.map((f) => f.function).sort(), ['bdev_release']);
+    // bdev_lock() stops locking: both its callers lose the bd_mutex, and the cycle is gone.
+    const lockless = header.text.replace('\tmutex_lock(&bdev->bd_mutex);\n', '').replace('\tmutex_unlock(&bdev->bd_mutex);\n', '');
+    assert.notEqual(lockless, header.text);
+    program.setFile(factsOf(header.file, lockless));
+    assert.deepEqual(program.analyze().findings, []);
+    assert.deepEqual(edgeIds(program), []);
+    program.setFile(factsOf(header.file, header.text));
+    assert.equal(program.analyze().findings.length, 1);
+  });
+
+  it('returns equal findings when re-analysing with nothing changed, or with a file set again unchanged', () => {
+    const program = programOf(HEADER, COMMIT, HANDLE);
+    const first = program.analyze().findings;
+    assert.deepEqual(program.analyze().findings, first);
+    program.setFile(factsOf(COMMIT.file, COMMIT.text));
+    assert.deepEqual(program.analyze().findings, first);
+  });
+
+  it('gives the same result as a fresh program after any sequence of edits', () => {
+    const program = programOf(HEADER, COMMIT, HANDLE);
+    program.analyze();
+    program.setFile(factsOf(HANDLE_FIXED.file, HANDLE_FIXED.text));
+    program.analyze();
+    program.removeFile(COMMIT.file);
+    program.analyze();
+    program.setFile(factsOf(COMMIT.file, COMMIT.text));
+    program.setFile(factsOf(HANDLE.file, HANDLE.text));
+    assert.deepEqual(program.analyze().findings, programOf(HEADER, COMMIT, HANDLE).analyze().findings);
+  });
+});

@@ -1,0 +1,232 @@
+/**
+ * The precision rules: code that looks like a bug to a naive analysis and is not. Each rule is
+ * shown quiet on its fixture and, where a small edit makes it a real bug, loud on the edited copy.
+ */
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { analyseEdited, analyseFixtures, assertOneInversion } from './engineHelpers';
+
+describe('precision: lock order', () => {
+  it('a trylock adds no order edge, but a lock held after a successful trylock orders what follows', () => {
+    const result = analyseFixtures('precision/trylock_order.c');
+    assert.deepEqual(result.findings, [], result.describe());
+    assert.deepEqual(result.edgeSites('inode.i_lock', 'list_lru.lock'), [`lru_add:${result.line('lru_add', 'spin_lock(&lru->lock)')}`]);
+    assert.equal(result.edge('list_lru.lock', 'inode.i_lock'), undefined);
+    assert.deepEqual(result.edgeSites('inode.i_lock', 'bdi_writeback.list_lock'), [
+      `inode_writeback:${result.line('inode_writeback', 'spin_lock(&wb->list_lock)')}`,
+    ]);
+
+    const blocking = analyseEdited('precision/trylock_order.c', [
+      '\tif (!spin_trylock(&inode->i_lock)) {\n\t\tspin_unlock(&lru->lock);\n\t\treturn 0;\n\t}\n',
+      '\tspin_lock(&inode->i_lock);\n',
+    ]);
+    assertOneInversion(blocking, ['lru_add', 'inode_evict'], ['inode.i_lock', 'list_lru.lock']);
+  });
+
+  it('a _nested subclass is its own class: parent then child is no self-cycle', () => {
+    const result = analyseFixtures('precision/instances.c');
+    assert.deepEqual(result.edges(), ['pipe_inode_info.mutex/1 -> pipe_inode_info.mutex/2', 'runqueue.lock -> runqueue.lock/1']);
+  });
+
+  it('two instances of one class locked in address order are neither a double lock nor an inversion', () => {
+    const result = analyseFixtures('precision/instances.c');
+    assert.deepEqual(result.findings, [], result.describe());
+    // Both branches prove the same edge.
+    assert.equal(result.edgeSites('runqueue.lock', 'runqueue.lock/1').length, 2);
+  });
+
+  it('a lock released on every path before the next acquisition adds no edge', () => {
+    const result = analyseFixtures('precision/gates.c');
+    assert.deepEqual(result.edgesIn('balance_node'), []);
+    assert.deepEqual(result.in('balance_node'), []);
+
+    // Released on one path only: the other still holds the zone lock when it takes the node lock.
+    const leaky = analyseEdited('precision/gates.c', [
+      '\tif (free > 1024)\n\t\tzone->free_pages = 1024;\n\tspin_unlock(&zone->lock);\n',
+      '\tif (free > 1024) {\n\t\tzone->free_pages = 1024;\n\t\tspin_unlock(&zone->lock);\n\t}\n',
+    ]);
+    assert.deepEqual(leaky.edgesIn('balance_node'), ['zone.lock -> pglist_data.node_size_lock']);
+  });
+
+  it('both orders taken only under a common outer lock are not an inversion', () => {
+    const result = analyseFixtures('precision/gates.c');
+    assert.ok(result.edge('zone.lock', 'pglist_data.node_size_lock') && result.edge('pglist_data.node_size_lock', 'zone.lock'));
+    assert.deepEqual(result.findings, [], result.describe());
+
+    const ungated = analyseEdited(
+      'precision/gates.c',
+      ['\tmutex_lock(&mem_hotplug_lock);\n\tspin_lock(&pgdat->node_size_lock);', '\tspin_lock(&pgdat->node_size_lock);'],
+      ['\tspin_unlock(&pgdat->node_size_lock);\n\tmutex_unlock(&mem_hotplug_lock);', '\tspin_unlock(&pgdat->node_size_lock);'],
+    );
+    assertOneInversion(ungated, ['online_pages', 'offline_pages'], ['pglist_data.node_size_lock', 'zone.lock']);
+  });
+
+  it('rwlock_t readers in opposite orders cannot deadlock; a writer on one side can', () => {
+    const readers = analyseFixtures('precision/readers.c');
+    assert.deepEqual(readers.edges(), ['fib_rule.lock -> fib_table.lock', 'fib_table.lock -> fib_rule.lock']);
+    assert.deepEqual(readers.findings, [], readers.describe());
+
+    const writer = analyseEdited('precision/readers.c', [
+      '\tread_lock(&tb->lock);\n\tn = rule->pref - tb->entries;\n\tread_unlock(&tb->lock);',
+      '\twrite_lock(&tb->lock);\n\tn = rule->pref - tb->entries;\n\twrite_unlock(&tb->lock);',
+    ]);
+    assertOneInversion(writer, ['fib_lookup', 'fib_rule_match'], ['fib_rule.lock', 'fib_table.lock']);
+  });
+});
+
+describe('precision: lockorder-ignore', () => {
+  const result = analyseFixtures('precision/ignore.c');
+
+  it('silences every code on the same line', () => {
+    assert.deepEqual(result.in('hid_poll_same_line'), []);
+  });
+
+  it('silences the listed code from the line before', () => {
+    assert.deepEqual(result.in('hid_poll_line_before'), []);
+  });
+
+  it('silences each code of a comma-separated list', () => {
+    assert.deepEqual(result.in('hid_open_twice'), []);
+  });
+
+  it('does not silence a code it does not list', () => {
+    const finding = result.one('sleep-in-atomic', 'hid_poll_other_code');
+    assert.equal(finding.range.start.line, result.line('hid_poll_other_code', 'msleep(1)'));
+  });
+
+  it('leaves other lines alone', () => {
+    result.one('sleep-in-atomic', 'hid_poll_unsilenced');
+    assert.equal(result.findings.length, 2, result.describe());
+  });
+
+  it('is what silences them: without the comments every function reports', () => {
+    const bare = analyseEdited(
+      'precision/ignore.c',
+      ['msleep(1); /* lockorder-ignore */', 'msleep(1);'],
+      ['/* lockorder-ignore: sleep-in-atomic */', '/* sleeps */'],
+      ['// lockorder-ignore: unreleased-lock, double-lock', ''],
+    );
+    assert.deepEqual(
+      bare.findings.map((f) => `${f.code}@${f.function}`),
+      [
+        'sleep-in-atomic@hid_poll_same_line',
+        'sleep-in-atomic@hid_poll_line_before',
+        'sleep-in-atomic@hid_poll_other_code',
+        'double-lock@hid_open_twice',
+        'sleep-in-atomic@hid_poll_unsilenced',
+      ],
+    );
+  });
+});
+
+describe('precision: control flow', () => {
+  const result = analyseFixtures('precision/conditions.c');
+
+  it('reports nothing on the whole fixture', () => {
+    assert.deepEqual(result.findings, [], result.describe());
+    assert.deepEqual(result.edges(), ['ep_item.mtx -> ep_item.lock']);
+  });
+
+  it('follows correlated conditions: `if (!locked) lock(); … if (!locked) unlock();`', () => {
+    assert.deepEqual(result.acquired('ep_poll_maybe_locked'), ['mutex_lock:ep_item.mtx']);
+    assert.deepEqual(result.acquired('ep_flags_locked'), ['spin_lock:ep_item.lock']);
+    const uncorrelated = analyseEdited('precision/conditions.c', ['\tepi->nwait++;\n\tif (!locked)\n', '\tepi->nwait++;\n\tif (!epi->ready)\n']);
+    assert.deepEqual(uncorrelated.in('ep_poll_maybe_locked').map((f) => f.code), ['unreleased-lock']);
+  });
+
+  it('follows a trylock result kept in a variable: `ret = mutex_trylock(&m); if (!ret) return;`', () => {
+    assert.deepEqual(result.acquired('ep_try_scan'), ['mutex_trylock:ep_item.mtx']);
+    const inverted = analyseEdited('precision/conditions.c', ['\tif (!ret)\n\t\treturn -EAGAIN;', '\tif (ret)\n\t\treturn -EAGAIN;']);
+    const finding = inverted.one('unlock-unheld', 'ep_try_scan');
+    assert.equal(finding.range.start.line, inverted.line('ep_try_scan', 'mutex_unlock(&epi->mtx)'));
+  });
+
+  it('follows both branches of `if (!spin_trylock(&l)) { … } else { … }`', () => {
+    const inverted = analyseEdited('precision/conditions.c', ['\tif (!spin_trylock(&epi->lock)) {', '\tif (spin_trylock(&epi->lock)) {']);
+    inverted.one('unlock-unheld', 'ep_try_ready');
+  });
+
+  it('follows `if (mutex_lock_interruptible(&m)) return -EINTR;`', () => {
+    const inverted = analyseEdited('precision/conditions.c', ['\tif (mutex_lock_interruptible(&epi->mtx))', '\tif (!mutex_lock_interruptible(&epi->mtx))']);
+    inverted.one('unlock-unheld', 'ep_modify');
+  });
+
+  it('follows goto error-label cleanup', () => {
+    assert.deepEqual(result.in('ep_insert'), []);
+    const forgetful = analyseEdited('precision/conditions.c', ['error_unlock:\n\tspin_unlock(&epi->lock);\n', 'error_unlock:\n']);
+    const finding = forgetful.one('unreleased-lock', 'ep_insert');
+    assert.equal(finding.range.start.line, forgetful.line('ep_insert', 'return error;'));
+    assert.deepEqual(finding.locks, ['ep_item.lock']);
+  });
+
+  it('follows switch with break and fallthrough', () => {
+    assert.deepEqual(result.in('ep_ctl'), []);
+    const fallsThroughHolding = analyseEdited('precision/conditions.c', ['\t\tspin_unlock(&epi->lock);\n\t\tfallthrough;', '\t\tfallthrough;']);
+    assert.deepEqual(fallsThroughHolding.in('ep_ctl').map((f) => f.code), ['unreleased-lock']);
+  });
+
+  it('takes `#ifdef … #else … #endif` as one side or the other, not both', () => {
+    assert.deepEqual(result.acquired('ep_wake'), ['spin_lock:ep_item.lock', 'spin_lock_irqsave:ep_item.lock']);
+    const unconditional = analyseEdited('precision/conditions.c', [
+      '#ifdef CONFIG_PREEMPT_RT\n\tspin_lock(&epi->lock);\n#else\n',
+      '\tspin_lock(&epi->lock);\n#ifdef CONFIG_PREEMPT_RT\n#else\n',
+    ]);
+    unconditional.one('double-lock', 'ep_wake');
+  });
+});
+
+describe('precision: what callers hold', () => {
+  const result = analyseFixtures('precision/contracts.c');
+
+  it('__must_hold, __acquires, __releases and lockdep_assert_held report nothing', () => {
+    assert.deepEqual(result.findings, [], result.describe());
+  });
+
+  it('__must_hold and lockdep_assert_held make the lock held on entry, ordering what the function takes', () => {
+    assert.deepEqual(result.edgeSites('cfs_rq.lock', 'sched_entity.lock').filter((s) => !s.startsWith('cfs_tick:')), [
+      `cfs_dequeue:${result.line('cfs_dequeue', 'spin_lock(&se->lock)')}`,
+      `cfs_enqueue:${result.line('cfs_enqueue', 'spin_lock(&se->lock)')}`,
+    ]);
+    const uncontracted = analyseEdited('precision/contracts.c', ['\t__must_hold(&cfs->lock)\n', '']);
+    assert.deepEqual(uncontracted.edgesIn('cfs_enqueue'), []);
+  });
+
+  it('a caller of the __acquires/__releases pair sees the lock held between them', () => {
+    assert.deepEqual(result.edgeSites('cfs_rq.lock', 'sched_entity.lock').filter((s) => s.startsWith('cfs_tick:')), [
+      `cfs_tick:${result.line('cfs_tick', 'cfs_enqueue(cfs, se)')}`,
+      `cfs_tick:${result.line('cfs_tick', 'cfs_dequeue(cfs, se)')}`,
+    ]);
+  });
+
+  it('dropping and retaking an asserted lock around a sleep is balanced and not atomic', () => {
+    assert.deepEqual(result.in('cfs_throttle'), []);
+  });
+});
+
+describe('precision: parameters', () => {
+  const result = analyseFixtures('precision/params.c');
+
+  it('a struct-typed lock helper takes the class of the argument: foo_lock(dev->child) is foo.lock', () => {
+    assert.deepEqual(result.edgeSites('bar_dev.lock', 'foo.lock'), [`bar_update:${result.line('bar_update', 'foo_lock(dev->child)')}`]);
+    assert.deepEqual(result.in('bar_update'), []);
+  });
+
+  it('a spinlock_t * helper takes the caller’s lock: my_lock(&a) and my_lock(&b) are a and b', () => {
+    const inversion = assertOneInversion(result, ['ab', 'ba'], ['a', 'b']);
+    assert.match(inversion.message, /via my_lock\(\)/);
+    assert.deepEqual(result.edgeSites('a', 'b'), [`ab:${result.line('ab', 'my_lock(&b)')}`]);
+    assert.deepEqual(result.edgeSites('b', 'a'), [`ba:${result.line('ba', 'my_lock(&a)')}`]);
+    assert.equal(result.findings.length, 1, result.describe());
+  });
+});
+
+describe('precision: recursion', () => {
+  it('settles on mutually recursive functions and still finds the cycle through them', () => {
+    const result = analyseFixtures('precision/recursion.c');
+    const inversion = assertOneInversion(result, ['tree_walk_dir', 'cache_shrink'], ['dcache.lock', 'tree_node.lock']);
+    const viaFile = (inversion.sites ?? []).find((s) => s.function === 'tree_walk_dir')!;
+    assert.equal(viaFile.range.start.line, result.line('tree_walk_dir', 'tree_walk_file(node->child, cache)'));
+    assert.match(viaFile.message, /via tree_walk_file\(\)/);
+    assert.equal(result.findings.length, 1, result.describe());
+  });
+});
