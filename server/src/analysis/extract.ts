@@ -14,7 +14,6 @@ import type {
   FileFacts,
   FunctionFacts,
   IgnoreDirectives,
-  LockExpr,
   LockStmt,
   Stmt,
   StructDef,
@@ -427,7 +426,54 @@ function newFunction(
 function functionBody(body: LiteNode, fn: FunctionFacts, context: FileContext, statements: LiteNode[]): Stmt[] {
   if (body.children.length === 0) return callsInText(context.text.slice(body.startIndex, body.endIndex), body.startIndex, context);
   fn.syntaxErrors = body.descendantsOfType('ERROR').length;
-  return new BodyWalker(context.catalogue, fn.locals, new ExpressionEvents(body), context).sequence(statements);
+  return withoutIdleAssignments(new BodyWalker(context.catalogue, fn.locals, new ExpressionEvents(body), context).sequence(statements));
+}
+
+/**
+ * Assignments matter only to variables that a condition reads (they undo what a path decided);
+ * the rest are dropped so that facts stay small.
+ */
+function withoutIdleAssignments(body: Stmt[]): Stmt[] {
+  const read: string[] = [];
+  const conds = (c: Cond) => {
+    if (c.op === 'and' || c.op === 'or') {
+      conds(c.left);
+      conds(c.right);
+    } else if (c.op === 'not') conds(c.arg);
+    else if (c.op === 'atom') read.push(c.text);
+  };
+  const collect = (stmts: Stmt[]) => {
+    for (const s of stmts) {
+      if (s.t === 'if') {
+        conds(s.cond);
+        collect(s.then);
+        collect(s.else);
+      } else if (s.t === 'loop') {
+        if (s.cond) conds(s.cond);
+        collect(s.body);
+      } else if (s.t === 'switch') s.cases.forEach(collect);
+      else if (s.t === 'scope') collect(s.body);
+    }
+  };
+  collect(body);
+  const mentioned = (v: string) => read.some((text) => text.includes(v));
+  const prune = (stmts: Stmt[]): Stmt[] =>
+    stmts
+      .filter((s) => s.t !== 'assign' || s.vars.some(mentioned))
+      .map((s) => {
+        switch (s.t) {
+          case 'if':
+            return { ...s, then: prune(s.then), else: prune(s.else) };
+          case 'loop':
+          case 'scope':
+            return { ...s, body: prune(s.body) };
+          case 'switch':
+            return { ...s, cases: s.cases.map(prune) };
+          default:
+            return s;
+        }
+      });
+  return prune(body);
 }
 
 /** `SYSCALL_DEFINE3(write, unsigned int, fd, …) { … }`: a macro that defines a function. */
@@ -790,7 +836,7 @@ class BodyWalker {
     const out: Stmt[] = [];
     const gfp = args.find((a) => SLEEPING_GFP.test(a.text));
     if (gfp) out.push({ t: 'sleep', what: `${name}(…, ${normalise(gfp.text)})`, site });
-    const call: CallStmt = { t: 'call', name, args: args.map(argumentExpr), site };
+    const call: CallStmt = { t: 'call', name, args: args.map(argumentText), site };
     if (bind) call.bind = bind;
     out.push(call);
     return out;
@@ -936,7 +982,7 @@ function textCallStmts(name: string, args: string[], site: Range, catalogue: Loc
   const out: Stmt[] = [];
   const gfp = args.find((a) => SLEEPING_GFP.test(a));
   if (gfp) out.push({ t: 'sleep', what: `${name}(…, ${normalise(gfp)})`, site });
-  out.push({ t: 'call', name, args: args.map((a) => lockExprOfText(a)), site });
+  out.push({ t: 'call', name, args: args.map((a) => (lockExprOfText(a) ? normalise(a) : null)), site });
   return out;
 }
 
@@ -1005,7 +1051,8 @@ function macroWithBody(stmt: LiteNode, next: LiteNode | undefined, pattern: RegE
 /** Macros inside a body that take a block: guards and loops. */
 const BLOCK_MACRO = /^scoped_(cond_)?guard$|for_each|foreach|_loop\b|^for_|^while_/;
 
-function argumentExpr(node: LiteNode): LockExpr | null {
+/** An argument that could name a lock, as normalised text; null for literals and arithmetic. */
+function argumentText(node: LiteNode): string | null {
   switch (node.type) {
     case 'identifier':
     case 'field_expression':
@@ -1013,7 +1060,7 @@ function argumentExpr(node: LiteNode): LockExpr | null {
     case 'subscript_expression':
     case 'parenthesized_expression':
     case 'cast_expression':
-      return lockExprOfNode(node);
+      return lockExprOfNode(node) ? normalise(node.text) : null;
     default:
       return null;
   }

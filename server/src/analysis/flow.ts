@@ -9,7 +9,7 @@
 import type { Cond, FunctionFacts, LockExpr, LockStmt, Stmt } from './functionFacts';
 import { ClassResolver, LockClass } from './lockClasses';
 import { LockApi, LockApiCatalogue, acquisitionSleeps, isAtomicKind, modesMatch } from './lockApis';
-import { substituteRoot } from './lockExpr';
+import { lockExprOfText, substituteRoot } from './lockExpr';
 import type { Range } from './sites';
 import { ConditionalAcquire, FunctionSummary, MAX_CHAIN_DEPTH, MAX_SUMMARY_LOCKS, SleepEvidence, SummaryLock } from './summaries';
 
@@ -624,7 +624,7 @@ class FunctionFlow {
   // Calls
 
   /** Applies a callee's summary. `value` is the call's truth when it is tested in a condition. */
-  private call(state: State, name: string, args: (LockExpr | null)[], site: Range, value: boolean | null = null): State {
+  private call(state: State, name: string, args: (string | null)[], site: Range, value: boolean | null = null): State {
     const found = this.callees.summaryOf(name);
     this.consulted.set(name, found?.signature ?? '');
     if (!found) return state;
@@ -671,9 +671,10 @@ class FunctionFlow {
    * at the argument (`f->lock` with `f` := `dev->child`); an untyped one takes the argument's class.
    * Null when that argument is not a lock expression.
    */
-  private instantiate(lock: SummaryLock, args: (LockExpr | null)[]): { cls: LockClass; expr: LockExpr; api: LockApi } | null {
+  private instantiate(lock: SummaryLock, args: (string | null)[]): { cls: LockClass; expr: LockExpr; api: LockApi } | null {
     const api = this.catalogue.get(lock.api) ?? { name: lock.api, role: 'acquire', kind: lock.kind, mode: 'exclusive', ctx: 'none', lockArg: 0 };
-    const arg = lock.paramIndex !== undefined ? args[lock.paramIndex] : undefined;
+    const argText = lock.paramIndex !== undefined ? args[lock.paramIndex] : null;
+    const arg = argText ? lockExprOfText(argText) : null;
     const expr = arg ? substituteRoot({ root: '', steps: lock.expr.steps, text: '' }, this.dealias(arg)) : lock.expr;
     if (!lock.cls.param) return { cls: lock.cls, expr, api };
     return arg ? { cls: this.resolver.resolve(expr), expr, api } : null;

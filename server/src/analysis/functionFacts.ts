@@ -57,8 +57,11 @@ export interface UnlockStmt {
 export interface CallStmt {
   t: 'call';
   name: string;
-  /** Arguments that could be lock expressions (else null), by position. */
-  args: (LockExpr | null)[];
+  /**
+   * Arguments that could be lock expressions, as normalised text (else null), by position. Kept as
+   * text because few are ever needed: only where the callee takes a lock through that parameter.
+   */
+  args: (string | null)[];
   bind?: string;
   site: Range;
 }

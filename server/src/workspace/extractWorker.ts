@@ -10,7 +10,8 @@ const catalogue = setup.customApis.length > 0 ? DEFAULT_CATALOGUE.extend(setup.c
 parentPort?.on('message', (job: WorkerJob) => {
   let reply: WorkerReply;
   try {
-    reply = { index: job.index, facts: factsOf(job.file, job.text, catalogue, { timeoutMs: setup.timeoutMs }) };
+    // JSON crosses threads several times faster than a structured clone of many small objects.
+    reply = { index: job.index, facts: JSON.stringify(factsOf(job.file, job.text, catalogue, { timeoutMs: setup.timeoutMs })) };
   } catch (error) {
     reply = { index: job.index, error: error instanceof Error ? error.message : String(error) };
   }

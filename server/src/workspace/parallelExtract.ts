@@ -29,7 +29,8 @@ export interface WorkerJob {
 
 export interface WorkerReply {
   index: number;
-  facts?: FileFacts;
+  /** The file's facts as JSON. */
+  facts?: string;
   error?: string;
 }
 
@@ -61,7 +62,7 @@ export async function extractInParallel(inputs: ExtractRequest[], jobs: number, 
         worker.postMessage({ index, file: inputs[index].file, text: inputs[index].text } satisfies WorkerJob);
       };
       worker.on('message', (reply: WorkerReply) => {
-        if (reply.facts) results[reply.index] = reply.facts;
+        if (reply.facts) results[reply.index] = JSON.parse(reply.facts) as FileFacts;
         else skipped.push({ file: inputs[reply.index].file, reason: reply.error ?? 'could not be analysed' });
         feed();
       });

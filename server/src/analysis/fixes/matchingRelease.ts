@@ -23,6 +23,7 @@ export function matchingReleaseFix(ctx: FixContext, finding: Finding): Proposal 
   if (SAVED_VALUE_RELEASES.has(release.name) !== SAVED_VALUE_RELEASES.has(expected.name)) return declined('saved-value-unknown');
   const fn = enclosing(release.node, 'function_definition');
   if (!fn) return declined('outside-function');
+  if (pairsWithAnotherAcquisition(ctx, fn, release)) return declined('pairs-with-another-acquisition');
 
   const oldArgs = release.args.map((a) => a.text);
   let newArgs = oldArgs;
@@ -44,6 +45,18 @@ export function matchingReleaseFix(ctx: FixContext, finding: Finding): Proposal 
     addedCalls: [callKey(expected.name, newArgs)],
     stillReported: (_before, after, moved) => reportedAt(after, finding, moved),
   };
+}
+
+/**
+ * The release already matches another acquisition of the same lock in this function, as in
+ * `down_read(); … up_read(); down_write(); … up_write();` on paths the engine could not tell
+ * apart: renaming it would break the path it is right for.
+ */
+function pairsWithAnotherAcquisition(ctx: FixContext, fn: SyntaxNode, release: LockCall): boolean {
+  return fn.descendantsOfType('call_expression').some((node) => {
+    const call = lockCallOf(callOf(node), ctx.catalogue);
+    return call !== null && call.api.role !== 'release' && call.lockText === release.lockText && ctx.catalogue.expectedRelease(call.api)?.name === release.name;
+  });
 }
 
 /**

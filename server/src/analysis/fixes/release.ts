@@ -2,14 +2,16 @@
  * Release before this return: `unreleased-lock` points at a return (or the end of the function)
  * reached holding a lock that other returns release. The fix inserts the release written the way
  * the acquisition wrote its lock (`&x->lock`, with the flags of an irqsave), braces an unbraced `if`
- * body, and gives up when an argument the release needs is unknown.
+ * body, and gives up when an argument the release needs is unknown. It is only as right as the
+ * finding, so it also wants the code to agree: every path to the return took the lock, and the
+ * function releases it itself elsewhere.
  */
 import type { Finding } from '../findings';
 import type { LockApi } from '../lockApis';
 import type { SyntaxNode } from '../parser';
 import type { Position } from '../sites';
 import { FixContext, Proposal, declined, reportedAt } from './candidate';
-import { LockCall, callAt, callKey, commentsOnLine, enclosing, lockCallOf, nodeAt, rangeOfNode, statementOf } from './syntax';
+import { LockCall, callAt, callKey, callOf, commentsOnLine, enclosing, lockCallOf, nodeAt, rangeOfNode, statementOf } from './syntax';
 import type { TextEdit } from './text';
 
 /** Releases that take, besides the lock, the value whose address the acquisition was given. */
@@ -33,6 +35,7 @@ export function releaseFix(ctx: FixContext, finding: Finding): Proposal {
   if (!fn) return declined('outside-function');
   const unheldPath = pathAvoidingAcquisition(acquisition, ret ?? fn.childForFieldName('body')?.lastChild ?? null);
   if (unheldPath) return declined(unheldPath);
+  if (!releasedInFunction(ctx, fn, acquisition, release)) return declined('no-release-in-function');
   const edits = ret ? beforeReturn(ctx, ret, statement, fn) : beforeClosingBrace(ctx, fn, finding.range.start, statement);
   if (typeof edits === 'string') return declined(edits);
   return {
@@ -60,6 +63,19 @@ function pathAvoidingAcquisition(acquisition: LockCall, exit: SyntaxNode | null)
   if (!isInside(exit, block) || exit.startIndex < stmt.endIndex) return 'not-held-on-every-path';
   const labels = block.descendantsOfType('labeled_statement').filter((l) => l.startIndex > stmt.endIndex && l.startIndex < exit.startIndex);
   return labels.length > 0 ? 'label-between' : null;
+}
+
+/**
+ * The function releases the lock itself, with this call, on some path after taking it. When it
+ * never does, the lock is released by a caller or a callee the engine could not see (a lock
+ * wrapper, a function returning a locked object): releasing here would be a double unlock.
+ */
+function releasedInFunction(ctx: FixContext, fn: SyntaxNode, acquisition: LockCall, release: LockApi): boolean {
+  return fn.descendantsOfType('call_expression').some((node) => {
+    if (node.startIndex < acquisition.node.endIndex) return false;
+    const call = lockCallOf(callOf(node), ctx.catalogue);
+    return call !== null && call.name === release.name && call.lockText === acquisition.lockText;
+  });
 }
 
 function isInside(node: SyntaxNode, ancestor: SyntaxNode): boolean {
