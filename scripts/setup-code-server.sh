@@ -3,10 +3,11 @@
 #
 # It lives in a cache directory outside the repository so that it never mixes with the project's
 # node_modules and survives `git clean`. A plain `npm install code-server` fails where only the npm
-# registry is reachable (a postinstall downloads ripgrep from GitHub), so the install is done by hand:
-# see /work/shared/notes/environment.md, "A real VS Code without downloads".
+# registry is reachable (a root postinstall, and a nested ripgrep download from GitHub), so the
+# install is done step by step, in the order measured to work with Node 20 on Debian 12.
 #
 # Idempotent: a stamp file marks a finished install, and a second run only prints the path.
+# Concurrent first runs (parallel e2e jobs) wait for each other on a lock file.
 # Prints the install directory on stdout; code-server's entry point is <dir>/entry.js.
 #
 #   LOCKORDER_CACHE   cache root (default: $HOME/.cache/lockorder)
@@ -24,6 +25,14 @@ fi
 
 log() { echo "setup-code-server: $*" >&2; }
 
+mkdir -p "$CACHE_ROOT"
+exec 9>"$CACHE_ROOT/.code-server-$VERSION.lock"
+flock 9
+if [[ -f "$STAMP" ]]; then # another run finished it while we waited
+  echo "$INSTALL_DIR"
+  exit 0
+fi
+
 # --- Debian prerequisites, installed only when something is missing --------------------------------
 missing=()
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
@@ -40,7 +49,6 @@ if ((${#missing[@]})); then
 fi
 
 # --- code-server, built in a staging directory and moved into place when complete -------------------
-mkdir -p "$CACHE_ROOT"
 STAGE="$(mktemp -d "$CACHE_ROOT/.code-server-$VERSION.XXXXXX")"
 trap 'rm -rf "$STAGE"' EXIT
 

@@ -25,6 +25,19 @@ const offlineGallery = JSON.stringify({
   resourceUrlTemplate: 'http://127.0.0.1:9/resource/{publisher}/{name}/{version}/{path}',
 });
 
+// A workbench that does not reach out, recommend, or open welcome pages over the editor under test.
+const quietSettings = {
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'chat.disableAIFeatures': true,
+};
+
 /**
  * Starts code-server on 127.0.0.1 with a free port, no auth and fresh profile directories, and
  * resolves once its HTTP server answers. `env` is added to the server's environment, which the
@@ -35,8 +48,9 @@ export async function startCodeServer({ env = {}, startTimeoutMs = 60_000 } = {}
   const scratch = mkdtempSync(join(tmpdir(), 'lockorder-code-server-'));
   const userDataDir = join(scratch, 'user-data');
   const extensionsDir = join(scratch, 'extensions');
-  mkdirSync(userDataDir);
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir);
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(quietSettings, null, 2));
   // An explicit config file keeps code-server from writing one into ~/.config.
   const configFile = join(scratch, 'config.yaml');
   writeFileSync(configFile, 'auth: none\n');

@@ -23,8 +23,8 @@ const usage = 'usage: run-code-server.mjs --extension <dir> --tests <index.js> -
 // Marker lines printed by test/e2e/index.ts around mocha's report.
 const reportBegin = 'lockorder-e2e: report begins';
 const reportEnd = /^lockorder-e2e: report ends: (\d+) passed, (\d+) failed/;
-// Failures the workbench reports without ever calling codeAutomationExit.
-const hopeless = /No extension host found that can launch the test runner|Cannot load test runner/;
+// A failure the workbench only shows as a notification, never calling codeAutomationExit.
+const hopeless = /No extension host found that can launch the test runner/;
 
 function parseOptions() {
   const { values } = parseArgs({
@@ -49,29 +49,51 @@ function parseOptions() {
   return values;
 }
 
-/** Splits the workbench's log into mocha's report (printed live) and everything else (kept). */
+/**
+ * Splits the workbench's log into mocha's report (printed live), the errors that follow it (such
+ * as the reason run() rejected, printed), and everything else (kept for the log file).
+ */
 function createReportFilter() {
   const transcript = [];
-  let inReport = false;
-  let sawReport = false;
+  let phase = 'before'; // → 'report' → 'after'
   let counts;
   return {
     transcript,
-    get sawReport() { return sawReport; },
+    get sawReport() { return phase !== 'before'; },
     get counts() { return counts; },
     line(source, level, text) {
       transcript.push(`[${source}:${level}] ${text}`);
+      if (source !== 'workbench') return;
       if (text === reportBegin) {
-        inReport = sawReport = true;
+        phase = 'report';
       } else if (reportEnd.test(text)) {
-        inReport = false;
+        phase = 'after';
         const [, passed, failed] = reportEnd.exec(text).map(Number);
         counts = { passed, failed };
-      } else if (inReport && source === 'workbench') {
+      } else if (phase === 'report') {
         console.log(text);
+      } else if (phase === 'after' && level === 'error') {
+        console.error(text);
       }
     },
   };
+}
+
+/**
+ * The workbench's exit code alone is not enough: when a remote extension host dies (a crash, or
+ * process.exit in a test) the workbench reports code 0. So a pass also needs the harness's closing
+ * line, with at least one test and no failure.
+ */
+function judge(code, report) {
+  const verdict = (ok, why) => {
+    if (!ok) console.error(`e2e (code-server): ${why}`);
+    return ok;
+  };
+  if (code !== 0) return verdict(false, `the test runner exited with code ${code}`);
+  if (!report.sawReport) return verdict(false, 'the suite never started (is --tests the compiled test/e2e/index.js?)');
+  if (!report.counts) return verdict(false, 'the extension host ended before the suite finished');
+  if (report.counts.failed > 0) return verdict(false, `${report.counts.failed} test(s) failed`);
+  return verdict(report.counts.passed > 0, 'no test ran');
 }
 
 function deadline(ms, what) {
@@ -97,6 +119,7 @@ async function runSuite(options, report, timeLimit) {
       });
       page.on('crash', () => reject(new Error('the workbench page crashed')));
     });
+    failFast.catch(() => {}); // may reject after the race is decided, while closing
     await page.goto(
       workbenchUrl(server.url, {
         folder: resolve(options.workspace),
@@ -120,13 +143,12 @@ const limit = deadline(Number(options.timeout) * 1000, 'the e2e suite');
 let passed = false;
 try {
   const code = await runSuite(options, report, limit.promise);
-  // The exit code is the authority; the report's own count is a cross-check.
-  passed = code === 0 && (report.counts === undefined || report.counts.failed === 0);
   if (!report.sawReport) {
-    // Not our harness (or it died before mocha started): show everything that came back.
-    console.log(report.transcript.join('\n'));
+    // The harness never started mocha: show what the workbench logged (the page's console repeats
+    // the same entries, so it stays in the log file only).
+    console.log(report.transcript.filter((line) => !line.startsWith('[page:')).join('\n'));
   }
-  if (code !== 0) console.error(`e2e (code-server): the test runner exited with code ${code}`);
+  passed = judge(code, report);
 } catch (err) {
   console.error(`e2e (code-server): ${err.message}`);
 } finally {

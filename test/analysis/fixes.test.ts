@@ -182,6 +182,15 @@ describe('release fix', () => {
     assert.equal(releaseOutcome('leak_conditional'), 'declined: not-held-on-every-path');
   });
 
+  it('is not offered in a function that never releases the lock itself', () => {
+    assert.equal(releaseOutcome('dev_lock_unless_dying'), 'declined: no-release-in-function');
+  });
+
+  it('is not offered after a call that may release the lock', () => {
+    assert.equal(releaseOutcome('leak_after_park'), 'declined: callee-may-release');
+    assert.equal(releaseOutcome('leak_after_handover'), 'declined: callee-may-release');
+  });
+
   it('is rejected when a path to the return released the lock already', () => {
     assert.equal(releaseOutcome('leak_partly_released'), 'rejected: new-finding');
   });
@@ -229,11 +238,40 @@ describe('matching-release fix', () => {
   });
 
   it('is not offered when the flags cannot be found', () => {
-    const text = 'void f(spinlock_t *l)\n{\n\tspin_lock(l);\n\tspin_unlock(l);\n}\n';
-    const outcomes = examineFixes('f.c', text, mismatchAt(3, 1, 15, 'spin_unlock_irqrestore'), analyzeOne);
+    // The release names the lock through an alias, so no irqsave acquisition of `lock` is seen.
+    const text = [
+      'void f(struct dev *dev)',
+      '{',
+      '\tspinlock_t *lock = &dev->lock;',
+      '\tunsigned long flags;',
+      '\tspin_lock_irqsave(&dev->lock, flags);',
+      '\tspin_unlock(lock);',
+      '}',
+      '',
+    ].join('\n');
+    const outcomes = examineFixes('f.c', text, mismatchAt(5, 1, 18, 'spin_unlock_irqrestore'), analyzeOne);
     assert.deepEqual(
       outcomes.filter((o) => o.outcome === 'declined'),
       [{ outcome: 'declined', kind: 'matching-release', reason: 'flags-unknown' }],
+    );
+  });
+
+  it('is not offered for hand-over-hand code that leaves each section it enters', () => {
+    const { file, text, findings } = fixture('mismatch.c');
+    const handovers = findings.filter((f) => f.code === 'mismatched-unlock' && f.function.startsWith('ring_handover'));
+    assert.ok(handovers.length >= 2, `expected mismatches in both hand-over functions, got ${handovers.length}`);
+    for (const finding of handovers) {
+      const declinedWhy = examineFixes(file, text, finding, analyzeOne).flatMap((o) => (o.outcome === 'declined' ? [o.reason] : []));
+      assert.deepEqual(declinedWhy, ['context-balanced-elsewhere'], `${finding.function} line ${finding.range.start.line + 1}`);
+    }
+  });
+
+  it('is not offered when the release matches another acquisition of the lock', () => {
+    const { file, text, findings } = fixture('mismatch.c');
+    const outcomes = examineFixes(file, text, findingIn(findings, 'mismatched-unlock', 'ring_scan'), analyzeOne);
+    assert.deepEqual(
+      outcomes.filter((o) => o.outcome === 'declined'),
+      [{ outcome: 'declined', kind: 'matching-release', reason: 'pairs-with-another-acquisition' }],
     );
   });
 });

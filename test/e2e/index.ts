@@ -8,8 +8,9 @@ import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
 
-export const reportBegin = 'lockorder-e2e: report begins';
-export const reportEnd = 'lockorder-e2e: report ends';
+// scripts/e2e/run-code-server.mjs looks for exactly these lines.
+const reportBegin = 'lockorder-e2e: report begins';
+const reportEnd = 'lockorder-e2e: report ends';
 
 function findSuiteFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })

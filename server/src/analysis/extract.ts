@@ -422,12 +422,28 @@ function newFunction(
   return { name, file, isStatic, range: rangeOf(whole), nameRange: rangeOf(nameNode), params, locals: {}, contracts, body: [], syntaxErrors: 0 };
 }
 
-/** The statements of a body: walked when copied in full, else (pruned: no locking) its calls from the text. */
+/**
+ * The statements of a body: walked when copied in full, else (pruned: no locking) its calls from
+ * the text. A body nested deeper than the walker follows (machine-made code, fuzzing) also falls
+ * back to its calls, marked as unreadable so that no path-dependent finding comes from it.
+ */
 function functionBody(body: LiteNode, fn: FunctionFacts, context: FileContext, statements: LiteNode[]): Stmt[] {
-  if (body.children.length === 0) return callsInText(context.text.slice(body.startIndex, body.endIndex), body.startIndex, context);
+  const text = () => callsInText(context.text.slice(body.startIndex, body.endIndex), body.startIndex, context);
+  if (body.children.length === 0) return text();
   fn.syntaxErrors = body.descendantsOfType('ERROR').length;
-  return withoutIdleAssignments(new BodyWalker(context.catalogue, fn.locals, new ExpressionEvents(body), context).sequence(statements));
+  try {
+    return withoutIdleAssignments(new BodyWalker(context.catalogue, fn.locals, new ExpressionEvents(body), context).sequence(statements));
+  } catch (error) {
+    if (!(error instanceof TooDeep)) throw error;
+    fn.syntaxErrors++;
+    return text();
+  }
 }
+
+/** Blocks nested deeper than this are not followed statement by statement. */
+export const MAX_NESTING = 256;
+
+class TooDeep extends Error {}
 
 /**
  * Assignments matter only to variables that a condition reads (they undo what a path decided);
@@ -592,7 +608,18 @@ class BodyWalker {
     else this.statement(bodyNode, out);
   }
 
+  private depth = 0;
+
   statement(node: LiteNode, out: Stmt[]): void {
+    if (++this.depth > MAX_NESTING) throw new TooDeep();
+    try {
+      this.statementAt(node, out);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private statementAt(node: LiteNode, out: Stmt[]): void {
     switch (node.type) {
       case 'compound_statement':
         out.push({ t: 'scope', body: this.block(node) });

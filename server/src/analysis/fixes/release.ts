@@ -11,7 +11,7 @@ import type { LockApi } from '../lockApis';
 import type { SyntaxNode } from '../parser';
 import type { Position } from '../sites';
 import { FixContext, Proposal, declined, reportedAt } from './candidate';
-import { LockCall, callAt, callKey, callOf, commentsOnLine, enclosing, lockCallOf, nodeAt, rangeOfNode, statementOf } from './syntax';
+import { LockCall, callAt, callKey, callOf, commentsOnLine, compact, enclosing, lockCallOf, nodeAt, rangeOfNode, statementOf } from './syntax';
 import type { TextEdit } from './text';
 
 /** Releases that take, besides the lock, the value whose address the acquisition was given. */
@@ -33,9 +33,13 @@ export function releaseFix(ctx: FixContext, finding: Finding): Proposal {
   const ret = nodeAt(ctx.root, finding.range, 'return_statement');
   const fn = enclosing(ret ?? acquisition.node, 'function_definition');
   if (!fn) return declined('outside-function');
-  const unheldPath = pathAvoidingAcquisition(acquisition, ret ?? fn.childForFieldName('body')?.lastChild ?? null);
+  // The return, or the closing brace of a function that falls off its end.
+  const exit = ret ?? fn.childForFieldName('body')?.lastChild ?? null;
+  if (!exit) return declined('not-at-return');
+  const unheldPath = pathAvoidingAcquisition(acquisition, exit);
   if (unheldPath) return declined(unheldPath);
   if (!releasedInFunction(ctx, fn, acquisition, release)) return declined('no-release-in-function');
+  if (calleeMayRelease(ctx, fn, acquisition, exit)) return declined('callee-may-release');
   const edits = ret ? beforeReturn(ctx, ret, statement, fn) : beforeClosingBrace(ctx, fn, finding.range.start, statement);
   if (typeof edits === 'string') return declined(edits);
   return {
@@ -55,11 +59,11 @@ export function releaseFix(ctx: FixContext, finding: Finding): Proposal {
  * conditional acquisition (`if (inode) spin_lock(&inode->i_lock);`) reports the end of the
  * function as leaking, and a release there would unlock what was never locked.
  */
-function pathAvoidingAcquisition(acquisition: LockCall, exit: SyntaxNode | null): string | null {
+function pathAvoidingAcquisition(acquisition: LockCall, exit: SyntaxNode): string | null {
   const stmt = statementOf(acquisition);
   if (!stmt || acquisition.api.role !== 'acquire' || acquisition.api.success !== undefined) return 'conditional-acquisition';
   const block = stmt.parent;
-  if (!exit || !block || block.type !== 'compound_statement') return 'not-held-on-every-path';
+  if (!block || block.type !== 'compound_statement') return 'not-held-on-every-path';
   if (!isInside(exit, block) || exit.startIndex < stmt.endIndex) return 'not-held-on-every-path';
   const labels = block.descendantsOfType('labeled_statement').filter((l) => l.startIndex > stmt.endIndex && l.startIndex < exit.startIndex);
   return labels.length > 0 ? 'label-between' : null;
@@ -76,6 +80,33 @@ function releasedInFunction(ctx: FixContext, fn: SyntaxNode, acquisition: LockCa
     const call = lockCallOf(callOf(node), ctx.catalogue);
     return call !== null && call.name === release.name && call.lockText === acquisition.lockText;
   });
+}
+
+/**
+ * A call between the acquisition and the exit that is handed the lock itself, or the object
+ * holding it when the callee is not defined in this file (so its summary may be unknown or only
+ * partly known), may release it: `xlog_wait(&wq, &log->l_icloglock)` sleeps and drops the lock;
+ * `deactivate_locked_super(sb)` releases `sb->s_umount`.
+ */
+function calleeMayRelease(ctx: FixContext, fn: SyntaxNode, acquisition: LockCall, exit: SyntaxNode): boolean {
+  const lock = acquisition.lockText.replace(/^&/, '');
+  const owner = /^[A-Za-z_]\w*/.exec(lock)?.[0];
+  const definedHere = new Set(ctx.root.descendantsOfType('function_definition').map(functionName));
+  return fn.descendantsOfType('call_expression').some((node) => {
+    if (node.startIndex < acquisition.node.endIndex || node.startIndex > exit.startIndex) return false;
+    const call = callOf(node);
+    if (!call || ctx.catalogue.get(call.name)) return false;
+    return call.args.some((arg) => {
+      const text = compact(arg.text).replace(/^&/, '');
+      return text === lock || (text === owner && !definedHere.has(call.name));
+    });
+  });
+}
+
+function functionName(fn: SyntaxNode): string | undefined {
+  let declarator = fn.childForFieldName('declarator');
+  while (declarator && declarator.type !== 'function_declarator') declarator = declarator.childForFieldName('declarator');
+  return declarator?.childForFieldName('declarator')?.text;
 }
 
 function isInside(node: SyntaxNode, ancestor: SyntaxNode): boolean {

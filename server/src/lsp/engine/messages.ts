@@ -1,0 +1,107 @@
+/**
+ * What the language server's main thread and its engine worker say to each other. The worker owns
+ * everything slow (syntax trees, the program, analysis, the workspace walk); the main thread owns
+ * the LSP connection and answers hovers from the last snapshot, so no hover waits on an analysis.
+ * Every message is plain data (structured clone), and snapshots are kept small: they are sent
+ * after every analysis, that is after every pause in typing.
+ */
+import type { TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
+import type { Finding } from '../../analysis/findings';
+import type { GraphJson, GraphSiteJson, LockFamily } from '../../analysis/graphJson';
+import type { Range } from '../../analysis/sites';
+import type { EngineSettings } from '../settings';
+
+export interface WorkspaceFolderRef {
+  uri: string;
+  path: string;
+}
+
+export type WatchedChange = { uri: string; kind: 'created' | 'changed' | 'deleted' };
+
+/** Questions the main thread asks, each answered by one `reply` with the same id. */
+export type EngineRequest = { kind: 'fixes'; key: string } | { kind: 'graph' };
+
+export type ToEngine =
+  | { type: 'configure'; settings: EngineSettings }
+  | { type: 'open'; uri: string; version: number; text: string }
+  | { type: 'change'; uri: string; version: number; changes: TextDocumentContentChangeEvent[] }
+  | { type: 'close'; uri: string }
+  | { type: 'index'; folders: WorkspaceFolderRef[] }
+  | { type: 'cancelIndex' }
+  | { type: 'watched'; changes: WatchedChange[] }
+  | { type: 'request'; id: number; request: EngineRequest };
+
+export type FromEngine =
+  | { type: 'snapshot'; snapshot: AnalysisSnapshot }
+  | { type: 'indexProgress'; indexed: number; total: number }
+  | { type: 'indexDone'; indexed: number; total: number; cancelled: boolean }
+  | { type: 'log'; level: 'info' | 'error'; message: string }
+  | { type: 'reply'; id: number; result: FixesReply | GraphJson };
+
+/** A quick fix as the engine's fixes module describes it: edits to the finding's file. */
+export interface QuickFix {
+  title: string;
+  isPreferred: boolean;
+  edits: { range: Range; newText: string }[];
+}
+
+export interface FixesReply {
+  /** The file the fixes edit; null when the finding is gone. */
+  file: string | null;
+  fixes: QuickFix[];
+}
+
+/** A place where a lock is named (taken, released, or declared), with its class. Hover looks these up. */
+export interface LockReference {
+  range: Range;
+  cls: string;
+  kind: string;
+}
+
+/** One direction of the lock order around a class: another class, and where the order is seen. */
+export interface LockNeighbour {
+  id: string;
+  /** Sites seen in all; `sites` holds the first few. */
+  count: number;
+  sites: GraphSiteJson[];
+  /** The edge lies on a reported cycle. */
+  onCycle: boolean;
+}
+
+/** What hover tells about a lock class. */
+export interface LockSummary {
+  kind: string;
+  family: LockFamily;
+  /** Locks held when this one is taken. */
+  heldBefore: LockNeighbour[];
+  /** Locks taken while this one is held. */
+  takenAfter: LockNeighbour[];
+  /** Reported cycles through the class, as class ids in order. */
+  cycles: string[][];
+}
+
+export interface DeclaredOrderRef {
+  locks: string[];
+  /** A file URI, or the settings when declared there. */
+  file: string;
+  range: Range;
+}
+
+/** The result of one analysis, as plain data: what the main thread publishes and answers from. */
+export interface AnalysisSnapshot {
+  /** Increases with every analysis. */
+  generation: number;
+  findings: Finding[];
+  declaredOrders: DeclaredOrderRef[];
+  /** Per open document that was analysed: where it names locks (hover is asked about nothing else). */
+  references: Record<string, LockReference[]>;
+  /** Every class those references name, taken anywhere in the program. */
+  locks: Record<string, LockSummary>;
+  fileCount: number;
+}
+
+/** The key a diagnostic carries (`data.key`) so a code action can find its finding again. */
+export function findingKey(finding: Finding): string {
+  const { line, character } = finding.range.start;
+  return `${finding.code}|${finding.file}|${line}:${character}`;
+}

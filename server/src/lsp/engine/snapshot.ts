@@ -1,0 +1,111 @@
+/**
+ * An analysis turned into plain data for the main thread: findings, declared orders, every place an
+ * open document names a lock, and a summary of each class named there (for hover). The whole graph
+ * is not in it; the `lockorder/graph` request asks the worker for that.
+ */
+import type { GraphSiteJson } from '../../analysis/graphJson';
+import type { FileFacts, FunctionFacts, Stmt, UnlockStmt } from '../../analysis/functionFacts';
+import type { LockApiCatalogue } from '../../analysis/lockApis';
+import { ClassResolver, TypeTable } from '../../analysis/lockClasses';
+import type { EdgeSite, LockEdge } from '../../analysis/lockGraph';
+import type { LockProgram, ProgramAnalysis } from '../../analysis/program';
+import type { AnalysisSnapshot, LockNeighbour, LockReference, LockSummary } from './messages';
+
+/** Sites kept per neighbour: hover links this many and counts the rest. */
+export const SITES_PER_NEIGHBOUR = 3;
+
+export function buildSnapshot(
+  generation: number,
+  analysis: ProgramAnalysis,
+  program: LockProgram,
+  openUris: readonly string[],
+): AnalysisSnapshot {
+  const references: Record<string, LockReference[]> = {};
+  const open = new Set(openUris.filter((uri) => program.file(uri) !== undefined));
+  for (const uri of open) references[uri] = [];
+  for (const { fn, result } of analysis.functions) {
+    const refs = references[fn.file];
+    if (!refs) continue;
+    for (const a of result.acquisitions) refs.push({ range: a.site, cls: a.cls.id, kind: a.kind });
+  }
+  if (open.size > 0) {
+    const files = program.fileNames().map((name) => program.file(name)!);
+    const types = TypeTable.of(files);
+    for (const uri of open) {
+      const facts = program.file(uri)!;
+      references[uri].push(...releasesIn(facts, types, program.catalogue), ...declarationsIn(facts));
+    }
+  }
+  const named = new Set(Object.values(references).flatMap((refs) => refs.map((r) => r.cls)));
+  return {
+    generation,
+    findings: analysis.findings,
+    declaredOrders: analysis.declared.orders.map((o) => ({ locks: o.locks, file: o.file, range: o.range })),
+    references,
+    locks: summaries(analysis, named),
+    fileCount: program.fileNames().length,
+  };
+}
+
+function summaries(analysis: ProgramAnalysis, classes: Set<string>): Record<string, LockSummary> {
+  const cycleEdges = new Map<string, Set<string>>();
+  for (const cycle of analysis.cycles) {
+    cycle.forEach((from, i) => cycleEdges.set(from, (cycleEdges.get(from) ?? new Set()).add(cycle[(i + 1) % cycle.length])));
+  }
+  const neighbour = (edge: LockEdge, id: string): LockNeighbour => ({
+    id,
+    count: edge.sites.length,
+    sites: edge.sites.slice(0, SITES_PER_NEIGHBOUR).map(siteJson),
+    onCycle: cycleEdges.get(edge.from)?.has(edge.to) ?? false,
+  });
+  const result: Record<string, LockSummary> = {};
+  for (const id of classes) {
+    const node = analysis.graph.nodes.get(id);
+    if (!node) continue;
+    result[id] = {
+      kind: node.kind,
+      family: node.family,
+      heldBefore: analysis.graph.edgesTo(id).map((e) => neighbour(e, e.from)),
+      takenAfter: analysis.graph.edgesFrom(id).map((e) => neighbour(e, e.to)),
+      cycles: analysis.cycles.filter((c) => c.includes(id)),
+    };
+  }
+  return result;
+}
+
+/** 1-based, as the graph JSON counts. */
+function siteJson(site: EdgeSite): GraphSiteJson {
+  return { file: site.file, line: site.site.start.line + 1, column: site.site.start.character + 1, function: site.function, text: site.text };
+}
+
+function releasesIn(facts: FileFacts, types: TypeTable, catalogue: LockApiCatalogue): LockReference[] {
+  const refs: LockReference[] = [];
+  for (const fn of facts.functions) {
+    const resolver = new ClassResolver(types, fn);
+    for (const unlock of unlocksOf(fn)) {
+      if (!unlock.lock) continue;
+      refs.push({ range: unlock.site, cls: resolver.resolve(unlock.lock).id, kind: catalogue.get(unlock.api)?.kind ?? 'lock' });
+    }
+  }
+  return refs;
+}
+
+function declarationsIn(facts: FileFacts): LockReference[] {
+  return facts.lockDeclarations.map((d) => ({ range: d.site, cls: d.name, kind: d.kind }));
+}
+
+function unlocksOf(fn: FunctionFacts): UnlockStmt[] {
+  const found: UnlockStmt[] = [];
+  const visit = (stmts: Stmt[]): void => {
+    for (const s of stmts) {
+      if (s.t === 'unlock') found.push(s);
+      else if (s.t === 'if') {
+        visit(s.then);
+        visit(s.else);
+      } else if (s.t === 'loop' || s.t === 'scope') visit(s.body);
+      else if (s.t === 'switch') s.cases.forEach(visit);
+    }
+  };
+  visit(fn.body);
+  return found;
+}

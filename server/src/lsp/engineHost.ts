@@ -1,0 +1,114 @@
+/**
+ * The main thread's handle on the engine worker: starts it, forwards messages, matches replies to
+ * their requests (quick fixes, the graph), and restarts it when it dies, replaying the settings and
+ * open documents. The worker's stdout is captured: with `--stdio`, a stray write would corrupt the
+ * LSP stream.
+ */
+import { Worker } from 'node:worker_threads';
+import type { GraphJson } from '../analysis/graphJson';
+import type { AnalysisSnapshot, EngineRequest, FixesReply, FromEngine, ToEngine } from './engine/messages';
+
+export interface EngineEvents {
+  snapshot(snapshot: AnalysisSnapshot): void;
+  indexProgress(indexed: number, total: number): void;
+  indexDone(indexed: number, total: number, cancelled: boolean): void;
+  log(level: 'info' | 'error', message: string): void;
+}
+
+/** More deaths than this within the window and the worker stays down. */
+const MAX_RESTARTS = 5;
+const RESTART_WINDOW_MS = 3 * 60_000;
+
+export class EngineHost {
+  private worker: Worker | undefined;
+  private nextId = 1;
+  private readonly waiting = new Map<number, { resolve: (result: FixesReply | GraphJson) => void; fallback: FixesReply | GraphJson }>();
+  private readonly deaths: number[] = [];
+  private disposed = false;
+
+  /**
+   * @param script the server's entry module, which runs the engine when started as a worker
+   * @param replay the messages that bring a fresh worker up to date (settings, open documents, index)
+   */
+  constructor(
+    private readonly script: string,
+    private readonly events: EngineEvents,
+    private readonly replay: () => ToEngine[],
+  ) {}
+
+  start(): void {
+    const worker = new Worker(this.script, { stdout: true, stderr: true });
+    this.worker = worker;
+    worker.stdout.on('data', (chunk: Buffer) => this.events.log('info', chunk.toString().trimEnd()));
+    worker.stderr.on('data', (chunk: Buffer) => this.events.log('error', chunk.toString().trimEnd()));
+    worker.on('message', (message: FromEngine) => this.receive(message));
+    worker.on('error', (error) => this.events.log('error', `Lockorder: engine worker failed: ${error.stack ?? error.message}`));
+    worker.on('exit', (code) => this.exited(worker, code));
+    for (const message of this.replay()) worker.postMessage(message);
+  }
+
+  send(message: ToEngine): void {
+    this.worker?.postMessage(message);
+  }
+
+  /** Quick fixes for the finding with this key, built on the current text. */
+  requestFixes(key: string): Promise<FixesReply> {
+    return this.request({ kind: 'fixes', key }, { file: null, fixes: [] }) as Promise<FixesReply>;
+  }
+
+  /** The whole lock graph, as of the current text. */
+  requestGraph(): Promise<GraphJson> {
+    return this.request({ kind: 'graph' }, { version: 1, nodes: [], edges: [], cycles: [] }) as Promise<GraphJson>;
+  }
+
+  /** Resolves with `fallback` when there is no worker, or it dies before answering. */
+  private request(request: EngineRequest, fallback: FixesReply | GraphJson): Promise<FixesReply | GraphJson> {
+    if (!this.worker) return Promise.resolve(fallback);
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.waiting.set(id, { resolve, fallback });
+      this.send({ type: 'request', id, request });
+    });
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    await this.worker?.terminate();
+  }
+
+  private receive(message: FromEngine): void {
+    switch (message.type) {
+      case 'snapshot':
+        return this.events.snapshot(message.snapshot);
+      case 'indexProgress':
+        return this.events.indexProgress(message.indexed, message.total);
+      case 'indexDone':
+        return this.events.indexDone(message.indexed, message.total, message.cancelled);
+      case 'log':
+        return this.events.log(message.level, message.message);
+      case 'reply': {
+        const waiting = this.waiting.get(message.id);
+        this.waiting.delete(message.id);
+        waiting?.resolve(message.result);
+        return;
+      }
+    }
+  }
+
+  private exited(worker: Worker, code: number): void {
+    if (worker !== this.worker) return;
+    this.worker = undefined;
+    for (const { resolve, fallback } of this.waiting.values()) resolve(fallback);
+    this.waiting.clear();
+    if (this.disposed) return;
+    const now = Date.now();
+    this.deaths.push(now);
+    while (this.deaths.length > 0 && now - this.deaths[0] > RESTART_WINDOW_MS) this.deaths.shift();
+    if (this.deaths.length > MAX_RESTARTS) {
+      this.events.log('error', `Lockorder: the engine stopped (exit code ${code}) ${this.deaths.length} times in a few minutes; not restarting it. Reload the window to try again.`);
+      return;
+    }
+    this.events.log('error', `Lockorder: the engine stopped (exit code ${code}); restarting it.`);
+    this.start();
+  }
+}

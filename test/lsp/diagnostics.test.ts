@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { LspTestClient, fixturePath, uriOf, type Diagnostic } from './lspClient';
+
+const abba = fixturePath('abba.c');
+const producer = fixturePath('cross', 'producer.c');
+const consumer = fixturePath('cross', 'consumer.c');
+
+function lines(diagnostics: Diagnostic[]): number[] {
+  return diagnostics.map((d) => d.range.start.line).sort((a, b) => a - b);
+}
+
+describe('language server: initialize', () => {
+  it('announces incremental sync, hover, quick fixes and the reindex command', async () => {
+    const client = await LspTestClient.start();
+    try {
+      const { capabilities } = client.initializeResult;
+      assert.equal(capabilities.textDocumentSync.change, 2);
+      assert.equal(capabilities.textDocumentSync.openClose, true);
+      assert.equal(capabilities.hoverProvider, true);
+      assert.deepEqual(capabilities.codeActionProvider.codeActionKinds, ['quickfix']);
+      assert.deepEqual(capabilities.executeCommandProvider.commands, ['lockorder.reindex']);
+      assert.equal(client.initializeResult.serverInfo.name, 'lockorder');
+    } finally {
+      await client.stop();
+    }
+  });
+});
+
+describe('language server: diagnostics', () => {
+  let client: LspTestClient;
+  before(async () => {
+    // The folder gives the server cross/port.h, where the struct types that name the classes live.
+    client = await LspTestClient.start({ folder: fixturePath('cross') });
+  });
+  after(() => client.stop());
+
+  it('reports an ABBA pair at both acquisitions, each pointing at the other', async () => {
+    const uri = uriOf(abba);
+    client.open(uri, readFileSync(abba, 'utf8'));
+    const diagnostics = await client.waitForDiagnostics(uri, (d) => d.length > 0);
+    assert.deepEqual(lines(diagnostics), [10, 19]);
+    for (const d of diagnostics) {
+      assert.equal(d.source, 'lockorder');
+      assert.equal(d.code, 'lock-order-inversion');
+      assert.equal(d.codeDescription?.href, 'https://github.com/lockorder/lockorder#lock-order-inversion');
+      assert.equal(d.severity, 2);
+      assert.match(d.message, /Lock order inversion/);
+      const other = d.range.start.line === 10 ? 19 : 10;
+      assert.ok(
+        d.relatedInformation?.some((r) => r.location.uri === uri && r.location.range.start.line === other),
+        `related information of line ${d.range.start.line} names line ${other}: ${JSON.stringify(d.relatedInformation)}`,
+      );
+    }
+  });
+
+  it('clears a cross-file cycle in both files when one side is reordered', async () => {
+    const p = uriOf(producer);
+    const c = uriOf(consumer);
+    client.open(p, readFileSync(producer, 'utf8'));
+    client.open(c, readFileSync(consumer, 'utf8'));
+    const [inProducer] = await client.waitForDiagnostics(p, (d) => d.length === 1);
+    const [inConsumer] = await client.waitForDiagnostics(c, (d) => d.length === 1);
+    assert.equal(inProducer.range.start.line, 6);
+    assert.equal(inConsumer.range.start.line, 6);
+    assert.ok(inProducer.relatedInformation?.some((r) => r.location.uri === c), 'the producer side links to the consumer');
+    assert.ok(inConsumer.relatedInformation?.some((r) => r.location.uri === p), 'the consumer side links to the producer');
+
+    // `mutex_lock(&q->lock); mutex_lock(&p->lock);` becomes p then q: two edits in one change.
+    client.change(c, 2, [
+      { range: { start: { line: 5, character: 13 }, end: { line: 5, character: 14 } }, text: 'p' },
+      { range: { start: { line: 6, character: 13 }, end: { line: 6, character: 14 } }, text: 'q' },
+    ]);
+    await client.waitForDiagnostics(c, (d) => d.length === 0, 'consumer.c cleared');
+    await client.waitForDiagnostics(p, (d) => d.length === 0, 'producer.c cleared');
+  });
+
+  it('applies severity settings live: error, then off', async () => {
+    const uri = uriOf(abba);
+    await client.waitForDiagnostics(uri, (d) => d.length === 2);
+    client.settings = { severity: { 'lock-order-inversion': 'error' } };
+    client.notify('workspace/didChangeConfiguration', { settings: null });
+    await client.waitForDiagnostics(uri, (d) => d.length === 2 && d.every((x) => x.severity === 1), 'severity error');
+    client.settings = { severity: { 'lock-order-inversion': 'off' } };
+    client.notify('workspace/didChangeConfiguration', { settings: null });
+    await client.waitForDiagnostics(uri, (d) => d.length === 0, 'inversions turned off');
+    client.settings = { severity: { 'lock-order-inversion': 'loud' } };
+    client.notify('workspace/didChangeConfiguration', { settings: null });
+    await client.waitForDiagnostics(uri, (d) => d.length === 2 && d.every((x) => x.severity === 2), 'back to the default');
+    const warning = await client.waitFor('a warning', () => client.serverRequests.find((r) => r.method === 'window/showMessageRequest' && r.params.type === 2));
+    assert.match(warning.params.message, /One setting is not valid; defaults apply instead/);
+    assert.ok(client.logLines().some((l) => l.includes('lockorder.severity.lock-order-inversion: expected one of')));
+    client.settings = {};
+    client.notify('workspace/didChangeConfiguration', { settings: null });
+  });
+
+  it('re-extracts with the project\'s own lock functions when lockorder.lockApis changes', async () => {
+    const uri = 'file:///tmp/lockorder-settings/custom.c';
+    client.open(
+      uri,
+      [
+        'void one(struct inode *i, struct super *s) { fs_lock(&i->lock); fs_lock(&s->lock); fs_unlock(&s->lock); fs_unlock(&i->lock); }',
+        'void two(struct inode *i, struct super *s) { fs_lock(&s->lock); fs_lock(&i->lock); fs_unlock(&i->lock); fs_unlock(&s->lock); }',
+        '',
+      ].join('\n'),
+    );
+    const before = await client.waitForDiagnostics(uri, () => true, 'the first analysis of custom.c');
+    assert.deepEqual(before, []);
+    client.settings = {
+      lockApis: [
+        { name: 'fs_lock', kind: 'mutex', role: 'acquire' },
+        { name: 'fs_unlock', kind: 'mutex', role: 'release' },
+      ],
+    };
+    client.notify('workspace/didChangeConfiguration', { settings: null });
+    const after = await client.waitForDiagnostics(uri, (d) => d.length > 0);
+    assert.deepEqual(after.map((d) => [d.code, d.range.start.line]).sort(), [['lock-order-inversion', 0], ['lock-order-inversion', 1]]);
+    client.settings = {};
+    client.notify('workspace/didChangeConfiguration', { settings: null });
+    await client.waitForDiagnostics(uri, (d) => d.length === 0);
+    client.notify('textDocument/didClose', { textDocument: { uri } });
+  });
+
+  it('clears the diagnostics of a document when it is closed', async () => {
+    const uri = uriOf(abba);
+    client.notify('textDocument/didClose', { textDocument: { uri } });
+    await client.waitForDiagnostics(uri, (d) => d.length === 0);
+  });
+});
