@@ -14,7 +14,7 @@ import type { GraphJson } from './graphJson';
 import { findInversions } from './inversions';
 import { ClassResolver, TypeTable } from './lockClasses';
 import { DEFAULT_CATALOGUE, LockApiCatalogue } from './lockApis';
-import { LockGraph } from './lockGraph';
+import { LockGraph, type EdgeSite } from './lockGraph';
 import { parseC, ParseBudget } from './parser';
 import type { Range } from './sites';
 import { summarySignature } from './summaries';
@@ -43,6 +43,14 @@ export interface ProgramAnalysis {
 interface FunctionState {
   result: FlowResult;
   signature: string;
+  /** What the function adds to the graph and the findings, built once per analysis of it. */
+  contribution: Contribution;
+}
+
+interface Contribution {
+  nodes: { id: string; kind: string; resolved: boolean; file?: string }[];
+  edges: { from: string; to: string; site: EdgeSite }[];
+  findings: Finding[];
 }
 
 /**
@@ -62,6 +70,8 @@ export class LockProgram {
   private typesChanged = true;
   /** Per calling file: name → definition reached (null: none). */
   private resolveCache = new Map<string, Map<string, FunctionFacts | null>>();
+  /** Summary signatures of functions whose file was replaced, to tell callers whether anything changed. */
+  private readonly replaced = new Map<string, string>();
   readonly catalogue: LockApiCatalogue;
 
   constructor(private readonly options: ProgramOptions = {}) {
@@ -69,7 +79,11 @@ export class LockProgram {
   }
 
   setFile(facts: FileFacts): void {
+    const oldNames = new Set(this.files.get(facts.file)?.functions.map((f) => f.name) ?? []);
+    const newNames = new Set(facts.functions.map((f) => f.name));
     this.dropFunctions(facts.file);
+    // Calls resolve differently only where a name gained or lost a definition here.
+    for (const name of [...oldNames].filter((n) => !newNames.has(n))) this.dirtyCallersOf(name);
     this.files.set(facts.file, facts);
     this.noteTypes(facts.file, typeSignatureOf(facts));
     for (const fn of facts.functions) {
@@ -84,15 +98,20 @@ export class LockProgram {
         callers.add(fn);
       }
       this.dirty.add(fn);
-      // Callers of this name may now reach another definition.
-      for (const caller of this.callersOf.get(fn.name) ?? []) this.dirty.add(caller);
+      if (!oldNames.has(fn.name)) this.dirtyCallersOf(fn.name);
     }
     this.resolveCache.clear();
   }
 
+  private dirtyCallersOf(name: string): void {
+    for (const caller of this.callersOf.get(name) ?? []) this.dirty.add(caller);
+  }
+
   removeFile(file: string): void {
-    if (!this.files.has(file)) return;
+    const old = this.files.get(file);
+    if (!old) return;
     this.dropFunctions(file);
+    for (const fn of old.functions) this.dirtyCallersOf(fn.name);
     this.files.delete(file);
     this.noteTypes(file, undefined);
     this.resolveCache.clear();
@@ -115,9 +134,10 @@ export class LockProgram {
       else this.byName.delete(fn.name);
       for (const name of this.calls.get(fn) ?? []) this.callersOf.get(name)?.delete(fn);
       this.calls.delete(fn);
+      const state = this.states.get(fn);
+      if (state) this.replaced.set(functionKey(fn), state.signature);
       this.states.delete(fn);
       this.dirty.delete(fn);
-      for (const caller of this.callersOf.get(fn.name) ?? []) this.dirty.add(caller);
     }
   }
 
@@ -142,11 +162,17 @@ export class LockProgram {
       for (const fn of this.files.get(file)!.functions) functions.push({ fn, result: this.states.get(fn)!.result });
     }
     const graph = new LockGraph();
-    for (const { fn, result } of functions) addToGraph(graph, fn, result);
+    const local: Finding[] = [];
+    for (const { fn } of functions) {
+      const { nodes, edges, findings } = this.states.get(fn)!.contribution;
+      for (const n of nodes) graph.addNode(n.id, n.kind, n.resolved, n.file);
+      for (const e of edges) graph.addEdge(e.from, e.to, e.site);
+      for (const f of findings) local.push(f);
+    }
     const declared = DeclaredOrderIndex.of([...this.files.values()], this.options.declaredOrders ?? []);
     const { findings: inversions, cycles } = findInversions(graph, declared);
     const findings = [
-      ...functions.flatMap(({ fn, result }) => result.findings.filter((f) => isReliable(fn, f)).map((f) => localFinding(fn, f))),
+      ...local,
       ...inversions,
       ...checkDeclaredOrders(graph, declared, cycles),
     ];
@@ -216,6 +242,7 @@ export class LockProgram {
       }
     }
     this.dirty.clear();
+    this.replaced.clear();
   }
 
   /** Analyses one function; true when its summary changed. */
@@ -227,11 +254,11 @@ export class LockProgram {
         return state ? { summary: state.result.summary, signature: state.signature } : undefined;
       },
     };
-    const before = this.states.get(fn);
+    const before = this.states.get(fn)?.signature ?? this.replaced.get(functionKey(fn));
     const result = analyzeFunction(fn, new ClassResolver(types, fn), this.catalogue, lookup);
     const signature = summarySignature(result.summary);
-    this.states.set(fn, { result, signature });
-    return before?.signature !== signature;
+    this.states.set(fn, { result, signature, contribution: contributionOf(fn, result) });
+    return before !== signature;
   }
 
   private callsItself(fn: FunctionFacts): boolean {
@@ -250,6 +277,10 @@ export class LockProgram {
     };
     return tarjan(work, successors);
   }
+}
+
+function functionKey(fn: FunctionFacts): string {
+  return `${fn.file}\u0000${fn.name}`;
 }
 
 /** Rounds of caller re-analysis after summaries change; deeper ripples stop here. */
@@ -348,12 +379,13 @@ function tarjan<T>(nodes: T[], successors: (node: T) => T[]): T[][] {
   return components;
 }
 
-function addToGraph(graph: LockGraph, fn: FunctionFacts, result: FlowResult): void {
-  for (const a of result.acquisitions) graph.addNode(a.cls.id, a.kind, a.cls.resolved, fn.file);
+function contributionOf(fn: FunctionFacts, result: FlowResult): Contribution {
+  const nodes: Contribution['nodes'] = result.acquisitions.map((a) => ({ id: a.cls.id, kind: a.kind, resolved: a.cls.resolved, file: fn.file }));
+  const edges: Contribution['edges'] = [];
   for (const e of result.edges) {
-    graph.addNode(e.from.id, e.fromKind, e.from.resolved);
-    graph.addNode(e.to.id, e.toKind, e.to.resolved, e.chain.length > 0 ? undefined : fn.file);
-    graph.addEdge(e.from.id, e.to.id, {
+    nodes.push({ id: e.from.id, kind: e.fromKind, resolved: e.from.resolved });
+    nodes.push({ id: e.to.id, kind: e.toKind, resolved: e.to.resolved, file: e.chain.length > 0 ? undefined : fn.file });
+    edges.push({ from: e.from.id, to: e.to.id, site: {
       file: fn.file,
       function: fn.name,
       site: e.site,
@@ -369,8 +401,10 @@ function addToGraph(graph: LockGraph, fn: FunctionFacts, result: FlowResult): vo
       origin: 'static',
       innerFile: e.innerFile,
       innerSite: e.innerSite,
-    });
+    } });
   }
+  const findings = result.findings.filter((f) => isReliable(fn, f)).map((f) => localFinding(fn, f));
+  return { nodes, edges, findings };
 }
 
 /**

@@ -2,16 +2,16 @@
  * Release before this return: `unreleased-lock` points at a return (or the end of the function)
  * reached holding a lock that other returns release. The fix inserts the release written the way
  * the acquisition wrote its lock (`&x->lock`, with the flags of an irqsave), braces an unbraced `if`
- * body, and gives up when an argument the release needs is unknown. It is only as right as the
- * finding, so it also wants the code to agree: every path to the return took the lock, and the
- * function releases it itself elsewhere.
+ * body, and gives up when an argument the release needs is unknown, or when the code gives reason
+ * to doubt the finding (fixes/releaseSafety.ts).
  */
 import type { Finding } from '../findings';
 import type { LockApi } from '../lockApis';
 import type { SyntaxNode } from '../parser';
 import type { Position } from '../sites';
 import { FixContext, Proposal, declined, reportedAt } from './candidate';
-import { LockCall, callAt, callKey, callOf, commentsOnLine, compact, enclosing, lockCallOf, nodeAt, rangeOfNode, statementOf } from './syntax';
+import { whyNotRelease } from './releaseSafety';
+import { LockCall, callAt, callKey, commentsOnLine, enclosing, lockCallOf, nodeAt, rangeOfNode } from './syntax';
 import type { TextEdit } from './text';
 
 /** Releases that take, besides the lock, the value whose address the acquisition was given. */
@@ -36,10 +36,8 @@ export function releaseFix(ctx: FixContext, finding: Finding): Proposal {
   // The return, or the closing brace of a function that falls off its end.
   const exit = ret ?? fn.childForFieldName('body')?.lastChild ?? null;
   if (!exit) return declined('not-at-return');
-  const unheldPath = pathAvoidingAcquisition(acquisition, exit);
-  if (unheldPath) return declined(unheldPath);
-  if (!releasedInFunction(ctx, fn, acquisition, release)) return declined('no-release-in-function');
-  if (calleeMayRelease(ctx, fn, acquisition, exit)) return declined('callee-may-release');
+  const distrust = whyNotRelease(ctx, fn, acquisition, release, exit);
+  if (distrust) return declined(distrust);
   const edits = ret ? beforeReturn(ctx, ret, statement, fn) : beforeClosingBrace(ctx, fn, finding.range.start, statement);
   if (typeof edits === 'string') return declined(edits);
   return {
@@ -49,69 +47,6 @@ export function releaseFix(ctx: FixContext, finding: Finding): Proposal {
     addedCalls: [callKey(release.name, args)],
     stillReported: (_before, after, moved) => reportedAt(after, finding, moved),
   };
-}
-
-/**
- * Why some path might reach `exit` without passing the acquisition, or null when none can: the
- * acquisition is an unconditional statement of a block that encloses the exit (the return, or the
- * function's closing brace), and no label between them lets a goto in past it. The engine catches
- * paths that released the lock already (a double release), not paths that never took it: a
- * conditional acquisition (`if (inode) spin_lock(&inode->i_lock);`) reports the end of the
- * function as leaking, and a release there would unlock what was never locked.
- */
-function pathAvoidingAcquisition(acquisition: LockCall, exit: SyntaxNode): string | null {
-  const stmt = statementOf(acquisition);
-  if (!stmt || acquisition.api.role !== 'acquire' || acquisition.api.success !== undefined) return 'conditional-acquisition';
-  const block = stmt.parent;
-  if (!block || block.type !== 'compound_statement') return 'not-held-on-every-path';
-  if (!isInside(exit, block) || exit.startIndex < stmt.endIndex) return 'not-held-on-every-path';
-  const labels = block.descendantsOfType('labeled_statement').filter((l) => l.startIndex > stmt.endIndex && l.startIndex < exit.startIndex);
-  return labels.length > 0 ? 'label-between' : null;
-}
-
-/**
- * The function releases the lock itself, with this call, on some path after taking it. When it
- * never does, the lock is released by a caller or a callee the engine could not see (a lock
- * wrapper, a function returning a locked object): releasing here would be a double unlock.
- */
-function releasedInFunction(ctx: FixContext, fn: SyntaxNode, acquisition: LockCall, release: LockApi): boolean {
-  return fn.descendantsOfType('call_expression').some((node) => {
-    if (node.startIndex < acquisition.node.endIndex) return false;
-    const call = lockCallOf(callOf(node), ctx.catalogue);
-    return call !== null && call.name === release.name && call.lockText === acquisition.lockText;
-  });
-}
-
-/**
- * A call between the acquisition and the exit that is handed the lock itself, or the object
- * holding it when the callee is not defined in this file (so its summary may be unknown or only
- * partly known), may release it: `xlog_wait(&wq, &log->l_icloglock)` sleeps and drops the lock;
- * `deactivate_locked_super(sb)` releases `sb->s_umount`.
- */
-function calleeMayRelease(ctx: FixContext, fn: SyntaxNode, acquisition: LockCall, exit: SyntaxNode): boolean {
-  const lock = acquisition.lockText.replace(/^&/, '');
-  const owner = /^[A-Za-z_]\w*/.exec(lock)?.[0];
-  const definedHere = new Set(ctx.root.descendantsOfType('function_definition').map(functionName));
-  return fn.descendantsOfType('call_expression').some((node) => {
-    if (node.startIndex < acquisition.node.endIndex || node.startIndex > exit.startIndex) return false;
-    const call = callOf(node);
-    if (!call || ctx.catalogue.get(call.name)) return false;
-    return call.args.some((arg) => {
-      const text = compact(arg.text).replace(/^&/, '');
-      return text === lock || (text === owner && !definedHere.has(call.name));
-    });
-  });
-}
-
-function functionName(fn: SyntaxNode): string | undefined {
-  let declarator = fn.childForFieldName('declarator');
-  while (declarator && declarator.type !== 'function_declarator') declarator = declarator.childForFieldName('declarator');
-  return declarator?.childForFieldName('declarator')?.text;
-}
-
-function isInside(node: SyntaxNode, ancestor: SyntaxNode): boolean {
-  for (let n = node.parent; n; n = n.parent) if (n.id === ancestor.id) return true;
-  return false;
 }
 
 function releaseArguments(acquisition: LockCall, release: LockApi): string[] | string {

@@ -11,6 +11,8 @@
  *   3. anywhere, the only class some acquisition writes that way;
  *   4. for a member name, the only class with that last field (`&dev->lock` → `snd_port.lock` when
  *      no other class ends in `.lock`). Two or more is a refusal: a wrong edge is worse than none.
+ *      So is a name every stack shows taken outside the sources: `&dev->mutex` taken in
+ *      __driver_attach() is the driver core's, whatever the sources call `mutex`.
  * `/N` becomes the class's `/N` subclass; `#N` only tells apart lockdep keys that share a name.
  * `(wq_completion)…` and the like are lockdep maps of workqueues and completions: never a lock class.
  * A name nothing fits stays a node of its own, `lockdep:<name>`, so the runtime graph stays whole.
@@ -55,18 +57,20 @@ export function mapLockName(ws: Workspace, name: LockName, stacks: StackFrame[][
 
   const byInstance = ws.classesWithInstance(expr.text);
   if (byInstance.length === 1) return mapped(byInstance[0], 'instance');
-  const byField = member ? ws.classesWithField(name.field) : [];
+  const byField = member && !inFunctions.onlyOutside ? ws.classesWithField(name.field) : [];
   if (byField.length === 1) return mapped(byField[0], 'field');
 
   if (inFunctions.classes.length > 1) return unmapped(`the functions that take it take ${list(inFunctions.classes)}`);
   if (byInstance.length > 1) return unmapped(`\`${expr.text}\` is ${list(byInstance)}`);
   if (byField.length > 1) return unmapped(`ambiguous: ${list(byField)} all end in \`${name.field}\``);
+  if (inFunctions.onlyOutside) return unmapped(`only ever taken outside the sources (${inFunctions.onlyOutside})`);
   return unmapped('no lock class in the sources matches');
 }
 
 /**
  * Rule 2 over every stack that took the lock. Matches by name beat "the only lock": when stacks
  * disagree, the classes they name are returned together and the caller refuses them.
+ * `onlyOutside` names the functions that took it when none of them is in the sources.
  */
 function classesInTakingFunctions(
   ws: Workspace,
@@ -74,13 +78,18 @@ function classesInTakingFunctions(
   field: string,
   member: boolean,
   stacks: StackFrame[][],
-): { classes: string[]; rule: MappingRule } {
+): { classes: string[]; rule: MappingRule; onlyOutside?: string } {
   const byName = new Set<string>();
   const onlyLock = new Set<string>();
+  const outside = new Set<string>();
+  let inside = false;
   for (const stack of stacks) {
     const frame = acquiringFrame(stack);
     if (!frame) continue;
-    const locks = frameTarget(ws, frame).functions.flatMap((fa) => ws.locksOf(fa));
+    const functions = frameTarget(ws, frame).functions;
+    if (functions.length === 0) outside.add(`${frame.function}()`);
+    else inside = true;
+    const locks = functions.flatMap((fa) => ws.locksOf(fa));
     const bases = (keep: (base: string, lockInstance: string) => boolean) =>
       new Set(locks.filter((l) => keep(baseClass(l.classId), l.instance)).map((l) => baseClass(l.classId)));
     let named = bases((_, lockInstance) => lockInstance === instance);
@@ -91,8 +100,9 @@ function classesInTakingFunctions(
       if (all.size === 1) all.forEach((c) => onlyLock.add(c));
     }
   }
-  if (byName.size > 0) return { classes: [...byName].sort(), rule: 'function' };
-  return { classes: [...onlyLock].sort(), rule: 'only-lock' };
+  const onlyOutside = !inside && outside.size > 0 ? [...outside].sort().join(', ') : undefined;
+  if (byName.size > 0) return { classes: [...byName].sort(), rule: 'function', onlyOutside };
+  return { classes: [...onlyLock].sort(), rule: 'only-lock', onlyOutside };
 }
 
 function list(classes: string[]): string {

@@ -160,13 +160,15 @@ function runtimeSite(
     chain: [],
   };
   const line = `${baseName(reportFile)}:${observation.at.start.line + 1}`;
+  const via = place.chain.length > 0 ? ` via ${place.chain.join('() → ')}()` : '';
   return {
     file: place.file,
     function: place.function,
     site: place.site,
     heldSite: inSources ? heldSite(ws, inSources, stacks.get(observation.held.raw) ?? [], from) : place.site,
-    text: `lockdep: ${observation.taken.raw} taken while holding ${observation.held.raw} (${line})`,
-    chain: place.chain,
+    text: `lockdep: ${observation.taken.raw} taken while holding ${observation.held.raw}${via} (${line})`,
+    // Seen happening: however deep the call, the order is not a guess, and the engine trusts only short chains.
+    chain: [],
     gates: [],
     fromMode: 'exclusive',
     toMode: 'exclusive',
@@ -177,11 +179,16 @@ function runtimeSite(
   };
 }
 
-/** Where the held lock was taken, in the same function as the edge's site if a stack says so. */
+/**
+ * Where the held lock was taken in the function of the edge's site, if a stack says so; else the
+ * function's name, since the lock was already held when it ran.
+ */
 function heldSite(ws: Workspace, site: SourceSite, heldStacks: StackFrame[][], heldClass: string): Range {
-  const candidates = heldStacks.map((stack) => acquisitionInSources(ws, stack, heldClass)).filter((s) => s !== undefined);
-  const same = candidates.find((s) => s.file === site.file && s.function === site.function);
-  return same?.site ?? site.site;
+  for (const stack of heldStacks) {
+    const taken = acquisitionInSources(ws, stack, heldClass);
+    if (taken && taken.file === site.file && taken.function === site.function) return taken.site;
+  }
+  return ws.functionsNamed(site.function).find((fa) => fa.fn.file === site.file)?.fn.nameRange ?? site.site;
 }
 
 function copyGraph(graph: LockGraph): LockGraph {

@@ -1,7 +1,7 @@
 /**
  * The analysis's findings with lockdep's evidence applied, for front ends that have reports:
  * - a reported inversion that a runtime edge lies on says "confirmed at runtime", and points at
- *   the report lines;
+ *   the report lines; when lockdep saw every edge of it, it is at least a warning;
  * - a cycle that needs a runtime edge is a new inversion that says "observed at runtime";
  * - a runtime edge against a declared order is a declared-order violation, unless the static
  *   analysis already reported one at the same place.
@@ -9,11 +9,11 @@
  * of the sources, never of a report.
  */
 import { checkDeclaredOrders } from '../declaredOrders';
-import { compareFindings, type Finding } from '../findings';
+import { compareFindings, SEVERITY_RANK, type Finding, type RelatedSite } from '../findings';
 import type { GraphJson } from '../graphJson';
 import { LockGraph } from '../lockGraph';
 import type { ProgramAnalysis } from '../program';
-import { mergeLockdep, baseName, type LockdepInput, type LockdepMerge, type RuntimeEdge } from './merge';
+import { mergeLockdep, baseName, type LockdepInput, type LockdepMerge, type RuntimeCycle, type RuntimeEdge } from './merge';
 
 export interface LockdepApplied extends LockdepMerge {
   /** The analysis's findings, annotated, plus the new ones; sorted. */
@@ -39,12 +39,16 @@ export function applyLockdep(analysis: ProgramAnalysis, inputs: LockdepInput[]):
     return rest;
   };
 
-  const confirmedBy = new Map(merge.confirmations.map((c) => [cycleIdOf(c.cycle), c.edges]));
+  const confirmedBy = new Map(merge.confirmations.map((c) => [cycleIdOf(c.cycle), c]));
   const findings = analysis.findings.map((f) => {
-    const edges = f.code === 'lock-order-inversion' && f.cycleId !== undefined ? confirmedBy.get(f.cycleId) : undefined;
-    return edges ? withRuntimeEvidence(f, CONFIRMED, edges) : f;
+    const confirmation = f.code === 'lock-order-inversion' && f.cycleId !== undefined ? confirmedBy.get(f.cycleId) : undefined;
+    if (!confirmation) return f;
+    const annotated = withRuntimeEvidence(f, CONFIRMED, confirmation.edges);
+    // A cycle shown quietly because its paths might not go together is no longer in doubt once lockdep saw all of it.
+    if (wholeCycleSeen(confirmation) && SEVERITY_RANK[annotated.severity] < SEVERITY_RANK.warning) annotated.severity = 'warning';
+    return annotated;
   });
-  for (const { finding, edges } of merge.newCycles) findings.push(keepFixIfStatic(withRuntimeEvidence(finding, OBSERVED, edges)));
+  for (const { finding, edges } of merge.newCycles) findings.push(keepFixIfStatic(withoutRepeats(withRuntimeEvidence(finding, OBSERVED, edges))));
   for (const violation of runtimeOrderViolations(analysis, merge)) {
     const duplicate = findings.some((f) => f.code === violation.code && placeKey(f.file, f.range.start) === placeKey(violation.file, violation.range.start));
     if (!duplicate) findings.push(keepFixIfStatic(violation));
@@ -62,6 +66,10 @@ function runtimeOrderViolations(analysis: ProgramAnalysis, merge: LockdepMerge):
     const edge = merge.runtimeEdges.find((e) => e.from === f.locks[0] && e.to === f.locks[1] && e.site.site === f.range);
     return edge ? [withRuntimeEvidence(f, OBSERVED, [edge])] : [];
   });
+}
+
+function wholeCycleSeen({ cycle, edges }: RuntimeCycle): boolean {
+  return cycle.every((from, i) => edges.some((e) => e.from === from && e.to === cycle[(i + 1) % cycle.length]));
 }
 
 function withRuntimeEvidence(finding: Finding, phrase: string, edges: RuntimeEdge[]): Finding {
@@ -89,6 +97,22 @@ function withRuntimeEvidence(finding: Finding, phrase: string, edges: RuntimeEdg
   };
   if (finding.sites) annotated.sites = finding.sites.map((s) => ({ ...s, message: s.message + suffix }));
   return annotated;
+}
+
+/** A runtime site where a static one already is repeats it in the engine's lists of sites. */
+function withoutRepeats(finding: Finding): Finding {
+  const once = <T extends RelatedSite>(list: T[]): T[] => {
+    const seen = new Set<string>();
+    return list.filter((s) => {
+      const key = `${placeKey(s.file, s.range.start)}\u0000${s.message}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  };
+  const deduped: Finding = { ...finding, related: once(finding.related) };
+  if (finding.sites) deduped.sites = once(finding.sites);
+  return deduped;
 }
 
 function reportRef(edge: RuntimeEdge): string {

@@ -38,7 +38,7 @@ export class Workspace {
         if (!a.cls.resolved) continue;
         const base = baseClass(a.cls.id);
         if (!this.classes.has(base)) this.classes.set(base, a.kind);
-        addTo(this.classesByField, classField(base), base);
+        if (isMemberClass(base)) addTo(this.classesByField, classField(base), base);
         addTo(this.classesByInstance, instanceOf(a.text), base);
       }
     }
@@ -86,6 +86,7 @@ export class Workspace {
     return firstCall(fa.fn.body, (_, site) => site.start.line === line);
   }
 
+  /** Struct member classes (`snd_port.lock`) whose last field is `field`. */
   classesWithField(field: string): string[] {
     return [...(this.classesByField.get(field) ?? [])].sort();
   }
@@ -98,6 +99,11 @@ export class Workspace {
 /** `foo.mutex/1` → `foo.mutex`. */
 export function baseClass(id: string): string {
   return id.replace(/\/[^/]*$/, '');
+}
+
+/** `snd_port.lock`, not a global (`lock1`) or a lock on some function's stack (`fn:lock`). */
+function isMemberClass(base: string): boolean {
+  return /^[A-Za-z_]\w*\./.test(base) && !base.includes(':');
 }
 
 /** `snd_queue.lock[]` → `lock`; `lock1` → `lock1`; `fn:dev->lock` → `lock`. */
