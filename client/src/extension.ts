@@ -4,8 +4,9 @@
  */
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
-import { GRAPH_REQUEST, SHOW_GRAPH_COMMAND, STATUS_NOTIFICATION, type GraphParams, type GraphResult, type ShowGraphArgs, type StatusParams } from '../../server/src/lsp/protocol';
-import { showGraphPanel } from './graphPanel';
+import { GRAPH_REQUEST, SHOW_GRAPH_COMMAND, STATUS_NOTIFICATION, type GraphParams, type GraphResult, type StatusParams } from '../../server/src/lsp/protocol';
+import { showGraphArgs } from './graph/commandArgs';
+import { registerGraphPanelSerializer, showGraphPanel, type GraphSource } from './graphPanel';
 import { createLanguageClient } from './languageClient';
 import { serverModule } from './serverModule';
 import { LockorderStatusBar } from './statusBar';
@@ -19,21 +20,29 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const statusBar = new LockorderStatusBar(SHOW_OUTPUT_COMMAND);
   const languageClient = createLanguageClient(serverModule(context.extensionPath), output);
   client = languageClient;
+  // The client keeps one handler per notification, so the status is fanned out from here.
+  const statusChanges = new vscode.EventEmitter<StatusParams>();
+  const graphSource: GraphSource = {
+    requestGraph: (uri) => languageClient.sendRequest<GraphResult>(GRAPH_REQUEST, { uri } satisfies GraphParams),
+    onDidChangeStatus: statusChanges.event,
+    output,
+  };
   context.subscriptions.push(
     output,
     statusBar,
-    languageClient.onNotification(STATUS_NOTIFICATION, (status: StatusParams) => statusBar.update(status)),
+    statusChanges,
+    languageClient.onNotification(STATUS_NOTIFICATION, (status: StatusParams) => {
+      statusBar.update(status);
+      statusChanges.fire(status);
+    }),
     languageClient.onDidChangeState(({ newState }) => {
       if (newState === State.Stopped) statusBar.stopped();
     }),
     vscode.commands.registerCommand(SHOW_OUTPUT_COMMAND, () => output.show(true)),
-    vscode.commands.registerCommand(SHOW_GRAPH_COMMAND, (args?: ShowGraphArgs) =>
-      showGraphPanel(
-        context,
-        { requestGraph: (uri) => languageClient.sendRequest<GraphResult>(GRAPH_REQUEST, { uri } satisfies GraphParams) },
-        args ?? { uri: vscode.window.activeTextEditor?.document.uri.toString() },
-      ),
+    vscode.commands.registerCommand(SHOW_GRAPH_COMMAND, (args?: unknown) =>
+      showGraphPanel(context, graphSource, args === undefined ? { uri: vscode.window.activeTextEditor?.document.uri.toString() } : showGraphArgs(args)),
     ),
+    registerGraphPanelSerializer(context, graphSource),
   );
   await languageClient.start();
 }
