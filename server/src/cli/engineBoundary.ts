@@ -4,11 +4,18 @@
  * come back with a reason.
  */
 import { BUILTIN_LOCK_APIS, DEFAULT_CATALOGUE, LockApiCatalogue, type LockApi } from '../analysis/lockApis';
+import { applyLockdep, type LockdepInput } from '../analysis/lockdepMerge';
 import { LockProgram, factsOf, type AnalysisInput, type AnalysisResult } from '../analysis/program';
 import type { LockorderConfig } from '../config';
 import { PARSE_TIMEOUT_MS, defaultJobs, extractInParallel } from '../workspace/parallelExtract';
+import { summarizeLockdep, type LockdepSummary } from './lockdepReports';
 
 export type { AnalysisInput, AnalysisResult };
+
+/** With `--lockdep`, what the merge did, for the stderr summary. */
+export interface EngineResult extends AnalysisResult {
+  lockdep?: LockdepSummary;
+}
 
 /** Below this many files, starting worker threads costs more than it saves. */
 const PARALLEL_MIN_FILES = 32;
@@ -36,7 +43,12 @@ export function catalogueFor(config: LockorderConfig): LockApiCatalogue {
   return custom.length === 0 ? DEFAULT_CATALOGUE : DEFAULT_CATALOGUE.extend(custom);
 }
 
-export async function runEngine(inputs: AnalysisInput[], config: LockorderConfig, jobs = defaultJobs()): Promise<AnalysisResult> {
+export async function runEngine(
+  inputs: AnalysisInput[],
+  config: LockorderConfig,
+  jobs = defaultJobs(),
+  lockdep: LockdepInput[] = [],
+): Promise<EngineResult> {
   const catalogue = catalogueFor(config);
   const program = new LockProgram({ catalogue, declaredOrders: config.declaredOrders ?? [] });
   const skipped: { file: string; reason: string }[] = [];
@@ -54,5 +66,7 @@ export async function runEngine(inputs: AnalysisInput[], config: LockorderConfig
     }
   }
   const analysis = program.analyze();
-  return { findings: analysis.findings, graph: analysis.toJson(), skipped };
+  if (lockdep.length === 0) return { findings: analysis.findings, graph: analysis.toJson(), skipped };
+  const merged = applyLockdep(analysis, lockdep);
+  return { findings: merged.findings, graph: merged.toJson(), skipped, lockdep: summarizeLockdep(merged, lockdep.length) };
 }

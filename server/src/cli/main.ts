@@ -11,12 +11,13 @@ import { applySeverityOverrides, CONFIG_FILE_NAME, DEFAULT_MAX_FILE_BYTES, parse
 import { renderGraphHtml, type GraphAssets } from '../report/htmlReport';
 import { parseArgs, USAGE, type CliOptions } from './args';
 import { collectFiles, readSources } from './collectFiles';
-import { runEngine, type AnalysisResult } from './engineBoundary';
+import { runEngine, type AnalysisResult, type EngineResult } from './engineBoundary';
 import { EXIT_CLEAN, EXIT_USAGE_OR_INPUT, exitCodeFor } from './exitCode';
 import { compileGlobs } from './glob';
 import { formatJson } from './formatJson';
 import { formatSarif } from './formatSarif';
 import { formatSummary, formatText } from './formatText';
+import { formatLockdepSummary, readLockdepReports } from './lockdepReports';
 import { packageRoot, toolVersion } from './toolInfo';
 
 export interface OutputStream {
@@ -32,7 +33,7 @@ export interface CliIo {
 }
 
 type Render = (result: AnalysisResult) => string;
-type Engine = (...args: Parameters<typeof runEngine>) => AnalysisResult | Promise<AnalysisResult>;
+type Engine = (...args: Parameters<typeof runEngine>) => EngineResult | Promise<EngineResult>;
 
 /** Show progress only where someone is watching and the wait is long enough to wonder. */
 const PROGRESS_MIN_FILES = 200;
@@ -96,6 +97,9 @@ async function run(argv: readonly string[], io: CliIo, engine: Engine): Promise<
     return problem === undefined ? [] : [`cannot read lockdep report ${file}: ${problem}`];
   });
   if (badLockdep.length > 0) return inputError(badLockdep);
+  const lockdep = readLockdepReports(options.lockdepFiles, io.cwd);
+  if (!lockdep.ok) return inputError(lockdep.errors);
+  for (const note of lockdep.notes) io.stderr.write(`lockorder: ${note}\n`);
 
   let skipped = 0;
   let progressOnScreen = false;
@@ -126,8 +130,9 @@ async function run(argv: readonly string[], io: CliIo, engine: Engine): Promise<
   });
   if (progressOnScreen) io.stderr.write(clearProgress());
 
-  const raw = await engine(inputs, config, options.jobs);
+  const raw = await engine(inputs, config, options.jobs, lockdep.reports);
   for (const { file, reason } of raw.skipped ?? []) onSkip(file, reason);
+  if (raw.lockdep) io.stderr.write(formatLockdepSummary(raw.lockdep));
   const result: AnalysisResult = { findings: applySeverityOverrides(raw.findings, config), graph: raw.graph, skipped: raw.skipped };
   const report = render(result);
   if (options.output === undefined) {

@@ -25,7 +25,7 @@ export interface SourceSite {
 }
 
 /** `foo.isra.0`, `foo.constprop.0`, `foo.cold`: the compiler's copies of `foo`. */
-export function sourceFunctionName(frameFunction: string): string {
+function sourceFunctionName(frameFunction: string): string {
   const dot = frameFunction.indexOf('.');
   return dot > 0 ? frameFunction.slice(0, dot) : frameFunction;
 }

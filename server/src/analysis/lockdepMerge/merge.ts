@@ -79,7 +79,7 @@ export function mergeLockdep(analysis: ProgramAnalysis, inputs: LockdepInput[]):
     for (const observation of observationsOf(input.report)) {
       const from = classOf(observation.held);
       const to = classOf(observation.taken);
-      // Two lockdep classes of one engine class (`#N` keys, subclasses it folds): no order between them.
+      // A recursion (a recursive-locking report), or two lockdep keys of one engine class: no order.
       if (from === to) continue;
       const site = runtimeSite(ws, input.file, observation, from, to, stacks);
       const key = `${from}\u0000${to}\u0000${input.file}\u0000${site.file}:${site.site.start.line}:${site.site.start.character}`;
@@ -122,7 +122,9 @@ function classifyCycles(analysis: ProgramAnalysis, graph: LockGraph, runtimeEdge
   const onEdge = new Map<string, RuntimeEdge[]>();
   for (const edge of runtimeEdges) {
     const key = `${edge.from}\u0000${edge.to}`;
-    onEdge.set(key, [...(onEdge.get(key) ?? []), edge]);
+    const list = onEdge.get(key);
+    if (list) list.push(edge);
+    else onEdge.set(key, [edge]);
   }
   const runtimeOn = (cycle: string[]) => cycle.flatMap((from, i) => onEdge.get(`${from}\u0000${cycle[(i + 1) % cycle.length]}`) ?? []);
 
