@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 'use strict';
-// Runs the bundled CLI when one has been built (dist/cli.js), else the tsc output.
+// In a checkout, runs the compiled CLI (out/, what `npm run build` makes); where only the bundle
+// exists (an installed package), runs dist/cli.js. The checkout wins so that a stale bundle never
+// stands in for fresh sources.
 const fs = require('node:fs');
 const path = require('node:path');
 
-const bundled = path.join(__dirname, '..', 'dist', 'cli.js');
 const compiled = path.join(__dirname, '..', 'out', 'server', 'src', 'cli', 'main.js');
-const entry = fs.existsSync(bundled) ? bundled : compiled;
+const bundled = path.join(__dirname, '..', 'dist', 'cli.js');
+const entry = fs.existsSync(compiled) ? compiled : bundled;
 if (!fs.existsSync(entry)) {
-  process.stderr.write(`lockorder: ${path.relative(process.cwd(), entry)} is missing; build first with \`npm run build\`\n`);
+  process.stderr.write('lockorder: the CLI is not built; run `npm run build` first\n');
   process.exit(2);
 }
 require(entry).runFromProcess();

@@ -191,6 +191,38 @@ describe('release fix', () => {
     assert.equal(releaseOutcome('leak_after_handover'), 'declined: callee-may-release');
   });
 
+  it('is not offered when the lock is released by another name or handed to the caller', () => {
+    assert.equal(releaseOutcome('leak_through_alias'), 'declined: released-through-alias');
+    assert.equal(releaseOutcome('dev_claim'), 'declined: lock-handed-to-caller');
+  });
+
+  it('is not offered after a call to a function of this file that releases the lock', () => {
+    // The engine follows dev_finish_unlock() and reports nothing; a finding that missed it would
+    // still get no fix.
+    const { file, text } = fixture('unreleased.c');
+    const lines = text.split('\n');
+    const header = lines.findIndex((l) => l.startsWith('static void leak_via_helper('));
+    const lineOf = (needle: string) => header + lines.slice(header).findIndex((l) => l.includes(needle));
+    const at = (line: number, needle: string) => {
+      const character = lines[line].indexOf(needle);
+      return { start: { line, character }, end: { line, character: character + needle.length } };
+    };
+    const taken = at(lineOf('mutex_lock('), 'mutex_lock(&dev->io_lock)');
+    const finding: Finding = {
+      code: 'unreleased-lock',
+      severity: 'warning',
+      message: 'test',
+      file,
+      range: at(lineOf('return;'), 'return;'),
+      function: 'leak_via_helper',
+      locks: ['dev.io_lock'],
+      related: [{ file, range: taken, function: 'leak_via_helper', message: 'taken here' }],
+      detail: { kind: 'unreleased', lockText: 'dev->io_lock', releaseCall: 'mutex_unlock' },
+    };
+    const release = examineFixes(file, text, finding, analyzeOne).find((o) => o.outcome === 'declined' && o.kind === 'release');
+    assert.deepEqual(release, { outcome: 'declined', kind: 'release', reason: 'callee-may-release' });
+  });
+
   it('is rejected when a path to the return released the lock already', () => {
     assert.equal(releaseOutcome('leak_partly_released'), 'rejected: new-finding');
   });
@@ -256,13 +288,13 @@ describe('matching-release fix', () => {
     );
   });
 
-  it('is not offered for hand-over-hand code that leaves each section it enters', () => {
+  it('is not offered for hand-over-hand code that passes the context from lock to lock', () => {
     const { file, text, findings } = fixture('mismatch.c');
     const handovers = findings.filter((f) => f.code === 'mismatched-unlock' && f.function.startsWith('ring_handover'));
     assert.ok(handovers.length >= 2, `expected mismatches in both hand-over functions, got ${handovers.length}`);
     for (const finding of handovers) {
       const declinedWhy = examineFixes(file, text, finding, analyzeOne).flatMap((o) => (o.outcome === 'declined' ? [o.reason] : []));
-      assert.deepEqual(declinedWhy, ['context-balanced-elsewhere'], `${finding.function} line ${finding.range.start.line + 1}`);
+      assert.deepEqual(declinedWhy, ['context-handed-over'], `${finding.function} line ${finding.range.start.line + 1}`);
     }
   });
 

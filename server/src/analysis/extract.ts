@@ -472,7 +472,19 @@ function withoutIdleAssignments(body: Stmt[]): Stmt[] {
     }
   };
   collect(body);
-  const mentioned = (v: string) => read.some((text) => text.includes(v));
+  const roots = new Set<string>();
+  const lockRoots = (stmts: Stmt[]) => {
+    for (const s of stmts) {
+      if ((s.t === 'lock' || s.t === 'unlock') && s.lock) roots.add(s.lock.root);
+      else if (s.t === 'if') {
+        lockRoots(s.then);
+        lockRoots(s.else);
+      } else if (s.t === 'loop' || s.t === 'scope') lockRoots(s.body);
+      else if (s.t === 'switch') s.cases.forEach(lockRoots);
+    }
+  };
+  lockRoots(body);
+  const mentioned = (v: string) => roots.has(v) || read.some((text) => text.includes(v));
   const prune = (stmts: Stmt[]): Stmt[] =>
     stmts
       .filter((s) => s.t !== 'assign' || s.vars.some(mentioned))
@@ -803,10 +815,12 @@ class BodyWalker {
     if (!target) return;
     const lock = lockExprOfNode(target);
     if (!lock) return;
-    out.push({ t: 'assign', vars: [lock.text] });
+    const right = node.childForFieldName('right');
+    const operator = node.childForFieldName('operator')?.type;
+    const constant = node.type === 'assignment_expression' && operator === '=' && right ? constantTruth(right) : undefined;
+    out.push(constant === undefined ? { t: 'assign', vars: [lock.text] } : { t: 'assign', vars: [lock.text], value: constant });
     if (node.type !== 'assignment_expression' || lock.steps.length > 0) return;
     const local = this.locals[lock.root];
-    const right = node.childForFieldName('right');
     if (right && local && local.pointers > 0 && LOCK_TYPES.has(local.name)) {
       const target = lockExprOfNode(right);
       if (target) out.push({ t: 'alias', name: lock.root, lock: target });
@@ -818,6 +832,11 @@ class BodyWalker {
   private call(node: LiteNode, out: Stmt[], bind?: string): void {
     const stmt = this.callStmt(node, bind ?? assignedVariable(node));
     if (stmt) out.push(...stmt);
+    // `read_buf(…, &bp)`: the callee may store a new object in `bp`.
+    const outParams = (node.childForFieldName('arguments')?.namedChildren ?? [])
+      .filter((a) => a.type === 'pointer_expression' && a.firstNamedChild?.type === 'identifier' && a.text.startsWith('&'))
+      .map((a) => a.firstNamedChild!.text);
+    if (outParams.length > 0 && stmt?.[0]?.t === 'call') out.push({ t: 'assign', vars: outParams });
   }
 
   /** One call as statements: a lock operation, an atomic-context change, a sleep, or a plain call. */
@@ -1094,6 +1113,14 @@ function argumentText(node: LiteNode): string | null {
 }
 
 /** Constants that mean 0 or "no": `0`, `NULL`, `false`, `thrd_success`, `WAIT_OBJECT_0`, `STATUS_SUCCESS`. */
+/** `0`, `false`, `NULL` → false; other number literals and `true` → true; anything else unknown. */
+function constantTruth(node: LiteNode): boolean | undefined {
+  if (node.type === 'number_literal') return !/^0[xX]?0*[uUlL]*$/.test(node.text);
+  if (node.type === 'true') return true;
+  if (node.type === 'false' || node.text === 'NULL') return false;
+  return undefined;
+}
+
 function isZero(node: LiteNode): boolean {
   if (node.type === 'number_literal') return /^0[uUlL]*$/.test(node.text);
   return ZERO_CONSTANTS.has(node.text);

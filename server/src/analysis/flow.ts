@@ -224,7 +224,11 @@ class FunctionFlow {
         this.aliases.set(stmt.name, this.dealias(stmt.lock));
         return states;
       case 'assign':
-        return states.map((s) => forget(s, stmt.vars));
+        return states.map((s) => {
+          let next = forgetObjects(forget(s, stmt.vars), stmt.vars);
+          if (stmt.value !== undefined) for (const v of stmt.vars) if (this.correlated.has(v)) next = decide(next, v, stmt.value);
+          return next;
+        });
       case 'if': {
         const out: State[] = [];
         for (const s of states) {
@@ -479,8 +483,8 @@ class FunctionFlow {
   }
 
   private release(state: State, apiName: string, lockExpr: LockExpr | undefined, handle: string | undefined, site: Range, via: string[] = []): State {
-    const api = this.catalogue.get(apiName);
-    if (!api) return state;
+    // A release known only from a contract (`__releases(x)`) matches whatever took the lock.
+    const api = this.catalogue.get(apiName) ?? ANY_RELEASE;
     const expr = lockExpr ? this.dealias(lockExpr) : undefined;
     let index = -1;
     if (handle !== undefined) index = lastIndex(state.held, (h) => h.handle === handle);
@@ -495,6 +499,9 @@ class FunctionFlow {
     }
     if (index < 0) {
       const text = expr?.text ?? handle ?? '?';
+      // Through a callee, a release of a lock not held here says nothing certain: the callee may
+      // have taken it in a way we do not model (atomic_dec_and_lock). Only own releases count.
+      if (via.length > 0) return state;
       if (state.released.includes(text) || state.failed.includes(text)) {
         const why = state.failed.includes(text) ? 'its trylock failed on this path' : 'it was already released on this path';
         const cls = expr ? this.resolver.resolve(expr) : undefined;
@@ -523,7 +530,7 @@ class FunctionFlow {
   /** `spin_lock_irqsave` must end with `spin_unlock_irqrestore`, `read_lock` with `read_unlock`, and so on. */
   private checkReleaseMatches(state: State, held: Held, api: LockApi, apiName: string, site: Range): State {
     // A lock held on entry was taken by a caller with an API we did not see.
-    if (held.fromEntry) return state;
+    if (held.fromEntry || api === ANY_RELEASE) return state;
     const expected = this.catalogue.expectedRelease(held.api)?.name ?? 'the matching release';
     const locks = [held.cls.id];
     const takenAt = [{ site: held.site, message: `taken with \`${held.api.name}\` here` }];
@@ -772,9 +779,22 @@ class FunctionFlow {
       }
     }
     const sleeps = this.sleeps ? { ...this.sleeps, always: exits.length > 0 && exits.every((e) => e.state.slept) } : null;
-    // A caller's lock counts as released only when no return path still holds it.
-    const stillHeld = (text: string) => exits.some((e) => e.state.held.some((h) => h.expr.text === text));
-    const releasesOnEntry = [...this.callerHeld.filter((l) => !stillHeld(l.expr.text)), ...this.releasedOnEntry.values()];
+    // A caller's lock (found released here, or declared with __releases) counts as released when
+    // some return path no longer holds it: callers then see it released, rather than leaked.
+    const heldEverywhere = (text: string) => exits.length > 0 && exits.every((e) => e.state.held.some((h) => h.expr.text === text));
+    const contractReleases: SummaryLock[] = this.fn.contracts.releases.map((expr) => ({
+      ...this.paramOf(expr),
+      cls: this.resolver.resolve(expr),
+      expr,
+      api: 'release',
+      kind: 'lock',
+      file: this.fn.file,
+      site: this.fn.nameRange,
+      chain: [],
+    }));
+    const releasesOnEntry = uniqueLocks(
+      [...this.callerHeld, ...contractReleases].filter((l) => !heldEverywhere(l.expr.text)).concat([...this.releasedOnEntry.values()]),
+    );
     return {
       acquires: [...this.acquires.values()],
       returnsHolding,
@@ -864,6 +884,18 @@ function correlatedConditions(body: Stmt[]): Set<string> {
   return out;
 }
 
+function uniqueLocks(locks: SummaryLock[]): SummaryLock[] {
+  const seen = new Set<string>();
+  return locks.filter((l) => {
+    const key = `${l.cls.id}@${l.expr.text}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+const ANY_RELEASE: LockApi = { name: 'release', role: 'release', kind: 'lock', mode: 'exclusive', ctx: 'none', lockArg: 0 };
+
 /** `__cond_lock(lock, expr)` and unknown trylock-like calls: a trylock that returns non-zero on success. */
 const COND_LOCK_API: LockApi = { name: '__cond_lock', role: 'trylock', kind: 'spinlock', mode: 'exclusive', ctx: 'none', lockArg: 0, success: 'nonzero' };
 
@@ -936,6 +968,13 @@ function forget(state: State, vars: string[]): State {
   const facts: Record<string, boolean> = {};
   for (const k of keys) if (!stale.includes(k)) facts[k] = state.facts[k];
   return { ...state, facts };
+}
+
+/** After `bp = …`, what this path knew of `bp->lock` (released, failed) is about another object. */
+function forgetObjects(state: State, vars: string[]): State {
+  const stale = (text: string) => vars.some((v) => text === v || text.startsWith(`${v}->`) || text.startsWith(`${v}.`) || text.startsWith(`${v}[`));
+  if (!state.released.some(stale) && !state.failed.some(stale)) return state;
+  return { ...state, released: state.released.filter((r) => !stale(r)), failed: state.failed.filter((r) => !stale(r)) };
 }
 
 function mentions(text: string, variable: string): boolean {

@@ -82,8 +82,11 @@ export type Stmt =
   | { t: 'label'; name: string }
   | { t: 'break' }
   | { t: 'continue' }
-  /** Variables written here: decisions taken earlier on them no longer hold. */
-  | { t: 'assign'; vars: string[] }
+  /**
+   * Variables written here: decisions taken earlier on them no longer hold, and a lock reached
+   * through one is another object from now on. `value` is the truth of a constant stored (`x = 0`).
+   */
+  | { t: 'assign'; vars: string[]; value?: boolean }
   /** `spinlock_t *l = &dev->lock;`: later uses of `l` mean that lock. */
   | { t: 'alias'; name: string; lock: LockExpr };
 

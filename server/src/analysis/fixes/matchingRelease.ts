@@ -3,10 +3,10 @@
  * spin_unlock_irqrestore(&l, flags)`. Switching to an `_irqrestore` needs the acquisition's flags
  * (it is not offered when they cannot be found); switching away from one drops them. Not offered
  * where the mismatch looks deliberate: the release pairs with another acquisition of the lock, or
- * the function already leaves every interrupt or bottom-half section it enters.
+ * another lock hands the interrupt or bottom-half state over the other way.
  */
 import type { Finding } from '../findings';
-import { ATOMIC_OPS, AtomicOp, IrqContext, LockApi } from '../lockApis';
+import type { IrqContext, LockApi } from '../lockApis';
 import type { SyntaxNode } from '../parser';
 import { FixContext, Proposal, declined, reportedAt } from './candidate';
 import { LockCall, callAt, callKey, callOf, enclosing, lockCallOf, rangeOfNode } from './syntax';
@@ -26,7 +26,7 @@ export function matchingReleaseFix(ctx: FixContext, finding: Finding): Proposal 
   const fn = enclosing(release.node, 'function_definition');
   if (!fn) return declined('outside-function');
   if (pairsWithAnotherAcquisition(ctx, fn, release)) return declined('pairs-with-another-acquisition');
-  if (release.api.ctx !== expected.ctx && !balancesContext(ctx, fn, release.api.ctx, expected.ctx)) return declined('context-balanced-elsewhere');
+  if (handsOverContext(ctx, fn, release, release.api.ctx, expected.ctx)) return declined('context-handed-over');
 
   const oldArgs = release.args.map((a) => a.text);
   let newArgs = oldArgs;
@@ -62,41 +62,22 @@ function pairsWithAnotherAcquisition(ctx: FixContext, fn: SyntaxNode, release: L
   });
 }
 
-const ATOMIC_CONTEXT: Record<AtomicOp, [IrqContext, 'enter' | 'leave'] | undefined> = {
-  irq_save: ['irqsave', 'enter'],
-  irq_restore: ['irqsave', 'leave'],
-  irq_disable: ['irq', 'enter'],
-  irq_enable: ['irq', 'leave'],
-  bh_disable: ['bh', 'enter'],
-  bh_enable: ['bh', 'leave'],
-  preempt_disable: undefined,
-  preempt_enable: undefined,
-};
-
 /**
- * Whether moving one release from context `from` to `to` evens out the function's entries into
- * and exits from interrupt-off and bottom-half-off sections. Hand-over-hand code
- * (`read_lock_bh(a); spin_lock(b); read_unlock(a); … spin_unlock_bh(b);`) is already even: the
- * mismatch is deliberate, and renaming would leave bottom halves enabled twice.
+ * Another lock of this function is taken in context `from` and released in context `to`: the
+ * interrupt or bottom-half state passes from one lock to the other on purpose
+ * (`read_lock_bh(a); spin_lock(b); read_unlock(a); … spin_unlock_bh(b);`), and renaming one of the
+ * releases would leave the section twice.
  */
-function balancesContext(ctx: FixContext, fn: SyntaxNode, from: IrqContext, to: IrqContext): boolean {
-  const excess = new Map<IrqContext, number>();
-  const add = (c: IrqContext, n: number) => {
-    if (c !== 'none') excess.set(c, (excess.get(c) ?? 0) + n);
-  };
+function handsOverContext(ctx: FixContext, fn: SyntaxNode, release: LockCall, from: IrqContext, to: IrqContext): boolean {
+  const enteredWith = new Set<string>();
+  const leftWith = new Set<string>();
   for (const node of fn.descendantsOfType('call_expression')) {
-    const call = callOf(node);
-    if (!call) continue;
-    const api = ctx.catalogue.get(call.name);
-    const op = ATOMIC_OPS[call.name] ? ATOMIC_CONTEXT[ATOMIC_OPS[call.name]] : undefined;
-    if (api) add(api.ctx, api.role === 'release' ? -1 : 1);
-    else if (op) add(op[0], op[1] === 'leave' ? -1 : 1);
+    const call = lockCallOf(callOf(node), ctx.catalogue);
+    if (!call || call.lockText === release.lockText) continue;
+    if (call.api.role !== 'release' && call.api.ctx === from) enteredWith.add(call.lockText);
+    if (call.api.role === 'release' && call.api.ctx === to) leftWith.add(call.lockText);
   }
-  const imbalance = () => Math.abs(excess.get(from) ?? 0) + Math.abs(excess.get(to) ?? 0);
-  const before = imbalance();
-  add(from, 1);
-  add(to, -1);
-  return imbalance() < before;
+  return [...enteredWith].some((lock) => leftWith.has(lock));
 }
 
 /**
