@@ -26,6 +26,8 @@ export interface Held {
   handle?: string;
   /** Known held on entry (contract or assertion), so never "unreleased" here. */
   fromEntry: boolean;
+  /** The path's event count when it was taken: later calls mean work done under it. */
+  takenAt?: number;
 }
 
 /** A local problem found while following the paths. */
@@ -99,6 +101,8 @@ interface State {
   slept: boolean;
   /** The path deadlocked (a certain double lock): nothing after it runs. */
   dead?: boolean;
+  /** Calls made along this path so far. */
+  events: number;
 }
 
 interface Exit {
@@ -114,7 +118,7 @@ const MAX_ATOMS = 6;
 /** Sleeping reported through at most this many calls. */
 const MAX_SLEEP_CHAIN = 2;
 
-const INITIAL: State = { held: [], facts: {}, released: [], releasedFromEntry: [], failed: [], irq: 0, bh: 0, preempt: 0, owed: [], slept: false };
+const INITIAL: State = { events: 0, held: [], facts: {}, released: [], releasedFromEntry: [], failed: [], irq: 0, bh: 0, preempt: 0, owed: [], slept: false };
 
 export function analyzeFunction(
   fn: FunctionFacts,
@@ -145,6 +149,8 @@ class FunctionFlow {
   private readonly acquires = new Map<string, SummaryLock>();
   private readonly releasedOnEntry = new Map<string, SummaryLock>();
   private readonly acquiredInstances = new Set<string>();
+  /** Instance texts and classes this function releases somewhere (itself or through a callee). */
+  private readonly releasedHere = new Set<string>();
   private readonly acquisitions: FlowResult['acquisitions'] = [];
   private readonly acquisitionKeys = new Set<string>();
   private sleeps: SleepEvidence | null = null;
@@ -213,9 +219,9 @@ class FunctionFlow {
       case 'unlock':
         return states.map((s) => this.release(s, stmt.api, stmt.lock, stmt.handle, stmt.site));
       case 'call':
-        return states.map((s) => this.call(s, stmt.name, stmt.args, stmt.site));
+        return states.map((s) => this.call({ ...s, events: s.events + 1 }, stmt.name, stmt.args, stmt.site));
       case 'sleep':
-        return states.map((s) => this.sleep(s, stmt.what, stmt.site, []));
+        return states.map((s) => this.sleep({ ...s, events: s.events + 1 }, stmt.what, stmt.site, []));
       case 'atomic':
         return states.map((s) => this.atomic(s, stmt.op));
       case 'assume':
@@ -451,9 +457,11 @@ class FunctionFlow {
     if (lock.api.ctx === 'irq' || lock.api.ctx === 'irqsave') irq++;
     if (lock.api.ctx === 'bh') bh++;
     const restoresEntry = state.releasedFromEntry.includes(lock.expr.text);
+    const taken = { ...lock, takenAt: state.events + 1, ...(restoresEntry ? { fromEntry: true } : {}) };
     return {
       ...state,
-      held: [...held, restoresEntry ? { ...lock, fromEntry: true } : lock],
+      events: state.events + 1,
+      held: [...held, taken],
       releasedFromEntry: restoresEntry ? state.releasedFromEntry.filter((r) => r !== lock.expr.text) : state.releasedFromEntry,
       irq,
       bh,
@@ -517,8 +525,11 @@ class FunctionFlow {
       return state;
     }
     const held = state.held[index];
+    this.releasedHere.add(held.expr.text);
+    this.releasedHere.add(held.cls.id);
     let next: State = {
       ...state,
+      events: state.events + 1,
       held: state.held.filter((_, i) => i !== index),
       released: addUnique(state.released, held.expr.text),
       releasedFromEntry: held.fromEntry ? addUnique(state.releasedFromEntry, held.expr.text) : state.releasedFromEntry,
@@ -741,7 +752,9 @@ class FunctionFlow {
     for (const exit of exits) for (const h of heldAt(exit)) if (!instances.has(h.expr.text)) instances.set(h.expr.text, h);
     const returnsHolding: SummaryLock[] = [];
     const conditional: ConditionalAcquire[] = [];
-    const declared = new Set([...this.fn.contracts.acquires, ...this.fn.contracts.condAcquires].map((e) => e.text));
+    const declared = new Set(
+      [...this.fn.contracts.acquires, ...this.fn.contracts.condAcquires].flatMap((e) => [e.text, this.resolver.resolve(e).id]),
+    );
     for (const [text, lock] of instances) {
       const holding = exits.filter((e) => heldAt(e).some((h) => h.expr.text === text));
       const notHolding = exits.filter((e) => !heldAt(e).some((h) => h.expr.text === text));
@@ -764,7 +777,14 @@ class FunctionFlow {
         conditional.push({ lock: asSummary, success });
         continue;
       }
-      if (declared.has(text) || this.fn.incomplete) continue;
+      // Reported only for a lock this function takes itself (one taken in a callee is named in the
+      // callee's terms), and that it either releases somewhere itself or works under before
+      // returning: `if (cond) mutex_lock(&x);` and nothing after is a conditional lock wrapper, whose
+      // unlock twin tests the same condition.
+      const releasesIt = this.releasedHere.has(text) || this.releasedHere.has(lock.cls.id);
+      const worksUnderIt = holding.some((e) => e.state.events > (e.state.held.find((h) => h.expr.text === text)?.takenAt ?? e.state.events));
+      const ownLeak = lock.via.length === 0 && (releasesIt || worksUnderIt);
+      if (!ownLeak || declared.has(text) || declared.has(lock.cls.id) || this.fn.incomplete) continue;
       for (const exit of holding) {
         const release = this.catalogue.expectedRelease(lock.api)?.name ?? 'the matching release';
         this.report(
