@@ -299,13 +299,10 @@ describe('matching-release fix', () => {
     }
   });
 
-  it('is not offered when the release matches another acquisition of the lock', () => {
-    const { file, text, findings } = fixture('mismatch.c');
-    const outcomes = examineFixes(file, text, findingIn(findings, 'mismatched-unlock', 'ring_scan'), analyzeOne);
-    assert.deepEqual(
-      outcomes.filter((o) => o.outcome === 'declined'),
-      [{ outcome: 'declined', kind: 'matching-release', reason: 'pairs-with-another-acquisition' }],
-    );
+  it('has nothing to fix when a flag says which release pairs with which acquisition', () => {
+    // `retry` is set to constants and guards the lock calls, so each release is followed on its own path.
+    const { findings } = fixture('mismatch.c');
+    assert.deepEqual(findings.filter((f) => f.function === 'ring_scan'), []);
   });
 });
 

@@ -616,7 +616,7 @@ class BodyWalker {
       return;
     }
     this.expression(call, out);
-    if (LOOP_MACRO.test(name)) out.push({ t: 'loop', cond: null, body: this.body(bodyNode), bodyFirst: false });
+    if (LOOP_MACRO.test(name)) out.push({ t: 'loop', cond: macroLoopCondition(call), body: this.body(bodyNode), bodyFirst: false });
     else this.statement(bodyNode, out);
   }
 
@@ -696,7 +696,7 @@ class BodyWalker {
       case 'labeled_statement': {
         const label = node.childForFieldName('label');
         if (label) out.push({ t: 'label', name: label.text });
-        const inner = node.namedChildren.find((c) => c.type !== 'statement_identifier');
+        const inner = node.namedChildren.find((c) => c.type !== 'statement_identifier' && c.type !== 'comment');
         if (inner) this.statement(inner, out);
         return;
       }
@@ -731,7 +731,7 @@ class BodyWalker {
   private macroBlockDefinition(node: LiteNode, out: Stmt[]): void {
     const name = node.childForFieldName('type')?.text ?? '';
     const body = this.body(node.childForFieldName('body'));
-    if (LOOP_MACRO.test(name)) out.push({ t: 'loop', cond: null, body, bodyFirst: false });
+    if (LOOP_MACRO.test(name)) out.push({ t: 'loop', cond: macroLoopCondition(node), body, bodyFirst: false });
     else out.push({ t: 'scope', body });
   }
 
@@ -744,7 +744,7 @@ class BodyWalker {
     const macro = type?.type === 'macro_type_specifier' ? type.firstNamedChild?.text ?? '' : '';
     if (!type || !LOOP_MACRO.test(macro)) return false;
     const rest = this.context.text.slice(type.endIndex, node.endIndex);
-    out.push({ t: 'loop', cond: null, body: callsInText(rest, type.endIndex, this.context), bodyFirst: false });
+    out.push({ t: 'loop', cond: macroLoopCondition(type), body: callsInText(rest, type.endIndex, this.context), bodyFirst: false });
     return true;
   }
 
@@ -788,6 +788,8 @@ class BodyWalker {
     for (const { name, type, init } of declaredNames(node)) {
       this.locals[name] = type;
       if (!init) continue;
+      const constant = constantTruth(init);
+      if (constant !== undefined) out.push({ t: 'assign', vars: [name], value: constant });
       if (type.pointers > 0 && LOCK_TYPES.has(type.name)) {
         const lock = lockExprOfNode(init);
         if (lock) out.push({ t: 'alias', name, lock });
@@ -1079,6 +1081,14 @@ function assignedVariable(call: LiteNode): string | undefined {
     return left ? normalise(left.text) : undefined;
   }
   return undefined;
+}
+
+/**
+ * A `for_each` macro loop ends when its list does: an unknown condition, tested before each pass,
+ * unique to this loop so that it is never correlated with another test.
+ */
+function macroLoopCondition(node: LiteNode): Cond {
+  return { op: 'atom', text: `for_each@${node.startIndex}` };
 }
 
 /** `name(…)` + MISSING `;` followed by a block: a macro that takes a block (loop or guard). */

@@ -28,6 +28,8 @@ export interface Held {
   fromEntry: boolean;
   /** The path's event count when it was taken: later calls mean work done under it. */
   takenAt?: number;
+  /** Assumed held on entry only because the function releases it: no order is inferred from it. */
+  inferred?: boolean;
 }
 
 /** A local problem found while following the paths. */
@@ -174,9 +176,8 @@ class FunctionFlow {
 
   run(): FlowResult {
     let entry = INITIAL;
-    for (const expr of [...this.fn.contracts.mustHold, ...this.fn.contracts.releases, ...this.callerHeld.map((l) => l.expr)]) {
-      entry = this.assumeHeld(entry, expr, this.fn.nameRange);
-    }
+    for (const expr of [...this.fn.contracts.mustHold, ...this.fn.contracts.releases]) entry = this.assumeHeld(entry, expr, this.fn.nameRange);
+    for (const lock of this.callerHeld) entry = this.assumeHeld(entry, lock.expr, this.fn.nameRange, true);
     const end = this.sequence(this.fn.body, [entry]);
     const endSite: Range = { start: this.fn.range.end, end: this.fn.range.end };
     for (const state of end) this.exit(state, null, endSite);
@@ -452,12 +453,13 @@ class FunctionFlow {
         this.addEdge(h, lock, held, text);
       }
     }
-    if (lock.via.length === 0) this.noteSummaryAcquire(lock);
+    if (lock.via.length === 0) this.noteSummaryAcquire(lock, undefined, this.entryClassesReleased(state));
     let { irq, bh } = state;
     if (lock.api.ctx === 'irq' || lock.api.ctx === 'irqsave') irq++;
     if (lock.api.ctx === 'bh') bh++;
     const restoresEntry = state.releasedFromEntry.includes(lock.expr.text);
-    const taken = { ...lock, takenAt: state.events + 1, ...(restoresEntry ? { fromEntry: true } : {}) };
+    const inferredEntry = restoresEntry && this.callerHeld.some((l) => l.expr.text === lock.expr.text);
+    const taken = { ...lock, takenAt: state.events + 1, ...(restoresEntry ? { fromEntry: true } : {}), ...(inferredEntry ? { inferred: true } : {}) };
     return {
       ...state,
       events: state.events + 1,
@@ -472,6 +474,7 @@ class FunctionFlow {
 
   /** `inner`: for a lock taken in a callee, where the callee takes it. */
   private addEdge(from: Held, to: Held, held: Held[], text: string, inner?: SummaryLock): void {
+    if (from.inferred) return;
     const key = `${from.cls.id}>${to.cls.id}@${to.site.start.line}:${to.site.start.character}`;
     if (this.edges.has(key)) return;
     this.edges.set(key, {
@@ -599,12 +602,12 @@ class FunctionFlow {
     }
   }
 
-  private assumeHeld(state: State, lockExpr: LockExpr, site: Range): State {
+  private assumeHeld(state: State, lockExpr: LockExpr, site: Range, inferred = false): State {
     const expr = this.dealias(lockExpr);
     if (state.held.some((h) => h.expr.text === expr.text)) return state;
     const cls = this.resolver.resolve(expr);
     const api: LockApi = { name: 'held on entry', role: 'acquire', kind: 'lock', mode: 'exclusive', ctx: 'none', lockArg: 0 };
-    const lock: Held = { cls, expr, api, site, scopeDepth: null, tried: true, via: [], fromEntry: true };
+    const lock: Held = { cls, expr, api, site, scopeDepth: null, tried: true, via: [], fromEntry: true, ...(inferred ? { inferred } : {}) };
     return { ...state, held: [...state.held, lock] };
   }
 
@@ -656,8 +659,11 @@ class FunctionFlow {
       const inst = this.instantiate(lock, args);
       if (!inst) continue;
       const held: Held = { ...inst, site, scopeDepth: null, tried: false, via: chainOf(lock), fromEntry: false };
-      for (const h of s.held) if (h.cls.id !== held.cls.id) this.addEdge(h, held, s.held, `${name}()`, lock);
-      if (!deepEnough) this.noteSummaryAcquire(held, lock);
+      const droppedFirst = lock.releasedBefore ?? [];
+      for (const h of s.held) {
+        if (h.cls.id !== held.cls.id && !droppedFirst.includes(h.cls.id)) this.addEdge(h, held, s.held, `${name}()`, lock);
+      }
+      if (!deepEnough) this.noteSummaryAcquire(held, lock, this.entryClassesReleased(s));
     }
     if (summary.sleeps) s = this.sleep(s, summary.sleeps.what, site, [name, ...summary.sleeps.chain], summary.sleeps.always);
     for (const lock of summary.releasesOnEntry) {
@@ -714,11 +720,22 @@ class FunctionFlow {
     return index >= 0 ? { paramIndex: index } : {};
   }
 
-  private noteSummaryAcquire(lock: Held, from?: SummaryLock): void {
+  /** Classes of caller-held (entry) locks this path has released so far. */
+  private entryClassesReleased(state: State): string[] {
+    if (state.releasedFromEntry.length === 0) return [];
+    return state.releasedFromEntry.flatMap((text) => {
+      const expr = lockExprOfText(text);
+      return expr ? [this.resolver.resolve(expr).id] : [];
+    });
+  }
+
+  private noteSummaryAcquire(lock: Held, from?: SummaryLock, releasedBefore: string[] = []): void {
     if (lock.tried || lock.via.length >= MAX_CHAIN_DEPTH) return;
     const key = `${lock.cls.id}@${lock.expr.text}`;
     if (this.acquires.has(key) || this.acquires.size >= MAX_SUMMARY_LOCKS) return;
+    const before = [...new Set([...(from?.releasedBefore ?? []), ...releasedBefore])];
     this.acquires.set(key, {
+      ...(before.length > 0 ? { releasedBefore: before } : {}),
       ...this.paramOf(lock.expr),
       cls: lock.cls,
       expr: lock.expr,
@@ -880,9 +897,11 @@ function correlatedConditions(body: Stmt[]): Set<string> {
           return false;
       }
     });
+  const constants = new Set<string>();
   const visit = (stmts: Stmt[]) => {
     for (const s of stmts) {
       if (s.t === 'lock' && s.bind) binds.add(s.bind);
+      else if (s.t === 'assign' && s.value !== undefined) s.vars.forEach((v) => constants.add(v));
       else if (s.t === 'if') {
         const atoms: string[] = [];
         atomsOf(s.cond, atoms);
@@ -900,7 +919,8 @@ function correlatedConditions(body: Stmt[]): Set<string> {
   };
   visit(body);
   const out = new Set(binds);
-  for (const text of guarding) if ((counts.get(text) ?? 0) > 1) out.add(text);
+  // Tested twice, or set to a constant somewhere (`locked = true; … if (locked) unlock();`).
+  for (const text of guarding) if ((counts.get(text) ?? 0) > 1 || constants.has(text)) out.add(text);
   return out;
 }
 

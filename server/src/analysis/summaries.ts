@@ -19,6 +19,11 @@ export interface SummaryLock {
   site: Range;
   /** Functions from the summarised one down to the one that takes the lock. */
   chain: string[];
+  /**
+   * Classes of the caller's locks that the function had already released when it took this one
+   * (`__releases(a)`: unlock a, then lock b). Holding one of those in the caller makes no edge to it.
+   */
+  releasedBefore?: string[];
 }
 
 export interface ConditionalAcquire {

@@ -107,10 +107,21 @@ export function linesWith(diagnostics: vscode.Diagnostic[], code: string): numbe
   return diagnostics.filter((d) => codeOf(d) === code).map((d) => d.range.start.line + 1).sort((a, b) => a - b);
 }
 
-/** The extension under test, activated (the first C file activates it; this waits for that). */
+/** The extension under test, activated (its language client started). */
 export async function activeExtension(): Promise<vscode.Extension<unknown>> {
   const extension = vscode.extensions.getExtension(EXTENSION_ID);
   assert.ok(extension, `${EXTENSION_ID} is not loaded`);
   await extension.activate();
   return extension;
+}
+
+/**
+ * Call inside each `describe`: whichever suite runs first (mocha's --grep may pick any) pays for
+ * starting the language server, with more time than a test gets.
+ */
+export function startExtensionFirst(): void {
+  before(async function () {
+    this.timeout(60_000);
+    await activeExtension();
+  });
 }

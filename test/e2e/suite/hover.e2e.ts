@@ -1,7 +1,7 @@
 // Hover on a lock: its class, the locks held when it is taken and those taken while it is held.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { INVERSION, linesWith, lineOf, openFixture, positionIn, waitFor, waitForDiagnostics } from './fixture';
+import { INVERSION, lineOf, linesWith, openFixture, positionIn, startExtensionFirst, waitFor, waitForDiagnostics } from './fixture';
 
 function hoverText(hovers: vscode.Hover[]): string {
   return hovers
@@ -20,6 +20,7 @@ function section(text: string, heading: string): string {
 }
 
 describe('hover', function () {
+  startExtensionFirst();
   it('names the lock class and the locks taken before and after it', async function () {
     const { document } = await openFixture('abba.c');
     await waitForDiagnostics(document.uri, 'the ABBA inversion', (d) => linesWith(d, INVERSION).length > 0);

@@ -2,11 +2,12 @@
 // stats_reset() to take the locks in the established order, and the inversion goes away.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { INVERSION, fixtureUri, linesWith, lineOf, openFixture, waitForDiagnostics } from './fixture';
+import { INVERSION, fixtureUri, lineOf, linesWith, openFixture, startExtensionFirst, waitForDiagnostics } from './fixture';
 
 const FIX_TITLE = /^Acquire table_lock before stats_lock\b/;
 
 describe('quick fix', function () {
+  startExtensionFirst();
   const uri = fixtureUri('abba.c');
   let original: string | undefined;
 
