@@ -6,8 +6,9 @@ import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { GRAPH_REQUEST, SHOW_GRAPH_COMMAND, STATUS_NOTIFICATION, type GraphParams, type GraphResult, type StatusParams } from '../../server/src/lsp/protocol';
 import { showGraphArgs } from './graph/commandArgs';
-import { registerGraphPanelSerializer, showGraphPanel, type GraphSource } from './graphPanel';
+import { graphMayHaveChanged, registerGraphPanelSerializer, showGraphPanel, type GraphSource } from './graphPanel';
 import { createLanguageClient } from './languageClient';
+import { registerLockdepCommands } from './lockdepCommands';
 import { serverModule } from './serverModule';
 import { LockorderStatusBar } from './statusBar';
 
@@ -43,6 +44,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       showGraphPanel(context, graphSource, args === undefined ? { uri: vscode.window.activeTextEditor?.document.uri.toString() } : showGraphArgs(args)),
     ),
     registerGraphPanelSerializer(context, graphSource),
+    ...registerLockdepCommands(languageClient, output, graphMayHaveChanged),
   );
   await languageClient.start();
 }

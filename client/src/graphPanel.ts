@@ -10,7 +10,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { GraphResult, ShowGraphArgs, StatusParams } from '../../server/src/lsp/protocol';
+import { LOCKDEP_LANGUAGE, type GraphResult, type ShowGraphArgs, type StatusParams } from '../../server/src/lsp/protocol';
 import { newNonce, renderWebviewHtml } from '../../server/src/report/htmlReport';
 import { GraphSession, type SessionPorts } from './graph/graphSession';
 import { EXPORT_FILES, positionInDocument, siteColumn, type ExportFormat, type SiteScope, type SiteTarget } from './graph/pageMessages';
@@ -74,9 +74,14 @@ function activeDocumentUri(): string | undefined {
   return vscode.window.activeTextEditor?.document.uri.toString();
 }
 
-/** The documents the language server analyses (see languageClient.ts). */
+/** The graph may have changed without a diagnostic or C document changing: lockdep reports came or went. */
+export function graphMayHaveChanged(): void {
+  current?.analysisChanged();
+}
+
+/** The documents the language server analyses, or merges into the analysis (see languageClient.ts). */
 function isAnalysed(document: vscode.TextDocument): boolean {
-  return document.languageId === 'c' || (document.languageId === 'cpp' && document.uri.path.endsWith('.h'));
+  return document.languageId === 'c' || document.languageId === LOCKDEP_LANGUAGE || (document.languageId === 'cpp' && document.uri.path.endsWith('.h'));
 }
 
 class GraphPanel {
@@ -113,6 +118,10 @@ class GraphPanel {
         if (editor) this.session.editorChanged(editor.document.uri.toString());
       }),
     );
+  }
+
+  analysisChanged(): void {
+    this.session.analysisChanged();
   }
 
   show(args: ShowGraphArgs): void {

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { CloseAction, ErrorAction, LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { SHOW_GRAPH_COMMAND } from '../../server/src/lsp/protocol';
+import { LOCKDEP_LANGUAGE, SHOW_GRAPH_COMMAND } from '../../server/src/lsp/protocol';
 
 /** Crashes tolerated within the window before the server is left stopped. */
 const MAX_RESTARTS = 4;
@@ -22,6 +22,9 @@ export function createLanguageClient(module: string, output: vscode.LogOutputCha
       { scheme: 'untitled', language: 'c' },
       // VS Code opens `.h` files as C++ unless told otherwise; kernel headers are C.
       { scheme: 'file', language: 'cpp', pattern: '**/*.h' },
+      // Lockdep reports: their edges join the analysis while they are open.
+      { scheme: 'file', language: LOCKDEP_LANGUAGE },
+      { scheme: 'untitled', language: LOCKDEP_LANGUAGE },
     ],
     outputChannel: output,
     // Hovers link to the graph; that one command may run from them, nothing else.

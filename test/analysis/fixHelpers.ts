@@ -3,22 +3,16 @@
  * written independently of server/src/analysis/fixes (applying edits, counting lock calls).
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import type { CodeFix } from '../../server/src/analysis/fixes';
 import type { Finding } from '../../server/src/analysis/findings';
 import { DEFAULT_CATALOGUE } from '../../server/src/analysis/lockApis';
 import { SyntaxNode, countErrorNodes, parseC } from '../../server/src/analysis/parser';
 import { analyzeTexts } from '../../server/src/analysis/program';
+import { repoRoot } from '../repoRoot';
 
-export function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('package.json not found above ' + __dirname);
-    dir = parent;
-  }
-  return dir;
-}
+export { repoRoot };
+
 
 export function readRepoFile(path: string): string {
   return readFileSync(join(repoRoot(), path), 'utf8');

@@ -5,25 +5,19 @@
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type cytoscape from 'cytoscape';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { GraphJson } from '../../server/src/analysis/graphJson';
 import { renderGraphHtml, renderWebviewHtml, type GraphAssets } from '../../server/src/report/htmlReport';
+import { repoRoot } from '../repoRoot';
+
+export { repoRoot };
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const SKIP_WITHOUT_CHROMIUM = existsSync(CHROMIUM) ? false : `${CHROMIUM} not found; install Debian's chromium to run the page tests`;
 
-export function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('no package.json above ' + __dirname);
-    dir = up;
-  }
-  return dir;
-}
 
 export function fixture(name: string): GraphJson {
   return JSON.parse(readFileSync(join(repoRoot(), 'test/fixtures/graphs', `${name}.json`), 'utf8')) as GraphJson;

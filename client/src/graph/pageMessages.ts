@@ -5,28 +5,16 @@
  * its shape is checked, a site must lie in the workspace (or be a document already open), and
  * exported data must be what its format says.
  *
- * Pure (no `vscode`), so that it is tested in plain Node. The message types mirror
- * webview/src/protocol.ts, which the page is built from; test/client/pageContract.test.ts runs
- * the real page and feeds what it posts through here.
+ * Pure (no `vscode`), so that it is tested in plain Node. The message types are the page's own
+ * (webview/src/protocol.ts); test/client/graphContract.test.ts runs the real page and feeds what it
+ * posts through here.
  */
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { GraphJson } from '../../../server/src/analysis/graphJson';
 
-export type ExportFormat = 'svg' | 'png' | 'json';
+import type { ExportFormat, HostMessage, PageMessage, Parsed } from '../../../webview/src/protocol';
 
-export type PageMessage =
-  | { type: 'ready' }
-  /** `line` and `column` are 1-based; `column` counts UTF-16 code units. */
-  | { type: 'openSite'; file: string; line: number; column: number }
-  /** `data` is SVG text, a PNG data URL, or JSON text. */
-  | { type: 'export'; format: ExportFormat; data: string };
-
-export type HostMessage =
-  | { type: 'graph'; graph: GraphJson; currentFile?: string; focus?: string }
-  | { type: 'focus'; id: string };
-
-export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+export type { ExportFormat, HostMessage, PageMessage, Parsed };
 
 /** Longer "file names" are not file names. */
 const MAX_FILE_CHARS = 4096;

@@ -62,6 +62,9 @@ export class TypeTable {
   }
 }
 
+/** Kernel variables that are macros, with the type they stand for: `current` is the running task. */
+const IMPLICIT_VARIABLES: Readonly<Record<string, TypeRef>> = { current: { name: 'task_struct', pointers: 1 } };
+
 const PRIMITIVE = /^(void|char|short|int|long|unsigned|signed|float|double|bool|_Bool|u8|u16|u32|u64|s8|s16|s32|s64|size_t)$/;
 
 /** Resolves lock expressions to classes inside one function. */
@@ -81,7 +84,7 @@ export class ClassResolver {
   private resolveBase(expr: LockExpr): LockClass {
     const paramIndex = this.fn.params.findIndex((p) => p.name === expr.root);
     const local = this.fn.locals[expr.root];
-    const declared = paramIndex >= 0 ? this.fn.params[paramIndex].type : local;
+    const declared = paramIndex >= 0 ? this.fn.params[paramIndex].type : (local ?? IMPLICIT_VARIABLES[expr.root]);
     if (declared) {
       const typeName = this.types.canonical(declared.name);
       if (expr.steps.length > 0 && !PRIMITIVE.test(typeName)) {

@@ -50,8 +50,11 @@ export function parseC(text: string, oldTree?: SyntaxTree, budget: ParseBudget =
   const tree = parser().parse(text, oldTree, {
     progressCallback: () => (timedOut = Date.now() > deadline),
   });
-  // The binding hands back a tree even when the callback stopped the parse.
-  if (timedOut) throw new ParseTimeout(timeoutMs);
+  if (timedOut) {
+    // A stopped parse stays pending in the parser and would resume on the next text: drop it.
+    parser().reset();
+    throw new ParseTimeout(timeoutMs);
+  }
   return tree;
 }
 

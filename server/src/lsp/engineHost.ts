@@ -1,12 +1,13 @@
 /**
  * The main thread's handle on the engine worker: starts it, forwards messages, matches replies to
- * their requests (quick fixes, the graph), and restarts it when it dies, replaying the settings and
- * open documents. The worker's stdout is captured: with `--stdio`, a stray write would corrupt the
+ * their requests (quick fixes, the graph, lockdep reports), and restarts it when it dies, replaying
+ * the settings, open documents and imported reports. The worker's stdout is captured: with `--stdio`, a stray write would corrupt the
  * LSP stream.
  */
 import { Worker } from 'node:worker_threads';
 import type { GraphJson } from '../analysis/graphJson';
-import type { AnalysisSnapshot, EngineRequest, FixesReply, FromEngine, ToEngine } from './engine/messages';
+import type { AnalysisSnapshot, EngineReply, EngineRequest, FixesReply, FromEngine, ReportLink, ToEngine } from './engine/messages';
+import type { ClearLockdepResult, ImportLockdepResult } from './protocol';
 
 export interface EngineEvents {
   snapshot(snapshot: AnalysisSnapshot): void;
@@ -22,7 +23,7 @@ const RESTART_WINDOW_MS = 3 * 60_000;
 export class EngineHost {
   private worker: Worker | undefined;
   private nextId = 1;
-  private readonly waiting = new Map<number, { resolve: (result: FixesReply | GraphJson) => void; fallback: FixesReply | GraphJson }>();
+  private readonly waiting = new Map<number, { resolve: (result: EngineReply) => void; fallback: EngineReply }>();
   private readonly deaths: number[] = [];
   private disposed = false;
 
@@ -53,20 +54,38 @@ export class EngineHost {
 
   /** Quick fixes for the finding with this key, built on the current text. */
   requestFixes(key: string): Promise<FixesReply> {
-    return this.request({ kind: 'fixes', key }, { file: null, fixes: [] }) as Promise<FixesReply>;
+    return this.request({ kind: 'fixes', key }, { file: null, fixes: [] });
   }
 
-  /** The whole lock graph, as of the current text. */
+  /** The whole lock graph, as of the current text, runtime edges included. */
   requestGraph(): Promise<GraphJson> {
-    return this.request({ kind: 'graph' }, { version: 1, nodes: [], edges: [], cycles: [] }) as Promise<GraphJson>;
+    return this.request({ kind: 'graph' }, { version: 1, nodes: [], edges: [], cycles: [] });
   }
 
-  /** Resolves with `fallback` when there is no worker, or it dies before answering. */
-  private request(request: EngineRequest, fallback: FixesReply | GraphJson): Promise<FixesReply | GraphJson> {
+  /** Links from the open lockdep report `uri` into the sources. */
+  requestReportLinks(uri: string): Promise<ReportLink[]> {
+    return this.request({ kind: 'reportLinks', uri }, []);
+  }
+
+  /** Merges a report into the analysis under `key`, replacing an import of that key. */
+  importLockdep(key: string, text: string): Promise<ImportLockdepResult> {
+    const fallback = { key, error: 'the engine is not running', splats: 0, edges: 0, confirmed: 0, newCycles: 0, unmapped: [] };
+    return this.request({ kind: 'importLockdep', key, text }, fallback);
+  }
+
+  clearLockdep(): Promise<ClearLockdepResult> {
+    return this.request({ kind: 'clearLockdep' }, { cleared: 0 });
+  }
+
+  /**
+   * Resolves with `fallback` when there is no worker, or it dies before answering. The worker
+   * answers each kind of request with its own kind of reply, which is what `T` stands for.
+   */
+  private request<T extends EngineReply>(request: EngineRequest, fallback: T): Promise<T> {
     if (!this.worker) return Promise.resolve(fallback);
     const id = this.nextId++;
-    return new Promise((resolve) => {
-      this.waiting.set(id, { resolve, fallback });
+    return new Promise<T>((resolve) => {
+      this.waiting.set(id, { resolve: resolve as (result: EngineReply) => void, fallback });
       this.send({ type: 'request', id, request });
     });
   }

@@ -1,7 +1,8 @@
 /**
  * Hover on a lock (an acquisition, a release, or the lock's declaration): its class and kind, the
  * locks held when it is taken and those taken while it is held, each with links to the places that
- * say so, the cycles it is on, the orders declared for it, and a link to the graph.
+ * say so, the cycles it is on, the orders declared for it, and a link to the graph. What lockdep
+ * saw at runtime (imported or open reports) is said on the orders and cycles it saw.
  */
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver/node';
 import type { GraphSiteJson } from '../analysis/graphJson';
@@ -27,7 +28,9 @@ export function hoverAt(index: LockIndex, uri: string, position: Position): Hove
     lines.push('', ...neighbours('Taken while it is held', lock.takenAfter));
     if (lock.cycles.length > 0) {
       lines.push('', `**On ${count(lock.cycles.length, 'cycle')}** (possible deadlock):`);
-      for (const cycle of lock.cycles) lines.push(`- ${[...cycle, cycle[0]].map(code).join(' → ')}`);
+      for (const { locks, lockdep } of lock.cycles) {
+        lines.push(`- ${[...locks, locks[0]].map(code).join(' → ')}${lockdep ? ` — ${lockdep} at runtime by lockdep` : ''}`);
+      }
     }
   }
   const declared = index.declaredOrdersOf(id);
@@ -46,14 +49,17 @@ function neighbours(title: string, list: LockNeighbour[]): string[] {
   const lines = [`**${title}:** ${count(list.length, 'lock')}`];
   for (const n of sorted.slice(0, MAX_NEIGHBOURS)) {
     const more = n.count > n.sites.length ? ` and ${n.count - n.sites.length} more` : '';
-    lines.push(`- ${code(n.id)}${n.onCycle ? ' ⚠' : ''}, ${count(n.count, 'site')}: ${n.sites.map(siteLink).join(', ')}${more}`);
+    const runtime = n.lockdep > 0 ? `, ${n.lockdep === n.count ? '' : `${n.lockdep} `}seen at runtime by lockdep` : '';
+    lines.push(`- ${code(n.id)}${n.onCycle ? ' ⚠' : ''}, ${count(n.count, 'site')}${runtime}: ${n.sites.map(siteLink).join(', ')}${more}`);
   }
   if (sorted.length > MAX_NEIGHBOURS) lines.push(`- and ${count(sorted.length - MAX_NEIGHBOURS, 'more lock')}`);
   return lines;
 }
 
 function siteLink(site: GraphSiteJson): string {
-  return `[${escapeText(`${baseNameOfUri(site.file)}:${site.line}`)}](${markdownTarget(site.file)}#L${site.line})`;
+  const text = escapeText(`${baseNameOfUri(site.file)}:${site.line}`);
+  // A runtime site can lie in an imported report that is no file (the clipboard).
+  return isUri(site.file) ? `[${text}](${markdownTarget(site.file)}#L${site.line})` : text;
 }
 
 function declaredWhere(order: DeclaredOrderRef): string {

@@ -1,8 +1,11 @@
 /**
  * The language server's main thread: the LSP connection and its handlers. Analysis runs in the
- * engine worker (`EngineHost`); this thread keeps the open documents' text (to replay them into a
- * restarted worker), the settings, and the last analysis snapshot, from which hovers, the graph
- * request and diagnostics are answered without waiting for any analysis in progress.
+ * engine worker (`EngineHost`); this thread keeps the open documents' text and the imported lockdep
+ * reports (to replay them into a restarted worker), the settings, and the last analysis snapshot,
+ * from which hovers and diagnostics are answered without waiting for any analysis in progress.
+ *
+ * Documents in the `lockdep` language are reports, not C: their edges join the analysis, and they
+ * get diagnostics and links of their own.
  */
 import {
   CodeActionKind,
@@ -22,15 +25,29 @@ import type { Finding } from '../analysis/findings';
 import { applySeverityOverrides } from '../config';
 import { quickFixes } from './codeActions';
 import { DiagnosticsPublisher, diagnosticsByFile } from './diagnostics';
-import type { AnalysisSnapshot, ToEngine, WatchedChange, WorkspaceFolderRef } from './engine/messages';
+import type { AnalysisSnapshot, DocumentLanguage, ToEngine, WatchedChange, WorkspaceFolderRef } from './engine/messages';
 import { EngineHost } from './engineHost';
 import { guarded } from './guard';
 import { hoverAt } from './hover';
+import { documentLinks, importKey, reportDiagnostics } from './lockdepDocuments';
 import { LockIndex } from './lockIndex';
 import { IndexProgress } from './progress';
-import { GRAPH_REQUEST, REINDEX_COMMAND, STATUS_NOTIFICATION, type GraphParams, type GraphResult, type StatusParams } from './protocol';
+import {
+  CLEAR_LOCKDEP_REQUEST,
+  GRAPH_REQUEST,
+  IMPORT_LOCKDEP_REQUEST,
+  LOCKDEP_LANGUAGE,
+  MAX_LOCKDEP_REPORT_BYTES,
+  REINDEX_COMMAND,
+  STATUS_NOTIFICATION,
+  type ClearLockdepResult,
+  type GraphParams,
+  type GraphResult,
+  type ImportLockdepResult,
+  type StatusParams,
+} from './protocol';
 import { DEFAULT_SETTINGS, readSettings, type ServerSettings } from './settings';
-import { canonicalUri, pathOfUri } from './uris';
+import { canonicalUri, isUri, pathOfUri } from './uris';
 
 const EMPTY_GRAPH: GraphResult['graph'] = { version: 1, nodes: [], edges: [], cycles: [] };
 
@@ -45,6 +62,8 @@ class LockorderServer {
   private capabilities: ClientCapabilities = {};
   private folders: WorkspaceFolderRef[] = [];
   private readonly documents = new Map<string, TextDocument>();
+  /** Imported lockdep reports by key, to replay into a restarted worker. */
+  private readonly imports = new Map<string, string>();
   private readonly engine: EngineHost;
   private readonly publisher: DiagnosticsPublisher;
   private readonly progress: IndexProgress;
@@ -78,8 +97,9 @@ class LockorderServer {
     c.onDidOpenTextDocument(
       guarded(log, 'didOpen', undefined, ({ textDocument: d }) => {
         const uri = canonicalUri(d.uri);
-        this.documents.set(uri, TextDocument.create(uri, d.languageId, d.version, d.text));
-        this.engine.send({ type: 'open', uri, version: d.version, text: d.text });
+        const doc = TextDocument.create(uri, d.languageId, d.version, d.text);
+        this.documents.set(uri, doc);
+        this.engine.send({ type: 'open', uri, version: d.version, text: d.text, language: languageOf(doc) });
       }),
     );
     c.onDidChangeTextDocument(
@@ -112,6 +132,13 @@ class LockorderServer {
       ),
     );
     c.onCodeAction(guarded(log, 'codeAction', [], (params) => quickFixes(params, (key) => this.engine.requestFixes(key))));
+    c.onDocumentLinks(
+      guarded(log, 'documentLink', [], async ({ textDocument }) => {
+        const uri = canonicalUri(textDocument.uri);
+        const doc = this.documents.get(uri);
+        return doc && languageOf(doc) === 'lockdep' ? documentLinks(await this.engine.requestReportLinks(uri)) : [];
+      }),
+    );
     c.onExecuteCommand(
       guarded(log, 'executeCommand', undefined, ({ command }) => {
         if (command === REINDEX_COMMAND) this.startIndex();
@@ -123,6 +150,17 @@ class LockorderServer {
         graph: await this.engine.requestGraph(),
         ...(params?.uri !== undefined && { currentFile: canonicalUri(params.uri) }),
       })),
+    );
+    c.onRequest(
+      IMPORT_LOCKDEP_REQUEST,
+      guarded(log, IMPORT_LOCKDEP_REQUEST, importFailure('lockdep report', 'the server failed on it (see its log)'), (params: unknown) => this.importLockdep(params)),
+    );
+    c.onRequest(
+      CLEAR_LOCKDEP_REQUEST,
+      guarded(log, CLEAR_LOCKDEP_REQUEST, { cleared: 0 }, (): Promise<ClearLockdepResult> => {
+        this.imports.clear();
+        return this.engine.clearLockdep();
+      }),
     );
     c.onShutdown(() => this.engine.dispose());
     c.listen();
@@ -138,6 +176,7 @@ class LockorderServer {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        documentLinkProvider: { resolveProvider: false },
         executeCommandProvider: { commands: [REINDEX_COMMAND] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
@@ -196,9 +235,26 @@ class LockorderServer {
   /** What a fresh engine worker needs to catch up. */
   private replay(): ToEngine[] {
     const messages: ToEngine[] = [{ type: 'configure', settings: this.settings.engine }];
-    for (const doc of this.documents.values()) messages.push({ type: 'open', uri: doc.uri, version: doc.version, text: doc.getText() });
+    for (const doc of this.documents.values()) messages.push({ type: 'open', uri: doc.uri, version: doc.version, text: doc.getText(), language: languageOf(doc) });
+    for (const [key, text] of this.imports) messages.push({ type: 'importReport', key, text });
     if (this.indexRequested) messages.push({ type: 'index', folders: this.folders });
     return messages;
+  }
+
+  /** `lockorder/importLockdep`: the report is kept (for a restarted worker) only when it adds something. */
+  private async importLockdep(params: unknown): Promise<ImportLockdepResult> {
+    if (!isObject(params) || typeof params.text !== 'string' || typeof params.source !== 'string') {
+      return importFailure('lockdep report', 'expected { text: string, source: string }');
+    }
+    const key = importKey(params.source);
+    // Each UTF-16 unit is at least one UTF-8 byte: no need to hand the worker what it will refuse.
+    if (params.text.length > MAX_LOCKDEP_REPORT_BYTES) {
+      return importFailure(key, `the report is larger than the ${MAX_LOCKDEP_REPORT_BYTES / 1024 / 1024} MiB limit; import an excerpt around it`);
+    }
+    const result = await this.engine.importLockdep(key, params.text);
+    if (result.error === undefined) this.imports.set(key, params.text);
+    else this.imports.delete(key);
+    return result;
   }
 
   private onSnapshot(snapshot: AnalysisSnapshot): void {
@@ -211,10 +267,16 @@ class LockorderServer {
     const snapshot = this.index?.snapshot;
     if (!snapshot) return;
     const everyFile = this.settings.workspaceDiagnostics;
-    // The snapshot has references for exactly the open documents it analysed.
-    const analysedOpen = new Set(Object.keys(snapshot.references).filter((uri) => this.documents.has(uri)));
+    // The snapshot has references for exactly the open documents it analysed, and notes for every report.
+    const analysedOpen = new Set([...Object.keys(snapshot.references), ...Object.keys(snapshot.lockdep)].filter((uri) => this.documents.has(uri)));
     const touchesOpen = (f: Finding) => analysedOpen.has(f.file) || (f.sites ?? []).some((s) => analysedOpen.has(s.file));
     const byFile = diagnosticsByFile(everyFile ? snapshot.findings : snapshot.findings.filter(touchesOpen), this.settings.severity);
+    for (const [key, notes] of Object.entries(snapshot.lockdep)) {
+      if (!everyFile && !analysedOpen.has(key)) continue;
+      byFile.set(key, [...(byFile.get(key) ?? []), ...reportDiagnostics(notes)]);
+    }
+    // A finding located in an import that is no file (the clipboard) has nowhere to be shown.
+    for (const key of byFile.keys()) if (!isUri(key)) byFile.delete(key);
     this.publisher.update(byFile, analysedOpen, everyFile);
     const findings = applySeverityOverrides(snapshot.findings, { severity: this.settings.severity }).length;
     this.updateStatus({ state: this.status.state === 'starting' ? 'ready' : this.status.state, files: snapshot.fileCount, findings });
@@ -245,6 +307,14 @@ function foldersOf(folders: readonly { uri: string }[]): WorkspaceFolderRef[] {
     const path = pathOfUri(uri);
     return path === undefined ? [] : [{ uri, path }];
   });
+}
+
+function languageOf(doc: TextDocument): DocumentLanguage {
+  return doc.languageId === LOCKDEP_LANGUAGE ? 'lockdep' : 'c';
+}
+
+function importFailure(key: string, error: string): ImportLockdepResult {
+  return { key, error, splats: 0, edges: 0, confirmed: 0, newCycles: 0, unmapped: [] };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -47,3 +47,47 @@ export interface ShowGraphArgs {
   focus?: string;
   uri?: string;
 }
+
+/** The language id of lockdep reports and kernel logs (see package.json `contributes.languages`). */
+export const LOCKDEP_LANGUAGE = 'lockdep';
+
+/** Larger reports are refused, opened or imported: a whole console log belongs in an excerpt. */
+export const MAX_LOCKDEP_REPORT_BYTES = 8 * 1024 * 1024;
+
+/**
+ * `lockorder/importLockdep`: a lockdep report that is not an open document (the clipboard, a file
+ * the client read). Its edges join the analysis until `lockorder/clearLockdep`. Importing from a
+ * source already imported replaces that import.
+ */
+export type ImportLockdepRequestMethod = 'lockorder/importLockdep';
+export const IMPORT_LOCKDEP_REQUEST: ImportLockdepRequestMethod = 'lockorder/importLockdep';
+
+export interface ImportLockdepParams {
+  text: string;
+  /** Where the text came from: a document or file URI, or a name such as `clipboard`. */
+  source: string;
+}
+
+export interface ImportLockdepResult {
+  /** The name the report goes by, in messages (`name:line`) and runtime sites. */
+  key: string;
+  /** Why nothing was imported. */
+  error?: string;
+  splats: number;
+  /** Runtime edges this report adds to the lock graph. */
+  edges: number;
+  /** Static cycles a runtime edge of this report lies on. */
+  confirmed: number;
+  /** Cycles found only with runtime edges of this report. */
+  newCycles: number;
+  /** Lock names of the report that match no lock in the sources. */
+  unmapped: string[];
+}
+
+/** `lockorder/clearLockdep`: forgets every imported report (open lockdep documents stay). */
+export type ClearLockdepRequestMethod = 'lockorder/clearLockdep';
+export const CLEAR_LOCKDEP_REQUEST: ClearLockdepRequestMethod = 'lockorder/clearLockdep';
+
+export interface ClearLockdepResult {
+  cleared: number;
+}

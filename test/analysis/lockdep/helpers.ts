@@ -1,19 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Range } from '../../../server/src/analysis/sites';
 import { parseLockdepReport, type LockdepReport, type StackFrame } from '../../../server/src/analysis/lockdep';
+import { repoRoot } from '../../repoRoot';
 
-/** The directory holding package.json, found by walking up from the compiled test. */
-export function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('package.json not found above ' + __dirname);
-    dir = parent;
-  }
-  return dir;
-}
+export { repoRoot };
+
 
 export const FIXTURE_DIR = join(repoRoot(), 'test', 'fixtures', 'lockdep');
 

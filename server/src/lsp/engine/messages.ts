@@ -6,9 +6,10 @@
  * after every analysis, that is after every pause in typing.
  */
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
-import type { Finding } from '../../analysis/findings';
+import type { Finding, Severity } from '../../analysis/findings';
 import type { GraphJson, GraphSiteJson, LockFamily } from '../../analysis/graphJson';
 import type { Range } from '../../analysis/sites';
+import type { ClearLockdepResult, ImportLockdepResult } from '../protocol';
 import type { EngineSettings } from '../settings';
 
 export interface WorkspaceFolderRef {
@@ -19,16 +20,28 @@ export interface WorkspaceFolderRef {
 export type WatchedChange = { uri: string; kind: 'created' | 'changed' | 'deleted' };
 
 /** Questions the main thread asks, each answered by one `reply` with the same id. */
-export type EngineRequest = { kind: 'fixes'; key: string } | { kind: 'graph' };
+export type EngineRequest =
+  | { kind: 'fixes'; key: string }
+  | { kind: 'graph' }
+  | { kind: 'reportLinks'; uri: string }
+  | { kind: 'importLockdep'; key: string; text: string }
+  | { kind: 'clearLockdep' };
+
+export type EngineReply = FixesReply | GraphJson | ReportLink[] | ImportLockdepResult | ClearLockdepResult;
+
+/** C sources are analysed; lockdep reports add runtime edges to the analysis. */
+export type DocumentLanguage = 'c' | 'lockdep';
 
 export type ToEngine =
   | { type: 'configure'; settings: EngineSettings }
-  | { type: 'open'; uri: string; version: number; text: string }
+  | { type: 'open'; uri: string; version: number; text: string; language: DocumentLanguage }
   | { type: 'change'; uri: string; version: number; changes: TextDocumentContentChangeEvent[] }
   | { type: 'close'; uri: string }
   | { type: 'index'; folders: WorkspaceFolderRef[] }
   | { type: 'cancelIndex' }
   | { type: 'watched'; changes: WatchedChange[] }
+  /** An import replayed into a restarted worker (a new one comes as an `importLockdep` request). */
+  | { type: 'importReport'; key: string; text: string }
   | { type: 'request'; id: number; request: EngineRequest };
 
 export type FromEngine =
@@ -36,7 +49,7 @@ export type FromEngine =
   | { type: 'indexProgress'; indexed: number; total: number }
   | { type: 'indexDone'; indexed: number; total: number; cancelled: boolean }
   | { type: 'log'; level: 'info' | 'error'; message: string }
-  | { type: 'reply'; id: number; result: FixesReply | GraphJson };
+  | { type: 'reply'; id: number; result: EngineReply };
 
 /** A quick fix as the engine's fixes module describes it: edits to the finding's file. */
 export interface QuickFix {
@@ -66,6 +79,15 @@ export interface LockNeighbour {
   sites: GraphSiteJson[];
   /** The edge lies on a reported cycle. */
   onCycle: boolean;
+  /** Of `count`, the sites lockdep saw at runtime. */
+  lockdep: number;
+}
+
+/** A reported cycle, as class ids in order, and whether lockdep saw it happen. */
+export interface CycleSummary {
+  locks: string[];
+  /** `confirmed`: a static cycle with a runtime edge on it; `observed`: found only with runtime edges. */
+  lockdep?: 'confirmed' | 'observed';
 }
 
 /** What hover tells about a lock class. */
@@ -76,8 +98,8 @@ export interface LockSummary {
   heldBefore: LockNeighbour[];
   /** Locks taken while this one is held. */
   takenAfter: LockNeighbour[];
-  /** Reported cycles through the class, as class ids in order. */
-  cycles: string[][];
+  /** Reported cycles through the class. */
+  cycles: CycleSummary[];
 }
 
 export interface DeclaredOrderRef {
@@ -98,6 +120,25 @@ export interface AnalysisSnapshot {
   /** Every class those references name, taken anywhere in the program. */
   locks: Record<string, LockSummary>;
   fileCount: number;
+  /** Per lockdep report (open document or import): what the editor shows on it. */
+  lockdep: Record<string, ReportNote[]>;
+}
+
+/** A diagnostic on a lockdep report: a report's summary, a lock name no class matches, an unusable report. */
+export interface ReportNote {
+  range: Range;
+  severity: Severity;
+  code: 'lockdep-report' | 'lockdep-unmapped-lock' | 'lockdep-unusable';
+  message: string;
+  related: { file: string; range: Range; message: string }[];
+}
+
+/** A place in a lockdep report that leads into the sources. */
+export interface ReportLink {
+  range: Range;
+  file: string;
+  target: Range;
+  tooltip: string;
 }
 
 /** The key a diagnostic carries (`data.key`) so a code action can find its finding again. */

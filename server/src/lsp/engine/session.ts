@@ -7,18 +7,23 @@
  * quiet per document. Analyses are coalesced: any number of requests before the event loop turns
  * again make one `analyze()`. The workspace walk reads one file per turn of the event loop, so edits
  * and cancellation are handled between files.
+ *
+ * Lockdep reports (open `lockdep` documents and imports) are merged into every analysis; an edit of
+ * a report waits for quiet like a keystroke in C.
  */
 import { catalogueFor } from '../../cli/engineBoundary';
 import { extractFile } from '../../analysis/extract';
 import type { Finding } from '../../analysis/findings';
 import { fixesFor } from '../../analysis/fixes';
-import type { GraphJson } from '../../analysis/graphJson';
 import type { LockApiCatalogue } from '../../analysis/lockApis';
 import { factsOf, LockProgram, type ProgramAnalysis } from '../../analysis/program';
+import type { ImportLockdepResult } from '../protocol';
 import { DEFAULT_SETTINGS, needsReindex, type EngineSettings } from '../settings';
 import { pathOfUri } from '../uris';
 import { DocumentStore } from './documentStore';
-import { findingKey, type EngineRequest, type FixesReply, type FromEngine, type ToEngine, type WatchedChange } from './messages';
+import { LockdepReports } from './lockdepReports';
+import { LockdepView } from './lockdepView';
+import { findingKey, type EngineReply, type EngineRequest, type FixesReply, type FromEngine, type ToEngine, type WatchedChange } from './messages';
 import { buildSnapshot } from './snapshot';
 import { WorkspaceFiles, type WorkspaceFile } from './workspaceIndex';
 
@@ -45,6 +50,9 @@ export class EngineSession {
   private analysisDue = false;
   private generation = 0;
   private lastAnalysis: ProgramAnalysis | undefined;
+  private readonly reports = new LockdepReports();
+  /** The last analysis with the reports merged in; undefined when there are none. */
+  private lastLockdep: LockdepView | undefined;
 
   constructor(private readonly emit: (message: FromEngine) => void) {}
 
@@ -62,13 +70,22 @@ export class EngineSession {
       case 'configure':
         return this.configure(message.settings);
       case 'open':
+        if (message.language === 'lockdep') {
+          this.reports.openDocument(message.uri, message.version, message.text);
+          return this.requestAnalysis();
+        }
         this.documents.open(message.uri, message.version, message.text);
         return this.refreshNow(message.uri);
       case 'change':
         if (this.documents.change(message.uri, message.version, message.changes)) this.refreshLater(message.uri);
+        // A report has no tree to refresh: the wait ends in an analysis, which reads it again.
+        else if (this.reports.changeDocument(message.uri, message.version, message.changes)) this.refreshLater(message.uri);
         return;
       case 'close':
         return this.close(message.uri);
+      case 'importReport':
+        this.reports.import(message.key, message.text);
+        return this.requestAnalysis();
       case 'index':
         this.workspace = new WorkspaceFiles(message.folders, this.settings, (line) => this.log('info', line));
         return this.startIndex();
@@ -145,6 +162,7 @@ export class EngineSession {
 
   private close(uri: string): void {
     this.cancelPending(uri);
+    if (this.reports.closeDocument(uri)) return this.requestAnalysis();
     this.documents.close(uri);
     // The editor's buffer may have differed from the disk; a workspace file goes back to its saved text.
     const path = pathOfUri(uri);
@@ -264,15 +282,52 @@ export class EngineSession {
     this.analysisDue = false;
     const analysis = this.program.analyze();
     this.lastAnalysis = analysis;
+    this.lastLockdep = this.reports.isEmpty() ? undefined : new LockdepView(analysis, this.reports.all());
     this.generation++;
-    this.emit({ type: 'snapshot', snapshot: buildSnapshot(this.generation, analysis, this.program, this.documents.uris()) });
+    this.emit({ type: 'snapshot', snapshot: buildSnapshot(this.generation, analysis, this.program, this.documents.uris(), this.lastLockdep) });
     return analysis;
   }
 
-  private answer(request: EngineRequest): FixesReply | GraphJson {
+  private answer(request: EngineRequest): EngineReply {
+    switch (request.kind) {
+      case 'graph': {
+        const analysis = this.current();
+        return (this.lastLockdep?.merged ?? analysis).toJson();
+      }
+      case 'fixes':
+        return this.fixes(request.key);
+      case 'reportLinks': {
+        this.current();
+        const report = this.reports.get(request.uri);
+        return report && this.lastLockdep ? this.lastLockdep.links(report) : [];
+      }
+      case 'importLockdep':
+        return this.importReport(request.key, request.text);
+      case 'clearLockdep': {
+        const cleared = this.reports.clearImports();
+        if (cleared > 0) this.requestAnalysis();
+        return { cleared };
+      }
+    }
+  }
+
+  /** Imports a report and says what it added; a report that adds nothing is not kept. */
+  private importReport(key: string, text: string): ImportLockdepResult {
+    const report = this.reports.import(key, text);
+    this.analysisDue = true;
+    this.current();
+    const summary = this.lastLockdep!.summary(this.reports.get(key) ?? report);
+    if (summary.error !== undefined) {
+      this.reports.forgetImport(key);
+      this.requestAnalysis();
+    }
+    return summary;
+  }
+
+  /** Quick fixes come from the static findings: a fix edits the sources, and is verified against them. */
+  private fixes(key: string): FixesReply {
     const analysis = this.current();
-    if (request.kind === 'graph') return analysis.toJson();
-    const finding = analysis.findings.find((f) => findingKey(f) === request.key);
+    const finding = analysis.findings.find((f) => findingKey(f) === key);
     const text = finding && this.textOf(finding.file);
     if (!finding || text === undefined) return { file: null, fixes: [] };
     const fixes = fixesFor(finding.file, text, finding, (file, edited) => this.findingsWith(file, edited), this.catalogue);
@@ -324,8 +379,19 @@ export class EngineSession {
   }
 }
 
-function emptyAnswer(request: EngineRequest): FixesReply | GraphJson {
-  return request.kind === 'graph' ? { version: 1, nodes: [], edges: [], cycles: [] } : { file: null, fixes: [] };
+function emptyAnswer(request: EngineRequest): EngineReply {
+  switch (request.kind) {
+    case 'graph':
+      return { version: 1, nodes: [], edges: [], cycles: [] };
+    case 'fixes':
+      return { file: null, fixes: [] };
+    case 'reportLinks':
+      return [];
+    case 'importLockdep':
+      return { key: request.key, error: 'the engine failed on it (see the Lockorder output)', splats: 0, edges: 0, confirmed: 0, newCycles: 0, unmapped: [] };
+    case 'clearLockdep':
+      return { cleared: 0 };
+  }
 }
 
 function turnOfEventLoop(): Promise<void> {

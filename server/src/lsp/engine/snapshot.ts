@@ -1,7 +1,8 @@
 /**
  * An analysis turned into plain data for the main thread: findings, declared orders, every place an
  * open document names a lock, and a summary of each class named there (for hover). The whole graph
- * is not in it; the `lockorder/graph` request asks the worker for that.
+ * is not in it; the `lockorder/graph` request asks the worker for that. With lockdep reports, the
+ * findings, edges and cycles are those of the merged analysis, and each report's notes come along.
  */
 import type { GraphSiteJson } from '../../analysis/graphJson';
 import type { FileFacts, FunctionFacts, Stmt, UnlockStmt } from '../../analysis/functionFacts';
@@ -9,6 +10,7 @@ import type { LockApiCatalogue } from '../../analysis/lockApis';
 import { ClassResolver, TypeTable } from '../../analysis/lockClasses';
 import type { EdgeSite, LockEdge } from '../../analysis/lockGraph';
 import type { LockProgram, ProgramAnalysis } from '../../analysis/program';
+import type { LockdepView } from './lockdepView';
 import type { AnalysisSnapshot, LockNeighbour, LockReference, LockSummary } from './messages';
 
 /** Sites kept per neighbour: hover links this many and counts the rest. */
@@ -19,6 +21,7 @@ export function buildSnapshot(
   analysis: ProgramAnalysis,
   program: LockProgram,
   openUris: readonly string[],
+  lockdep?: LockdepView,
 ): AnalysisSnapshot {
   const references: Record<string, LockReference[]> = {};
   const open = new Set(openUris.filter((uri) => program.file(uri) !== undefined));
@@ -37,17 +40,19 @@ export function buildSnapshot(
     }
   }
   const named = new Set(Object.values(references).flatMap((refs) => refs.map((r) => r.cls)));
+  const shown = lockdep?.merged ?? analysis;
   return {
     generation,
-    findings: analysis.findings,
+    findings: shown.findings,
     declaredOrders: analysis.declared.orders.map((o) => ({ locks: o.locks, file: o.file, range: o.range })),
     references,
-    locks: summaries(analysis, named),
+    locks: summaries(shown, named, lockdep),
     fileCount: program.fileNames().length,
+    lockdep: lockdep?.notes() ?? {},
   };
 }
 
-function summaries(analysis: ProgramAnalysis, classes: Set<string>): Record<string, LockSummary> {
+function summaries(analysis: ProgramAnalysis, classes: Set<string>, lockdep: LockdepView | undefined): Record<string, LockSummary> {
   const cycleEdges = new Map<string, Set<string>>();
   for (const cycle of analysis.cycles) {
     cycle.forEach((from, i) => cycleEdges.set(from, (cycleEdges.get(from) ?? new Set()).add(cycle[(i + 1) % cycle.length])));
@@ -57,6 +62,7 @@ function summaries(analysis: ProgramAnalysis, classes: Set<string>): Record<stri
     count: edge.sites.length,
     sites: edge.sites.slice(0, SITES_PER_NEIGHBOUR).map(siteJson),
     onCycle: cycleEdges.get(edge.from)?.has(edge.to) ?? false,
+    lockdep: edge.sites.filter((s) => s.origin === 'lockdep').length,
   });
   const result: Record<string, LockSummary> = {};
   for (const id of classes) {
@@ -67,7 +73,7 @@ function summaries(analysis: ProgramAnalysis, classes: Set<string>): Record<stri
       family: node.family,
       heldBefore: analysis.graph.edgesTo(id).map((e) => neighbour(e, e.from)),
       takenAfter: analysis.graph.edgesFrom(id).map((e) => neighbour(e, e.to)),
-      cycles: analysis.cycles.filter((c) => c.includes(id)),
+      cycles: analysis.cycles.filter((c) => c.includes(id)).map((locks) => ({ locks, lockdep: lockdep?.cycleState(locks) })),
     };
   }
   return result;
