@@ -1,3 +1,4 @@
+import { analyzeTexts } from '../../server/src/analysis/program';
 /**
  * The precision rules: code that looks like a bug to a naive analysis and is not. Each rule is
  * shown quiet on its fixture and, where a small edit makes it a real bug, loud on the edited copy.
@@ -228,5 +229,39 @@ describe('precision: recursion', () => {
     assert.equal(viaFile.range.start.line, result.line('tree_walk_dir', 'tree_walk_file(node->child, cache)'));
     assert.match(viaFile.message, /via tree_walk_file\(\)/);
     assert.equal(result.findings.length, 1, result.describe());
+  });
+});
+
+describe('precision: debug-only blocks', () => {
+  const source = (directive: string) => `
+struct nic { spinlock_t tx_lock; spinlock_t misc_lock; };
+static void nic_isr(struct nic *n) { spin_lock(&n->misc_lock); spin_unlock(&n->misc_lock); }
+static void nic_config(struct nic *n)
+{
+	spin_lock(&n->misc_lock);
+	spin_lock(&n->tx_lock);
+	spin_unlock(&n->tx_lock);
+	spin_unlock(&n->misc_lock);
+}
+static void nic_timeout(struct nic *n)
+{
+	spin_lock(&n->tx_lock);
+${directive}
+	nic_isr(n);
+#endif
+	spin_unlock(&n->tx_lock);
+}
+`;
+  const inversions = (directive: string) =>
+    analyzeTexts([{ file: 'nic.c', text: source(directive) }]).findings.filter((f) => f.code === 'lock-order-inversion');
+
+  it('ignores code under #ifdef DEBUG and #if defined(FOO_DEBUG): debug builds are not what people run', () => {
+    assert.deepEqual(inversions('#ifdef DEBUG'), []);
+    assert.deepEqual(inversions('#if defined(NIC_DEBUG)'), []);
+  });
+
+  it('still follows other conditional blocks, CONFIG_ options included', () => {
+    assert.equal(inversions('#ifdef CONFIG_NIC_POLL').length, 1);
+    assert.equal(inversions('#ifdef CONFIG_DEBUG_NIC').length, 1);
   });
 });

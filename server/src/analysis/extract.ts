@@ -760,9 +760,15 @@ class BodyWalker {
       out.push(...this.sequence(inner));
       return;
     }
-    const text = `#${node.type === 'preproc_ifdef' ? node.child(0)?.text ?? '' : 'if'} ${condition?.text ?? ''}`;
+    const directive = node.type === 'preproc_ifdef' ? node.child(0)?.text ?? '' : '#if';
+    const text = `${directive.startsWith('#') ? directive : `#${directive}`} ${condition?.text ?? ''}`;
     const elseBody: Stmt[] = [];
     if (alternative) this.preprocessorBranch(alternative, elseBody);
+    // Debug-only code (`#ifdef DEBUG`, `#if defined(FOO_DEBUG)`) is not in the builds people run.
+    if (isDebugOnly(directive, condition?.text ?? '')) {
+      out.push(...elseBody);
+      return;
+    }
     out.push({ t: 'if', cond: { op: 'atom', text: normalise(text) }, then: this.sequence(inner), else: elseBody });
   }
 
@@ -1081,6 +1087,12 @@ function assignedVariable(call: LiteNode): string | undefined {
     return left ? normalise(left.text) : undefined;
   }
   return undefined;
+}
+
+/** `#ifdef DEBUG`, `#if defined(DEBUG)`, `#ifdef XYZ_DEBUG`: blocks only debug builds compile. */
+function isDebugOnly(directive: string, condition: string): boolean {
+  const debugMacro = /^(?:defined\s*\(?\s*)?([A-Z0-9_]*_)?DEBUG\s*\)?$/.test(condition.trim()) && !/CONFIG_/.test(condition);
+  return debugMacro && (directive === '#ifdef' || directive === '#if');
 }
 
 /**

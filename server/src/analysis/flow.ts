@@ -519,11 +519,7 @@ class FunctionFlow {
         this.report('unlock-unheld', site, `\`${text}\` is released here but ${why}`, cls ? [cls.id] : [], [], cls ? !cls.resolved : true);
       } else if (expr && !this.acquiredInstances.has(expr.text)) {
         // Released without being taken here: the caller holds it. That is a summary fact, not a bug.
-        const cls = this.resolver.resolve(expr);
-        const key = `${cls.id}@${expr.text}`;
-        if (!this.releasedOnEntry.has(key)) {
-          this.releasedOnEntry.set(key, { ...this.paramOf(expr), cls, expr, api: apiName, kind: api.kind, file: this.fn.file, site, chain: via });
-        }
+        this.noteReleasedOnEntry(expr, apiName, api, site, via);
       }
       return state;
     }
@@ -718,6 +714,13 @@ class FunctionFlow {
   private paramOf(expr: LockExpr): { paramIndex?: number } {
     const index = this.fn.params.findIndex((p) => p.name === expr.root);
     return index >= 0 ? { paramIndex: index } : {};
+  }
+
+  private noteReleasedOnEntry(expr: LockExpr, apiName: string, api: LockApi, site: Range, via: string[]): void {
+    const cls = this.resolver.resolve(expr);
+    const key = `${cls.id}@${expr.text}`;
+    if (this.releasedOnEntry.has(key)) return;
+    this.releasedOnEntry.set(key, { ...this.paramOf(expr), cls, expr, api: apiName, kind: api.kind, file: this.fn.file, site, chain: via });
   }
 
   /** Classes of caller-held (entry) locks this path has released so far. */
