@@ -71,10 +71,6 @@ export function boundFor(kind: InputKind): number {
  * them by, the long run counts them apart. Remove an entry once its defect is fixed.
  */
 export const KNOWN_DEFECTS: { name: string; matches: (o: InputOutcome) => boolean }[] = [
-  {
-    name: 'a quick-fix edit in a CRLF file ends between the \\r and the \\n (test/fuzz/lineBreaks.test.ts)',
-    matches: (o) => o.verdict === 'bad-position' && (o.note ?? '').split('\n').every((p) => /^[^:]+: fix ".*" edit, end: character \d+ is between the \\r and \\n/.test(p)),
-  },
 ];
 
 export function knownDefect(o: InputOutcome): string | undefined {

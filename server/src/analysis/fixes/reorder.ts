@@ -184,8 +184,11 @@ function findReleases(ctx: FixContext, takenStmt: SyntaxNode, taken: LockCall, h
  * indentation stays where it was.
  */
 function swap(ctx: FixContext, a: SyntaxNode, b: SyntaxNode): TextEdit[] {
-  const ra = unitRange(a);
-  const rb = unitRange(b);
+  // A `//` comment's node runs to the end of the line, `\r` included in a CRLF file: keep every
+  // range inside its lines so that an editor applies exactly the edit that was verified.
+  const inLines = (r: Range): Range => ({ start: ctx.lines.positionAt(ctx.lines.offsetAt(r.start)), end: ctx.lines.positionAt(ctx.lines.offsetAt(r.end)) });
+  const ra = inLines(unitRange(a));
+  const rb = inLines(unitRange(b));
   const textOf = (r: Range) => ctx.text.slice(ctx.lines.offsetAt(r.start), ctx.lines.offsetAt(r.end));
   return [
     { range: ra, newText: textOf(rb) },
