@@ -267,13 +267,12 @@ class LockorderServer {
     const snapshot = this.index?.snapshot;
     if (!snapshot) return;
     const everyFile = this.settings.workspaceDiagnostics;
-    // The snapshot has references for exactly the open documents it analysed, and notes for every report.
+    // The snapshot has references for exactly the open documents it analysed, and notes for the open reports.
     const analysedOpen = new Set([...Object.keys(snapshot.references), ...Object.keys(snapshot.lockdep)].filter((uri) => this.documents.has(uri)));
     const touchesOpen = (f: Finding) => analysedOpen.has(f.file) || (f.sites ?? []).some((s) => analysedOpen.has(s.file));
     const byFile = diagnosticsByFile(everyFile ? snapshot.findings : snapshot.findings.filter(touchesOpen), this.settings.severity);
-    for (const [key, notes] of Object.entries(snapshot.lockdep)) {
-      if (!everyFile && !analysedOpen.has(key)) continue;
-      byFile.set(key, [...(byFile.get(key) ?? []), ...reportDiagnostics(notes)]);
+    for (const [uri, notes] of Object.entries(snapshot.lockdep)) {
+      if (analysedOpen.has(uri)) byFile.set(uri, [...(byFile.get(uri) ?? []), ...reportDiagnostics(notes)]);
     }
     // A finding located in an import that is no file (the clipboard) has nowhere to be shown.
     for (const key of byFile.keys()) if (!isUri(key)) byFile.delete(key);

@@ -17,6 +17,8 @@ export class Report {
     /** The document's URI, or the import's key. */
     readonly key: string,
     readonly document: TextDocument,
+    /** An open document, not an import. */
+    readonly isOpen: boolean,
   ) {}
 
   parse(): ParsedReport {
@@ -34,7 +36,7 @@ export class LockdepReports {
   private readonly imports = new Map<string, Report>();
 
   openDocument(uri: string, version: number, text: string): void {
-    this.documents.set(uri, new Report(uri, TextDocument.create(uri, 'lockdep', version, text)));
+    this.documents.set(uri, new Report(uri, TextDocument.create(uri, 'lockdep', version, text), true));
   }
 
   /** False when `uri` is not an open report. */
@@ -52,7 +54,7 @@ export class LockdepReports {
 
   /** Adds or replaces the import named `key`. */
   import(key: string, text: string): Report {
-    const report = new Report(key, TextDocument.create(key, 'lockdep', 0, text));
+    const report = new Report(key, TextDocument.create(key, 'lockdep', 0, text), false);
     this.imports.set(key, report);
     return report;
   }

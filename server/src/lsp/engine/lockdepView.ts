@@ -44,10 +44,10 @@ export class LockdepView {
     return undefined;
   }
 
-  /** The notes of every report, by report key. */
+  /** The notes of the open reports, by URI: an import is shown nowhere. */
   notes(): Record<string, ReportNote[]> {
     const notes: Record<string, ReportNote[]> = {};
-    for (const report of this.reports) notes[report.key] = reportNotes(report, this.analysis, () => this.lockNames());
+    for (const report of this.reports) if (report.isOpen) notes[report.key] = reportNotes(report, this.analysis, () => this.lockNames());
     return notes;
   }
 

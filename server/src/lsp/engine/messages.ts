@@ -120,7 +120,7 @@ export interface AnalysisSnapshot {
   /** Every class those references name, taken anywhere in the program. */
   locks: Record<string, LockSummary>;
   fileCount: number;
-  /** Per lockdep report (open document or import): what the editor shows on it. */
+  /** Per open lockdep report: what the editor shows on it. */
   lockdep: Record<string, ReportNote[]>;
 }
 

@@ -10,10 +10,9 @@ import type { LockName, LockdepReport, LockdepSplat } from '../../analysis/lockd
 import { observationsOf, type Observation } from '../../analysis/lockdepMerge/observations';
 import type { ProgramAnalysis } from '../../analysis/program';
 import type { Range } from '../../analysis/sites';
-import type { ReportNote } from './messages';
-import type { LockNames } from './reportParts';
-import { splatLockNames } from './reportParts';
 import type { Report } from './lockdepReports';
+import type { ReportNote } from './messages';
+import { splatLockNames, type LockNames } from './reportParts';
 
 /** Unmapped lock names noted per report; a console log can hold hundreds. */
 const MAX_UNMAPPED_NOTES = 50;
@@ -104,8 +103,8 @@ function procNotes(report: LockdepReport, analysis: ProgramAnalysis, names: Lock
   const observations = observationsOf(report);
   const notes: ReportNote[] = [];
   const summarise = (what: string, evidence: Observation['evidence'], at: Range | undefined) => {
-    const seen = observations.filter((o) => o.evidence === evidence);
     if (!at) return;
+    const seen = observations.filter((o) => o.evidence === evidence);
     const mapped = seen.filter((o) => names.map(o.held).rule !== undefined && names.map(o.taken).rule !== undefined);
     const known = mapped.filter((o) => analysis.graph.edge(names.map(o.held).classId, names.map(o.taken).classId) !== undefined);
     notes.push(
