@@ -21,7 +21,7 @@ import type {
 } from './functionFacts';
 import { ATOMIC_OPS, GUARD_TYPES, LockApiCatalogue, SLEEPING_GFP, isHeldAssertion, isSleepingCall } from './lockApis';
 import { lockExprOfNode, lockExprOfText } from './lockExpr';
-import { LiteNode, liteTree, type SyntaxTree } from './parser';
+import { LiteNode, liteTree, normaliseLineBreaks, type SyntaxTree } from './parser';
 import type { Range } from './sites';
 
 export function rangeOf(node: { startPosition: { row: number; column: number }; endPosition: { row: number; column: number } }): Range {
@@ -92,7 +92,8 @@ const LOOP_MACRO = /for_each|foreach|_loop\b|^for_|^while_/;
 const IGNORE_DIRECTIVE = /lockorder-ignore(?::\s*([\w-]+(?:\s*,\s*[\w-]+)*))?/;
 const DECLARED_ORDER = /lockorder:\s*([^\n*]*?->[^\n*]*?)\s*(?:\*\/|$)/gm;
 
-export function extractFile(file: string, text: string, tree: SyntaxTree, catalogue: LockApiCatalogue): FileFacts {
+export function extractFile(file: string, source: string, tree: SyntaxTree, catalogue: LockApiCatalogue): FileFacts {
+  const text = normaliseLineBreaks(source);
   const facts: FileFacts = {
     file,
     functions: [],

@@ -41,8 +41,17 @@ export class ParseTimeout extends Error {
   }
 }
 
+/**
+ * Editors (and LSP) break lines at `\r\n`, `\n` and a lone `\r`; tree-sitter counts rows at `\n`
+ * only. A lone `\r` becomes `\n`, which keeps every offset and makes rows the editor's lines.
+ */
+export function normaliseLineBreaks(text: string): string {
+  return text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
+}
+
 /** Parses C. Positions in the tree count columns in UTF-16 code units, like LSP. */
-export function parseC(text: string, oldTree?: SyntaxTree, budget: ParseBudget = {}): SyntaxTree {
+export function parseC(source: string, oldTree?: SyntaxTree, budget: ParseBudget = {}): SyntaxTree {
+  const text = normaliseLineBreaks(source);
   const { timeoutMs } = budget;
   if (timeoutMs === undefined) return parser().parse(text, oldTree);
   const deadline = Date.now() + timeoutMs;
