@@ -3,8 +3,13 @@
 // In a checkout, runs the compiled CLI (out/, what `npm run build` makes); where only the bundle
 // exists (an installed package), runs dist/cli.js. The checkout wins so that a stale bundle never
 // stands in for fresh sources.
+//
+// Node's default heap (about 4 GB) is too small for a whole kernel tree, so the CLI runs in a child
+// Node whose heap may use up to three quarters of the machine's memory.
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
+const { spawnSync } = require('node:child_process');
 
 const compiled = path.join(__dirname, '..', 'out', 'server', 'src', 'cli', 'main.js');
 const bundled = path.join(__dirname, '..', 'dist', 'cli.js');
@@ -13,4 +18,19 @@ if (!fs.existsSync(entry)) {
   process.stderr.write('lockorder: the CLI is not built; run `npm run build` first\n');
   process.exit(2);
 }
-require(entry).runFromProcess();
+
+const HEAP_SET = 'LOCKORDER_HEAP_SET';
+if (process.env[HEAP_SET] || process.execArgv.some((a) => a.startsWith('--max-old-space-size'))) {
+  require(entry).runFromProcess();
+} else {
+  const heapMb = Math.max(4096, Math.floor((os.totalmem() / 1048576) * 0.75));
+  const child = spawnSync(process.execPath, [`--max-old-space-size=${heapMb}`, __filename, ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: { ...process.env, [HEAP_SET]: '1' },
+  });
+  if (child.error) {
+    process.stderr.write(`lockorder: could not start: ${child.error.message}\n`);
+    process.exit(2);
+  }
+  process.exit(child.status ?? 2);
+}

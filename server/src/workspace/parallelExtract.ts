@@ -43,7 +43,10 @@ export function defaultJobs(): number {
   return Math.max(1, Math.min(8, os.availableParallelism?.() ?? os.cpus().length));
 }
 
-/** Extracts facts from every input, in input order, using `jobs` worker threads. */
+/**
+ * Extracts facts from every input, in input order, using `jobs` worker threads. Each input's text is
+ * dropped from `inputs` once a worker has it.
+ */
 export async function extractInParallel(inputs: ExtractRequest[], jobs: number, customApis: LockApi[]): Promise<ExtractOutcome> {
   const results: (FileFacts | undefined)[] = new Array(inputs.length);
   const skipped: ExtractOutcome['skipped'] = [];
@@ -60,6 +63,8 @@ export async function extractInParallel(inputs: ExtractRequest[], jobs: number, 
         }
         const index = next++;
         worker.postMessage({ index, file: inputs[index].file, text: inputs[index].text } satisfies WorkerJob);
+        // The worker has its own copy now; a whole kernel tree of texts would not fit beside the facts.
+        inputs[index] = { file: inputs[index].file, text: '' };
       };
       worker.on('message', (reply: WorkerReply) => {
         if (reply.facts) results[reply.index] = JSON.parse(reply.facts) as FileFacts;
