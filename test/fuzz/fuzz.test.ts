@@ -53,8 +53,9 @@ describe('the position check itself', () => {
     assert.equal(engine.problemWith({ line: 0, character: 1 }), undefined);
     assert.match(engine.problemWith({ line: 0, character: 2 }) ?? '', /character 2 is between the \\r and \\n ending a line of 1/);
     assert.match(engine.problemWith({ line: 0, character: 3 }) ?? '', /character 3 on a line of 1/);
-    assert.equal(engine.problemWith({ line: 1, character: 6 }), undefined, 'the lone \\r is inside the engine line');
-    assert.match(engine.problemWith({ line: 3, character: 0 }) ?? '', /line 3 of 3/);
+    assert.match(engine.problemWith({ line: 1, character: 6 }) ?? '', /character 6 on a line of 4/, 'a lone \\r ends the engine\'s line too');
+    assert.equal(engine.problemWith({ line: 2, character: 1 }), undefined);
+    assert.match(engine.problemWith({ line: 4, character: 0 }) ?? '', /line 4 of 4/);
     const lsp = new Lines(text, 'lsp');
     assert.match(lsp.problemWith({ line: 1, character: 6 }) ?? '', /character 6 on a line of 4/, 'a lone \\r ends an LSP line');
     assert.equal(lsp.problemWith({ line: 2, character: 1 }), undefined);

@@ -3,9 +3,8 @@
  * count, character at most that line's length in UTF-16 units, never between the two halves of a
  * surrogate pair, and ranges that do not end before they start.
  *
- * Lines are split the engine's way (at `\n`, as tree-sitter counts rows; a `\r` before it belongs
- * to the line break) or the LSP way (at `\r\n`, `\n` and a lone `\r`), which is what an editor
- * does with the positions the language server sends.
+ * Lines are split at `\r\n`, `\n` and a lone `\r`, as an editor does (and the engine, which reads
+ * a lone `\r` as `\n`); the engine's way also flags a position between the halves of a `\r\n`.
  */
 import type { Finding } from '../../server/src/analysis/findings';
 import type { GraphJson } from '../../server/src/analysis/graphJson';
@@ -23,11 +22,17 @@ export class Lines {
       this.lines = text.split(/\r\n|\r|\n/);
       return;
     }
-    this.lines = text.split('\n').map((line, i) => {
-      if (!line.endsWith('\r')) return line;
-      this.crlf.add(i);
-      return line.slice(0, -1);
-    });
+    // The engine breaks lines where an editor does (it reads a lone `\r` as `\n`); it also knows
+    // which lines end in `\r\n`, so that a position between the two halves is caught.
+    this.lines = [];
+    const breaksAt = /\r\n|\r|\n/g;
+    let from = 0;
+    for (let m = breaksAt.exec(text); m; m = breaksAt.exec(text)) {
+      if (m[0] === '\r\n') this.crlf.add(this.lines.length);
+      this.lines.push(text.slice(from, m.index));
+      from = m.index + m[0].length;
+    }
+    this.lines.push(text.slice(from));
   }
 
   /** Why the position is not inside the document, or undefined when it is. */
