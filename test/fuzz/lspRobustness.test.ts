@@ -180,14 +180,16 @@ describe('language server: fuzzed documents over stdio', { timeout: 300_000 }, (
   it('cuts a 50 MB document off with a log line, and still answers', async () => {
     const huge = new Shadow('file:///tmp/lockorder-fuzz/huge.c', makeInput('huge-file', random, corpus).text);
     client.open(huge.uri, huge.text);
-    const line = await client.waitFor('the cut-off note', () => client.logLines().find((l) => l.includes(huge.uri)));
+    // 50 MB through JSON-RPC, the 10 s parse budget and the cut-off: allow for a machine that the
+    // other test files (run concurrently) keep busy. This checks behaviour, not speed.
+    const line = await client.waitFor('the cut-off note', () => client.logLines().find((l) => l.includes(huge.uri)), 150_000);
     assert.match(line, /could not analyse .*huge\.c \(version 1\): parsing took longer than \d+ ms and was cut off/);
     await stillAnswers(huge, 'after the 50 MB document');
     client.notify('textDocument/didClose', { textDocument: { uri: huge.uri } });
   });
 
-  // Engine defect (reported): the parser is not reset after a cut-off parse, so the next parse
-  // resumes it on the new text: the document opened next gets a garbage tree and loses its findings.
+  // Found by fuzzing: a cut-off parse was left pending in the parser and resumed on the next text, so
+  // the document opened next got a garbage tree and lost its findings.
   it('analyses the document opened after the cut-off one as itself', async () => {
     const small = new Shadow('file:///tmp/lockorder-fuzz/after-huge.c', 'static DEFINE_SPINLOCK(a);\nvoid f(void)\n{\n\tspin_lock(&a);\n\tspin_lock(&a);\n}\n');
     client.open(small.uri, small.text);
