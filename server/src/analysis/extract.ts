@@ -7,6 +7,7 @@
  * { … }` the same way (a guarded scope). ERROR nodes are walked as plain sequences so that no lock
  * call inside them is lost, and their order is kept.
  */
+import { allStatements, atomTexts } from './functionFacts';
 import type {
   CallStmt,
   Cond,
@@ -21,7 +22,7 @@ import type {
 } from './functionFacts';
 import { ATOMIC_OPS, GUARD_TYPES, LockApiCatalogue, SLEEPING_GFP, isHeldAssertion, isSleepingCall } from './lockApis';
 import { lockExprOfNode, lockExprOfText } from './lockExpr';
-import { LiteNode, liteTree, normaliseLineBreaks, type SyntaxTree } from './parser';
+import { LiteNode, liteTree, lineStarts as startsOfLines, normaliseLineBreaks, positionIn, type SyntaxTree } from './parser';
 import type { Range } from './sites';
 
 export function rangeOf(node: { startPosition: { row: number; column: number }; endPosition: { row: number; column: number } }): Range {
@@ -94,6 +95,7 @@ const DECLARED_ORDER = /lockorder:\s*([^\n*]*?->[^\n*]*?)\s*(?:\*\/|$)/gm;
 
 export function extractFile(file: string, source: string, tree: SyntaxTree, catalogue: LockApiCatalogue): FileFacts {
   const text = normaliseLineBreaks(source);
+  const lineStarts = startsOfLines(text);
   const facts: FileFacts = {
     file,
     functions: [],
@@ -103,39 +105,15 @@ export function extractFile(file: string, source: string, tree: SyntaxTree, cata
     lockDeclarations: [],
     declaredOrders: [],
     ignores: {},
-    lineCount: countLines(text),
+    lineCount: lineStarts.length,
     errorNodes: 0,
   };
   const root = liteTree(tree, text, (node) => prunable(node, text, catalogue));
-  const lineStarts = lineStartsOf(text);
   facts.errorNodes = root.descendantsOfType('ERROR').length;
   collectTopLevel(root, facts, { catalogue, text, lineStarts });
   if (text.includes('lockorder')) collectComments(root, facts);
   collectLockMacros(text, lineStarts, facts);
   return facts;
-}
-
-function countLines(text: string): number {
-  let lines = 1;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
-  return lines;
-}
-
-function lineStartsOf(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-function positionAt(lineStarts: number[], offset: number): { line: number; character: number } {
-  let lo = 0;
-  let hi = lineStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (lineStarts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo, character: offset - lineStarts[lo] };
 }
 
 interface FileContext {
@@ -312,8 +290,8 @@ function collectLockMacros(text: string, lineStarts: number[], facts: FileFacts)
   if (!text.includes('DEFINE_') && !text.includes('DECLARE_RWSEM')) return;
   for (const match of text.matchAll(DEFINE_LOCK_MACRO)) {
     const kind = MACRO_KIND[match[1]];
-    const start = positionAt(lineStarts, match.index ?? 0);
-    const end = positionAt(lineStarts, (match.index ?? 0) + match[0].length);
+    const start = positionIn(lineStarts, match.index ?? 0);
+    const end = positionIn(lineStarts, (match.index ?? 0) + match[0].length);
     facts.globals[match[2]] = { name: kind, pointers: 0 };
     facts.lockDeclarations.push({ name: match[2], kind, file: facts.file, site: { start, end } });
   }
@@ -451,40 +429,9 @@ class TooDeep extends Error {}
  * the rest are dropped so that facts stay small.
  */
 function withoutIdleAssignments(body: Stmt[]): Stmt[] {
-  const read: string[] = [];
-  const conds = (c: Cond) => {
-    if (c.op === 'and' || c.op === 'or') {
-      conds(c.left);
-      conds(c.right);
-    } else if (c.op === 'not') conds(c.arg);
-    else if (c.op === 'atom') read.push(c.text);
-  };
-  const collect = (stmts: Stmt[]) => {
-    for (const s of stmts) {
-      if (s.t === 'if') {
-        conds(s.cond);
-        collect(s.then);
-        collect(s.else);
-      } else if (s.t === 'loop') {
-        if (s.cond) conds(s.cond);
-        collect(s.body);
-      } else if (s.t === 'switch') s.cases.forEach(collect);
-      else if (s.t === 'scope') collect(s.body);
-    }
-  };
-  collect(body);
-  const roots = new Set<string>();
-  const lockRoots = (stmts: Stmt[]) => {
-    for (const s of stmts) {
-      if ((s.t === 'lock' || s.t === 'unlock') && s.lock) roots.add(s.lock.root);
-      else if (s.t === 'if') {
-        lockRoots(s.then);
-        lockRoots(s.else);
-      } else if (s.t === 'loop' || s.t === 'scope') lockRoots(s.body);
-      else if (s.t === 'switch') s.cases.forEach(lockRoots);
-    }
-  };
-  lockRoots(body);
+  const statements = allStatements(body);
+  const read = statements.flatMap((s) => (s.t === 'if' ? atomTexts(s.cond) : s.t === 'loop' && s.cond ? atomTexts(s.cond) : []));
+  const roots = new Set(statements.flatMap((s) => ((s.t === 'lock' || s.t === 'unlock') && s.lock ? [s.lock.root] : [])));
   const mentioned = (v: string) => roots.has(v) || read.some((text) => text.includes(v));
   const prune = (stmts: Stmt[]): Stmt[] =>
     stmts
@@ -1017,8 +964,8 @@ function callsInText(bodyText: string, offset: number, context: FileContext): St
     if (NOT_CALLS.has(name)) continue;
     const open = (match.index ?? 0) + match[0].length;
     const args = splitArguments(code, open);
-    const start = positionAt(context.lineStarts, offset + (match.index ?? 0));
-    const end = positionAt(context.lineStarts, offset + (args.end ?? open));
+    const start = positionIn(context.lineStarts, offset + (match.index ?? 0));
+    const end = positionIn(context.lineStarts, offset + (args.end ?? open));
     out.push(...textCallStmts(name, args.list, { start, end }, context.catalogue));
   }
   return out;

@@ -6,7 +6,7 @@
  * one side only, which is how `if (x) lock(); … if (x) unlock();` stays quiet. Calls apply the
  * callee's summary: its locks make order edges, wrappers change the held set.
  */
-import type { Cond, FunctionFacts, LockExpr, LockStmt, Stmt } from './functionFacts';
+import { allStatements, atomTexts, conditionLeaves, type Cond, type FunctionFacts, type LockExpr, type LockStmt, type Stmt } from './functionFacts';
 import { ClassResolver, LockClass } from './lockClasses';
 import { LockApi, LockApiCatalogue, acquisitionSleeps, isAtomicKind, modesMatch } from './lockApis';
 import { lockExprOfText, substituteRoot } from './lockExpr';
@@ -339,8 +339,7 @@ class FunctionFlow {
 
   /** The states in which `cond` evaluates to true and to false, with the lock effects of evaluating it. */
   private branch(cond: Cond, state: State): [boolean, State][] {
-    const atoms: Cond[] = [];
-    collectAtoms(cond, atoms);
+    const atoms = conditionLeaves(cond);
     if (atoms.length > MAX_ATOMS) {
       // Too many to enumerate: run lock calls for their effects and take both sides undecided.
       let s = state;
@@ -848,17 +847,9 @@ class FunctionFlow {
 /** Lock texts released in a function by APIs that pair with `needsPairedRelease` acquisitions. */
 function releasedHandles(body: Stmt[], catalogue: LockApiCatalogue): Set<string> {
   const out = new Set<string>();
-  const visit = (stmts: Stmt[]) => {
-    for (const s of stmts) {
-      if (s.t === 'unlock' && s.lock && catalogue.get(s.api)?.kind === 'win32_mutex') out.add(s.lock.text);
-      else if (s.t === 'if') {
-        visit(s.then);
-        visit(s.else);
-      } else if (s.t === 'loop' || s.t === 'scope') visit(s.body);
-      else if (s.t === 'switch') s.cases.forEach(visit);
-    }
-  };
-  visit(body);
+  for (const s of allStatements(body)) {
+    if (s.t === 'unlock' && s.lock && catalogue.get(s.api)?.kind === 'win32_mutex') out.add(s.lock.text);
+  }
   return out;
 }
 
@@ -875,52 +866,19 @@ function correlatedConditions(body: Stmt[]): Set<string> {
   const counts = new Map<string, number>();
   const guarding = new Set<string>();
   const binds = new Set<string>();
-  const atomsOf = (c: Cond, into: string[]) => {
-    if (c.op === 'and' || c.op === 'or') {
-      atomsOf(c.left, into);
-      atomsOf(c.right, into);
-    } else if (c.op === 'not') atomsOf(c.arg, into);
-    else if (c.op === 'atom') into.push(c.text);
-  };
-  const hasLockOp = (stmts: Stmt[]): boolean =>
-    stmts.some((s) => {
-      switch (s.t) {
-        case 'lock':
-        case 'unlock':
-          return true;
-        case 'if':
-          return hasLockOp(s.then) || hasLockOp(s.else);
-        case 'loop':
-          return hasLockOp(s.body);
-        case 'scope':
-          return hasLockOp(s.body);
-        case 'switch':
-          return s.cases.some(hasLockOp);
-        default:
-          return false;
-      }
-    });
   const constants = new Set<string>();
-  const visit = (stmts: Stmt[]) => {
-    for (const s of stmts) {
-      if (s.t === 'lock' && s.bind) binds.add(s.bind);
-      else if (s.t === 'assign' && s.value !== undefined) s.vars.forEach((v) => constants.add(v));
-      else if (s.t === 'if') {
-        const atoms: string[] = [];
-        atomsOf(s.cond, atoms);
-        const guards = hasLockOp(s.then) || hasLockOp(s.else);
-        for (const a of atoms) {
-          counts.set(a, (counts.get(a) ?? 0) + 1);
-          if (guards) guarding.add(a);
-        }
-        visit(s.then);
-        visit(s.else);
-      } else if (s.t === 'loop') visit(s.body);
-      else if (s.t === 'switch') s.cases.forEach(visit);
-      else if (s.t === 'scope') visit(s.body);
+  const hasLockOp = (stmts: Stmt[]) => allStatements(stmts).some((s) => s.t === 'lock' || s.t === 'unlock');
+  for (const s of allStatements(body)) {
+    if (s.t === 'lock' && s.bind) binds.add(s.bind);
+    else if (s.t === 'assign' && s.value !== undefined) s.vars.forEach((v) => constants.add(v));
+    else if (s.t === 'if') {
+      const guards = hasLockOp(s.then) || hasLockOp(s.else);
+      for (const a of atomTexts(s.cond)) {
+        counts.set(a, (counts.get(a) ?? 0) + 1);
+        if (guards) guarding.add(a);
+      }
     }
-  };
-  visit(body);
+  }
   const out = new Set(binds);
   // Tested twice, or set to a constant somewhere (`locked = true; … if (locked) unlock();`).
   for (const text of guarding) if ((counts.get(text) ?? 0) > 1 || constants.has(text)) out.add(text);
@@ -962,14 +920,6 @@ function conditionalSuccess(holding: Exit[], notHolding: Exit[]): 'nonzero' | 'z
   const isErrorCode = (v: string) => /^-\w+$/.test(v) || /^-?E[A-Z]+\w*$/.test(v) || ERROR_CARRIER.test(v);
   if (holding.every((e) => e.value === '0') && notHolding.every((e) => isErrorCode(e.value!))) return 'zero';
   return null;
-}
-
-function collectAtoms(cond: Cond, into: Cond[]): void {
-  if (cond.op === 'and' || cond.op === 'or') {
-    collectAtoms(cond.left, into);
-    collectAtoms(cond.right, into);
-  } else if (cond.op === 'not') collectAtoms(cond.arg, into);
-  else into.push(cond);
 }
 
 /** Evaluates with C's short-circuit rules, noting which atoms were evaluated. */

@@ -150,3 +150,32 @@ export interface FileFacts {
   lineCount: number;
   errorNodes: number;
 }
+
+/** Every statement of a body, nested ones included, each before what it contains. */
+export function allStatements(body: readonly Stmt[]): Stmt[] {
+  const out: Stmt[] = [];
+  const visit = (stmts: readonly Stmt[]) => {
+    for (const s of stmts) {
+      out.push(s);
+      if (s.t === 'if') {
+        visit(s.then);
+        visit(s.else);
+      } else if (s.t === 'loop' || s.t === 'scope') visit(s.body);
+      else if (s.t === 'switch') s.cases.forEach(visit);
+    }
+  };
+  visit(body);
+  return out;
+}
+
+/** The leaves of a condition (atoms, lock calls, other calls), left to right. */
+export function conditionLeaves(cond: Cond): Cond[] {
+  if (cond.op === 'and' || cond.op === 'or') return [...conditionLeaves(cond.left), ...conditionLeaves(cond.right)];
+  if (cond.op === 'not') return conditionLeaves(cond.arg);
+  return [cond];
+}
+
+/** The texts of a condition's opaque atoms. */
+export function atomTexts(cond: Cond): string[] {
+  return conditionLeaves(cond).flatMap((leaf) => (leaf.op === 'atom' ? [leaf.text] : []));
+}

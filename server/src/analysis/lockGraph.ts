@@ -5,6 +5,7 @@
  */
 import type { EdgeOrigin, GraphJson, GraphSiteJson, LockFamily } from './graphJson';
 import { familyOf } from './lockApis';
+import { stronglyConnected } from './stronglyConnected';
 import type { Range } from './sites';
 
 export interface EdgeSite {
@@ -97,54 +98,12 @@ export class LockGraph {
     return into;
   }
 
-  /** Strongly connected components with more than one node (iterative Tarjan). */
+  /** Strongly connected components with more than one node, each sorted. */
   components(): string[][] {
-    const index = new Map<string, number>();
-    const low = new Map<string, number>();
-    const onStack = new Set<string>();
-    const stack: string[] = [];
-    const result: string[][] = [];
-    let next = 0;
-    for (const start of this.nodes.keys()) {
-      if (index.has(start)) continue;
-      const work: [string, IterableIterator<string>][] = [];
-      const visit = (v: string) => {
-        index.set(v, next);
-        low.set(v, next);
-        next++;
-        stack.push(v);
-        onStack.add(v);
-        work.push([v, (this.out.get(v) ?? new Map<string, LockEdge>()).keys()]);
-      };
-      visit(start);
-      while (work.length > 0) {
-        const [v, it] = work[work.length - 1];
-        const step = it.next();
-        if (!step.done) {
-          const w = step.value;
-          if (w === v) continue;
-          if (!index.has(w)) visit(w);
-          else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
-          continue;
-        }
-        work.pop();
-        if (work.length > 0) {
-          const parent = work[work.length - 1][0];
-          low.set(parent, Math.min(low.get(parent)!, low.get(v)!));
-        }
-        if (low.get(v) === index.get(v)) {
-          const component: string[] = [];
-          let w: string;
-          do {
-            w = stack.pop()!;
-            onStack.delete(w);
-            component.push(w);
-          } while (w !== v);
-          if (component.length > 1) result.push(component.sort());
-        }
-      }
-    }
-    return result;
+    const successors = (v: string) => [...(this.out.get(v)?.keys() ?? [])].filter((w) => w !== v);
+    return stronglyConnected(this.nodes.keys(), successors)
+      .filter((component) => component.length > 1)
+      .map((component) => component.sort());
   }
 
   /** Elementary cycles inside one component: for each edge, the shortest way back closes one. */

@@ -108,29 +108,35 @@ export interface NodeLike {
   childForFieldName(name: string): NodeLike | null;
 }
 
+/** Offsets where each line starts (lines end at `\n`; normalise lone `\r` first). */
+export function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** The 0-based line and UTF-16 column of an offset, given the text's line starts. */
+export function positionIn(starts: readonly number[], offset: number): { line: number; character: number } {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo, character: offset - starts[lo] };
+}
+
 /** The source of a lite tree, with line starts for turning offsets into positions. */
 class LiteSource {
-  private lineStarts: number[] | null = null;
+  private starts: number[] | null = null;
 
   constructor(readonly text: string) {}
 
   position(offset: number): { row: number; column: number } {
-    const starts = (this.lineStarts ??= lineStarts(this.text));
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { row: lo, column: offset - starts[lo] };
+    const { line, character } = positionIn((this.starts ??= lineStarts(this.text)), offset);
+    return { row: line, column: character };
   }
-}
-
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
 }
 
 /**

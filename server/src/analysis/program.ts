@@ -9,7 +9,8 @@ import { checkDeclaredOrders, DeclaredOrderIndex } from './declaredOrders';
 import type { Finding, Severity } from './findings';
 import { compareFindings } from './findings';
 import { CalleeLookup, FlowResult, LocalFinding, analyzeFunction } from './flow';
-import type { FileFacts, FunctionFacts } from './functionFacts';
+import { allStatements, conditionLeaves, type FileFacts, type FunctionFacts } from './functionFacts';
+import { stronglyConnected } from './stronglyConnected';
 import type { GraphJson } from './graphJson';
 import { findInversions } from './inversions';
 import { ClassResolver, TypeTable } from './lockClasses';
@@ -275,7 +276,7 @@ export class LockProgram {
       }
       return out;
     };
-    return tarjan(work, successors);
+    return stronglyConnected(work, successors);
   }
 }
 
@@ -290,93 +291,15 @@ function typeSignatureOf(facts: FileFacts): string {
   return `${JSON.stringify(facts.structs)}${JSON.stringify(facts.typedefs)}${Object.keys(facts.globals).join(',')}`;
 }
 
+/** The names a function calls, in statements and in conditions. */
 function callsOf(fn: FunctionFacts): Set<string> {
   const names = new Set<string>();
-  const visit = (stmts: FunctionFacts['body']) => {
-    for (const s of stmts) {
-      switch (s.t) {
-        case 'call':
-          names.add(s.name);
-          break;
-        case 'if':
-          collectCondCalls(s.cond, names);
-          visit(s.then);
-          visit(s.else);
-          break;
-        case 'loop':
-          if (s.cond) collectCondCalls(s.cond, names);
-          visit(s.body);
-          break;
-        case 'switch':
-          s.cases.forEach(visit);
-          break;
-        case 'scope':
-          visit(s.body);
-          break;
-        default:
-          break;
-      }
-    }
-  };
-  visit(fn.body);
-  return names;
-}
-
-function collectCondCalls(cond: import('./functionFacts').Cond, names: Set<string>): void {
-  if (cond.op === 'and' || cond.op === 'or') {
-    collectCondCalls(cond.left, names);
-    collectCondCalls(cond.right, names);
-  } else if (cond.op === 'not') collectCondCalls(cond.arg, names);
-  else if (cond.op === 'call') names.add(cond.stmt.name);
-}
-
-/** Tarjan's strongly connected components, iterative; components come out callees-first. */
-function tarjan<T>(nodes: T[], successors: (node: T) => T[]): T[][] {
-  const order = new Map<T, number>();
-  const low = new Map<T, number>();
-  const onStack = new Set<T>();
-  const stack: T[] = [];
-  const components: T[][] = [];
-  let counter = 0;
-  const enter = (v: T, work: [T, T[], number][]) => {
-    order.set(v, counter);
-    low.set(v, counter++);
-    stack.push(v);
-    onStack.add(v);
-    work.push([v, successors(v), 0]);
-  };
-  for (const root of nodes) {
-    if (order.has(root)) continue;
-    const work: [T, T[], number][] = [];
-    enter(root, work);
-    while (work.length > 0) {
-      const top = work[work.length - 1];
-      const [v, next, i] = top;
-      if (i < next.length) {
-        top[2]++;
-        const w = next[i];
-        if (!order.has(w)) enter(w, work);
-        else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, order.get(w)!));
-        continue;
-      }
-      work.pop();
-      if (work.length > 0) {
-        const parent = work[work.length - 1][0];
-        low.set(parent, Math.min(low.get(parent)!, low.get(v)!));
-      }
-      if (low.get(v) === order.get(v)) {
-        const component: T[] = [];
-        let w: T;
-        do {
-          w = stack.pop()!;
-          onStack.delete(w);
-          component.push(w);
-        } while (w !== v);
-        components.push(component);
-      }
-    }
+  for (const s of allStatements(fn.body)) {
+    if (s.t === 'call') names.add(s.name);
+    const cond = s.t === 'if' ? s.cond : s.t === 'loop' ? s.cond : null;
+    for (const leaf of cond ? conditionLeaves(cond) : []) if (leaf.op === 'call') names.add(leaf.stmt.name);
   }
-  return components;
+  return names;
 }
 
 function contributionOf(fn: FunctionFacts, result: FlowResult): Contribution {
