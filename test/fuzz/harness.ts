@@ -1,11 +1,11 @@
 /**
  * The engine fuzzer, shared by the short run in `npm test` (fuzz.test.ts) and the long run
  * (scripts/fuzz.mjs). Each input is analysed with a companion header through the engine's
- * one-shot entry (`analyzeTexts`); the 50 MB files go through `factsOf` with a short parse budget
+ * one-shot entry (`analyzeTexts`); the 50 MB files go through `factsOf` with a short time budget
  * into a `LockProgram`, the way the language server loads a file. What counts as a failure:
  *
  * - crash: an exception escaped, or `analyzeTexts` turned one into a `skipped` entry whose reason
- *   is not a parse cut off by its budget (a `ParseTimeout`), or a quick fix for a finding threw;
+ *   is not a file cut off by its time budget (a `BudgetExceeded`), or a quick fix for a finding threw;
  * - corrupt: the input left something behind that changed another file's analysis: the companion
  *   (parsed right after it) was cut off or skipped, or has other facts than on a fresh parse;
  * - slow: the input took more CPU time than its bound (`boundFor`);
@@ -19,13 +19,13 @@ import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 import { fixesFor } from '../../server/src/analysis/fixes';
 import type { Finding } from '../../server/src/analysis/findings';
-import { ParseTimeout } from '../../server/src/analysis/parser';
+import { BudgetExceeded, type AnalysisStage } from '../../server/src/analysis/parser';
 import { analyzeTexts, factsOf, LockProgram, type AnalysisInput, type FunctionAnalysis } from '../../server/src/analysis/program';
 import { COMPANION, type SeedFile } from './corpus';
 import { HEAVY_KINDS, inputAt, type FuzzInput, type InputKind } from './inputs';
 import { PositionChecker } from './positions';
 
-/** The parse budget given to 50 MB files: what a slow file is allowed before it is cut off. */
+/** The time budget given to 50 MB files: what a slow file is allowed before it is cut off. */
 export const PARSE_BUDGET_MS = 2_000;
 /** Every everyday input (at most a few KB) finishes within this. */
 export const EVERYDAY_BOUND_MS = 2_000;
@@ -53,10 +53,10 @@ export interface InputOutcome {
   note?: string;
   findings: number;
   /** The fuzzed file's parse was cut off by its budget (whatever the verdict). */
-  parseCutOff: boolean;
+  cutOff: boolean;
 }
 
-type Judged = Pick<InputOutcome, 'verdict' | 'note' | 'findings' | 'parseCutOff'>;
+type Judged = Pick<InputOutcome, 'verdict' | 'note' | 'findings' | 'cutOff'>;
 
 function isHeavy(kind: InputKind): boolean {
   return (HEAVY_KINDS as readonly InputKind[]).includes(kind);
@@ -91,7 +91,7 @@ export function checkInput(input: FuzzInput, corpus: readonly SeedFile[], index 
     if (input.kind === 'huge-file') judged = throughProgram(files, expected);
     else judged = throughAnalyzeTexts(files, expected, !isHeavy(input.kind));
   } catch (error) {
-    judged = { verdict: 'crash', note: describe(error), findings: 0, parseCutOff: false };
+    judged = { verdict: 'crash', note: describe(error), findings: 0, cutOff: false };
   }
   const ms = performance.now() - started;
   const cpuMs = cpuMsSince(cpuStart);
@@ -127,21 +127,21 @@ function throughAnalyzeTexts(files: AnalysisInput[], expected: string, withFixes
   const [fuzzed] = files;
   const result = analyzeTexts(files);
   const findings = result.findings.length;
-  const parseCutOff = result.skipped.some((s) => s.file === fuzzed.file && isParseTimeout(s.reason));
+  const cutOff = result.skipped.some((s) => s.file === fuzzed.file && isCutOff(s.reason));
   const others = result.skipped.filter((s) => s.file !== fuzzed.file);
-  if (others.length > 0) return { verdict: 'corrupt', note: others.map((s) => `analyzeTexts skipped ${s.file}: ${s.reason}`).join('\n'), findings, parseCutOff };
-  if (companionChanged(result.analysis.functions, expected)) return { verdict: 'corrupt', note: CORRUPT_NOTE, findings, parseCutOff };
-  const swallowed = result.skipped.filter((s) => !isParseTimeout(s.reason));
-  if (swallowed.length > 0) return { verdict: 'crash', note: swallowed.map((s) => `analyzeTexts skipped ${s.file}: ${s.reason}`).join('\n'), findings, parseCutOff };
+  if (others.length > 0) return { verdict: 'corrupt', note: others.map((s) => `analyzeTexts skipped ${s.file}: ${s.reason}`).join('\n'), findings, cutOff };
+  if (companionChanged(result.analysis.functions, expected)) return { verdict: 'corrupt', note: CORRUPT_NOTE, findings, cutOff };
+  const swallowed = result.skipped.filter((s) => !isCutOff(s.reason));
+  if (swallowed.length > 0) return { verdict: 'crash', note: swallowed.map((s) => `analyzeTexts skipped ${s.file}: ${s.reason}`).join('\n'), findings, cutOff };
   const texts = new Map(files.map((f) => [f.file, f.text]));
   const problems = new PositionChecker(texts).findings(result.findings).graph(result.graph).problems;
   if (withFixes) problems.push(...fixProblems(files, result.findings));
-  if (problems.length > 0) return { verdict: 'bad-position', note: problems.join('\n'), findings, parseCutOff };
-  if (parseCutOff) return { verdict: 'cut-off', note: result.skipped.map((s) => s.reason).join('; '), findings, parseCutOff };
-  return { verdict: 'ok', findings, parseCutOff };
+  if (problems.length > 0) return { verdict: 'bad-position', note: problems.join('\n'), findings, cutOff };
+  if (cutOff) return { verdict: 'cut-off', note: result.skipped.map((s) => s.reason).join('; '), findings, cutOff };
+  return { verdict: 'ok', findings, cutOff };
 }
 
-/** The language server's way: `factsOf` with a parse budget; a `ParseTimeout` leaves the file out. */
+/** The language server's way: `factsOf` with a budget; a `BudgetExceeded` leaves the file out. */
 function throughProgram(files: AnalysisInput[], expected: string): Judged {
   const [fuzzed] = files;
   const program = new LockProgram();
@@ -150,19 +150,19 @@ function throughProgram(files: AnalysisInput[], expected: string): Judged {
     try {
       program.setFile(factsOf(file, text, program.catalogue, { timeoutMs: PARSE_BUDGET_MS }));
     } catch (error) {
-      if (!(error instanceof ParseTimeout)) throw error;
-      if (file !== fuzzed.file) return { verdict: 'corrupt', note: `${file} (${text.length} characters): ${error.message}`, findings: 0, parseCutOff: note !== undefined };
+      if (!(error instanceof BudgetExceeded)) throw error;
+      if (file !== fuzzed.file) return { verdict: 'corrupt', note: `${file} (${text.length} characters): ${error.message}`, findings: 0, cutOff: note !== undefined };
       note = `${file}: ${error.message}`;
     }
   }
-  const parseCutOff = note !== undefined;
+  const cutOff = note !== undefined;
   const analysis = program.analyze();
   const findings = analysis.findings.length;
-  if (companionChanged(analysis.functions, expected)) return { verdict: 'corrupt', note: CORRUPT_NOTE, findings, parseCutOff };
+  if (companionChanged(analysis.functions, expected)) return { verdict: 'corrupt', note: CORRUPT_NOTE, findings, cutOff };
   const texts = new Map(files.map((f) => [f.file, f.text]));
   const problems = new PositionChecker(texts).findings(analysis.findings).graph(analysis.toJson()).problems;
-  if (problems.length > 0) return { verdict: 'bad-position', note: problems.join('\n'), findings, parseCutOff };
-  return parseCutOff ? { verdict: 'cut-off', note, findings, parseCutOff } : { verdict: 'ok', findings, parseCutOff };
+  if (problems.length > 0) return { verdict: 'bad-position', note: problems.join('\n'), findings, cutOff };
+  return cutOff ? { verdict: 'cut-off', note, findings, cutOff } : { verdict: 'ok', findings, cutOff };
 }
 
 /**
@@ -180,9 +180,9 @@ function fixProblems(files: AnalysisInput[], findings: readonly Finding[]): stri
   return checker.problems;
 }
 
-function isParseTimeout(reason: string): boolean {
-  const budget = /^parsing took longer than (\d+) ms/.exec(reason)?.[1];
-  return budget !== undefined && reason === new ParseTimeout(Number(budget)).message;
+function isCutOff(reason: string): boolean {
+  const [, budget, stage] = /^analysis took longer than (\d+) ms and was cut off \(during (parsing|extraction)\)$/.exec(reason) ?? [];
+  return budget !== undefined && reason === new BudgetExceeded(Number(budget), stage as AnalysisStage).message;
 }
 
 function describe(error: unknown): string {
@@ -227,7 +227,7 @@ export function fuzzEngine(corpus: readonly SeedFile[], options: RunOptions): Ru
   for (let index = 0; index < options.count && performance.now() < deadline; index++) {
     const outcome = checkInput(inputAt(options.seed, index, corpus), corpus, index);
     report.tried++;
-    if (outcome.parseCutOff) report.cutOff.push(outcome);
+    if (outcome.cutOff) report.cutOff.push(outcome);
     if (outcome.verdict !== 'ok' && outcome.verdict !== 'cut-off') report.failures.push(outcome);
     if (!report.slowest || outcome.cpuMs > report.slowest.cpuMs) report.slowest = outcome;
     const kind = report.byKind.get(outcome.kind) ?? { tried: 0, maxCpuMs: 0 };

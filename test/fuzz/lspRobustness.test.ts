@@ -1,7 +1,7 @@
 /**
  * The language server under fuzzed documents, over stdio: each step opens a document made by the
  * fuzzer's generators (random bytes and code points, cut and mangled kernel C, NULs, CRLF, non-ASCII
- * identifiers, a 1 MB line, 10,000 nested blocks, 50 MB), edits it with incremental didChange batches
+ * identifiers, a 1 MB line, 10,000 nested blocks, 50 MB over and within the size limit), edits it with incremental didChange batches
  * (including edits that split CRLFs and surrogate pairs, whole-text replacements and ranges past the
  * end), and closes it. After every step the server must still answer hover and codeAction (a result
  * or null, never an error), log no error, and publish diagnostics and fix edits that lie inside the
@@ -177,20 +177,40 @@ describe('language server: fuzzed documents over stdio', { timeout: 300_000 }, (
     assert.deepEqual(checker.problems, []);
   });
 
-  it('cuts a 50 MB document off with a log line, and still answers', { todo: 'passes alone and with test/fuzz (12 s); inside the full concurrent suite on a fresh clone the cut-off note never came: under investigation' }, async () => {
+  it('leaves a 50 MB document over the size limit out with one log line, and still answers', async () => {
     const huge = new Shadow('file:///tmp/lockorder-fuzz/huge.c', makeInput('huge-file', random, corpus).text);
+    const bytes = Buffer.byteLength(huge.text);
     client.open(huge.uri, huge.text);
-    // 50 MB through JSON-RPC, the 10 s parse budget and the cut-off: allow for a machine that the
-    // other test files (run concurrently) keep busy. This checks behaviour, not speed.
-    const line = await client.waitFor('the cut-off note', () => client.logLines().find((l) => l.includes(huge.uri)), 150_000);
-    assert.match(line, /could not analyse .*huge\.c \(version 1\): parsing took longer than \d+ ms and was cut off/);
+    await stillAnswers(huge, 'after opening the 50 MB document');
+    const edit = [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '/* edited */' }];
+    client.change(huge.uri, huge.apply(edit), edit);
+    await stillAnswers(huge, 'after an edit of the 50 MB document');
+    const lines = client.logLines().filter((l) => l.includes(huge.uri));
+    assert.equal(lines.length, 1, lines.join('\n'));
+    assert.match(lines[0], new RegExp(`not analysing .*huge\\.c: it is ${bytes} bytes, over the limit of \\d+ \\(lockorder\\.maxFileBytes\\)`));
+    client.notify('textDocument/didClose', { textDocument: { uri: huge.uri } });
+  });
+
+  it('cuts a 50 MB document that the limit lets in off at the time budget, with a log line, and still answers', async () => {
+    const huge = new Shadow('file:///tmp/lockorder-fuzz/huge-allowed.c', makeInput('huge-file', random, corpus).text);
+    client.settings = { maxFileBytes: 64 * (1 << 20) };
+    client.notify('workspace/didChangeConfiguration', { settings: null });
+    client.open(huge.uri, huge.text);
+    // The new limit may reach the engine after the document (then the document is first left out
+    // for its size, and taken in when the limit arrives). The budget covers parsing and extraction
+    // together, so the cut-off comes however fast the parse is; the wait allows for a busy machine.
+    const cutOff = (l: string) => l.includes(huge.uri) && l.includes('could not analyse');
+    const line = await client.waitFor('the cut-off note', () => client.logLines().find(cutOff), 150_000);
+    assert.match(line, /could not analyse .*huge-allowed\.c \(version 1\): analysis took longer than \d+ ms and was cut off \(during (parsing|extraction)\)/);
     await stillAnswers(huge, 'after the 50 MB document');
     client.notify('textDocument/didClose', { textDocument: { uri: huge.uri } });
+    client.settings = {};
+    client.notify('workspace/didChangeConfiguration', { settings: null });
   });
 
   // Found by fuzzing: a cut-off parse was left pending in the parser and resumed on the next text, so
   // the document opened next got a garbage tree and lost its findings.
-  it('analyses the document opened after the cut-off one as itself', { todo: 'passes alone and with test/fuzz (12 s); inside the full concurrent suite on a fresh clone the cut-off note never came: under investigation' }, async () => {
+  it('analyses the document opened after the cut-off one as itself', async () => {
     const small = new Shadow('file:///tmp/lockorder-fuzz/after-huge.c', 'static DEFINE_SPINLOCK(a);\nvoid f(void)\n{\n\tspin_lock(&a);\n\tspin_lock(&a);\n}\n');
     client.open(small.uri, small.text);
     await stillAnswers(small, 'the document after the 50 MB one');

@@ -1,7 +1,7 @@
 /**
  * 50 MB files. The CLI and the language server's workspace index leave a file over their size
- * limit out before reading it; a file handed to the engine anyway is cut off by the parse budget,
- * with a note that says so. In its own file (its own process): a cut-off parse leaves state in the
+ * limit out before reading it; a file handed to the engine anyway is cut off by the time budget for
+ * parsing and extraction, with a note that says so. In its own file (its own process): a cut-off parse leaves state in the
  * shared parser, and the last test here shows that it must not.
  */
 import assert from 'node:assert/strict';
@@ -10,7 +10,9 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { ParseTimeout, parseC } from '../../server/src/analysis/parser';
+import { BudgetExceeded, Deadline, parseC } from '../../server/src/analysis/parser';
+import { extractFile } from '../../server/src/analysis/extract';
+import { DEFAULT_CATALOGUE } from '../../server/src/analysis/lockApis';
 import { factsOf } from '../../server/src/analysis/program';
 import { repoRoot } from '../analysis/engineHelpers';
 import { loadSeedCorpus } from './corpus';
@@ -35,22 +37,36 @@ describe('a 50 MB file', () => {
     assert.match(cli.stdout, /abba\.c:\d+:\d+: warning: .*\[lock-order-inversion\]/);
   });
 
-  it(`is cut off by a ${PARSE_BUDGET_MS} ms parse budget, with a note that says so`, () => {
+  it(`is cut off by a ${PARSE_BUDGET_MS} ms budget, with a note that says so`, () => {
     // The same parse costs several seconds without a budget; the cut-off comes at the budget.
     const started = performance.now();
     assert.throws(() => factsOf('huge.c', huge.text, undefined, { timeoutMs: PARSE_BUDGET_MS }), (error: unknown) => {
-      assert.ok(error instanceof ParseTimeout);
-      assert.equal(error.message, `parsing took longer than ${PARSE_BUDGET_MS} ms and was cut off`);
+      assert.ok(error instanceof BudgetExceeded);
+      assert.equal(error.message, `analysis took longer than ${PARSE_BUDGET_MS} ms and was cut off (during parsing)`);
       return true;
     });
     assert.ok(performance.now() - started < PARSE_BUDGET_MS * 5, 'the budget stops the parse');
+  });
+
+  it('is cut off during extraction too: a budget spent by the parse stops the walk of its tree', () => {
+    const dense = makeInput('long-line', new Random(3), corpus);
+    const tree = parseC(dense.text);
+    const spent = new Deadline(-1);
+    assert.throws(() => extractFile('dense.c', dense.text, tree, DEFAULT_CATALOGUE, spent), (error: unknown) => {
+      assert.ok(error instanceof BudgetExceeded);
+      assert.equal(error.stage, 'extraction');
+      assert.match(error.message, /^analysis took longer than -1 ms and was cut off \(during extraction\)$/);
+      return true;
+    });
+    // The same walk with time to spare gives facts.
+    assert.ok(extractFile('dense.c', dense.text, tree, DEFAULT_CATALOGUE, new Deadline(60_000)).lineCount >= 1);
   });
 
   // Engine defect (reported): parseC does not reset the shared parser after a cut-off parse, so the
   // next parseC resumes the old parse on the new text and returns a tree of the old file's size.
   it('leaves nothing behind: the file parsed next parses as itself', () => {
     const small = 'void f(void)\n{\n\tspin_lock(&a);\n}\n';
-    assert.throws(() => parseC(huge.text, undefined, { timeoutMs: 10 }), ParseTimeout);
+    assert.throws(() => parseC(huge.text, undefined, new Deadline(10)), BudgetExceeded);
     const tree = parseC(small);
     assert.equal(tree.rootNode.endIndex, small.length);
     assert.equal(tree.rootNode.hasError, false);

@@ -22,7 +22,7 @@ import type {
 } from './functionFacts';
 import { ATOMIC_OPS, GUARD_TYPES, LockApiCatalogue, SLEEPING_GFP, isHeldAssertion, isSleepingCall } from './lockApis';
 import { lockExprOfNode, lockExprOfText } from './lockExpr';
-import { LiteNode, liteTree, lineStarts as startsOfLines, normaliseLineBreaks, positionIn, type SyntaxTree } from './parser';
+import { LiteNode, liteTree, lineStarts as startsOfLines, normaliseLineBreaks, positionIn, type Deadline, type SyntaxTree } from './parser';
 import type { Range } from './sites';
 
 export function rangeOf(node: { startPosition: { row: number; column: number }; endPosition: { row: number; column: number } }): Range {
@@ -93,7 +93,7 @@ const LOOP_MACRO = /for_each|foreach|_loop\b|^for_|^while_/;
 const IGNORE_DIRECTIVE = /lockorder-ignore(?::\s*([\w-]+(?:\s*,\s*[\w-]+)*))?/;
 const DECLARED_ORDER = /lockorder:\s*([^\n*]*?->[^\n*]*?)\s*(?:\*\/|$)/gm;
 
-export function extractFile(file: string, source: string, tree: SyntaxTree, catalogue: LockApiCatalogue): FileFacts {
+export function extractFile(file: string, source: string, tree: SyntaxTree, catalogue: LockApiCatalogue, deadline?: Deadline): FileFacts {
   const text = normaliseLineBreaks(source);
   const lineStarts = startsOfLines(text);
   const facts: FileFacts = {
@@ -108,9 +108,9 @@ export function extractFile(file: string, source: string, tree: SyntaxTree, cata
     lineCount: lineStarts.length,
     errorNodes: 0,
   };
-  const root = liteTree(tree, text, (node) => prunable(node, text, catalogue));
+  const root = liteTree(tree, text, (node) => prunable(node, text, catalogue), deadline);
   facts.errorNodes = root.descendantsOfType('ERROR').length;
-  collectTopLevel(root, facts, { catalogue, text, lineStarts });
+  collectTopLevel(root, facts, { catalogue, text, lineStarts, deadline });
   if (text.includes('lockorder')) collectComments(root, facts);
   collectLockMacros(text, lineStarts, facts);
   return facts;
@@ -120,6 +120,7 @@ interface FileContext {
   catalogue: LockApiCatalogue;
   text: string;
   lineStarts: number[];
+  deadline?: Deadline;
 }
 
 /**
@@ -158,6 +159,7 @@ class ExpressionEvents {
 function collectTopLevel(node: LiteNode, facts: FileFacts, context: FileContext): void {
   const children = node.namedChildren;
   for (let i = 0; i < children.length; i++) {
+    context.deadline?.check('extraction');
     const child = children[i];
     const macro = child.type === 'expression_statement' ? macroWithBody(child, children[i + 1], FUNCTION_MACRO) : null;
     if (macro) {

@@ -29,15 +29,36 @@ function parser(): Parser {
   return shared;
 }
 
-export interface ParseBudget {
-  /** Give up parsing after this many milliseconds; the caller reports the file as cut off. */
-  timeoutMs?: number;
+/**
+ * A point in time past which parsing and extraction of one file give up: the budget covers both,
+ * because a file that parses fast can still take long to walk (a megabyte of dense code).
+ */
+export class Deadline {
+  private readonly at: number;
+
+  constructor(readonly timeoutMs: number) {
+    this.at = Date.now() + timeoutMs;
+  }
+
+  get passed(): boolean {
+    return Date.now() > this.at;
+  }
+
+  /** Throws `BudgetExceeded` once the deadline has passed. */
+  check(stage: AnalysisStage): void {
+    if (this.passed) throw new BudgetExceeded(this.timeoutMs, stage);
+  }
 }
 
-/** Thrown when a parse ran out of its time budget. */
-export class ParseTimeout extends Error {
-  constructor(readonly timeoutMs: number) {
-    super(`parsing took longer than ${timeoutMs} ms and was cut off`);
+export type AnalysisStage = 'parsing' | 'extraction';
+
+/** Thrown when a file ran out of its time budget; the caller reports the file as cut off. */
+export class BudgetExceeded extends Error {
+  constructor(
+    readonly timeoutMs: number,
+    readonly stage: AnalysisStage,
+  ) {
+    super(`analysis took longer than ${timeoutMs} ms and was cut off (during ${stage})`);
   }
 }
 
@@ -50,19 +71,14 @@ export function normaliseLineBreaks(text: string): string {
 }
 
 /** Parses C. Positions in the tree count columns in UTF-16 code units, like LSP. */
-export function parseC(source: string, oldTree?: SyntaxTree, budget: ParseBudget = {}): SyntaxTree {
+export function parseC(source: string, oldTree?: SyntaxTree, deadline?: Deadline): SyntaxTree {
   const text = normaliseLineBreaks(source);
-  const { timeoutMs } = budget;
-  if (timeoutMs === undefined) return parser().parse(text, oldTree);
-  const deadline = Date.now() + timeoutMs;
-  let timedOut = false;
-  const tree = parser().parse(text, oldTree, {
-    progressCallback: () => (timedOut = Date.now() > deadline),
-  });
-  if (timedOut) {
+  if (deadline === undefined) return parser().parse(text, oldTree);
+  const tree = parser().parse(text, oldTree, { progressCallback: () => deadline.passed });
+  if (deadline.passed) {
     // A stopped parse stays pending in the parser and would resume on the next text: drop it.
     parser().reset();
-    throw new ParseTimeout(timeoutMs);
+    throw new BudgetExceeded(deadline.timeoutMs, 'parsing');
   }
   return tree;
 }
@@ -223,7 +239,7 @@ interface SymbolInfo {
  * Copies a tree into `LiteNode`s with one cursor walk, reading only numbers per node. `prune` says
  * which nodes to copy without their children (the caller will never look inside them).
  */
-export function liteTree(tree: SyntaxTree, text: string, prune: (node: LiteNode) => boolean = () => false): LiteNode {
+export function liteTree(tree: SyntaxTree, text: string, prune: (node: LiteNode) => boolean = () => false, deadline?: Deadline): LiteNode {
   const source = new LiteSource(text);
   const cursor = tree.walk();
   const symbols = new Map<number, SymbolInfo>();
@@ -246,7 +262,9 @@ export function liteTree(tree: SyntaxTree, text: string, prune: (node: LiteNode)
   };
   const root = make();
   let current = root;
-  for (;;) {
+  for (let copied = 1; ; copied++) {
+    // Huge files are cut off here too; asking the clock for every node would cost more than the copy.
+    if (copied % 4096 === 0) deadline?.check('extraction');
     if (!prune(current) && cursor.gotoFirstChild()) {
       const child = make();
       child.parent = current;

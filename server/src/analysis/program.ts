@@ -16,7 +16,7 @@ import { findInversions } from './inversions';
 import { ClassResolver, TypeTable } from './lockClasses';
 import { DEFAULT_CATALOGUE, LockApiCatalogue } from './lockApis';
 import { LockGraph, type EdgeSite } from './lockGraph';
-import { parseC, ParseBudget } from './parser';
+import { Deadline, parseC } from './parser';
 import type { Range } from './sites';
 import { summarySignature } from './summaries';
 
@@ -375,9 +375,14 @@ export interface AnalysisResult {
 }
 
 /** Parses and extracts one file. The tree is returned for callers that re-parse incrementally. */
-export function factsOf(file: string, text: string, catalogue: LockApiCatalogue = DEFAULT_CATALOGUE, budget: ParseBudget = {}): FileFacts {
-  const tree = parseC(text, undefined, budget);
-  return extractFile(file, text, tree, catalogue);
+/**
+ * Parses and extracts one file. With a budget, both together must end within `timeoutMs` or the
+ * file is cut off with a `BudgetExceeded`.
+ */
+export function factsOf(file: string, text: string, catalogue: LockApiCatalogue = DEFAULT_CATALOGUE, budget: { timeoutMs?: number } = {}): FileFacts {
+  const deadline = budget.timeoutMs === undefined ? undefined : new Deadline(budget.timeoutMs);
+  const tree = parseC(text, undefined, deadline);
+  return extractFile(file, text, tree, catalogue, deadline);
 }
 
 export function analyzeTexts(inputs: AnalysisInput[], options: ProgramOptions = {}): Required<AnalysisResult> & { analysis: ProgramAnalysis } {

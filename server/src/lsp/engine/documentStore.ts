@@ -8,7 +8,7 @@
  * than taken from LSP positions (LSP also breaks lines at a lone `\r`).
  */
 import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
-import { editTree, parseC, type SyntaxTree, type TreeEdit } from '../../analysis/parser';
+import { editTree, parseC, type Deadline, type SyntaxTree, type TreeEdit } from '../../analysis/parser';
 
 export interface Point {
   row: number;
@@ -72,9 +72,9 @@ export class DocumentStore {
   }
 
   /** Parses the document if it changed, reusing the edited old tree. Throws what `parseC` throws. */
-  parse(doc: OpenDocument, timeoutMs: number): SyntaxTree {
+  parse(doc: OpenDocument, deadline?: Deadline): SyntaxTree {
     if (doc.tree && !doc.stale) return doc.tree;
-    doc.tree = parseC(doc.document.getText(), doc.tree, { timeoutMs });
+    doc.tree = parseC(doc.document.getText(), doc.tree, deadline);
     doc.stale = false;
     return doc.tree;
   }

@@ -16,6 +16,7 @@ import { extractFile } from '../../analysis/extract';
 import type { Finding } from '../../analysis/findings';
 import { fixesFor } from '../../analysis/fixes';
 import type { LockApiCatalogue } from '../../analysis/lockApis';
+import { Deadline } from '../../analysis/parser';
 import { factsOf, LockProgram, type ProgramAnalysis } from '../../analysis/program';
 import type { ImportLockdepResult } from '../protocol';
 import { DEFAULT_SETTINGS, needsReindex, type EngineSettings } from '../settings';
@@ -27,7 +28,7 @@ import { findingKey, type EngineReply, type EngineRequest, type FixesReply, type
 import { buildSnapshot } from './snapshot';
 import { WorkspaceFiles, type WorkspaceFile } from './workspaceIndex';
 
-/** A parse that takes longer is cut off; the file is left out until its next change. */
+/** Parsing and extraction of one file that take longer are cut off; the file is left out until its next change. */
 const PARSE_TIMEOUT_MS = 10_000;
 /** Progress messages are sent at most this often while indexing. */
 const PROGRESS_INTERVAL_MS = 100;
@@ -38,6 +39,8 @@ export class EngineSession {
   private program = new LockProgram({ catalogue: this.catalogue });
   private readonly documents = new DocumentStore();
   private readonly pending = new Map<string, NodeJS.Timeout>();
+  /** Open documents left out for their size, each logged once. */
+  private readonly oversized = new Set<string>();
   private workspace: WorkspaceFiles | undefined;
   /** Files the last walk found (plus ones the watcher reported since): the closed ones are read from disk. */
   private workspaceUris = new Set<string>();
@@ -112,6 +115,8 @@ export class EngineSession {
       for (const uri of this.documents.uris()) this.refresh(uri);
     } else {
       for (const name of previous.fileNames()) this.program.setFile(previous.file(name)!);
+      // A new size limit may take an open document in or leave it out.
+      if (before.maxFileBytes !== settings.maxFileBytes) for (const uri of this.documents.uris()) this.refresh(uri);
     }
     if (this.workspace && needsReindex(before, settings)) {
       this.workspace = new WorkspaceFiles(this.workspace.folders, settings, (line) => this.log('info', line));
@@ -150,9 +155,22 @@ export class EngineSession {
   private refresh(uri: string): void {
     const doc = this.documents.get(uri);
     if (!doc) return;
+    const text = doc.document.getText();
+    const oversize = bytesOver(text, this.settings.maxFileBytes);
+    if (oversize !== undefined) {
+      this.program.removeFile(uri);
+      // One line when the document goes over the limit, not one per keystroke.
+      if (!this.oversized.has(uri)) {
+        this.oversized.add(uri);
+        this.log('info', `Lockorder: not analysing ${uri}: it is ${oversize} bytes, over the limit of ${this.settings.maxFileBytes} (lockorder.maxFileBytes)`);
+      }
+      return;
+    }
+    this.oversized.delete(uri);
     try {
-      const tree = this.documents.parse(doc, PARSE_TIMEOUT_MS);
-      this.program.setFile(extractFile(uri, doc.document.getText(), tree, this.catalogue));
+      const deadline = new Deadline(PARSE_TIMEOUT_MS);
+      const tree = this.documents.parse(doc, deadline);
+      this.program.setFile(extractFile(uri, text, tree, this.catalogue, deadline));
     } catch (error) {
       // Leaving stale facts would put diagnostics on lines that moved; leave the file out instead.
       this.program.removeFile(uri);
@@ -164,6 +182,7 @@ export class EngineSession {
     this.cancelPending(uri);
     if (this.reports.closeDocument(uri)) return this.requestAnalysis();
     this.documents.close(uri);
+    this.oversized.delete(uri);
     // The editor's buffer may have differed from the disk; a workspace file goes back to its saved text.
     const path = pathOfUri(uri);
     if (this.workspaceUris.has(uri) && path !== undefined && this.workspace) this.loadFromDisk({ uri, path }, this.workspace);
@@ -401,4 +420,12 @@ function turnOfEventLoop(): Promise<void> {
 function describe(error: unknown): string {
   if (error instanceof RangeError && /call stack/i.test(error.message)) return 'too deeply nested to analyse';
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The document's size in UTF-8 bytes when it is over `limit`, else undefined (without encoding small texts). */
+function bytesOver(text: string, limit: number): number | undefined {
+  // A UTF-16 unit is at most 3 bytes of UTF-8, and at least 1.
+  if (text.length * 3 <= limit) return undefined;
+  const bytes = Buffer.byteLength(text, 'utf8');
+  return bytes > limit ? bytes : undefined;
 }
