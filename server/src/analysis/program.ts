@@ -18,7 +18,7 @@ import { DEFAULT_CATALOGUE, LockApiCatalogue } from './lockApis';
 import { LockGraph, type EdgeSite } from './lockGraph';
 import { parseC, ParseBudget } from './parser';
 import type { Range } from './sites';
-import { summarySignature } from './summaries';
+import { summarySignature, type FunctionSummary } from './summaries';
 
 export interface ProgramOptions {
   catalogue?: LockApiCatalogue;
@@ -44,6 +44,11 @@ export interface ProgramAnalysis {
 interface FunctionState {
   result: FlowResult;
   signature: string;
+  /**
+   * The signature and the places the summary's locks and sleeps come from: callers copy those
+   * places into their edges, so they are revisited when either changes (a line added above a lock).
+   */
+  change: string;
   /** What the function adds to the graph and the findings, built once per analysis of it. */
   contribution: Contribution;
 }
@@ -79,10 +84,16 @@ export class LockProgram {
     this.catalogue = options.catalogue ?? DEFAULT_CATALOGUE;
   }
 
+  /**
+   * Adds or replaces a file. A function whose facts are the very object the file had before (the
+   * language server's incremental extraction reuses the facts of untouched functions) keeps its
+   * analysis; it is revisited only if what it calls changes.
+   */
   setFile(facts: FileFacts): void {
     const oldNames = new Set(this.files.get(facts.file)?.functions.map((f) => f.name) ?? []);
     const newNames = new Set(facts.functions.map((f) => f.name));
-    this.dropFunctions(facts.file);
+    const kept = this.keptFunctions(facts);
+    this.dropFunctions(facts.file, kept);
     // Calls resolve differently only where a name gained or lost a definition here.
     for (const name of [...oldNames].filter((n) => !newNames.has(n))) this.dirtyCallersOf(name);
     this.files.set(facts.file, facts);
@@ -91,6 +102,7 @@ export class LockProgram {
       const list = this.byName.get(fn.name);
       if (list) list.push(fn);
       else this.byName.set(fn.name, [fn]);
+      if (kept.has(fn)) continue;
       const names = callsOf(fn);
       this.calls.set(fn, names);
       for (const name of names) {
@@ -102,6 +114,14 @@ export class LockProgram {
       if (!oldNames.has(fn.name)) this.dirtyCallersOf(fn.name);
     }
     this.resolveCache.clear();
+  }
+
+  /** The functions of `facts` that are the same objects as in the file's current facts. */
+  private keptFunctions(facts: FileFacts): Set<FunctionFacts> {
+    const before = this.files.get(facts.file);
+    if (!before || before === facts) return new Set();
+    const old = new Set(before.functions);
+    return new Set(facts.functions.filter((fn) => old.has(fn)));
   }
 
   private dirtyCallersOf(name: string): void {
@@ -126,17 +146,19 @@ export class LockProgram {
     return [...this.files.keys()];
   }
 
-  private dropFunctions(file: string): void {
+  /** Takes the file's functions out of the program; `kept` ones stay analysed, out of the name index only. */
+  private dropFunctions(file: string, kept: ReadonlySet<FunctionFacts> = new Set()): void {
     const old = this.files.get(file);
     if (!old) return;
     for (const fn of old.functions) {
       const list = this.byName.get(fn.name)?.filter((f) => f !== fn) ?? [];
       if (list.length > 0) this.byName.set(fn.name, list);
       else this.byName.delete(fn.name);
+      if (kept.has(fn)) continue;
       for (const name of this.calls.get(fn) ?? []) this.callersOf.get(name)?.delete(fn);
       this.calls.delete(fn);
       const state = this.states.get(fn);
-      if (state) this.replaced.set(functionKey(fn), state.signature);
+      if (state) this.replaced.set(functionKey(fn), state.change);
       this.states.delete(fn);
       this.dirty.delete(fn);
     }
@@ -255,11 +277,12 @@ export class LockProgram {
         return state ? { summary: state.result.summary, signature: state.signature } : undefined;
       },
     };
-    const before = this.states.get(fn)?.signature ?? this.replaced.get(functionKey(fn));
+    const before = this.states.get(fn)?.change ?? this.replaced.get(functionKey(fn));
     const result = analyzeFunction(fn, new ClassResolver(types, fn), this.catalogue, lookup);
     const signature = summarySignature(result.summary);
-    this.states.set(fn, { result, signature, contribution: contributionOf(fn, result) });
-    return before !== signature;
+    const change = `${signature}\u0001${summarySites(result.summary)}`;
+    this.states.set(fn, { result, signature, change, contribution: contributionOf(fn, result) });
+    return before !== change;
   }
 
   private callsItself(fn: FunctionFacts): boolean {
@@ -286,6 +309,13 @@ function functionKey(fn: FunctionFacts): string {
 
 /** Rounds of caller re-analysis after summaries change; deeper ripples stop here. */
 const MAX_ROUNDS = 8;
+
+/** Where a summary's locks and sleeps come from, as text. */
+function summarySites(summary: FunctionSummary): string {
+  const at = (l: { file: string; site: Range }) => `${l.file}:${l.site.start.line}:${l.site.start.character}`;
+  const locks = [...summary.acquires, ...summary.returnsHolding, ...summary.conditional.map((c) => c.lock), ...summary.releasesOnEntry];
+  return [...locks.map(at), summary.sleeps ? at(summary.sleeps) : ''].join(',');
+}
 
 function typeSignatureOf(facts: FileFacts): string {
   return `${JSON.stringify(facts.structs)}${JSON.stringify(facts.typedefs)}${Object.keys(facts.globals).join(',')}`;

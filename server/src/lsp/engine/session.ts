@@ -146,13 +146,13 @@ export class EngineSession {
     this.pending.delete(uri);
   }
 
-  /** Re-parses (incrementally) and re-extracts an open document into the program. */
+  /** Re-parses (incrementally) and re-extracts an open document into the program: only its changed functions are walked. */
   private refresh(uri: string): void {
     const doc = this.documents.get(uri);
     if (!doc) return;
     try {
       const tree = this.documents.parse(doc, PARSE_TIMEOUT_MS);
-      this.program.setFile(extractFile(uri, doc.document.getText(), tree, this.catalogue));
+      this.program.setFile(extractFile(uri, doc.document.getText(), tree, this.catalogue, doc.functions));
     } catch (error) {
       // Leaving stale facts would put diagnostics on lines that moved; leave the file out instead.
       this.program.removeFile(uri);
