@@ -4,8 +4,9 @@
  * answers with `FromEngine` messages; nothing here knows about LSP connections.
  *
  * Timing: an open or a closed document is analysed at once; keystrokes wait for `debounceMs` of
- * quiet per document. Analyses are coalesced: any number of requests before the event loop turns
- * again make one `analyze()`. The workspace walk reads one file per turn of the event loop, so edits
+ * quiet per document (by default none: the document is analysed as soon as the worker is idle, and
+ * the keystrokes that arrived while it was busy are re-parsed together). Analyses are coalesced:
+ * any number of requests before the event loop turns again make one `analyze()`. The workspace walk reads one file per turn of the event loop, so edits
  * and cancellation are handled between files.
  *
  * Lockdep reports (open `lockdep` documents and imports) are merged into every analysis; an edit of
