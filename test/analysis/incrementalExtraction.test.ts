@@ -8,6 +8,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { extractFile } from '../../server/src/analysis/extract';
+import type { FileFacts } from '../../server/src/analysis/functionFacts';
 import { FunctionReuse } from '../../server/src/analysis/functionReuse';
 import { DEFAULT_CATALOGUE } from '../../server/src/analysis/lockApis';
 import { analyzeTexts, factsOf, LockProgram } from '../../server/src/analysis/program';
@@ -110,6 +111,42 @@ describe('incremental extraction', () => {
     assert.ok(checked > files.length * 15);
   });
 
+  it('gives a program of many files, edited one file at a time, the findings and graph of a fresh one', () => {
+    const random = new Random(1);
+    const program = new LockProgram();
+    const store = new DocumentStore();
+    const reuse = new Map<string, FunctionReuse>();
+    const full = new Map<string, FileFacts>();
+    const extract = (uri: string) => {
+      const doc = store.get(uri)!;
+      const text = doc.document.getText();
+      const tree = store.parse(doc, 10_000);
+      program.setFile(extractFile(uri, text, tree, DEFAULT_CATALOGUE, reuse.get(uri)));
+      full.set(uri, extractFile(uri, text, tree, DEFAULT_CATALOGUE));
+    };
+    for (const path of files) {
+      const uri = `file:///${path}`;
+      store.open(uri, 1, repoFile(path).text);
+      reuse.set(uri, new FunctionReuse());
+      extract(uri);
+    }
+    let uri = `file:///${random.pick(files)}`;
+    for (let edit = 0; edit < 120; edit++) {
+      // Mostly keystrokes in one file, now and then in another.
+      if (random.chance(0.2)) uri = `file:///${random.pick(files)}`;
+      const doc = store.get(uri)!;
+      const { start, end, inserted } = randomEdit(random, doc.document.getText());
+      store.change(uri, doc.document.version + 1, [{ range: { start: doc.document.positionAt(start), end: doc.document.positionAt(end) }, text: inserted }]);
+      extract(uri);
+      if (random.chance(0.3)) continue;
+      const fresh = new LockProgram();
+      for (const facts of full.values()) fresh.setFile(facts);
+      const [kept, anew] = [program.analyze(), fresh.analyze()];
+      assert.deepStrictEqual(kept.findings, anew.findings, `after edit ${edit} of ${uri}`);
+      assert.deepStrictEqual(kept.toJson(), anew.toJson(), `after edit ${edit} of ${uri}`);
+    }
+  });
+
   it('keeps the very facts of the functions an edit did not touch, and moves those below a new line', () => {
     const uri = 'file:///three.c';
     const text = [
@@ -200,6 +237,36 @@ describe('incremental extraction', () => {
     assert.deepStrictEqual(analysis.toJson(), fresh.graph);
     const viaTakeB = analysis.graph.edge('a', 'b')!.sites.find((site) => site.function === 'a_then_b');
     assert.equal(viaTakeB?.innerSite?.start.line, 21);
+  });
+
+  it('redoes the part of a file whose callee, in the file being typed in, changed', () => {
+    const texts = new Map([
+      ['file:///caller.c', 'void a_then_helper(void)\n{\n\tspin_lock(&a);\n\thelper();\n\tspin_unlock(&a);\n}\n'],
+      ['file:///helper.c', 'void helper(void)\n{\n\tspin_lock(&b);\n\tspin_unlock(&b);\n}\n'],
+      ['file:///other.c', 'void b_then_a(void)\n{\n\tspin_lock(&b);\n\tspin_lock(&a);\n\tspin_unlock(&a);\n\tspin_unlock(&b);\n}\n'],
+    ]);
+    const program = new LockProgram();
+    const store = new DocumentStore();
+    const reuse = new FunctionReuse();
+    for (const [uri, text] of texts) program.setFile(factsOf(uri, text));
+    const helper = store.open('file:///helper.c', 1, texts.get('file:///helper.c')!);
+    const type = (change: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string }) => {
+      store.change(helper.uri, helper.document.version + 1, [change]);
+      texts.set(helper.uri, helper.document.getText());
+      program.setFile(extractFile(helper.uri, helper.document.getText(), store.parse(helper, 10_000), DEFAULT_CATALOGUE, reuse));
+      const analysis = program.analyze();
+      const fresh = analyzeTexts([...texts].map(([file, text]) => ({ file, text })));
+      assert.deepStrictEqual(analysis.findings, fresh.findings, helper.document.getText());
+      assert.deepStrictEqual(analysis.toJson(), fresh.graph, helper.document.getText());
+      return analysis;
+    };
+    const space = { range: { start: { line: 1, character: 1 }, end: { line: 1, character: 1 } }, text: ' ' };
+    assert.deepEqual(type(space).findings.map((f) => f.locks), [['a', 'b']]);
+    // Only helper.c changes: what comes before and after it is merged once and kept.
+    assert.deepEqual(type(space).findings.map((f) => f.locks), [['a', 'b']]);
+    // helper() now takes `c`: caller.c's edge becomes a -> c, and the inversion goes.
+    assert.deepEqual(type({ range: { start: { line: 2, character: 12 }, end: { line: 2, character: 13 } }, text: 'c' }).findings, []);
+    assert.deepEqual(type(space).findings, []);
   });
 
   it('reuses nothing under other lock APIs', () => {

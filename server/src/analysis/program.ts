@@ -53,6 +53,13 @@ interface FunctionState {
   contribution: Contribution;
 }
 
+/** What one file adds to an analysis: its functions' results, graph and local findings. */
+interface FilePart {
+  functions: FunctionAnalysis[];
+  graph: LockGraph;
+  findings: Finding[];
+}
+
 interface Contribution {
   nodes: { id: string; kind: string; resolved: boolean; file?: string }[];
   edges: { from: string; to: string; site: EdgeSite }[];
@@ -76,6 +83,12 @@ export class LockProgram {
   private typesChanged = true;
   /** Per calling file: name → definition reached (null: none). */
   private resolveCache = new Map<string, Map<string, FunctionFacts | null>>();
+  /** Each file's part of the analysis, until one of its functions is analysed again. */
+  private readonly parts = new Map<string, FilePart>();
+  /** The file names in order; null when a file came or went. */
+  private sortedFiles: string[] | null = null;
+  /** The parts of the files before and after one file, merged, while only that file changes. */
+  private around: { file: string; before: FilePart; after: FilePart } | undefined;
   /** Summary signatures of functions whose file was replaced, to tell callers whether anything changed. */
   private readonly replaced = new Map<string, string>();
   readonly catalogue: LockApiCatalogue;
@@ -94,6 +107,8 @@ export class LockProgram {
     const newNames = new Set(facts.functions.map((f) => f.name));
     const kept = this.keptFunctions(facts);
     this.dropFunctions(facts.file, kept);
+    this.forgetPart(facts.file);
+    if (!this.files.has(facts.file)) this.forgetOrder();
     // Calls resolve differently only where a name gained or lost a definition here.
     for (const name of [...oldNames].filter((n) => !newNames.has(n))) this.dirtyCallersOf(name);
     this.files.set(facts.file, facts);
@@ -134,8 +149,15 @@ export class LockProgram {
     this.dropFunctions(file);
     for (const fn of old.functions) this.dirtyCallersOf(fn.name);
     this.files.delete(file);
+    this.forgetPart(file);
+    this.forgetOrder();
     this.noteTypes(file, undefined);
     this.resolveCache.clear();
+  }
+
+  /** The struct, typedef and global facts of every file, as the last analysis used them. */
+  typeTable(): TypeTable {
+    return (this.types ??= TypeTable.of(this.files.values()));
   }
 
   file(file: string): FileFacts | undefined {
@@ -180,18 +202,7 @@ export class LockProgram {
       this.typesChanged = false;
     }
     this.summarise(this.types);
-    const functions: FunctionAnalysis[] = [];
-    for (const file of [...this.files.keys()].sort()) {
-      for (const fn of this.files.get(file)!.functions) functions.push({ fn, result: this.states.get(fn)!.result });
-    }
-    const graph = new LockGraph();
-    const local: Finding[] = [];
-    for (const { fn } of functions) {
-      const { nodes, edges, findings } = this.states.get(fn)!.contribution;
-      for (const n of nodes) graph.addNode(n.id, n.kind, n.resolved, n.file);
-      for (const e of edges) graph.addEdge(e.from, e.to, e.site);
-      for (const f of findings) local.push(f);
-    }
+    const { functions, graph, local } = this.assemble();
     const declared = DeclaredOrderIndex.of([...this.files.values()], this.options.declaredOrders ?? []);
     const { findings: inversions, cycles } = findInversions(graph, declared);
     const findings = [
@@ -201,6 +212,67 @@ export class LockProgram {
     ];
     const kept = findings.filter((f) => !this.ignored(f)).sort(compareFindings);
     return { findings: kept, graph, cycles, functions, declared, toJson: () => graph.toJson(cycles) };
+  }
+
+  /**
+   * The functions, graph and local findings of every file, in file order. Each file's part is kept
+   * until one of its functions is analysed again, so a keystroke rebuilds the part of its own file
+   * and merges the others' parts as they were.
+   */
+  private assemble(): { functions: FunctionAnalysis[]; graph: LockGraph; local: Finding[] } {
+    const files = (this.sortedFiles ??= [...this.files.keys()].sort());
+    const changed = files.filter((file) => !this.parts.has(file));
+    // One file changed (a keystroke): the parts before and after it are merged once, and kept
+    // for as long as only that file changes.
+    if (changed.length === 1 && this.around?.file !== changed[0]) {
+      const at = files.indexOf(changed[0]);
+      this.around = { file: changed[0], before: this.merged(files.slice(0, at)), after: this.merged(files.slice(at + 1)) };
+    }
+    const around = this.around;
+    const whole = around && changed.length <= 1 ? this.merged([around.file], around.before, around.after) : this.merged(files);
+    return { functions: whole.functions, graph: whole.graph, local: whole.findings };
+  }
+
+  /** The parts of `files`, in order, merged into one (between `first` and `last`, when given). */
+  private merged(files: string[], first?: FilePart, last?: FilePart): FilePart {
+    const whole: FilePart = { functions: [], graph: new LockGraph(), findings: [] };
+    const add = (part: FilePart) => {
+      for (const f of part.functions) whole.functions.push(f);
+      whole.graph.merge(part.graph);
+      for (const f of part.findings) whole.findings.push(f);
+    };
+    if (first) add(first);
+    for (const file of files) {
+      let part = this.parts.get(file);
+      if (!part) this.parts.set(file, (part = this.partOf(this.files.get(file)!)));
+      add(part);
+    }
+    if (last) add(last);
+    return whole;
+  }
+
+  /** A file came or went: the order of files, and what was merged around one, are redone. */
+  private forgetOrder(): void {
+    this.sortedFiles = null;
+    this.around = undefined;
+  }
+
+  /** Forgets a file's part; the merged parts around another file included it. */
+  private forgetPart(file: string): void {
+    this.parts.delete(file);
+    if (this.around && this.around.file !== file) this.around = undefined;
+  }
+
+  private partOf(facts: FileFacts): FilePart {
+    const part: FilePart = { functions: [], graph: new LockGraph(), findings: [] };
+    for (const fn of facts.functions) {
+      const { result, contribution } = this.states.get(fn)!;
+      part.functions.push({ fn, result });
+      for (const n of contribution.nodes) part.graph.addNode(n.id, n.kind, n.resolved, n.file);
+      for (const e of contribution.edges) part.graph.addEdge(e.from, e.to, e.site);
+      for (const f of contribution.findings) part.findings.push(f);
+    }
+    return part;
   }
 
   /** `lockorder-ignore` on the finding's line or the line before silences it. */
@@ -282,6 +354,7 @@ export class LockProgram {
     const signature = summarySignature(result.summary);
     const change = `${signature}\u0001${summarySites(result.summary)}`;
     this.states.set(fn, { result, signature, change, contribution: contributionOf(fn, result) });
+    this.forgetPart(fn.file);
     return before !== change;
   }
 
