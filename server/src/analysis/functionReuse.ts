@@ -103,21 +103,29 @@ export function movedBy(facts: FunctionFacts, delta: number): FunctionFacts {
     const known = copies.get(value);
     if (known !== undefined) return known;
     if (Array.isArray(value)) {
-      const out: unknown[] = [];
+      const out: unknown[] = new Array(value.length);
       copies.set(value, out);
-      for (const item of value) out.push(copy(item));
+      for (let i = 0; i < value.length; i++) out[i] = copy(value[i]);
       return out;
+    }
+    const source = value as Record<string, unknown>;
+    if (isPosition(source)) {
+      const moved = { line: source.line + delta, character: source.character };
+      copies.set(value, moved);
+      return moved;
     }
     const out: Record<string, unknown> = {};
     copies.set(value, out);
-    for (const [key, field] of Object.entries(value)) out[key] = copy(field);
-    if (isPosition(value)) out.line = value.line + delta;
+    for (const key in source) out[key] = copy(source[key]);
     return out;
   };
   return copy(facts) as FunctionFacts;
 }
 
-function isPosition(value: object): value is { line: number; character: number } {
-  const v = value as { line?: unknown; character?: unknown };
-  return typeof v.line === 'number' && typeof v.character === 'number' && Object.keys(value).length === 2;
+/** `{ line, character }` and nothing else. */
+function isPosition(value: Record<string, unknown>): value is { line: number; character: number } {
+  if (typeof value.line !== 'number' || typeof value.character !== 'number') return false;
+  let keys = 0;
+  for (const _ in value) keys++;
+  return keys === 2;
 }
