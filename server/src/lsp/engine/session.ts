@@ -180,6 +180,14 @@ export class EngineSession {
     if (!workspace) return;
     // A walk in progress is superseded, not cancelled: its progress carries on as this one's.
     const run = ++this.indexRun;
+    // Listing the folders takes a while on a big workspace: an analysis already queued (a document
+    // just opened) goes first, so that its diagnostics do not wait for the walk.
+    void turnOfEventLoop().then(() => {
+      if (run === this.indexRun) this.guarded('index', () => this.listAndIndex(run, workspace));
+    });
+  }
+
+  private listAndIndex(run: number, workspace: WorkspaceFiles): void {
     const files = workspace.list();
     const found = new Set(files.map((f) => f.uri));
     for (const uri of this.workspaceUris) {
