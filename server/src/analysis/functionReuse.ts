@@ -33,11 +33,6 @@ export class FunctionReuse {
     this.catalogue = catalogue;
     return new ReuseRound(text, this.remembered, (next) => (this.remembered = next));
   }
-
-  /** Forgets every function: the next extraction is a full one. */
-  clear(): void {
-    this.remembered = new Map();
-  }
 }
 
 /** One extraction: what it may take from the last one, and what it leaves for the next. */
