@@ -3,10 +3,12 @@
 // server, out/server/src/server.js):
 //   - cold start: spawn → first diagnostics for the opened file, and → workspace index done;
 //   - keystroke → diagnostics: a 5,000-line file in a workspace of 2,000 generated files, each
-//     keystroke waiting for its own diagnostics (p50/p95);
+//     keystroke waiting for its own diagnostics (p50/p95). `--edit line` (the default) adds a line
+//     at the top, which moves every function of the file; `--edit char` types a space inside one
+//     function, which moves nothing else;
 //   - hover sent right after a keystroke, while the engine is busy (p50/p95).
 //
-// Usage: node scripts/bench-lsp.mjs [--files 2000] [--lines 5000] [--keystrokes 40] [--debounce 150] [--keep]
+// Usage: node scripts/bench-lsp.mjs [--files 2000] [--lines 5000] [--keystrokes 40] [--debounce 0] [--edit line|char] [--keep]
 // The workspace is generated into a temporary directory and removed afterwards (unless --keep).
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,7 +25,8 @@ function option(name, fallback) {
 const FILES = option('files', 2000);
 const LINES = option('lines', 5000);
 const KEYSTROKES = option('keystrokes', 40);
-const DEBOUNCE = option('debounce', 150);
+const DEBOUNCE = option('debounce', 0);
+const EDIT = process.argv.includes('--edit') ? process.argv[process.argv.indexOf('--edit') + 1] : 'line';
 
 // ---------------------------------------------------------------------------------------------
 // A generated, kernel-shaped workspace: per subsystem a header of structs with locks, and files
@@ -195,10 +198,11 @@ try {
   const server = await startServer(dir);
   const indexEnd = server.next((m) => m.method === '$/progress' && m.params.value.kind === 'end');
   const firstDiagnostics = server.next((m) => m.method === 'textDocument/publishDiagnostics' && m.params.uri === uri && m.params.diagnostics.length > 0);
+  const abbaLine = text.split('\n').length - 3;
   // The analysis after the index is the first over the whole workspace (headers and big.c included).
   const settled = server.next((m) => m.method === 'lockorder/status' && m.params.state === 'ready' && m.params.files > FILES);
   server.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version: 1, text } });
-  await firstDiagnostics;
+  const { params: first } = await firstDiagnostics;
   const coldFirst = performance.now() - t0;
   await indexEnd;
   const coldIndex = performance.now() - t0;
@@ -207,27 +211,33 @@ try {
   console.log(`cold start → first diagnostics for big.c: ${ms(coldFirst)}`);
   console.log(`cold start → index done: ${ms(coldIndex)}; → whole-workspace analysis: ${ms(coldAll)} (${status.files} files)`);
 
-  // Each keystroke adds a line at the top: every diagnostic of big.c moves down one line, so each
-  // keystroke has its own, recognisable publication.
+  // Each keystroke moves a diagnostic of big.c, so each keystroke has its own, recognisable
+  // publication: a line at the top moves every diagnostic down one line; a space typed after the
+  // `{` of big_one (all on one line) moves its diagnostics one character right.
   const keystroke = [];
   const hover = [];
-  const abbaLine = text.split('\n').length - 3;
+  const typedAfter = text.split('\n')[abbaLine].indexOf('{') + 1;
+  const onAbbaLine = first.diagnostics.filter((d) => d.range.start.line === abbaLine).map((d) => d.range.start.character);
+  const moved = (d, k) =>
+    EDIT === 'char' ? d.range.start.line === abbaLine && onAbbaLine.includes(d.range.start.character - k) : d.range.start.line === abbaLine + k;
   for (let k = 1; k <= KEYSTROKES; k++) {
     const published = server.next(
-      (m) => m.method === 'textDocument/publishDiagnostics' && m.params.uri === uri && m.params.diagnostics.some((d) => d.range.start.line === abbaLine + k),
+      (m) => m.method === 'textDocument/publishDiagnostics' && m.params.uri === uri && m.params.diagnostics.some((d) => moved(d, k)),
     );
+    const at = EDIT === 'char' ? { line: abbaLine, character: typedAfter } : { line: 0, character: 0 };
     const start = performance.now();
     server.notify('textDocument/didChange', {
       textDocument: { uri, version: k + 1 },
-      contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '\n' }],
+      contentChanges: [{ range: { start: at, end: at }, text: EDIT === 'char' ? ' ' : '\n' }],
     });
     const hoverStart = performance.now();
-    await server.request('textDocument/hover', { textDocument: { uri }, position: { line: abbaLine + k - 1, character: 30 } });
+    const hoverLine = EDIT === 'char' ? abbaLine : abbaLine + k - 1;
+    await server.request('textDocument/hover', { textDocument: { uri }, position: { line: hoverLine, character: 30 } });
     hover.push(performance.now() - hoverStart);
     await published;
     keystroke.push(performance.now() - start);
   }
-  console.log(`keystroke → diagnostics (${KEYSTROKES} keystrokes, includes the ${DEBOUNCE} ms debounce): p50 ${ms(percentile(keystroke, 50))}, p95 ${ms(percentile(keystroke, 95))}`);
+  console.log(`keystroke → diagnostics (${KEYSTROKES} keystrokes, ${EDIT === 'char' ? 'a space typed in a function' : 'a line added at the top'}, ${DEBOUNCE} ms debounce): p50 ${ms(percentile(keystroke, 50))}, p95 ${ms(percentile(keystroke, 95))}`);
   console.log(`hover sent right after a keystroke: p50 ${ms(percentile(hover, 50))}, p95 ${ms(percentile(hover, 95))}`);
   await server.request('shutdown', null);
   server.notify('exit', null);

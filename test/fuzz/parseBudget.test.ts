@@ -52,14 +52,14 @@ describe('a 50 MB file', () => {
     const dense = makeInput('long-line', new Random(3), corpus);
     const tree = parseC(dense.text);
     const spent = new Deadline(-1);
-    assert.throws(() => extractFile('dense.c', dense.text, tree, DEFAULT_CATALOGUE, spent), (error: unknown) => {
+    assert.throws(() => extractFile('dense.c', dense.text, tree, DEFAULT_CATALOGUE, { deadline: spent }), (error: unknown) => {
       assert.ok(error instanceof BudgetExceeded);
       assert.equal(error.stage, 'extraction');
       assert.match(error.message, /^analysis took longer than -1 ms and was cut off \(during extraction\)$/);
       return true;
     });
     // The same walk with time to spare gives facts.
-    assert.ok(extractFile('dense.c', dense.text, tree, DEFAULT_CATALOGUE, new Deadline(60_000)).lineCount >= 1);
+    assert.ok(extractFile('dense.c', dense.text, tree, DEFAULT_CATALOGUE, { deadline: new Deadline(60_000) }).lineCount >= 1);
   });
 
   // Engine defect (reported): parseC does not reset the shared parser after a cut-off parse, so the

@@ -124,3 +124,31 @@ describe('language server: cancelling the index', () => {
     assert.equal(status.total, 400);
   });
 });
+
+describe('language server: a document opened as the server starts', () => {
+  let dir: string;
+  let client: LspTestClient;
+  before(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'lockorder-lsp-first-'));
+    for (let i = 0; i < 200; i++) {
+      writeFileSync(path.join(dir, `f${i}.c`), `struct s${i} { spinlock_t lock; };\nvoid f${i}(struct s${i} *s) { spin_lock(&s->lock); spin_unlock(&s->lock); }\n`);
+    }
+    writeFileSync(path.join(dir, 'abba.c'), ABBA_PTHREAD);
+  });
+  after(async () => {
+    await client?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('gets its diagnostics before the folders are walked', async () => {
+    client = await LspTestClient.start({ folder: dir });
+    const uri = uriOf(path.join(dir, 'abba.c'));
+    client.open(uri, ABBA_PTHREAD);
+    await client.waitForDiagnostics(uri, (d) => d.length > 0);
+    await client.waitForNotification('lockorder/status', (s) => s.state === 'indexing');
+    const order = client.notifications.map((n) =>
+      n.method === 'textDocument/publishDiagnostics' && n.params.uri === uri ? 'diagnostics' : n.method === 'lockorder/status' && n.params.state === 'indexing' ? 'walk' : '',
+    );
+    assert.ok(order.indexOf('diagnostics') < order.indexOf('walk'), order.filter((o) => o).join(', '));
+  });
+});

@@ -20,6 +20,7 @@ import type {
   StructDef,
   TypeRef,
 } from './functionFacts';
+import type { FunctionReuse, ReuseRound } from './functionReuse';
 import { ATOMIC_OPS, GUARD_TYPES, LockApiCatalogue, SLEEPING_GFP, isHeldAssertion, isSleepingCall } from './lockApis';
 import { lockExprOfNode, lockExprOfText } from './lockExpr';
 import { LiteNode, liteTree, lineStarts as startsOfLines, normaliseLineBreaks, positionIn, type Deadline, type SyntaxTree } from './parser';
@@ -93,7 +94,18 @@ const LOOP_MACRO = /for_each|foreach|_loop\b|^for_|^while_/;
 const IGNORE_DIRECTIVE = /lockorder-ignore(?::\s*([\w-]+(?:\s*,\s*[\w-]+)*))?/;
 const DECLARED_ORDER = /lockorder:\s*([^\n*]*?->[^\n*]*?)\s*(?:\*\/|$)/gm;
 
-export function extractFile(file: string, source: string, tree: SyntaxTree, catalogue: LockApiCatalogue, deadline?: Deadline): FileFacts {
+export interface ExtractOptions {
+  /** Past it, extraction stops with a `BudgetExceeded`. */
+  deadline?: Deadline;
+  /**
+   * The functions of an earlier extraction of the same file: a function whose text and starting
+   * column did not change is taken from it (moved to its new line) instead of being copied from the
+   * tree and walked again; it is then told about this extraction's functions.
+   */
+  reuse?: FunctionReuse;
+}
+
+export function extractFile(file: string, source: string, tree: SyntaxTree, catalogue: LockApiCatalogue, { deadline, reuse }: ExtractOptions = {}): FileFacts {
   const text = normaliseLineBreaks(source);
   const lineStarts = startsOfLines(text);
   const facts: FileFacts = {
@@ -108,9 +120,11 @@ export function extractFile(file: string, source: string, tree: SyntaxTree, cata
     lineCount: lineStarts.length,
     errorNodes: 0,
   };
-  const root = liteTree(tree, text, (node) => prunable(node, text, catalogue), deadline);
+  const reused = reuse?.begin(text, catalogue);
+  const root = liteTree(tree, text, (node) => reused?.has(node) === true || prunable(node, text, catalogue), deadline);
   facts.errorNodes = root.descendantsOfType('ERROR').length;
-  collectTopLevel(root, facts, { catalogue, text, lineStarts, deadline });
+  collectTopLevel(root, facts, { catalogue, text, lineStarts, reused, deadline });
+  reused?.end();
   if (text.includes('lockorder')) collectComments(root, facts);
   collectLockMacros(text, lineStarts, facts);
   return facts;
@@ -120,6 +134,8 @@ interface FileContext {
   catalogue: LockApiCatalogue;
   text: string;
   lineStarts: number[];
+  /** Functions of the previous extraction, for an incremental one. */
+  reused?: ReuseRound;
   deadline?: Deadline;
 }
 
@@ -156,6 +172,17 @@ class ExpressionEvents {
   }
 }
 
+/** Nodes through which definitions are still top-level: `#if` blocks and `extern "C" { … }`. */
+export const TOP_LEVEL_CONTAINERS: ReadonlySet<string> = new Set([
+  'translation_unit',
+  'preproc_if',
+  'preproc_ifdef',
+  'preproc_elif',
+  'preproc_else',
+  'linkage_specification',
+  'declaration_list',
+]);
+
 function collectTopLevel(node: LiteNode, facts: FileFacts, context: FileContext): void {
   const children = node.namedChildren;
   for (let i = 0; i < children.length; i++) {
@@ -174,8 +201,9 @@ function collectTopLevel(node: LiteNode, facts: FileFacts, context: FileContext)
     }
     switch (child.type) {
       case 'function_definition': {
-        const fn = extractFunction(child, facts.file, context);
+        const fn = context.reused?.take(child) ?? extractFunction(child, facts.file, context);
         if (fn) facts.functions.push(fn);
+        if (fn) context.reused?.remember(child, fn);
         break;
       }
       case 'struct_specifier':
@@ -1047,10 +1075,14 @@ function isDebugOnly(directive: string, condition: string): boolean {
 
 /**
  * A `for_each` macro loop ends when its list does: an unknown condition, tested before each pass,
- * unique to this loop so that it is never correlated with another test.
+ * unique to this loop so that it is never correlated with another test. It is named by the loop's
+ * offset in its top-level definition, not in the file, so that a function's facts do not change
+ * when text before it does (incremental extraction reuses them).
  */
 function macroLoopCondition(node: LiteNode): Cond {
-  return { op: 'atom', text: `for_each@${node.startIndex}` };
+  let definition = node;
+  while (definition.parent && !TOP_LEVEL_CONTAINERS.has(definition.parent.type)) definition = definition.parent;
+  return { op: 'atom', text: `for_each@${node.startIndex - definition.startIndex}` };
 }
 
 /** `name(…)` + MISSING `;` followed by a block: a macro that takes a block (loop or guard). */

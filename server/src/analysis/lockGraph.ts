@@ -77,6 +77,26 @@ export class LockGraph {
     edge.sites.push(site);
   }
 
+  /**
+   * Adds every node and edge of `other` (a graph of some of the same additions): the result is the
+   * graph that making `other`'s additions here, in their order, would give.
+   */
+  merge(other: LockGraph): void {
+    for (const node of other.nodes.values()) {
+      const here = this.addNode(node.id, node.kind, node.resolved);
+      for (const file of node.files) here.files.add(file);
+    }
+    for (const [from, targets] of other.out) {
+      let here = this.out.get(from);
+      if (!here) this.out.set(from, (here = new Map()));
+      for (const [to, edge] of targets) {
+        const existing = here.get(to);
+        if (existing) for (const site of edge.sites) existing.sites.push(site);
+        else here.set(to, { from, to, sites: edge.sites.slice() });
+      }
+    }
+  }
+
   edge(from: string, to: string): LockEdge | undefined {
     return this.out.get(from)?.get(to);
   }

@@ -18,7 +18,7 @@ import { DEFAULT_CATALOGUE, LockApiCatalogue } from './lockApis';
 import { LockGraph, type EdgeSite } from './lockGraph';
 import { Deadline, parseC } from './parser';
 import type { Range } from './sites';
-import { summarySignature } from './summaries';
+import { summarySignature, type FunctionSummary } from './summaries';
 
 export interface ProgramOptions {
   catalogue?: LockApiCatalogue;
@@ -44,8 +44,20 @@ export interface ProgramAnalysis {
 interface FunctionState {
   result: FlowResult;
   signature: string;
+  /**
+   * The signature and the places the summary's locks and sleeps come from: callers copy those
+   * places into their edges, so they are revisited when either changes (a line added above a lock).
+   */
+  change: string;
   /** What the function adds to the graph and the findings, built once per analysis of it. */
   contribution: Contribution;
+}
+
+/** What one file adds to an analysis: its functions' results, graph and local findings. */
+interface FilePart {
+  functions: FunctionAnalysis[];
+  graph: LockGraph;
+  findings: Finding[];
 }
 
 interface Contribution {
@@ -71,6 +83,12 @@ export class LockProgram {
   private typesChanged = true;
   /** Per calling file: name → definition reached (null: none). */
   private resolveCache = new Map<string, Map<string, FunctionFacts | null>>();
+  /** Each file's part of the analysis, until one of its functions is analysed again. */
+  private readonly parts = new Map<string, FilePart>();
+  /** The file names in order; null when a file came or went. */
+  private sortedFiles: string[] | null = null;
+  /** The parts of the files before and after one file, merged, while only that file changes. */
+  private around: { file: string; before: FilePart; after: FilePart } | undefined;
   /** Summary signatures of functions whose file was replaced, to tell callers whether anything changed. */
   private readonly replaced = new Map<string, string>();
   readonly catalogue: LockApiCatalogue;
@@ -79,10 +97,18 @@ export class LockProgram {
     this.catalogue = options.catalogue ?? DEFAULT_CATALOGUE;
   }
 
+  /**
+   * Adds or replaces a file. A function whose facts are the very object the file had before (the
+   * language server's incremental extraction reuses the facts of untouched functions) keeps its
+   * analysis; it is revisited only if what it calls changes.
+   */
   setFile(facts: FileFacts): void {
     const oldNames = new Set(this.files.get(facts.file)?.functions.map((f) => f.name) ?? []);
     const newNames = new Set(facts.functions.map((f) => f.name));
-    this.dropFunctions(facts.file);
+    const kept = this.keptFunctions(facts);
+    this.dropFunctions(facts.file, kept);
+    this.forgetPart(facts.file);
+    if (!this.files.has(facts.file)) this.forgetOrder();
     // Calls resolve differently only where a name gained or lost a definition here.
     for (const name of [...oldNames].filter((n) => !newNames.has(n))) this.dirtyCallersOf(name);
     this.files.set(facts.file, facts);
@@ -91,6 +117,7 @@ export class LockProgram {
       const list = this.byName.get(fn.name);
       if (list) list.push(fn);
       else this.byName.set(fn.name, [fn]);
+      if (kept.has(fn)) continue;
       const names = callsOf(fn);
       this.calls.set(fn, names);
       for (const name of names) {
@@ -104,6 +131,14 @@ export class LockProgram {
     this.resolveCache.clear();
   }
 
+  /** The functions of `facts` that are the same objects as in the file's current facts. */
+  private keptFunctions(facts: FileFacts): Set<FunctionFacts> {
+    const before = this.files.get(facts.file);
+    if (!before || before === facts) return new Set();
+    const old = new Set(before.functions);
+    return new Set(facts.functions.filter((fn) => old.has(fn)));
+  }
+
   private dirtyCallersOf(name: string): void {
     for (const caller of this.callersOf.get(name) ?? []) this.dirty.add(caller);
   }
@@ -114,8 +149,15 @@ export class LockProgram {
     this.dropFunctions(file);
     for (const fn of old.functions) this.dirtyCallersOf(fn.name);
     this.files.delete(file);
+    this.forgetPart(file);
+    this.forgetOrder();
     this.noteTypes(file, undefined);
     this.resolveCache.clear();
+  }
+
+  /** The struct, typedef and global facts of every file, as the last analysis used them. */
+  typeTable(): TypeTable {
+    return (this.types ??= TypeTable.of(this.files.values()));
   }
 
   file(file: string): FileFacts | undefined {
@@ -126,17 +168,19 @@ export class LockProgram {
     return [...this.files.keys()];
   }
 
-  private dropFunctions(file: string): void {
+  /** Takes the file's functions out of the program; `kept` ones stay analysed, out of the name index only. */
+  private dropFunctions(file: string, kept: ReadonlySet<FunctionFacts> = new Set()): void {
     const old = this.files.get(file);
     if (!old) return;
     for (const fn of old.functions) {
       const list = this.byName.get(fn.name)?.filter((f) => f !== fn) ?? [];
       if (list.length > 0) this.byName.set(fn.name, list);
       else this.byName.delete(fn.name);
+      if (kept.has(fn)) continue;
       for (const name of this.calls.get(fn) ?? []) this.callersOf.get(name)?.delete(fn);
       this.calls.delete(fn);
       const state = this.states.get(fn);
-      if (state) this.replaced.set(functionKey(fn), state.signature);
+      if (state) this.replaced.set(functionKey(fn), state.change);
       this.states.delete(fn);
       this.dirty.delete(fn);
     }
@@ -158,18 +202,7 @@ export class LockProgram {
       this.typesChanged = false;
     }
     this.summarise(this.types);
-    const functions: FunctionAnalysis[] = [];
-    for (const file of [...this.files.keys()].sort()) {
-      for (const fn of this.files.get(file)!.functions) functions.push({ fn, result: this.states.get(fn)!.result });
-    }
-    const graph = new LockGraph();
-    const local: Finding[] = [];
-    for (const { fn } of functions) {
-      const { nodes, edges, findings } = this.states.get(fn)!.contribution;
-      for (const n of nodes) graph.addNode(n.id, n.kind, n.resolved, n.file);
-      for (const e of edges) graph.addEdge(e.from, e.to, e.site);
-      for (const f of findings) local.push(f);
-    }
+    const { functions, graph, local } = this.assemble();
     const declared = DeclaredOrderIndex.of([...this.files.values()], this.options.declaredOrders ?? []);
     const { findings: inversions, cycles } = findInversions(graph, declared);
     const findings = [
@@ -179,6 +212,67 @@ export class LockProgram {
     ];
     const kept = findings.filter((f) => !this.ignored(f)).sort(compareFindings);
     return { findings: kept, graph, cycles, functions, declared, toJson: () => graph.toJson(cycles) };
+  }
+
+  /**
+   * The functions, graph and local findings of every file, in file order. Each file's part is kept
+   * until one of its functions is analysed again, so a keystroke rebuilds the part of its own file
+   * and merges the others' parts as they were.
+   */
+  private assemble(): { functions: FunctionAnalysis[]; graph: LockGraph; local: Finding[] } {
+    const files = (this.sortedFiles ??= [...this.files.keys()].sort());
+    const changed = files.filter((file) => !this.parts.has(file));
+    // One file changed (a keystroke): the parts before and after it are merged once, and kept
+    // for as long as only that file changes.
+    if (changed.length === 1 && this.around?.file !== changed[0]) {
+      const at = files.indexOf(changed[0]);
+      this.around = { file: changed[0], before: this.merged(files.slice(0, at)), after: this.merged(files.slice(at + 1)) };
+    }
+    const around = this.around;
+    const whole = around && changed.length <= 1 ? this.merged([around.file], around.before, around.after) : this.merged(files);
+    return { functions: whole.functions, graph: whole.graph, local: whole.findings };
+  }
+
+  /** The parts of `files`, in order, merged into one (between `first` and `last`, when given). */
+  private merged(files: string[], first?: FilePart, last?: FilePart): FilePart {
+    const whole: FilePart = { functions: [], graph: new LockGraph(), findings: [] };
+    const add = (part: FilePart) => {
+      for (const f of part.functions) whole.functions.push(f);
+      whole.graph.merge(part.graph);
+      for (const f of part.findings) whole.findings.push(f);
+    };
+    if (first) add(first);
+    for (const file of files) {
+      let part = this.parts.get(file);
+      if (!part) this.parts.set(file, (part = this.partOf(this.files.get(file)!)));
+      add(part);
+    }
+    if (last) add(last);
+    return whole;
+  }
+
+  /** A file came or went: the order of files, and what was merged around one, are redone. */
+  private forgetOrder(): void {
+    this.sortedFiles = null;
+    this.around = undefined;
+  }
+
+  /** Forgets a file's part; the merged parts around another file included it. */
+  private forgetPart(file: string): void {
+    this.parts.delete(file);
+    if (this.around && this.around.file !== file) this.around = undefined;
+  }
+
+  private partOf(facts: FileFacts): FilePart {
+    const part: FilePart = { functions: [], graph: new LockGraph(), findings: [] };
+    for (const fn of facts.functions) {
+      const { result, contribution } = this.states.get(fn)!;
+      part.functions.push({ fn, result });
+      for (const n of contribution.nodes) part.graph.addNode(n.id, n.kind, n.resolved, n.file);
+      for (const e of contribution.edges) part.graph.addEdge(e.from, e.to, e.site);
+      for (const f of contribution.findings) part.findings.push(f);
+    }
+    return part;
   }
 
   /** `lockorder-ignore` on the finding's line or the line before silences it. */
@@ -255,11 +349,13 @@ export class LockProgram {
         return state ? { summary: state.result.summary, signature: state.signature } : undefined;
       },
     };
-    const before = this.states.get(fn)?.signature ?? this.replaced.get(functionKey(fn));
+    const before = this.states.get(fn)?.change ?? this.replaced.get(functionKey(fn));
     const result = analyzeFunction(fn, new ClassResolver(types, fn), this.catalogue, lookup);
     const signature = summarySignature(result.summary);
-    this.states.set(fn, { result, signature, contribution: contributionOf(fn, result) });
-    return before !== signature;
+    const change = `${signature}\u0001${summarySites(result.summary)}`;
+    this.states.set(fn, { result, signature, change, contribution: contributionOf(fn, result) });
+    this.forgetPart(fn.file);
+    return before !== change;
   }
 
   private callsItself(fn: FunctionFacts): boolean {
@@ -286,6 +382,13 @@ function functionKey(fn: FunctionFacts): string {
 
 /** Rounds of caller re-analysis after summaries change; deeper ripples stop here. */
 const MAX_ROUNDS = 8;
+
+/** Where a summary's locks and sleeps come from, as text. */
+function summarySites(summary: FunctionSummary): string {
+  const at = (l: { file: string; site: Range }) => `${l.file}:${l.site.start.line}:${l.site.start.character}`;
+  const locks = [...summary.acquires, ...summary.returnsHolding, ...summary.conditional.map((c) => c.lock), ...summary.releasesOnEntry];
+  return [...locks.map(at), summary.sleeps ? at(summary.sleeps) : ''].join(',');
+}
 
 function typeSignatureOf(facts: FileFacts): string {
   return `${JSON.stringify(facts.structs)}${JSON.stringify(facts.typedefs)}${Object.keys(facts.globals).join(',')}`;
@@ -382,7 +485,7 @@ export interface AnalysisResult {
 export function factsOf(file: string, text: string, catalogue: LockApiCatalogue = DEFAULT_CATALOGUE, budget: { timeoutMs?: number } = {}): FileFacts {
   const deadline = budget.timeoutMs === undefined ? undefined : new Deadline(budget.timeoutMs);
   const tree = parseC(text, undefined, deadline);
-  return extractFile(file, text, tree, catalogue, deadline);
+  return extractFile(file, text, tree, catalogue, { deadline });
 }
 
 export function analyzeTexts(inputs: AnalysisInput[], options: ProgramOptions = {}): Required<AnalysisResult> & { analysis: ProgramAnalysis } {

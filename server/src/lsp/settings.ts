@@ -13,7 +13,10 @@ export interface EngineSettings {
   declaredOrders: string[];
   ignore: string[];
   maxFileBytes: number;
-  /** Quiet time after a keystroke before the document is re-analysed. */
+  /**
+   * Quiet time after a keystroke before the document is re-analysed. 0: as soon as the engine is
+   * idle; keystrokes that arrive while it works are taken together into the next analysis.
+   */
   debounceMs: number;
 }
 
@@ -28,7 +31,11 @@ export interface ServerSettings {
   workspaceDiagnostics: boolean;
 }
 
-export const DEFAULT_DEBOUNCE_MS = 150;
+/**
+ * Latency is counted from the keystroke: a wait of its own would add to every one. Coalescing the
+ * keystrokes that arrive during an analysis is what keeps fast typing from queueing analyses.
+ */
+export const DEFAULT_DEBOUNCE_MS = 0;
 const MAX_DEBOUNCE_MS = 10_000;
 
 export const DEFAULT_SETTINGS: ServerSettings = {

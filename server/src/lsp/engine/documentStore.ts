@@ -8,6 +8,7 @@
  * than taken from LSP positions (LSP also breaks lines at a lone `\r`).
  */
 import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
+import { FunctionReuse } from '../../analysis/functionReuse';
 import { editTree, parseC, type Deadline, type SyntaxTree, type TreeEdit } from '../../analysis/parser';
 
 export interface Point {
@@ -22,13 +23,15 @@ export interface OpenDocument {
   tree: SyntaxTree | undefined;
   /** Text changed since the last parse. */
   stale: boolean;
+  /** The functions of the last extraction, which the next one reuses where their text is unchanged. */
+  functions: FunctionReuse;
 }
 
 export class DocumentStore {
   private readonly documents = new Map<string, OpenDocument>();
 
   open(uri: string, version: number, text: string): OpenDocument {
-    const doc: OpenDocument = { uri, document: TextDocument.create(uri, 'c', version, text), tree: undefined, stale: true };
+    const doc: OpenDocument = { uri, document: TextDocument.create(uri, 'c', version, text), tree: undefined, stale: true, functions: new FunctionReuse() };
     this.documents.set(uri, doc);
     return doc;
   }

@@ -4,8 +4,9 @@
  * answers with `FromEngine` messages; nothing here knows about LSP connections.
  *
  * Timing: an open or a closed document is analysed at once; keystrokes wait for `debounceMs` of
- * quiet per document. Analyses are coalesced: any number of requests before the event loop turns
- * again make one `analyze()`. The workspace walk reads one file per turn of the event loop, so edits
+ * quiet per document (by default none: the document is analysed as soon as the worker is idle, and
+ * the keystrokes that arrived while it was busy are re-parsed together). Analyses are coalesced:
+ * any number of requests before the event loop turns again make one `analyze()`. The workspace walk reads one file per turn of the event loop, so edits
  * and cancellation are handled between files.
  *
  * Lockdep reports (open `lockdep` documents and imports) are merged into every analysis; an edit of
@@ -151,7 +152,7 @@ export class EngineSession {
     this.pending.delete(uri);
   }
 
-  /** Re-parses (incrementally) and re-extracts an open document into the program. */
+  /** Re-parses (incrementally) and re-extracts an open document into the program: only its changed functions are walked. */
   private refresh(uri: string): void {
     const doc = this.documents.get(uri);
     if (!doc) return;
@@ -170,7 +171,7 @@ export class EngineSession {
     try {
       const deadline = new Deadline(PARSE_TIMEOUT_MS);
       const tree = this.documents.parse(doc, deadline);
-      this.program.setFile(extractFile(uri, text, tree, this.catalogue, deadline));
+      this.program.setFile(extractFile(uri, text, tree, this.catalogue, { deadline, reuse: doc.functions }));
     } catch (error) {
       // Leaving stale facts would put diagnostics on lines that moved; leave the file out instead.
       this.program.removeFile(uri);
@@ -198,6 +199,14 @@ export class EngineSession {
     if (!workspace) return;
     // A walk in progress is superseded, not cancelled: its progress carries on as this one's.
     const run = ++this.indexRun;
+    // Listing the folders takes a while on a big workspace: an analysis already queued (a document
+    // just opened) goes first, so that its diagnostics do not wait for the walk.
+    void turnOfEventLoop().then(() => {
+      if (run === this.indexRun) this.guarded('index', () => this.listAndIndex(run, workspace));
+    });
+  }
+
+  private listAndIndex(run: number, workspace: WorkspaceFiles): void {
     const files = workspace.list();
     const found = new Set(files.map((f) => f.uri));
     for (const uri of this.workspaceUris) {

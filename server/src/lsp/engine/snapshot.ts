@@ -7,7 +7,7 @@
 import type { GraphSiteJson } from '../../analysis/graphJson';
 import type { FileFacts, FunctionFacts, Stmt, UnlockStmt } from '../../analysis/functionFacts';
 import type { LockApiCatalogue } from '../../analysis/lockApis';
-import { ClassResolver, TypeTable } from '../../analysis/lockClasses';
+import { ClassResolver, type TypeTable } from '../../analysis/lockClasses';
 import type { EdgeSite, LockEdge } from '../../analysis/lockGraph';
 import type { LockProgram, ProgramAnalysis } from '../../analysis/program';
 import type { LockdepView } from './lockdepView';
@@ -32,8 +32,7 @@ export function buildSnapshot(
     for (const a of result.acquisitions) refs.push({ range: a.site, cls: a.cls.id, kind: a.kind });
   }
   if (open.size > 0) {
-    const files = program.fileNames().map((name) => program.file(name)!);
-    const types = TypeTable.of(files);
+    const types = program.typeTable();
     for (const uri of open) {
       const facts = program.file(uri)!;
       references[uri].push(...releasesIn(facts, types, program.catalogue), ...declarationsIn(facts));

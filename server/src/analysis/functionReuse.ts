@@ -1,0 +1,126 @@
+/**
+ * Incremental extraction for an open document: after a keystroke, the functions whose text did
+ * not change are not copied from the tree nor walked again; their facts from the previous
+ * extraction are moved to their new line instead.
+ *
+ * A function's facts depend only on its own text, its first line and its starting column (the
+ * columns on its first line): the same text at the same column yields the same facts, every
+ * position moved by the difference in lines. Only function definitions that extraction reaches as
+ * top-level definitions (possibly inside `#if` blocks or `extern "C"`) are reused, and only those
+ * whose tree had no ERROR node and whose text has no `lockorder` directive, so that what the file
+ * counts or collects outside its functions (error nodes, directives in comments) is the same
+ * whether a function was reused or extracted.
+ */
+import { TOP_LEVEL_CONTAINERS } from './extract';
+import type { FunctionFacts } from './functionFacts';
+import type { LockApiCatalogue } from './lockApis';
+import type { LiteNode } from './parser';
+
+interface Remembered {
+  facts: FunctionFacts;
+  line: number;
+}
+
+/** The functions of one document's last extraction, keyed by starting column and text. */
+export class FunctionReuse {
+  private remembered = new Map<string, Remembered>();
+  private catalogue: LockApiCatalogue | undefined;
+
+  /** Starts an extraction of the document's current text. */
+  begin(text: string, catalogue: LockApiCatalogue): ReuseRound {
+    // Facts depend on the lock APIs: with other APIs, nothing is reused.
+    if (catalogue !== this.catalogue) this.remembered = new Map();
+    this.catalogue = catalogue;
+    return new ReuseRound(text, this.remembered, (next) => (this.remembered = next));
+  }
+}
+
+/** One extraction: what it may take from the last one, and what it leaves for the next. */
+export class ReuseRound {
+  private readonly pruned = new Set<LiteNode>();
+  private readonly next = new Map<string, Remembered>();
+
+  constructor(
+    private readonly text: string,
+    private readonly previous: ReadonlyMap<string, Remembered>,
+    private readonly finish: (next: Map<string, Remembered>) => void,
+  ) {}
+
+  /** Whether the tree copy may skip this node's subtree: a function whose facts are remembered. */
+  has(node: LiteNode): boolean {
+    if (node.type !== 'function_definition' || !isTopLevel(node) || !this.previous.has(keyOf(node))) return false;
+    this.pruned.add(node);
+    return true;
+  }
+
+  /** The remembered facts of a skipped function, moved to where it is now. */
+  take(node: LiteNode): FunctionFacts | undefined {
+    if (!this.pruned.has(node)) return undefined;
+    const { facts, line } = this.previous.get(keyOf(node))!;
+    return movedBy(facts, node.startPosition.row - line);
+  }
+
+  /** Keeps a top-level function's facts for the next extraction, when they can be reused. */
+  remember(node: LiteNode, facts: FunctionFacts): void {
+    if (!isTopLevel(node)) return;
+    if (!this.pruned.has(node)) {
+      if (this.text.slice(node.startIndex, node.endIndex).includes('lockorder')) return;
+      if (node.descendantsOfType('ERROR').length > 0) return;
+    }
+    this.next.set(keyOf(node), { facts, line: node.startPosition.row });
+  }
+
+  /** Makes this extraction's functions the ones the next extraction may reuse. */
+  end(): void {
+    this.finish(this.next);
+  }
+}
+
+function isTopLevel(node: LiteNode): boolean {
+  for (let up = node.parent; up; up = up.parent) if (!TOP_LEVEL_CONTAINERS.has(up.type)) return false;
+  return true;
+}
+
+function keyOf(node: LiteNode): string {
+  return `${node.startPosition.column}\u0000${node.text}`;
+}
+
+/**
+ * A copy of the facts with every position `delta` lines further down; the facts themselves when
+ * they did not move (so that the program knows the function for the same one). Objects shared
+ * inside the facts stay shared in the copy.
+ */
+export function movedBy(facts: FunctionFacts, delta: number): FunctionFacts {
+  if (delta === 0) return facts;
+  const copies = new Map<object, unknown>();
+  const copy = (value: unknown): unknown => {
+    if (typeof value !== 'object' || value === null) return value;
+    const known = copies.get(value);
+    if (known !== undefined) return known;
+    if (Array.isArray(value)) {
+      const out: unknown[] = new Array(value.length);
+      copies.set(value, out);
+      for (let i = 0; i < value.length; i++) out[i] = copy(value[i]);
+      return out;
+    }
+    const source = value as Record<string, unknown>;
+    if (isPosition(source)) {
+      const moved = { line: source.line + delta, character: source.character };
+      copies.set(value, moved);
+      return moved;
+    }
+    const out: Record<string, unknown> = {};
+    copies.set(value, out);
+    for (const key in source) out[key] = copy(source[key]);
+    return out;
+  };
+  return copy(facts) as FunctionFacts;
+}
+
+/** `{ line, character }` and nothing else. */
+function isPosition(value: Record<string, unknown>): value is { line: number; character: number } {
+  if (typeof value.line !== 'number' || typeof value.character !== 'number') return false;
+  let keys = 0;
+  for (const _ in value) keys++;
+  return keys === 2;
+}
