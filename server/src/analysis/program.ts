@@ -320,17 +320,20 @@ export class LockProgram {
       const inWork = new Set(work);
       const changed = new Set<FunctionFacts>();
       for (const component of this.components(work, inWork)) {
-        const passes = component.length > 1 || this.callsItself(component[0]) ? 3 : 1;
-        for (let pass = 0; pass < passes; pass++) {
+        if (component.length === 1 && !this.callsItself(component[0])) {
+          if (this.run(component[0], types)) changed.add(component[0]);
+          continue;
+        }
+        // A recursive group starts from no summaries, as in a fresh analysis: started from its own
+        // last ones, its call chains would grow with every re-analysis.
+        const before = new Map(component.map((fn) => [fn, this.lastChange(fn)]));
+        for (const fn of component) this.states.delete(fn);
+        for (let pass = 0; pass < 3; pass++) {
           let settled = true;
-          for (const fn of component) {
-            if (this.run(fn, types)) {
-              changed.add(fn);
-              settled = false;
-            }
-          }
+          for (const fn of component) if (this.run(fn, types)) settled = false;
           if (settled) break;
         }
+        for (const fn of component) if (this.lastChange(fn) !== before.get(fn)) changed.add(fn);
       }
       for (const fn of changed) {
         for (const caller of this.callersOf.get(fn.name) ?? []) if (!inWork.has(caller)) this.dirty.add(caller);
@@ -349,13 +352,18 @@ export class LockProgram {
         return state ? { summary: state.result.summary, signature: state.signature } : undefined;
       },
     };
-    const before = this.states.get(fn)?.change ?? this.replaced.get(functionKey(fn));
+    const before = this.lastChange(fn);
     const result = analyzeFunction(fn, new ClassResolver(types, fn), this.catalogue, lookup);
     const signature = summarySignature(result.summary);
     const change = `${signature}\u0001${summarySites(result.summary)}`;
     this.states.set(fn, { result, signature, change, contribution: contributionOf(fn, result) });
     this.forgetPart(fn.file);
     return before !== change;
+  }
+
+  /** The summary (with its sites) this function had when last analysed, as a comparable string. */
+  private lastChange(fn: FunctionFacts): string | undefined {
+    return this.states.get(fn)?.change ?? this.replaced.get(functionKey(fn));
   }
 
   private callsItself(fn: FunctionFacts): boolean {
