@@ -725,6 +725,7 @@ class BodyWalker {
     if (cond) this.expression(cond, out);
     const cases: Stmt[][] = [];
     let hasDefault = false;
+    const labels = new Set<string>();
     for (const child of node.childForFieldName('body')?.namedChildren ?? []) {
       if (child.type !== 'case_statement') {
         // Statements before the first label are unreachable; anything else joins the last case.
@@ -733,8 +734,10 @@ class BodyWalker {
       }
       if (!child.childForFieldName('value')) hasDefault = true;
       const value = child.childForFieldName('value');
+      if (value) labels.add(normalise(value.text));
       cases.push(this.sequence(child.namedChildren.filter((c) => c !== value)));
     }
+    if (!hasDefault && cond && casesCoverEveryValue(node, cond, labels)) hasDefault = true;
     out.push({ t: 'switch', cases, hasDefault });
   }
 
@@ -1035,6 +1038,40 @@ function assignedVariable(call: LiteNode): string | undefined {
     return left ? normalise(left.text) : undefined;
   }
   return undefined;
+}
+
+/**
+ * `int stage = 1; if (…) stage = 2; switch (stage) { case 1: … case 2: … }`: a switch without
+ * `default:` over a local that is only ever given constants its labels list always runs one case.
+ * Any other write (`stage++`, `&stage`, a computed value) or a parameter keeps the no-case path.
+ */
+function casesCoverEveryValue(switchNode: LiteNode, condition: LiteNode, labels: Set<string>): boolean {
+  const tested = unwrap(condition.type === 'condition_clause' ? (condition.firstNamedChild ?? condition) : condition);
+  if (tested.type !== 'identifier' || labels.size === 0) return false;
+  const name = tested.text;
+  let body: LiteNode | null = null;
+  for (let up = switchNode.parent; up; up = up.parent) if (up.type === 'compound_statement') body = up;
+  if (!body) return false;
+  const isConstant = (value: LiteNode | null) =>
+    value !== null && (value.type === 'number_literal' || value.type === 'identifier') && labels.has(normalise(value.text));
+  let declared = false;
+  for (const node of body.descendantsOfType(['init_declarator', 'declaration', 'assignment_expression', 'update_expression', 'pointer_expression'])) {
+    if (node.type === 'declaration') {
+      if (node.childrenForFieldName('declarator').some((d) => d.type === 'identifier' && d.text === name)) declared = true;
+      continue;
+    }
+    const target = node.childForFieldName(node.type === 'init_declarator' ? 'declarator' : node.type === 'assignment_expression' ? 'left' : 'argument');
+    if (!target || unwrap(target).type !== 'identifier' || unwrap(target).text !== name) continue;
+    if (node.type === 'init_declarator') declared = true;
+    if (node.type === 'update_expression') return false;
+    if (node.type === 'pointer_expression') {
+      if (node.text.startsWith('&')) return false;
+      continue;
+    }
+    const operator = node.type === 'assignment_expression' ? node.childForFieldName('operator')?.type : '=';
+    if (operator !== '=' || !isConstant(node.childForFieldName('value') ?? node.childForFieldName('right'))) return false;
+  }
+  return declared;
 }
 
 /** `#ifdef DEBUG`, `#if defined(DEBUG)`, `#ifdef XYZ_DEBUG`: blocks only debug builds compile. */

@@ -128,8 +128,10 @@ export function analyzeFunction(
   catalogue: LockApiCatalogue,
   callees: CalleeLookup,
 ): FlowResult {
-  const first = new FunctionFlow(fn, resolver, catalogue, callees, []).run();
-  const callerHeld = first.summary.releasesOnEntry;
+  const firstFlow = new FunctionFlow(fn, resolver, catalogue, callees, []);
+  const first = firstFlow.run();
+  // Locks asserted held (`lockdep_assert_held`, `__must_hold`) are held on entry already, as asserted.
+  const callerHeld = first.summary.releasesOnEntry.filter((l) => !firstFlow.asserted.has(l.expr.text));
   if (callerHeld.length === 0) return first;
   // It releases locks it never took: its callers hold them. Follow it again with them held on entry,
   // so that dropping and re-taking a caller's lock (`unlock(); schedule(); lock();`) reads as balanced.
@@ -150,6 +152,8 @@ class FunctionFlow {
   private readonly consulted = new Map<string, string>();
   private readonly acquires = new Map<string, SummaryLock>();
   private readonly releasedOnEntry = new Map<string, SummaryLock>();
+  /** Locks asserted held on entry (`lockdep_assert_held()`, `__must_hold()`), by instance text. */
+  readonly asserted = new Map<string, SummaryLock>();
   private readonly acquiredInstances = new Set<string>();
   /** Instance texts and classes this function releases somewhere (itself or through a callee). */
   private readonly releasedHere = new Set<string>();
@@ -176,7 +180,8 @@ class FunctionFlow {
 
   run(): FlowResult {
     let entry = INITIAL;
-    for (const expr of [...this.fn.contracts.mustHold, ...this.fn.contracts.releases]) entry = this.assumeHeld(entry, expr, this.fn.nameRange);
+    for (const expr of this.fn.contracts.mustHold) entry = this.assumeAsserted(entry, expr, this.fn.nameRange);
+    for (const expr of this.fn.contracts.releases) entry = this.assumeHeld(entry, expr, this.fn.nameRange);
     for (const lock of this.callerHeld) entry = this.assumeHeld(entry, lock.expr, this.fn.nameRange, true);
     const end = this.sequence(this.fn.body, [entry]);
     const endSite: Range = { start: this.fn.range.end, end: this.fn.range.end };
@@ -226,7 +231,7 @@ class FunctionFlow {
       case 'atomic':
         return states.map((s) => this.atomic(s, stmt.op));
       case 'assume':
-        return states.map((s) => this.assumeHeld(s, stmt.lock, stmt.site));
+        return states.map((s) => this.assumeAsserted(s, stmt.lock, stmt.site));
       case 'alias':
         this.aliases.set(stmt.name, this.dealias(stmt.lock));
         return states;
@@ -597,6 +602,16 @@ class FunctionFlow {
     }
   }
 
+  /** An assertion that the caller holds a lock: held from here, and released for the caller if some path drops it. */
+  private assumeAsserted(state: State, lockExpr: LockExpr, site: Range): State {
+    const expr = this.dealias(lockExpr);
+    if (!this.acquiredInstances.has(expr.text) && !this.asserted.has(expr.text)) {
+      const cls = this.resolver.resolve(expr);
+      this.asserted.set(expr.text, { ...this.paramOf(expr), cls, expr, api: 'release', kind: 'lock', file: this.fn.file, site, chain: [] });
+    }
+    return this.assumeHeld(state, lockExpr, site);
+  }
+
   private assumeHeld(state: State, lockExpr: LockExpr, site: Range, inferred = false): State {
     const expr = this.dealias(lockExpr);
     if (state.held.some((h) => h.expr.text === expr.text)) return state;
@@ -818,8 +833,8 @@ class FunctionFlow {
       }
     }
     const sleeps = this.sleeps ? { ...this.sleeps, always: exits.length > 0 && exits.every((e) => e.state.slept) } : null;
-    // A caller's lock (found released here, or declared with __releases) counts as released when
-    // some return path no longer holds it: callers then see it released, rather than leaked.
+    // A caller's lock (found released here, declared with __releases, or asserted held) counts as
+    // released when some return path no longer holds it: callers then see it released, rather than leaked.
     const heldEverywhere = (text: string) => exits.length > 0 && exits.every((e) => e.state.held.some((h) => h.expr.text === text));
     const contractReleases: SummaryLock[] = this.fn.contracts.releases.map((expr) => ({
       ...this.paramOf(expr),
@@ -832,7 +847,9 @@ class FunctionFlow {
       chain: [],
     }));
     const releasesOnEntry = uniqueLocks(
-      [...this.callerHeld, ...contractReleases].filter((l) => !heldEverywhere(l.expr.text)).concat([...this.releasedOnEntry.values()]),
+      [...this.callerHeld, ...contractReleases, ...this.asserted.values()]
+        .filter((l) => !heldEverywhere(l.expr.text))
+        .concat([...this.releasedOnEntry.values()]),
     );
     return {
       acquires: [...this.acquires.values()],
