@@ -31,4 +31,28 @@ describe('precision: inversions', () => {
     const computed = analyseEdited('precision/switch_values.c', ['\t\tphase = 2;\n', '\t\tphase = msg->node;\n']);
     assertOneInversion(computed, ['peer_finish_handler', 'registry_mark_all'], ['peer_state.lock', 'registry_lock']);
   });
+
+  it('a callee lock guarded by a field the caller has set otherwise is not taken', () => {
+    const result = analyseFixtures('precision/field_guards.c');
+    assert.deepEqual(result.edgesIn('nic_timeout'), []);
+    assert.deepEqual(result.of('lock-order-inversion', 'nic_timeout'), [], result.describe());
+
+    // Without the flag set, the reset path takes the PHY mutex under the board spinlock.
+    const unflagged = analyseEdited('precision/field_guards.c', ['\tnb->in_reset = 1;\n', '']);
+    assert.deepEqual(unflagged.edgesIn('nic_timeout'), ['nic_board.lock -> nic_board.phy_lock']);
+    assert.equal(unflagged.of('lock-order-inversion').filter((f) => f.locks.includes('nic_board.phy_lock')).length, 1, unflagged.describe());
+  });
+
+  it('a callee lock guarded by a bit of its argument that the caller does not know is reported as information', () => {
+    const result = analyseFixtures('precision/field_guards.c');
+    const inversion = assertOneInversion(result, ['file_set_layout', 'client_forget_file'], ['file_node.i_lock', 'layout_client.cl_lock']);
+    assert.equal(inversion.severity, 'information');
+
+    // Unconditional in the callee: a warning.
+    const always = analyseEdited('precision/field_guards.c', ['\tif (test_and_clear_bit(LAYOUT_HASHED, &lo->flags)) {', '\t{']);
+    assert.equal(assertOneInversion(always, ['file_set_layout', 'client_forget_file'], ['file_node.i_lock', 'layout_client.cl_lock']).severity, 'warning');
+    // The caller clears the bit first: nothing is taken.
+    const cleared = analyseEdited('precision/field_guards.c', ['\t\tlayout_free(new);', '{\n\t\tclear_bit(LAYOUT_HASHED, &new->flags);\n\t\tlayout_free(new);\n\t}']);
+    assert.deepEqual(cleared.of('lock-order-inversion'), [], cleared.describe());
+  });
 });

@@ -433,9 +433,11 @@ function withoutIdleAssignments(body: Stmt[]): Stmt[] {
   const read = statements.flatMap((s) => (s.t === 'if' ? atomTexts(s.cond) : s.t === 'loop' && s.cond ? atomTexts(s.cond) : []));
   const roots = new Set(statements.flatMap((s) => ((s.t === 'lock' || s.t === 'unlock') && s.lock ? [s.lock.root] : [])));
   const mentioned = (v: string) => roots.has(v) || read.some((text) => text.includes(v));
+  // A constant stored in a field (`path->skip_locking = 1`) may decide a callee's condition.
+  const fieldConstant = (s: Stmt) => s.t === 'assign' && s.value !== undefined && s.vars.some((v) => FIELD_PATH.test(v));
   const prune = (stmts: Stmt[]): Stmt[] =>
     stmts
-      .filter((s) => s.t !== 'assign' || s.vars.some(mentioned))
+      .filter((s) => s.t !== 'assign' || s.vars.some(mentioned) || fieldConstant(s))
       .map((s) => {
         switch (s.t) {
           case 'if':
@@ -451,6 +453,8 @@ function withoutIdleAssignments(body: Stmt[]): Stmt[] {
       });
   return prune(body);
 }
+
+const FIELD_PATH = /^[A-Za-z_]\w*(?:->|\.)\w/;
 
 /** `SYSCALL_DEFINE3(write, unsigned int, fd, …) { … }`: a macro that defines a function. */
 const FUNCTION_MACRO = /^(?:COMPAT_)?SYSCALL_DEFINE\d$/;

@@ -11,7 +11,7 @@ import { ClassResolver, LockClass } from './lockClasses';
 import { LockApi, LockApiCatalogue, acquisitionSleeps, isAtomicKind, modesMatch } from './lockApis';
 import { lockExprOfText, substituteRoot } from './lockExpr';
 import type { Range } from './sites';
-import { ConditionalAcquire, FunctionSummary, MAX_CHAIN_DEPTH, MAX_SUMMARY_LOCKS, SleepEvidence, SummaryLock } from './summaries';
+import { ConditionalAcquire, FieldGuard, FunctionSummary, MAX_CHAIN_DEPTH, MAX_SUMMARY_LOCKS, SleepEvidence, SummaryLock } from './summaries';
 
 export interface Held {
   cls: LockClass;
@@ -63,6 +63,8 @@ export interface OrderEvidence {
   /** Where the lock deep in the chain is taken (file of the innermost function). */
   innerFile?: string;
   innerSite?: Range;
+  /** The callee takes `to` only for some states of the object passed, which this caller does not fix. */
+  guarded?: boolean;
 }
 
 export interface FlowResult {
@@ -91,6 +93,10 @@ interface Owed {
 
 interface State {
   held: Held[];
+  /**
+   * Decided conditions by text; and by struct field, which callees can be asked about: `?type.field`
+   * was tested on this path (a guard on what the function was given), `=type.field` was stored.
+   */
   facts: Readonly<Record<string, boolean>>;
   released: readonly string[];
   /** Locks a caller held that this path released: taking one again restores the caller's state. */
@@ -165,6 +171,7 @@ class FunctionFlow {
   private readonly correlated: Set<string>;
   /** Handles released with ReleaseMutex here: only those make WaitForSingleObject a lock. */
   private readonly pairedReleases: Set<string>;
+  private readonly fieldKeys = new Map<string, string | null>();
 
   constructor(
     private readonly fn: FunctionFacts,
@@ -239,6 +246,7 @@ class FunctionFlow {
         return states.map((s) => {
           let next = forgetObjects(forget(s, stmt.vars), stmt.vars);
           if (stmt.value !== undefined) for (const v of stmt.vars) if (this.correlated.has(v)) next = decide(next, v, stmt.value);
+          for (const v of stmt.vars) next = this.storeField(next, v, stmt.value);
           return next;
         });
       case 'if': {
@@ -285,7 +293,7 @@ class FunctionFlow {
   private loop(cond: Cond | null, body: Stmt[], bodyFirst: boolean, entry: State[]): State[] {
     const exits: State[] = [];
     let head = entry;
-    let seen = new Set(entry.map(stateKey));
+    let seen = new Set(entry.map(loopKey));
     for (let pass = 0; pass < LOOP_PASSES && head.length > 0; pass++) {
       let inside: State[] = [];
       if (bodyFirst && pass === 0) inside = head;
@@ -301,7 +309,7 @@ class FunctionFlow {
       this.loopFrames.pop();
       exits.push(...frame.breaks);
       const next = merge([...after, ...frame.continues]);
-      const fresh = next.filter((s) => !seen.has(stateKey(s)));
+      const fresh = next.filter((s) => !seen.has(loopKey(s)));
       if (fresh.length === 0) {
         // do { } while (cond): the first pass ends by testing the condition.
         if (bodyFirst && pass === 0 && cond !== null) {
@@ -309,7 +317,7 @@ class FunctionFlow {
         }
         break;
       }
-      seen = new Set([...seen, ...fresh.map(stateKey)]);
+      seen = new Set([...seen, ...fresh.map(loopKey)]);
       head = fresh;
       if (pass === LOOP_PASSES - 1 && cond !== null) {
         for (const s of head) for (const [value, n] of this.branch(cond, s)) if (!value) exits.push(n);
@@ -365,6 +373,7 @@ class FunctionFlow {
         const atom = atoms[i];
         if (atom.op === 'atom' && this.correlated.has(atom.text)) s = decide(s, atom.text, values[i]);
         else s = this.atomEffect(atom, s, values[i]);
+        s = this.testedField(atom, s, values[i]);
       }
       const key = `${value}|${stateKey(s)}`;
       if (seen.has(key)) continue;
@@ -457,7 +466,7 @@ class FunctionFlow {
         this.addEdge(h, lock, held, text);
       }
     }
-    if (lock.via.length === 0) this.noteSummaryAcquire(lock, undefined, this.entryClassesReleased(state));
+    if (lock.via.length === 0) this.noteSummaryAcquire(lock, undefined, this.entryClassesReleased(state), pathGuards(state));
     let { irq, bh } = state;
     if (lock.api.ctx === 'irq' || lock.api.ctx === 'irqsave') irq++;
     if (lock.api.ctx === 'bh') bh++;
@@ -477,12 +486,13 @@ class FunctionFlow {
   }
 
   /** `inner`: for a lock taken in a callee, where the callee takes it. */
-  private addEdge(from: Held, to: Held, held: Held[], text: string, inner?: SummaryLock): void {
+  private addEdge(from: Held, to: Held, held: Held[], text: string, inner?: SummaryLock, guarded = false): void {
     if (from.inferred) return;
     const key = `${from.cls.id}>${to.cls.id}@${to.site.start.line}:${to.site.start.character}`;
     if (this.edges.has(key)) return;
     this.edges.set(key, {
       ...(inner ? { innerFile: inner.file, innerSite: inner.site } : {}),
+      ...(guarded ? { guarded } : {}),
       from: from.cls,
       to: to.cls,
       fromKind: from.api.kind,
@@ -656,6 +666,11 @@ class FunctionFlow {
 
   /** Applies a callee's summary. `value` is the call's truth when it is tested in a condition. */
   private call(state: State, name: string, args: (string | null)[], site: Range, value: boolean | null = null): State {
+    const bitStore = BIT_STORE[name];
+    if (bitStore !== undefined && args[0] && args[1]) {
+      const key = this.fieldKey(args[1], args[0]);
+      if (key) return setFact(setFact(state, `?${key}`, undefined), `=${key}`, bitStore);
+    }
     const found = this.callees.summaryOf(name);
     this.consulted.set(name, found?.signature ?? '');
     if (!found) return state;
@@ -666,19 +681,26 @@ class FunctionFlow {
     for (const lock of summary.acquires) {
       const deepEnough = lock.chain.length + 1 >= MAX_CHAIN_DEPTH;
       if (s.held.length === 0 && (deepEnough || this.acquires.size >= MAX_SUMMARY_LOCKS)) continue;
+      // The callee takes it only for a state of the object that this path is known not to be in.
+      const open = openGuards(lock.guards, s);
+      if (open === null) continue;
       const inst = this.instantiate(lock, args);
       if (!inst) continue;
       const held: Held = { ...inst, site, scopeDepth: null, tried: false, via: chainOf(lock), fromEntry: false };
       const droppedFirst = lock.releasedBefore ?? [];
       for (const h of s.held) {
-        if (h.cls.id !== held.cls.id && !droppedFirst.includes(h.cls.id)) this.addEdge(h, held, s.held, `${name}()`, lock);
+        if (h.cls.id !== held.cls.id && !droppedFirst.includes(h.cls.id)) this.addEdge(h, held, s.held, `${name}()`, lock, open.length > 0);
       }
-      if (!deepEnough) this.noteSummaryAcquire(held, lock, this.entryClassesReleased(s));
+      if (!deepEnough) this.noteSummaryAcquire(held, lock, this.entryClassesReleased(s), [...open, ...pathGuards(s)]);
     }
     if (summary.sleeps) s = this.sleep(s, summary.sleeps.what, site, [name, ...summary.sleeps.chain], summary.sleeps.always);
     for (const lock of summary.releasesOnEntry) {
       const inst = this.instantiate(lock, args);
-      if (inst) s = this.release(s, inst.api.name, inst.expr, undefined, site, chainOf(lock));
+      if (!inst) continue;
+      const before = s;
+      s = this.release(s, inst.api.name, inst.expr, undefined, site, chainOf(lock));
+      // Maybe dropped: nothing is ordered after it, nor is releasing it here an error.
+      if (lock.someReturns && s !== before) s = { ...s, released: s.released.filter((r) => before.released.includes(r)) };
     }
     for (const lock of summary.returnsHolding) {
       const inst = this.instantiate(lock, args);
@@ -737,6 +759,45 @@ class FunctionFlow {
     this.releasedOnEntry.set(key, { ...this.paramOf(expr), cls, expr, api: apiName, kind: api.kind, file: this.fn.file, site, chain: via });
   }
 
+  /**
+   * A struct field named by an access path, `p->skip_locking` → `btrfs_path.skip_locking`, or one bit
+   * of it (`test_bit(F, &p->flags)` → `btrfs_path.flags:F`); null when the path's type is unknown.
+   */
+  private fieldKey(path: string, bit?: string): string | null {
+    const cacheKey = bit === undefined ? path : `${path}\u0000${bit}`;
+    const known = this.fieldKeys.get(cacheKey);
+    if (known !== undefined) return known;
+    const expr = lockExprOfText(path);
+    const cls = expr && expr.steps.length > 0 ? this.resolver.resolve(expr) : null;
+    const typed = cls !== null && cls.resolved && !cls.param && /^\w+(?:\.\w+)+$/.test(cls.id);
+    const key = typed && (bit === undefined || /^\w+$/.test(bit)) ? (bit === undefined ? cls!.id : `${cls!.id}:${bit}`) : null;
+    this.fieldKeys.set(cacheKey, key);
+    return key;
+  }
+
+  /** `x->f = 1`: the field is known from here; `x = …`: what was known of `x`'s fields is not. */
+  private storeField(state: State, variable: string, value: boolean | undefined): State {
+    if (!/->|\./.test(variable)) {
+      const root = this.fieldKey(`${variable}->_`);
+      if (!root) return state;
+      const prefix = root.slice(0, -1);
+      const stale = Object.keys(state.facts).filter((k) => (k[0] === '?' || k[0] === '=') && k.startsWith(prefix, 1));
+      return stale.reduce((s, k) => setFact(s, k, undefined), state);
+    }
+    const key = this.fieldKey(variable);
+    if (!key) return state;
+    return setFact(setFact(state, `?${key}`, undefined), `=${key}`, value);
+  }
+
+  /** A test of a field (`if (!p->skip_locking)`, `test_bit(F, &p->flags)`) guards what this path takes next. */
+  private testedField(atom: Cond, state: State, value: boolean): State {
+    let key: string | null = null;
+    if (atom.op === 'atom' && FIELD_ATOM.test(atom.text)) key = this.fieldKey(atom.text);
+    else if (atom.op === 'call' && BIT_TEST.test(atom.stmt.name) && atom.stmt.args[0] && atom.stmt.args[1]) key = this.fieldKey(atom.stmt.args[1], atom.stmt.args[0]);
+    if (!key || state.facts[`=${key}`] !== undefined) return state;
+    return decide(state, `?${key}`, value);
+  }
+
   /** Classes of caller-held (entry) locks this path has released so far. */
   private entryClassesReleased(state: State): string[] {
     if (state.releasedFromEntry.length === 0) return [];
@@ -746,12 +807,19 @@ class FunctionFlow {
     });
   }
 
-  private noteSummaryAcquire(lock: Held, from?: SummaryLock, releasedBefore: string[] = []): void {
+  private noteSummaryAcquire(lock: Held, from: SummaryLock | undefined, releasedBefore: string[], guards: FieldGuard[]): void {
     if (lock.tried || lock.via.length >= MAX_CHAIN_DEPTH) return;
     const key = `${lock.cls.id}@${lock.expr.text}`;
-    if (this.acquires.has(key) || this.acquires.size >= MAX_SUMMARY_LOCKS) return;
+    const known = this.acquires.get(key);
+    if (known) {
+      // Taken on several paths: only what holds on all of them still guards it.
+      if (known.guards) this.acquires.set(key, withGuards(known, known.guards.filter((g) => guards.some((h) => h.key === g.key && h.value === g.value))));
+      return;
+    }
+    if (this.acquires.size >= MAX_SUMMARY_LOCKS) return;
     const before = [...new Set([...(from?.releasedBefore ?? []), ...releasedBefore])];
     this.acquires.set(key, {
+      ...(guards.length > 0 ? { guards: uniqueGuards(guards) } : {}),
       ...(before.length > 0 ? { releasedBefore: before } : {}),
       ...this.paramOf(lock.expr),
       cls: lock.cls,
@@ -846,9 +914,12 @@ class FunctionFlow {
       site: this.fn.nameRange,
       chain: [],
     }));
+    // An assertion may come after early returns: only a path that dropped the lock since releases it.
+    const droppedSomewhere = (text: string) => exits.some((e) => e.state.releasedFromEntry.includes(text));
     const releasesOnEntry = uniqueLocks(
-      [...this.callerHeld, ...contractReleases, ...this.asserted.values()]
+      [...this.callerHeld, ...contractReleases]
         .filter((l) => !heldEverywhere(l.expr.text))
+        .concat([...this.asserted.values()].filter((l) => droppedSomewhere(l.expr.text)).map((l) => ({ ...l, someReturns: true })))
         .concat([...this.releasedOnEntry.values()]),
     );
     return {
@@ -900,6 +971,50 @@ function correlatedConditions(body: Stmt[]): Set<string> {
   // Tested twice, or set to a constant somewhere (`locked = true; … if (locked) unlock();`).
   for (const text of guarding) if ((counts.get(text) ?? 0) > 1 || constants.has(text)) out.add(text);
   return out;
+}
+
+/** A condition that reads one field: `p->skip_locking`, `db->state.in_timeout`. */
+const FIELD_ATOM = /^[A-Za-z_]\w*(?:(?:->|\.)\w+)+$/;
+const BIT_TEST = /^(?:__)?test_(?:and_(?:set|clear|change)_)?bit$/;
+/** Calls that store one bit: the value stored. */
+const BIT_STORE: Readonly<Record<string, boolean>> = { set_bit: true, __set_bit: true, clear_bit: false, __clear_bit: false };
+
+/** The fields this path tested, as guards on what it takes. */
+function pathGuards(state: State): FieldGuard[] {
+  const out: FieldGuard[] = [];
+  for (const k of Object.keys(state.facts)) if (k[0] === '?') out.push({ key: k.slice(1), value: state.facts[k] });
+  return out;
+}
+
+/** A callee lock's guards that this path leaves open; null when the path contradicts one. */
+function openGuards(guards: FieldGuard[] | undefined, state: State): FieldGuard[] | null {
+  if (!guards) return [];
+  const open: FieldGuard[] = [];
+  for (const g of guards) {
+    const known = state.facts[`=${g.key}`] ?? state.facts[`?${g.key}`];
+    if (known === undefined) open.push(g);
+    else if (known !== g.value) return null;
+  }
+  return open;
+}
+
+function uniqueGuards(guards: FieldGuard[]): FieldGuard[] {
+  const seen = new Map<string, FieldGuard>();
+  for (const g of guards) if (!seen.has(g.key)) seen.set(g.key, g);
+  return [...seen.values()];
+}
+
+function withGuards(lock: SummaryLock, guards: FieldGuard[]): SummaryLock {
+  const { guards: _old, ...rest } = lock;
+  return guards.length > 0 ? { ...rest, guards } : rest;
+}
+
+function setFact(state: State, key: string, value: boolean | undefined): State {
+  if (state.facts[key] === value) return state;
+  const facts = { ...state.facts };
+  if (value === undefined) delete facts[key];
+  else facts[key] = value;
+  return { ...state, facts };
 }
 
 function uniqueLocks(locks: SummaryLock[]): SummaryLock[] {
@@ -1050,6 +1165,22 @@ function stateKey(s: State): string {
   const key = computeStateKey(s);
   stateKeys.set(s, key);
   return key;
+}
+
+/**
+ * A path's key for deciding whether a loop needs another pass: what it knows of struct fields is
+ * left out, so that a field stored in the body does not make one more pass (facts about fields
+ * only guard callees' locks; they never change what this function takes).
+ */
+function loopKey(s: State): string {
+  if (!Object.keys(s.facts).some(isFieldFact)) return stateKey(s);
+  const facts: Record<string, boolean> = {};
+  for (const k of Object.keys(s.facts)) if (!isFieldFact(k)) facts[k] = s.facts[k];
+  return computeStateKey({ ...s, facts });
+}
+
+function isFieldFact(key: string): boolean {
+  return key[0] === '?' || key[0] === '=';
 }
 
 function computeStateKey(s: State): string {

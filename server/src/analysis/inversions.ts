@@ -83,13 +83,14 @@ function siteMessage(cycle: string[], edge: LockEdge, site: EdgeSite, others: Lo
 /** One finding per cycle, at the acquisition that goes against the established order where there is one. */
 /**
  * A cycle is a warning when every edge has a site whose classes are typed and whose second lock is
- * taken at most one call away; a cycle that needs a deeper chain or an untyped class is shown as
- * information, since its paths may not be possible together.
+ * taken at most one call away, unconditionally; a cycle that needs a deeper chain, an untyped class
+ * or a callee that locks only for some states of its argument is shown as information, since its
+ * paths may not be possible together.
  */
 const CLOSE_CHAIN = 1;
 
 function cycleFindings(cycle: string[], edges: LockEdge[], declared: DeclaredOrderIndex): Finding[] {
-  const uncertain = edges.some((e) => !e.sites.some((s) => s.resolved && s.chain.length <= CLOSE_CHAIN));
+  const uncertain = edges.some((e) => !e.sites.some((s) => s.resolved && s.chain.length <= CLOSE_CHAIN && !s.guarded));
   const severity: Severity = uncertain ? 'information' : 'warning';
   const established = establishedOrder(cycle, edges, declared);
   const primaryEdge = (established && edges.find((e) => e.to === established.order[0])) || edges[0];

@@ -322,6 +322,7 @@ function contributionOf(fn: FunctionFacts, result: FlowResult): Contribution {
       toKind: e.toKind,
       resolved: e.from.resolved && e.to.resolved,
       origin: 'static',
+      ...(e.guarded ? { guarded: true } : {}),
       innerFile: e.innerFile,
       innerSite: e.innerSite,
     } });
