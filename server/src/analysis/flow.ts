@@ -93,10 +93,7 @@ interface Owed {
 
 interface State {
   held: Held[];
-  /**
-   * Decided conditions by text; and by struct field, which callees can be asked about: `?type.field`
-   * was tested on this path (a guard on what the function was given), `=type.field` was stored.
-   */
+  /** Decided conditions by text; and `=type.field`: a constant this path stored in a struct field. */
   facts: Readonly<Record<string, boolean>>;
   released: readonly string[];
   /** Locks a caller held that this path released: taking one again restores the caller's state. */
@@ -172,6 +169,8 @@ class FunctionFlow {
   /** Handles released with ReleaseMutex here: only those make WaitForSingleObject a lock. */
   private readonly pairedReleases: Set<string>;
   private readonly fieldKeys = new Map<string, string | null>();
+  /** Field tests of the enclosing `if`s, innermost last. */
+  private readonly guards: FieldGuard[] = [];
 
   constructor(
     private readonly fn: FunctionFacts,
@@ -251,9 +250,12 @@ class FunctionFlow {
         });
       case 'if': {
         const out: State[] = [];
+        const guard = this.guardOf(stmt.cond);
         for (const s of states) {
           for (const [value, next] of this.branch(stmt.cond, s)) {
+            if (guard) this.guards.push({ key: guard.key, value: guard.value === value });
             out.push(...this.sequence(value ? stmt.then : stmt.else, [next]));
+            if (guard) this.guards.pop();
           }
         }
         return merge(out);
@@ -373,7 +375,6 @@ class FunctionFlow {
         const atom = atoms[i];
         if (atom.op === 'atom' && this.correlated.has(atom.text)) s = decide(s, atom.text, values[i]);
         else s = this.atomEffect(atom, s, values[i]);
-        s = this.testedField(atom, s, values[i]);
       }
       const key = `${value}|${stateKey(s)}`;
       if (seen.has(key)) continue;
@@ -466,7 +467,7 @@ class FunctionFlow {
         this.addEdge(h, lock, held, text);
       }
     }
-    if (lock.via.length === 0) this.noteSummaryAcquire(lock, undefined, this.entryClassesReleased(state), pathGuards(state));
+    if (lock.via.length === 0) this.noteSummaryAcquire(lock, undefined, this.entryClassesReleased(state), this.pathGuards(state));
     let { irq, bh } = state;
     if (lock.api.ctx === 'irq' || lock.api.ctx === 'irqsave') irq++;
     if (lock.api.ctx === 'bh') bh++;
@@ -669,7 +670,7 @@ class FunctionFlow {
     const bitStore = BIT_STORE[name];
     if (bitStore !== undefined && args[0] && args[1]) {
       const key = this.fieldKey(args[1], args[0]);
-      if (key) return setFact(setFact(state, `?${key}`, undefined), `=${key}`, bitStore);
+      if (key) return setFact(state, `=${key}`, bitStore);
     }
     const found = this.callees.summaryOf(name);
     this.consulted.set(name, found?.signature ?? '');
@@ -682,7 +683,7 @@ class FunctionFlow {
       const deepEnough = lock.chain.length + 1 >= MAX_CHAIN_DEPTH;
       if (s.held.length === 0 && (deepEnough || this.acquires.size >= MAX_SUMMARY_LOCKS)) continue;
       // The callee takes it only for a state of the object that this path is known not to be in.
-      const open = openGuards(lock.guards, s);
+      const open = this.openGuards(lock.guards, s);
       if (open === null) continue;
       const inst = this.instantiate(lock, args);
       if (!inst) continue;
@@ -691,7 +692,7 @@ class FunctionFlow {
       for (const h of s.held) {
         if (h.cls.id !== held.cls.id && !droppedFirst.includes(h.cls.id)) this.addEdge(h, held, s.held, `${name}()`, lock, open.length > 0);
       }
-      if (!deepEnough) this.noteSummaryAcquire(held, lock, this.entryClassesReleased(s), [...open, ...pathGuards(s)]);
+      if (!deepEnough) this.noteSummaryAcquire(held, lock, this.entryClassesReleased(s), [...open, ...this.pathGuards(s)]);
     }
     if (summary.sleeps) s = this.sleep(s, summary.sleeps.what, site, [name, ...summary.sleeps.chain], summary.sleeps.always);
     for (const lock of summary.releasesOnEntry) {
@@ -781,21 +782,42 @@ class FunctionFlow {
       const root = this.fieldKey(`${variable}->_`);
       if (!root) return state;
       const prefix = root.slice(0, -1);
-      const stale = Object.keys(state.facts).filter((k) => (k[0] === '?' || k[0] === '=') && k.startsWith(prefix, 1));
+      const stale = Object.keys(state.facts).filter((k) => isFieldFact(k) && k.startsWith(prefix, 1));
       return stale.reduce((s, k) => setFact(s, k, undefined), state);
     }
     const key = this.fieldKey(variable);
     if (!key) return state;
-    return setFact(setFact(state, `?${key}`, undefined), `=${key}`, value);
+    return setFact(state, `=${key}`, value);
   }
 
-  /** A test of a field (`if (!p->skip_locking)`, `test_bit(F, &p->flags)`) guards what this path takes next. */
-  private testedField(atom: Cond, state: State, value: boolean): State {
+  /**
+   * `if (!p->skip_locking)`, `if (test_bit(F, &p->flags))`: a test of one field, whose branches guard
+   * what they take; `value` is what the field is when the condition holds.
+   */
+  private guardOf(cond: Cond): FieldGuard | null {
+    const negated = cond.op === 'not';
+    const leaf = cond.op === 'not' ? cond.arg : cond;
     let key: string | null = null;
-    if (atom.op === 'atom' && FIELD_ATOM.test(atom.text)) key = this.fieldKey(atom.text);
-    else if (atom.op === 'call' && BIT_TEST.test(atom.stmt.name) && atom.stmt.args[0] && atom.stmt.args[1]) key = this.fieldKey(atom.stmt.args[1], atom.stmt.args[0]);
-    if (!key || state.facts[`=${key}`] !== undefined) return state;
-    return decide(state, `?${key}`, value);
+    if (leaf.op === 'atom' && FIELD_ATOM.test(leaf.text)) key = this.fieldKey(leaf.text);
+    else if (leaf.op === 'call' && BIT_TEST.test(leaf.stmt.name) && leaf.stmt.args[0] && leaf.stmt.args[1]) key = this.fieldKey(leaf.stmt.args[1], leaf.stmt.args[0]);
+    return key ? { key, value: !negated } : null;
+  }
+
+  /** The field tests around this point that the path did not settle by storing the field itself. */
+  private pathGuards(state: State): FieldGuard[] {
+    return uniqueGuards(this.guards.filter((g) => state.facts[`=${g.key}`] === undefined));
+  }
+
+  /** A callee lock's guards that this path leaves open; null when the path contradicts one. */
+  private openGuards(guards: FieldGuard[] | undefined, state: State): FieldGuard[] | null {
+    if (!guards) return [];
+    const open: FieldGuard[] = [];
+    for (const g of guards) {
+      const known = state.facts[`=${g.key}`] ?? lastGuard(this.guards, g.key)?.value;
+      if (known === undefined) open.push(g);
+      else if (known !== g.value) return null;
+    }
+    return open;
   }
 
   /** Classes of caller-held (entry) locks this path has released so far. */
@@ -979,23 +1001,9 @@ const BIT_TEST = /^(?:__)?test_(?:and_(?:set|clear|change)_)?bit$/;
 /** Calls that store one bit: the value stored. */
 const BIT_STORE: Readonly<Record<string, boolean>> = { set_bit: true, __set_bit: true, clear_bit: false, __clear_bit: false };
 
-/** The fields this path tested, as guards on what it takes. */
-function pathGuards(state: State): FieldGuard[] {
-  const out: FieldGuard[] = [];
-  for (const k of Object.keys(state.facts)) if (k[0] === '?') out.push({ key: k.slice(1), value: state.facts[k] });
-  return out;
-}
-
-/** A callee lock's guards that this path leaves open; null when the path contradicts one. */
-function openGuards(guards: FieldGuard[] | undefined, state: State): FieldGuard[] | null {
-  if (!guards) return [];
-  const open: FieldGuard[] = [];
-  for (const g of guards) {
-    const known = state.facts[`=${g.key}`] ?? state.facts[`?${g.key}`];
-    if (known === undefined) open.push(g);
-    else if (known !== g.value) return null;
-  }
-  return open;
+function lastGuard(guards: readonly FieldGuard[], key: string): FieldGuard | undefined {
+  for (let i = guards.length - 1; i >= 0; i--) if (guards[i].key === key) return guards[i];
+  return undefined;
 }
 
 function uniqueGuards(guards: FieldGuard[]): FieldGuard[] {
@@ -1180,7 +1188,7 @@ function loopKey(s: State): string {
 }
 
 function isFieldFact(key: string): boolean {
-  return key[0] === '?' || key[0] === '=';
+  return key[0] === '=';
 }
 
 function computeStateKey(s: State): string {
