@@ -55,4 +55,14 @@ describe('precision: inversions', () => {
     const cleared = analyseEdited('precision/field_guards.c', ['\t\tlayout_free(new);', '{\n\t\tclear_bit(LAYOUT_HASHED, &new->flags);\n\t\tlayout_free(new);\n\t}']);
     assert.deepEqual(cleared.of('lock-order-inversion'), [], cleared.describe());
   });
+
+  it('a lock of the caller’s object released two helpers down (release_path → unlock_rw → unlock) is released for the caller', () => {
+    const result = analyseFixtures('precision/nested_release.c');
+    assert.deepEqual(result.findings, [], result.describe());
+    assert.deepEqual(result.edgesIn('chunk_scan'), []);
+
+    // Without the path release the buffer lock is still held at the chunk mutex.
+    const kept = analyseEdited('precision/nested_release.c', ['\tpath_release(p);\n', '']);
+    assertOneInversion(kept, ['chunk_scan', 'chunk_alloc'], ['chunk_map.chunk_mutex', 'tree_buf.lock']);
+  });
 });

@@ -133,8 +133,9 @@ export function analyzeFunction(
 ): FlowResult {
   const firstFlow = new FunctionFlow(fn, resolver, catalogue, callees, []);
   const first = firstFlow.run();
-  // Locks asserted held (`lockdep_assert_held`, `__must_hold`) are held on entry already, as asserted.
-  const callerHeld = first.summary.releasesOnEntry.filter((l) => !firstFlow.asserted.has(l.expr.text));
+  // Locks asserted held (`lockdep_assert_held`, `__must_hold`) are held on entry already, as asserted;
+  // those only a callee releases are passed on to callers, not assumed here.
+  const callerHeld = first.summary.releasesOnEntry.filter((l) => !firstFlow.asserted.has(l.expr.text) && !l.someReturns);
   if (callerHeld.length === 0) return first;
   // It releases locks it never took: its callers hold them. Follow it again with them held on entry,
   // so that dropping and re-taking a caller's lock (`unlock(); schedule(); lock();`) reads as balanced.
@@ -521,13 +522,23 @@ class FunctionFlow {
         const cls = this.resolver.resolve(expr);
         const candidates = state.held.filter((h) => h.cls.id === cls.id || h.cls.id.startsWith(`${cls.id}/`));
         if (cls.resolved && candidates.length === 1) index = state.held.indexOf(candidates[0]);
+        // A callee that releases the locks of an array it is given (`for (i…) unlock(p->nodes[i])`)
+        // drops each one held of that class.
+        else if (cls.resolved && candidates.length > 1 && via.length > 0 && expr.steps.includes('[]')) {
+          return candidates.reduce((s, c) => this.releaseHeld(s, s.held.indexOf(c), ANY_RELEASE, apiName, site), state);
+        }
       }
     }
     if (index < 0) {
       const text = expr?.text ?? handle ?? '?';
       // Through a callee, a release of a lock not held here says nothing certain: the callee may
-      // have taken it in a way we do not model (atomic_dec_and_lock). Only own releases count.
-      if (via.length > 0) return state;
+      // have taken it in a way we do not model (atomic_dec_and_lock). Only own releases count. A
+      // lock of this function's parameters may be its caller's, dropped for it (`release_path(p)` →
+      // `unlock_rw(p->nodes[i])` → `unlock(eb)`): callers are told it may be released.
+      if (via.length > 0) {
+        if (expr && this.paramOf(expr).paramIndex !== undefined && !this.acquiredInstances.has(expr.text)) this.noteReleasedOnEntry(expr, ANY_RELEASE.name, ANY_RELEASE, site, via, true);
+        return state;
+      }
       if (state.released.includes(text) || state.failed.includes(text)) {
         const why = state.failed.includes(text) ? 'its trylock failed on this path' : 'it was already released on this path';
         const cls = expr ? this.resolver.resolve(expr) : undefined;
@@ -538,6 +549,10 @@ class FunctionFlow {
       }
       return state;
     }
+    return this.releaseHeld(state, index, api, apiName, site);
+  }
+
+  private releaseHeld(state: State, index: number, api: LockApi, apiName: string, site: Range): State {
     const held = state.held[index];
     this.releasedHere.add(held.expr.text);
     this.releasedHere.add(held.cls.id);
@@ -753,11 +768,11 @@ class FunctionFlow {
     return index >= 0 ? { paramIndex: index } : {};
   }
 
-  private noteReleasedOnEntry(expr: LockExpr, apiName: string, api: LockApi, site: Range, via: string[]): void {
+  private noteReleasedOnEntry(expr: LockExpr, apiName: string, api: LockApi, site: Range, via: string[], maybe = false): void {
     const cls = this.resolver.resolve(expr);
     const key = `${cls.id}@${expr.text}`;
     if (this.releasedOnEntry.has(key)) return;
-    this.releasedOnEntry.set(key, { ...this.paramOf(expr), cls, expr, api: apiName, kind: api.kind, file: this.fn.file, site, chain: via });
+    this.releasedOnEntry.set(key, { ...this.paramOf(expr), ...(maybe ? { someReturns: true } : {}), cls, expr, api: apiName, kind: api.kind, file: this.fn.file, site, chain: via });
   }
 
   /**
