@@ -1028,7 +1028,8 @@ function uniqueGuards(guards: FieldGuard[]): FieldGuard[] {
 }
 
 function withGuards(lock: SummaryLock, guards: FieldGuard[]): SummaryLock {
-  const { guards: _old, ...rest } = lock;
+  const rest = { ...lock };
+  delete rest.guards;
   return guards.length > 0 ? { ...rest, guards } : rest;
 }
 
