@@ -2,19 +2,22 @@
  * Lock-order inversions: cycles in the lock graph that can deadlock. One finding per cycle site,
  * each pointing at the other sites. A cycle is not reported when it cannot deadlock:
  * - every site of every edge holds one common outer lock (a gate that serialises them);
- * - every acquisition in it is a reader of a recursive-read lock (rwlock_t readers never wait on readers).
+ * - every acquisition in it is a reader of a recursive-read lock (rwlock_t readers never wait on readers);
+ * - one of its classes is several lockdep classes (split by lock_class_key) or none (not validated):
+ *   its edges may join different lockdep classes, so the cycle cannot be confirmed from the code.
  */
 import type { DeclaredOrderIndex } from './declaredOrders';
 import type { Finding, Severity } from './findings';
+import type { LockdepKeys } from './lockdepKeys';
 import type { EdgeSite, LockEdge, LockGraph } from './lockGraph';
 
-export function findInversions(graph: LockGraph, declared: DeclaredOrderIndex): { findings: Finding[]; cycles: string[][] } {
+export function findInversions(graph: LockGraph, declared: DeclaredOrderIndex, keys: LockdepKeys): { findings: Finding[]; cycles: string[][] } {
   const findings: Finding[] = [];
   const cycles: string[][] = [];
   for (const component of graph.components()) {
     for (const cycle of graph.cyclesIn(component)) {
       const edges = cycle.map((from, i) => graph.edge(from, cycle[(i + 1) % cycle.length])!);
-      if (isGated(edges) || isReadersOnly(edges)) continue;
+      if (isGated(edges) || isReadersOnly(edges) || cycle.some((cls) => keys.unconfirmable(cls) !== null)) continue;
       cycles.push(cycle);
       findings.push(...cycleFindings(cycle, edges, declared));
     }

@@ -16,6 +16,7 @@ import { findInversions } from './inversions';
 import { ClassResolver, TypeTable } from './lockClasses';
 import { DEFAULT_CATALOGUE, LockApiCatalogue } from './lockApis';
 import { LockGraph, type EdgeSite } from './lockGraph';
+import { keyAssignmentsOf, LockdepKeys, type KeyAssignment } from './lockdepKeys';
 import { parseC, ParseBudget } from './parser';
 import type { Range } from './sites';
 import { summarySignature } from './summaries';
@@ -38,6 +39,8 @@ export interface ProgramAnalysis {
   cycles: string[][];
   functions: FunctionAnalysis[];
   declared: DeclaredOrderIndex;
+  /** Classes lockdep splits by key or does not validate: cycles through them are not reported. */
+  keys: LockdepKeys;
   toJson(): GraphJson;
 }
 
@@ -52,6 +55,8 @@ interface Contribution {
   nodes: { id: string; kind: string; resolved: boolean; file?: string }[];
   edges: { from: string; to: string; site: EdgeSite }[];
   findings: Finding[];
+  /** Lockdep keys the function gives locks (`lockdep_set_class()`, `mutex_init()`). */
+  keys: KeyAssignment[];
 }
 
 /**
@@ -164,21 +169,24 @@ export class LockProgram {
     }
     const graph = new LockGraph();
     const local: Finding[] = [];
+    const keys: KeyAssignment[][] = [];
     for (const { fn } of functions) {
-      const { nodes, edges, findings } = this.states.get(fn)!.contribution;
+      const { nodes, edges, findings, keys: fnKeys } = this.states.get(fn)!.contribution;
       for (const n of nodes) graph.addNode(n.id, n.kind, n.resolved, n.file);
       for (const e of edges) graph.addEdge(e.from, e.to, e.site);
       for (const f of findings) local.push(f);
+      if (fnKeys.length > 0) keys.push(fnKeys);
     }
     const declared = DeclaredOrderIndex.of([...this.files.values()], this.options.declaredOrders ?? []);
-    const { findings: inversions, cycles } = findInversions(graph, declared);
+    const lockdepKeys = LockdepKeys.of(keys);
+    const { findings: inversions, cycles } = findInversions(graph, declared, lockdepKeys);
     const findings = [
       ...local,
       ...inversions,
       ...checkDeclaredOrders(graph, declared, cycles),
     ];
     const kept = findings.filter((f) => !this.ignored(f)).sort(compareFindings);
-    return { findings: kept, graph, cycles, functions, declared, toJson: () => graph.toJson(cycles) };
+    return { findings: kept, graph, cycles, functions, declared, keys: lockdepKeys, toJson: () => graph.toJson(cycles) };
   }
 
   /** `lockorder-ignore` on the finding's line or the line before silences it. */
@@ -256,9 +264,10 @@ export class LockProgram {
       },
     };
     const before = this.states.get(fn)?.signature ?? this.replaced.get(functionKey(fn));
-    const result = analyzeFunction(fn, new ClassResolver(types, fn), this.catalogue, lookup);
+    const resolver = new ClassResolver(types, fn);
+    const result = analyzeFunction(fn, resolver, this.catalogue, lookup);
     const signature = summarySignature(result.summary);
-    this.states.set(fn, { result, signature, contribution: contributionOf(fn, result) });
+    this.states.set(fn, { result, signature, contribution: { ...contributionOf(fn, result), keys: keyAssignmentsOf(fn, resolver) } });
     return before !== signature;
   }
 
@@ -302,7 +311,7 @@ function callsOf(fn: FunctionFacts): Set<string> {
   return names;
 }
 
-function contributionOf(fn: FunctionFacts, result: FlowResult): Contribution {
+function contributionOf(fn: FunctionFacts, result: FlowResult): Omit<Contribution, 'keys'> {
   const nodes: Contribution['nodes'] = result.acquisitions.map((a) => ({ id: a.cls.id, kind: a.kind, resolved: a.cls.resolved, file: fn.file }));
   const edges: Contribution['edges'] = [];
   for (const e of result.edges) {

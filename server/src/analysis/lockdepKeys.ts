@@ -1,0 +1,136 @@
+/**
+ * Lockdep's own classes. Lockorder names a class after its struct field (`foo.lock`), but lockdep's
+ * class is the lock's `lock_class_key`: the static key of the init call site, or one set explicitly.
+ * Code splits one field into several lockdep classes on purpose (one per tree level, per ring, per
+ * init site of a wrapper), and then our one class sees orders between different lockdep classes as a
+ * cycle. Here the key assignments of a function are read from its calls, and the classes lockdep
+ * splits, or does not validate at all, are collected for the whole program.
+ */
+import { allStatements, type FunctionFacts, type LockExpr } from './functionFacts';
+import type { ClassResolver } from './lockClasses';
+import { lockExprOfText, makeLockExpr } from './lockExpr';
+
+/**
+ * How a call gives a lock its lockdep key:
+ * - `key`: the key is argument `keyArg` (`lockdep_set_class(lock, key)`, `__mutex_init(lock, name, key)`);
+ * - `default`: a plain init, whose macro passes one static key (`mutex_init(lock)`);
+ * - `novalidate`: lockdep ignores the lock (`lockdep_set_novalidate_class(lock)`).
+ * `lockSteps` reach the lock inside the argument (a wait queue's `->lock`).
+ */
+interface KeyApi {
+  how: 'key' | 'default' | 'novalidate';
+  keyArg?: number;
+  lockSteps?: string[];
+}
+
+const WAIT_QUEUE_LOCK = ['->lock'];
+
+const KEY_APIS: Readonly<Record<string, KeyApi>> = {
+  lockdep_set_class: { how: 'key', keyArg: 1 },
+  lockdep_set_class_and_name: { how: 'key', keyArg: 1 },
+  lockdep_set_class_and_subclass: { how: 'key', keyArg: 1 },
+  lockdep_set_novalidate_class: { how: 'novalidate' },
+  // What the init macros expand to, called directly with a key (include/linux/{mutex,rwsem,spinlock,rwlock,…}.h).
+  __mutex_init: { how: 'key', keyArg: 2 },
+  __init_rwsem: { how: 'key', keyArg: 2 },
+  __percpu_init_rwsem: { how: 'key', keyArg: 2 },
+  __rt_mutex_init: { how: 'key', keyArg: 2 },
+  __raw_spin_lock_init: { how: 'key', keyArg: 2 },
+  __spin_lock_init: { how: 'key', keyArg: 2 },
+  __rt_spin_lock_init: { how: 'key', keyArg: 2 },
+  __rwlock_init: { how: 'key', keyArg: 2 },
+  __rt_rwlock_init: { how: 'key', keyArg: 2 },
+  __init_waitqueue_head: { how: 'key', keyArg: 2, lockSteps: WAIT_QUEUE_LOCK },
+  __init_swait_queue_head: { how: 'key', keyArg: 2, lockSteps: WAIT_QUEUE_LOCK },
+  // A w/w mutex's key is its ww_class's: one class per (static) ww_class.
+  ww_mutex_init: { how: 'key', keyArg: 1 },
+  mutex_init: { how: 'default' },
+  init_rwsem: { how: 'default' },
+  percpu_init_rwsem: { how: 'default' },
+  rt_mutex_init: { how: 'default' },
+  spin_lock_init: { how: 'default' },
+  raw_spin_lock_init: { how: 'default' },
+  rwlock_init: { how: 'default' },
+  init_waitqueue_head: { how: 'default', lockSteps: WAIT_QUEUE_LOCK },
+  init_swait_queue_head: { how: 'default', lockSteps: WAIT_QUEUE_LOCK },
+};
+
+/** The key of a plain init: one identity, whichever call site (see the README's precision section). */
+const DEFAULT_KEY = 'default';
+/** A key that differs from call to call: an array element, a parameter, a field of an object. */
+export const VARYING_KEY = '*';
+const NO_VALIDATION = 'novalidate';
+
+export interface KeyAssignment {
+  /** Our class of the lock. */
+  cls: string;
+  /** The key's identity: a static key's name, `default`, `*` (varies) or `novalidate`. */
+  key: string;
+  /** The call, for messages: `lockdep_set_class()`. */
+  call: string;
+}
+
+/** The key assignments in one function, for locks whose class is known. */
+export function keyAssignmentsOf(fn: FunctionFacts, resolver: ClassResolver): KeyAssignment[] {
+  const calls = allStatements(fn.body).flatMap((s) => (s.t === 'call' && KEY_APIS[s.name] ? [s] : []));
+  if (calls.length === 0) return [];
+  const out: { lockText: string; assignment: KeyAssignment }[] = [];
+  for (const call of calls) {
+    const api = KEY_APIS[call.name];
+    const written = call.args[0] ? lockExprOfText(call.args[0]) : null;
+    if (!written) continue;
+    const lock = api.lockSteps ? makeLockExpr(written.root, [...written.steps, ...api.lockSteps]) : written;
+    const cls = resolver.resolve(lock);
+    if (!cls.resolved) continue;
+    const key =
+      api.how === 'default' ? DEFAULT_KEY : api.how === 'novalidate' ? NO_VALIDATION : keyIdentity(fn, call.args[api.keyArg!] ?? null);
+    out.push({ lockText: lock.text, assignment: { cls: cls.id, key, call: `${call.name}()` } });
+  }
+  // `mutex_init(&x->lock); lockdep_set_class(&x->lock, &k);`: the key set afterwards replaces the default.
+  const explicitlyKeyed = new Set(out.filter((a) => a.assignment.key !== DEFAULT_KEY).map((a) => a.lockText));
+  return out.filter((a) => a.assignment.key !== DEFAULT_KEY || !explicitlyKeyed.has(a.lockText)).map((a) => a.assignment);
+}
+
+/**
+ * `&my_key` (a global or a static local) is one key; `&keys[level]`, `key + ring`, `&dev->key`, a
+ * parameter or a pointer local vary with the call.
+ */
+function keyIdentity(fn: FunctionFacts, text: string | null): string {
+  const expr: LockExpr | null = text ? lockExprOfText(text) : null;
+  if (!expr || expr.steps.length > 0 || expr.root.endsWith('()')) return VARYING_KEY;
+  if (fn.params.some((p) => p.name === expr.root)) return VARYING_KEY;
+  const local = fn.locals[expr.root];
+  if (local) return local.pointers > 0 ? VARYING_KEY : `${fn.file}:${fn.name}:${expr.root}`;
+  return expr.root;
+}
+
+/** Why lockdep cannot be said to see a class as one: it splits it, or does not validate it. */
+export class LockdepKeys {
+  private readonly keysOf = new Map<string, { keys: Set<string>; calls: Set<string> }>();
+
+  static of(assignments: Iterable<readonly KeyAssignment[]>): LockdepKeys {
+    const table = new LockdepKeys();
+    for (const list of assignments) for (const a of list) table.add(a);
+    return table;
+  }
+
+  private add(a: KeyAssignment): void {
+    let entry = this.keysOf.get(a.cls);
+    if (!entry) this.keysOf.set(a.cls, (entry = { keys: new Set(), calls: new Set() }));
+    entry.keys.add(a.key);
+    entry.calls.add(a.call);
+  }
+
+  /**
+   * Null when lockdep has one class for ours (as far as the program shows), else why not. A
+   * subclass (`foo.lock/1`) shares its class's keys.
+   */
+  unconfirmable(classId: string): string | null {
+    const entry = this.keysOf.get(classId.replace(/\/.*$/, ''));
+    if (!entry) return null;
+    if (entry.keys.has(NO_VALIDATION)) return 'lockdep does not validate it (lockdep_set_novalidate_class())';
+    if (entry.keys.has(VARYING_KEY)) return `lockdep splits it by a key that varies (${[...entry.calls].sort().join(', ')})`;
+    if (entry.keys.size > 1) return `lockdep splits it by ${entry.keys.size} keys (${[...entry.calls].sort().join(', ')})`;
+    return null;
+  }
+}
