@@ -50,6 +50,17 @@ describe('precision: lockdep keys', () => {
     assertOneInversion(plain, ['ext_write_checkpoint', 'ext_flush_journal'], ['ext_rwsem.internal_rwsem', 'segment.journal_rwsem']);
   });
 
+  it('a key in a struct field is one key per field, unless it is registered as a dynamic key', () => {
+    const result = analyseFixtures('precision/lockdep_key_field.c');
+    assert.equal(result.analysis.keys.unconfirmable('vfs_inode.i_lock'), null);
+    assertOneInversion(result, ['layout_attach', 'layout_return'], ['layout_owner.cl_lock', 'vfs_inode.i_lock']);
+
+    // lockdep_register_key(): the key lives in each object, so each object is its own lockdep class.
+    const dynamic = analyseEdited('precision/lockdep_key_field.c', ['\ttype->name = "vfs";\n', '\ttype->name = "vfs";\n\tlockdep_register_key(&type->i_lock_key);\n']);
+    assert.match(dynamic.analysis.keys.unconfirmable('vfs_inode.i_lock') ?? '', /varies/);
+    assert.deepEqual(dynamic.of('lock-order-inversion'), [], dynamic.describe());
+  });
+
   it('a lock lockdep does not validate makes no reported cycle', () => {
     const result = analyseFixtures('precision/lockdep_novalidate.c');
     assert.deepEqual(result.edges().sort(), ['bus_type.lock -> device.mutex', 'device.mutex -> bus_type.lock']);

@@ -14,11 +14,12 @@ import { lockExprOfText, makeLockExpr } from './lockExpr';
  * How a call gives a lock its lockdep key:
  * - `key`: the key is argument `keyArg` (`lockdep_set_class(lock, key)`, `__mutex_init(lock, name, key)`);
  * - `default`: a plain init, whose macro passes one static key (`mutex_init(lock)`);
- * - `novalidate`: lockdep ignores the lock (`lockdep_set_novalidate_class(lock)`).
+ * - `novalidate`: lockdep ignores the lock (`lockdep_set_novalidate_class(lock)`);
+ * - `register`: argument 0 is a key in dynamic memory, one per object (`lockdep_register_key(&dev->key)`).
  * `lockSteps` reach the lock inside the argument (a wait queue's `->lock`).
  */
 interface KeyApi {
-  how: 'key' | 'default' | 'novalidate';
+  how: 'key' | 'default' | 'novalidate' | 'register';
   keyArg?: number;
   lockSteps?: string[];
 }
@@ -30,6 +31,7 @@ const KEY_APIS: Readonly<Record<string, KeyApi>> = {
   lockdep_set_class_and_name: { how: 'key', keyArg: 1 },
   lockdep_set_class_and_subclass: { how: 'key', keyArg: 1 },
   lockdep_set_novalidate_class: { how: 'novalidate' },
+  lockdep_register_key: { how: 'register' },
   // What the init macros expand to, called directly with a key (include/linux/{mutex,rwsem,spinlock,rwlock,…}.h).
   __mutex_init: { how: 'key', keyArg: 2 },
   __init_rwsem: { how: 'key', keyArg: 2 },
@@ -60,11 +62,12 @@ const DEFAULT_KEY = 'default';
 /** A key that differs from call to call: an array element, a parameter, a field of an object. */
 export const VARYING_KEY = '*';
 const NO_VALIDATION = 'novalidate';
+const REGISTERED = 'register';
 
 export interface KeyAssignment {
-  /** Our class of the lock. */
+  /** Our class of the lock; for `lockdep_register_key()`, the key's identity. */
   cls: string;
-  /** The key's identity: a static key's name, `default`, `*` (varies) or `novalidate`. */
+  /** The key's identity: a static key's name, a key field's class, `default`, `*` (varies), `novalidate`, `register`. */
   key: string;
   /** The call, for messages: `lockdep_set_class()`. */
   call: string;
@@ -77,27 +80,38 @@ export function keyAssignmentsOf(fn: FunctionFacts, resolver: ClassResolver): Ke
   const out: { lockText: string; assignment: KeyAssignment }[] = [];
   for (const call of calls) {
     const api = KEY_APIS[call.name];
+    if (api.how === 'register') {
+      const key = keyIdentity(fn, call.args[0] ?? null, resolver);
+      if (key !== VARYING_KEY) out.push({ lockText: '', assignment: { cls: key, key: REGISTERED, call: `${call.name}()` } });
+      continue;
+    }
     const written = call.args[0] ? lockExprOfText(call.args[0]) : null;
     if (!written) continue;
     const lock = api.lockSteps ? makeLockExpr(written.root, [...written.steps, ...api.lockSteps]) : written;
     const cls = resolver.resolve(lock);
     if (!cls.resolved) continue;
     const key =
-      api.how === 'default' ? DEFAULT_KEY : api.how === 'novalidate' ? NO_VALIDATION : keyIdentity(fn, call.args[api.keyArg!] ?? null);
+      api.how === 'default' ? DEFAULT_KEY : api.how === 'novalidate' ? NO_VALIDATION : keyIdentity(fn, call.args[api.keyArg!] ?? null, resolver);
     out.push({ lockText: lock.text, assignment: { cls: cls.id, key, call: `${call.name}()` } });
   }
   // `mutex_init(&x->lock); lockdep_set_class(&x->lock, &k);`: the key set afterwards replaces the default.
-  const explicitlyKeyed = new Set(out.filter((a) => a.assignment.key !== DEFAULT_KEY).map((a) => a.lockText));
+  const explicitlyKeyed = new Set(out.filter((a) => a.assignment.key !== DEFAULT_KEY && a.assignment.key !== REGISTERED).map((a) => a.lockText));
   return out.filter((a) => a.assignment.key !== DEFAULT_KEY || !explicitlyKeyed.has(a.lockText)).map((a) => a.assignment);
 }
 
 /**
- * `&my_key` (a global or a static local) is one key; `&keys[level]`, `key + ring`, `&dev->key`, a
- * parameter or a pointer local vary with the call.
+ * `&my_key` (a global or a static local) is one key; a key in a struct field
+ * (`&sb->s_type->i_lock_key`) is one key per field, as a lock in a field is one class per field,
+ * unless it is registered as a dynamic key (then it varies; see `LockdepKeys`); `&keys[level]`,
+ * `key + ring`, a parameter or a pointer local vary with the call.
  */
-function keyIdentity(fn: FunctionFacts, text: string | null): string {
+function keyIdentity(fn: FunctionFacts, text: string | null, resolver: ClassResolver): string {
   const expr: LockExpr | null = text ? lockExprOfText(text) : null;
-  if (!expr || expr.steps.length > 0 || expr.root.endsWith('()')) return VARYING_KEY;
+  if (!expr || expr.steps.includes('[]') || expr.root.endsWith('()')) return VARYING_KEY;
+  if (expr.steps.length > 0) {
+    const field = resolver.resolve(expr);
+    return field.resolved ? `field:${field.id}` : VARYING_KEY;
+  }
   if (fn.params.some((p) => p.name === expr.root)) return VARYING_KEY;
   const local = fn.locals[expr.root];
   if (local) return local.pointers > 0 ? VARYING_KEY : `${fn.file}:${fn.name}:${expr.root}`;
@@ -110,14 +124,17 @@ export class LockdepKeys {
 
   static of(assignments: Iterable<readonly KeyAssignment[]>): LockdepKeys {
     const table = new LockdepKeys();
-    for (const list of assignments) for (const a of list) table.add(a);
+    const all = [...assignments].flat();
+    // A registered key lives in a dynamic object: every object has its own.
+    const registered = new Set(all.filter((a) => a.key === REGISTERED).map((a) => a.cls));
+    for (const a of all) if (a.key !== REGISTERED) table.add(a, registered.has(a.key) ? VARYING_KEY : a.key);
     return table;
   }
 
-  private add(a: KeyAssignment): void {
+  private add(a: KeyAssignment, key: string): void {
     let entry = this.keysOf.get(a.cls);
     if (!entry) this.keysOf.set(a.cls, (entry = { keys: new Set(), calls: new Set() }));
-    entry.keys.add(a.key);
+    entry.keys.add(key);
     entry.calls.add(a.call);
   }
 
