@@ -39,6 +39,22 @@ describe('precision: lockdep keys', () => {
     assertOneInversion(unkeyed, ['fs_inode_writeback', 'range_tree_evict'], ['fs_inode.lock', 'range_tree.lock']);
   });
 
+  it('a key set after the init only under a condition splits the class; set on every path, it replaces the default', () => {
+    const moved = (setKey: string) =>
+      analyseEdited(
+        'precision/lockdep_key_instance.c',
+        ['\tlockdep_set_class(&inode->extent_tree.lock, &extent_tree_class);\n', ''],
+        ['\tspin_lock_init(&tree->lock);\n', `\tspin_lock_init(&tree->lock);\n${setKey}`],
+      );
+    const conditional = moved('\tif (tree->start == 0)\n\t\tlockdep_set_class(&tree->lock, &extent_tree_class);\n');
+    assert.match(conditional.analysis.keys.unconfirmable('range_tree.lock') ?? '', /2 keys/);
+    assert.deepEqual(conditional.of('lock-order-inversion'), [], conditional.describe());
+
+    const always = moved('\tlockdep_set_class(&tree->lock, &extent_tree_class);\n');
+    assert.equal(always.analysis.keys.unconfirmable('range_tree.lock'), null);
+    assertOneInversion(always, ['fs_inode_writeback', 'range_tree_evict'], ['fs_inode.lock', 'range_tree.lock']);
+  });
+
   it('an init wrapper that passes its key parameter on gives each caller’s static key: the class is split', () => {
     const result = analyseFixtures('precision/lockdep_key_wrapper.c');
     assert.ok(result.edges().includes('ext_rwsem.internal_rwsem -> segment.journal_rwsem'), result.edges().join('\n'));

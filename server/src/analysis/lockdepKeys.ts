@@ -6,7 +6,7 @@
  * cycle. Here the key assignments of a function are read from its calls, and the classes lockdep
  * splits, or does not validate at all, are collected for the whole program.
  */
-import { allStatements, type FunctionFacts, type LockExpr } from './functionFacts';
+import type { CallStmt, FunctionFacts, LockExpr, Stmt } from './functionFacts';
 import type { ClassResolver } from './lockClasses';
 import { lockExprOfText, makeLockExpr } from './lockExpr';
 
@@ -75,14 +75,14 @@ export interface KeyAssignment {
 
 /** The key assignments in one function, for locks whose class is known. */
 export function keyAssignmentsOf(fn: FunctionFacts, resolver: ClassResolver): KeyAssignment[] {
-  const calls = allStatements(fn.body).flatMap((s) => (s.t === 'call' && KEY_APIS[s.name] ? [s] : []));
+  const calls = keyCallsIn(fn.body, false);
   if (calls.length === 0) return [];
-  const out: { lockText: string; assignment: KeyAssignment }[] = [];
-  for (const call of calls) {
+  const out: { lockText: string; always: boolean; assignment: KeyAssignment }[] = [];
+  for (const { call, conditional } of calls) {
     const api = KEY_APIS[call.name];
     if (api.how === 'register') {
       const key = keyIdentity(fn, call.args[0] ?? null, resolver);
-      if (key !== VARYING_KEY) out.push({ lockText: '', assignment: { cls: key, key: REGISTERED, call: `${call.name}()` } });
+      if (key !== VARYING_KEY) out.push({ lockText: '', always: false, assignment: { cls: key, key: REGISTERED, call: `${call.name}()` } });
       continue;
     }
     const written = call.args[0] ? lockExprOfText(call.args[0]) : null;
@@ -92,11 +92,25 @@ export function keyAssignmentsOf(fn: FunctionFacts, resolver: ClassResolver): Ke
     if (!cls.resolved) continue;
     const key =
       api.how === 'default' ? DEFAULT_KEY : api.how === 'novalidate' ? NO_VALIDATION : keyIdentity(fn, call.args[api.keyArg!] ?? null, resolver);
-    out.push({ lockText: lock.text, assignment: { cls: cls.id, key, call: `${call.name}()` } });
+    out.push({ lockText: lock.text, always: !conditional, assignment: { cls: cls.id, key, call: `${call.name}()` } });
   }
-  // `mutex_init(&x->lock); lockdep_set_class(&x->lock, &k);`: the key set afterwards replaces the default.
-  const explicitlyKeyed = new Set(out.filter((a) => a.assignment.key !== DEFAULT_KEY && a.assignment.key !== REGISTERED).map((a) => a.lockText));
+  // `mutex_init(&x->lock); lockdep_set_class(&x->lock, &k);`: a key set on every path replaces the
+  // default; one set only under a condition (`if (owner == X) lockdep_set_class(…)`) splits the class.
+  const explicitlyKeyed = new Set(out.filter((a) => a.always && a.assignment.key !== DEFAULT_KEY && a.assignment.key !== REGISTERED).map((a) => a.lockText));
   return out.filter((a) => a.assignment.key !== DEFAULT_KEY || !explicitlyKeyed.has(a.lockText)).map((a) => a.assignment);
+}
+
+/** Calls to key APIs, each with whether it runs only on some paths (inside an if, a loop or a switch). */
+function keyCallsIn(body: readonly Stmt[], conditional: boolean): { call: CallStmt; conditional: boolean }[] {
+  const out: { call: CallStmt; conditional: boolean }[] = [];
+  for (const s of body) {
+    if (s.t === 'call' && KEY_APIS[s.name]) out.push({ call: s, conditional });
+    else if (s.t === 'scope') out.push(...keyCallsIn(s.body, conditional));
+    else if (s.t === 'if') out.push(...keyCallsIn(s.then, true), ...keyCallsIn(s.else, true));
+    else if (s.t === 'loop') out.push(...keyCallsIn(s.body, true));
+    else if (s.t === 'switch') for (const c of s.cases) out.push(...keyCallsIn(c, true));
+  }
+  return out;
 }
 
 /**
