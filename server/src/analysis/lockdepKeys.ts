@@ -59,8 +59,8 @@ const KEY_APIS: Readonly<Record<string, KeyApi>> = {
 
 /** The key of a plain init: one identity, whichever call site (see the README's precision section). */
 const DEFAULT_KEY = 'default';
-/** A key that differs from call to call: an array element, a parameter, a field of an object. */
-export const VARYING_KEY = '*';
+/** A key that differs from call to call: an array element, a computed key, a parameter, a registered per-object key. */
+const VARYING_KEY = '*';
 const NO_VALIDATION = 'novalidate';
 const REGISTERED = 'register';
 
