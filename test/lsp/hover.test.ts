@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { LspTestClient, fixturePath, uriOf } from './lspClient';
+import { LspTestClient, fixturePath, repoRoot, uriOf } from './lspClient';
 
 const abba = uriOf(fixturePath('abba.c'));
 const unicode = uriOf(fixturePath('unicode.c'));
@@ -47,6 +48,19 @@ describe('language server: hover', () => {
     const result = await client.retry('hover on port.lock in port.h', () => hover(header, 11, 16), (r) => r !== null);
     assert.match(result.contents.value, /Lock `port.lock`\*\* · mutex/);
     assert.match(result.contents.value, /- `rx_queue.lock` ⚠, 1 site: \[producer\.c:7\]/);
+  });
+
+  it('says why cycles through a class lockdep splits by key are not reported', async () => {
+    const file = path.join(repoRoot(), 'test', 'fixtures', 'engine', 'precision', 'lockdep_key_levels.c');
+    const levels = uriOf(file);
+    client.open(levels, readFileSync(file, 'utf8'));
+    // `spin_lock(&leaf->lock);` in tree_cache_flush(): the node lock is keyed per level.
+    const result = await client.retry('hover on tree_node.lock', () => hover(levels, 36, 13), (r) => r !== null);
+    const text: string = result.contents.value;
+    assert.match(text, /Lock `tree_node.lock`/);
+    assert.match(text, /- `tree_cache.lock`, 1 site/);
+    assert.doesNotMatch(text, /On 1 cycle|⚠/);
+    assert.match(text, /Cycles through it are not reported: lockdep splits it by a key that varies \(lockdep\\_set\\_class\(\)\)\./);
   });
 
   it('gives nothing away from locks', async () => {

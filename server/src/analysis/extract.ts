@@ -463,9 +463,11 @@ function withoutIdleAssignments(body: Stmt[]): Stmt[] {
   const read = statements.flatMap((s) => (s.t === 'if' ? atomTexts(s.cond) : s.t === 'loop' && s.cond ? atomTexts(s.cond) : []));
   const roots = new Set(statements.flatMap((s) => ((s.t === 'lock' || s.t === 'unlock') && s.lock ? [s.lock.root] : [])));
   const mentioned = (v: string) => roots.has(v) || read.some((text) => text.includes(v));
+  // A constant stored in a field (`path->skip_locking = 1`) may decide a callee's condition.
+  const fieldConstant = (s: Stmt) => s.t === 'assign' && s.value !== undefined && s.vars.some((v) => FIELD_PATH.test(v));
   const prune = (stmts: Stmt[]): Stmt[] =>
     stmts
-      .filter((s) => s.t !== 'assign' || s.vars.some(mentioned))
+      .filter((s) => s.t !== 'assign' || s.vars.some(mentioned) || fieldConstant(s))
       .map((s) => {
         switch (s.t) {
           case 'if':
@@ -481,6 +483,8 @@ function withoutIdleAssignments(body: Stmt[]): Stmt[] {
       });
   return prune(body);
 }
+
+const FIELD_PATH = /^[A-Za-z_]\w*(?:->|\.)\w/;
 
 /** `SYSCALL_DEFINE3(write, unsigned int, fd, …) { … }`: a macro that defines a function. */
 const FUNCTION_MACRO = /^(?:COMPAT_)?SYSCALL_DEFINE\d$/;
@@ -755,6 +759,7 @@ class BodyWalker {
     if (cond) this.expression(cond, out);
     const cases: Stmt[][] = [];
     let hasDefault = false;
+    const labels = new Set<string>();
     for (const child of node.childForFieldName('body')?.namedChildren ?? []) {
       if (child.type !== 'case_statement') {
         // Statements before the first label are unreachable; anything else joins the last case.
@@ -763,8 +768,10 @@ class BodyWalker {
       }
       if (!child.childForFieldName('value')) hasDefault = true;
       const value = child.childForFieldName('value');
+      if (value) labels.add(normalise(value.text));
       cases.push(this.sequence(child.namedChildren.filter((c) => c !== value)));
     }
+    if (!hasDefault && cond && casesCoverEveryValue(node, cond, labels)) hasDefault = true;
     out.push({ t: 'switch', cases, hasDefault });
   }
 
@@ -1065,6 +1072,40 @@ function assignedVariable(call: LiteNode): string | undefined {
     return left ? normalise(left.text) : undefined;
   }
   return undefined;
+}
+
+/**
+ * `int stage = 1; if (…) stage = 2; switch (stage) { case 1: … case 2: … }`: a switch without
+ * `default:` over a local that is only ever given constants its labels list always runs one case.
+ * Any other write (`stage++`, `&stage`, a computed value) or a parameter keeps the no-case path.
+ */
+function casesCoverEveryValue(switchNode: LiteNode, condition: LiteNode, labels: Set<string>): boolean {
+  const tested = unwrap(condition.type === 'condition_clause' ? (condition.firstNamedChild ?? condition) : condition);
+  if (tested.type !== 'identifier' || labels.size === 0) return false;
+  const name = tested.text;
+  let body: LiteNode | null = null;
+  for (let up = switchNode.parent; up; up = up.parent) if (up.type === 'compound_statement') body = up;
+  if (!body) return false;
+  const isConstant = (value: LiteNode | null) =>
+    value !== null && (value.type === 'number_literal' || value.type === 'identifier') && labels.has(normalise(value.text));
+  let declared = false;
+  for (const node of body.descendantsOfType(['init_declarator', 'declaration', 'assignment_expression', 'update_expression', 'pointer_expression'])) {
+    if (node.type === 'declaration') {
+      if (node.childrenForFieldName('declarator').some((d) => d.type === 'identifier' && d.text === name)) declared = true;
+      continue;
+    }
+    const target = node.childForFieldName(node.type === 'init_declarator' ? 'declarator' : node.type === 'assignment_expression' ? 'left' : 'argument');
+    if (!target || unwrap(target).type !== 'identifier' || unwrap(target).text !== name) continue;
+    if (node.type === 'init_declarator') declared = true;
+    if (node.type === 'update_expression') return false;
+    if (node.type === 'pointer_expression') {
+      if (node.text.startsWith('&')) return false;
+      continue;
+    }
+    const operator = node.type === 'assignment_expression' ? node.childForFieldName('operator')?.type : '=';
+    if (operator !== '=' || !isConstant(node.childForFieldName('value') ?? node.childForFieldName('right'))) return false;
+  }
+  return declared;
 }
 
 /** `#ifdef DEBUG`, `#if defined(DEBUG)`, `#ifdef XYZ_DEBUG`: blocks only debug builds compile. */

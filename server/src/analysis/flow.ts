@@ -11,7 +11,7 @@ import { ClassResolver, LockClass } from './lockClasses';
 import { LockApi, LockApiCatalogue, acquisitionSleeps, isAtomicKind, modesMatch } from './lockApis';
 import { lockExprOfText, substituteRoot } from './lockExpr';
 import type { Range } from './sites';
-import { ConditionalAcquire, FunctionSummary, MAX_CHAIN_DEPTH, MAX_SUMMARY_LOCKS, SleepEvidence, SummaryLock } from './summaries';
+import { ConditionalAcquire, FieldGuard, FunctionSummary, MAX_CHAIN_DEPTH, MAX_SUMMARY_LOCKS, SleepEvidence, SummaryLock } from './summaries';
 
 export interface Held {
   cls: LockClass;
@@ -63,6 +63,8 @@ export interface OrderEvidence {
   /** Where the lock deep in the chain is taken (file of the innermost function). */
   innerFile?: string;
   innerSite?: Range;
+  /** The callee takes `to` only for some states of the object passed, which this caller does not fix. */
+  guarded?: boolean;
 }
 
 export interface FlowResult {
@@ -91,6 +93,7 @@ interface Owed {
 
 interface State {
   held: Held[];
+  /** Decided conditions by text; and `=type.field`: a constant this path stored in a struct field. */
   facts: Readonly<Record<string, boolean>>;
   released: readonly string[];
   /** Locks a caller held that this path released: taking one again restores the caller's state. */
@@ -128,8 +131,11 @@ export function analyzeFunction(
   catalogue: LockApiCatalogue,
   callees: CalleeLookup,
 ): FlowResult {
-  const first = new FunctionFlow(fn, resolver, catalogue, callees, []).run();
-  const callerHeld = first.summary.releasesOnEntry;
+  const firstFlow = new FunctionFlow(fn, resolver, catalogue, callees, []);
+  const first = firstFlow.run();
+  // Locks asserted held (`lockdep_assert_held`, `__must_hold`) are held on entry already, as asserted;
+  // those only a callee releases are passed on to callers, not assumed here.
+  const callerHeld = first.summary.releasesOnEntry.filter((l) => !firstFlow.asserted.has(l.expr.text) && !l.someReturns);
   if (callerHeld.length === 0) return first;
   // It releases locks it never took: its callers hold them. Follow it again with them held on entry,
   // so that dropping and re-taking a caller's lock (`unlock(); schedule(); lock();`) reads as balanced.
@@ -150,6 +156,8 @@ class FunctionFlow {
   private readonly consulted = new Map<string, string>();
   private readonly acquires = new Map<string, SummaryLock>();
   private readonly releasedOnEntry = new Map<string, SummaryLock>();
+  /** Locks asserted held on entry (`lockdep_assert_held()`, `__must_hold()`), by instance text. */
+  readonly asserted = new Map<string, SummaryLock>();
   private readonly acquiredInstances = new Set<string>();
   /** Instance texts and classes this function releases somewhere (itself or through a callee). */
   private readonly releasedHere = new Set<string>();
@@ -161,6 +169,9 @@ class FunctionFlow {
   private readonly correlated: Set<string>;
   /** Handles released with ReleaseMutex here: only those make WaitForSingleObject a lock. */
   private readonly pairedReleases: Set<string>;
+  private readonly fieldKeys = new Map<string, string | null>();
+  /** Field tests of the enclosing `if`s, innermost last. */
+  private readonly guards: FieldGuard[] = [];
 
   constructor(
     private readonly fn: FunctionFacts,
@@ -176,7 +187,8 @@ class FunctionFlow {
 
   run(): FlowResult {
     let entry = INITIAL;
-    for (const expr of [...this.fn.contracts.mustHold, ...this.fn.contracts.releases]) entry = this.assumeHeld(entry, expr, this.fn.nameRange);
+    for (const expr of this.fn.contracts.mustHold) entry = this.assumeAsserted(entry, expr, this.fn.nameRange);
+    for (const expr of this.fn.contracts.releases) entry = this.assumeHeld(entry, expr, this.fn.nameRange);
     for (const lock of this.callerHeld) entry = this.assumeHeld(entry, lock.expr, this.fn.nameRange, true);
     const end = this.sequence(this.fn.body, [entry]);
     const endSite: Range = { start: this.fn.range.end, end: this.fn.range.end };
@@ -226,7 +238,7 @@ class FunctionFlow {
       case 'atomic':
         return states.map((s) => this.atomic(s, stmt.op));
       case 'assume':
-        return states.map((s) => this.assumeHeld(s, stmt.lock, stmt.site));
+        return states.map((s) => this.assumeAsserted(s, stmt.lock, stmt.site));
       case 'alias':
         this.aliases.set(stmt.name, this.dealias(stmt.lock));
         return states;
@@ -234,13 +246,17 @@ class FunctionFlow {
         return states.map((s) => {
           let next = forgetObjects(forget(s, stmt.vars), stmt.vars);
           if (stmt.value !== undefined) for (const v of stmt.vars) if (this.correlated.has(v)) next = decide(next, v, stmt.value);
+          for (const v of stmt.vars) next = this.storeField(next, v, stmt.value);
           return next;
         });
       case 'if': {
         const out: State[] = [];
+        const guard = this.guardOf(stmt.cond);
         for (const s of states) {
           for (const [value, next] of this.branch(stmt.cond, s)) {
+            if (guard) this.guards.push({ key: guard.key, value: guard.value === value });
             out.push(...this.sequence(value ? stmt.then : stmt.else, [next]));
+            if (guard) this.guards.pop();
           }
         }
         return merge(out);
@@ -280,7 +296,7 @@ class FunctionFlow {
   private loop(cond: Cond | null, body: Stmt[], bodyFirst: boolean, entry: State[]): State[] {
     const exits: State[] = [];
     let head = entry;
-    let seen = new Set(entry.map(stateKey));
+    let seen = new Set(entry.map(loopKey));
     for (let pass = 0; pass < LOOP_PASSES && head.length > 0; pass++) {
       let inside: State[] = [];
       if (bodyFirst && pass === 0) inside = head;
@@ -296,7 +312,7 @@ class FunctionFlow {
       this.loopFrames.pop();
       exits.push(...frame.breaks);
       const next = merge([...after, ...frame.continues]);
-      const fresh = next.filter((s) => !seen.has(stateKey(s)));
+      const fresh = next.filter((s) => !seen.has(loopKey(s)));
       if (fresh.length === 0) {
         // do { } while (cond): the first pass ends by testing the condition.
         if (bodyFirst && pass === 0 && cond !== null) {
@@ -304,7 +320,7 @@ class FunctionFlow {
         }
         break;
       }
-      seen = new Set([...seen, ...fresh.map(stateKey)]);
+      seen = new Set([...seen, ...fresh.map(loopKey)]);
       head = fresh;
       if (pass === LOOP_PASSES - 1 && cond !== null) {
         for (const s of head) for (const [value, n] of this.branch(cond, s)) if (!value) exits.push(n);
@@ -452,7 +468,7 @@ class FunctionFlow {
         this.addEdge(h, lock, held, text);
       }
     }
-    if (lock.via.length === 0) this.noteSummaryAcquire(lock, undefined, this.entryClassesReleased(state));
+    if (lock.via.length === 0) this.noteSummaryAcquire(lock, undefined, this.entryClassesReleased(state), this.pathGuards(state));
     let { irq, bh } = state;
     if (lock.api.ctx === 'irq' || lock.api.ctx === 'irqsave') irq++;
     if (lock.api.ctx === 'bh') bh++;
@@ -472,12 +488,13 @@ class FunctionFlow {
   }
 
   /** `inner`: for a lock taken in a callee, where the callee takes it. */
-  private addEdge(from: Held, to: Held, held: Held[], text: string, inner?: SummaryLock): void {
+  private addEdge(from: Held, to: Held, held: Held[], text: string, inner?: SummaryLock, guarded = false): void {
     if (from.inferred) return;
     const key = `${from.cls.id}>${to.cls.id}@${to.site.start.line}:${to.site.start.character}`;
     if (this.edges.has(key)) return;
     this.edges.set(key, {
       ...(inner ? { innerFile: inner.file, innerSite: inner.site } : {}),
+      ...(guarded ? { guarded } : {}),
       from: from.cls,
       to: to.cls,
       fromKind: from.api.kind,
@@ -505,13 +522,23 @@ class FunctionFlow {
         const cls = this.resolver.resolve(expr);
         const candidates = state.held.filter((h) => h.cls.id === cls.id || h.cls.id.startsWith(`${cls.id}/`));
         if (cls.resolved && candidates.length === 1) index = state.held.indexOf(candidates[0]);
+        // A callee that releases the locks of an array it is given (`for (i…) unlock(p->nodes[i])`)
+        // drops each one held of that class.
+        else if (cls.resolved && candidates.length > 1 && via.length > 0 && expr.steps.includes('[]')) {
+          return candidates.reduce((s, c) => this.releaseHeld(s, s.held.indexOf(c), ANY_RELEASE, apiName, site), state);
+        }
       }
     }
     if (index < 0) {
       const text = expr?.text ?? handle ?? '?';
       // Through a callee, a release of a lock not held here says nothing certain: the callee may
-      // have taken it in a way we do not model (atomic_dec_and_lock). Only own releases count.
-      if (via.length > 0) return state;
+      // have taken it in a way we do not model (atomic_dec_and_lock). Only own releases count. A
+      // lock of this function's parameters may be its caller's, dropped for it (`release_path(p)` →
+      // `unlock_rw(p->nodes[i])` → `unlock(eb)`): callers are told it may be released.
+      if (via.length > 0) {
+        if (expr && this.paramOf(expr).paramIndex !== undefined && !this.acquiredInstances.has(expr.text)) this.noteReleasedOnEntry(expr, ANY_RELEASE.name, ANY_RELEASE, site, via, true);
+        return state;
+      }
       if (state.released.includes(text) || state.failed.includes(text)) {
         const why = state.failed.includes(text) ? 'its trylock failed on this path' : 'it was already released on this path';
         const cls = expr ? this.resolver.resolve(expr) : undefined;
@@ -522,6 +549,10 @@ class FunctionFlow {
       }
       return state;
     }
+    return this.releaseHeld(state, index, api, apiName, site);
+  }
+
+  private releaseHeld(state: State, index: number, api: LockApi, apiName: string, site: Range): State {
     const held = state.held[index];
     this.releasedHere.add(held.expr.text);
     this.releasedHere.add(held.cls.id);
@@ -597,6 +628,16 @@ class FunctionFlow {
     }
   }
 
+  /** An assertion that the caller holds a lock: held from here, and released for the caller if some path drops it. */
+  private assumeAsserted(state: State, lockExpr: LockExpr, site: Range): State {
+    const expr = this.dealias(lockExpr);
+    if (!this.acquiredInstances.has(expr.text) && !this.asserted.has(expr.text)) {
+      const cls = this.resolver.resolve(expr);
+      this.asserted.set(expr.text, { ...this.paramOf(expr), cls, expr, api: 'release', kind: 'lock', file: this.fn.file, site, chain: [] });
+    }
+    return this.assumeHeld(state, lockExpr, site);
+  }
+
   private assumeHeld(state: State, lockExpr: LockExpr, site: Range, inferred = false): State {
     const expr = this.dealias(lockExpr);
     if (state.held.some((h) => h.expr.text === expr.text)) return state;
@@ -641,6 +682,11 @@ class FunctionFlow {
 
   /** Applies a callee's summary. `value` is the call's truth when it is tested in a condition. */
   private call(state: State, name: string, args: (string | null)[], site: Range, value: boolean | null = null): State {
+    const bitStore = BIT_STORE[name];
+    if (bitStore !== undefined && args[0] && args[1]) {
+      const key = this.fieldKey(args[1], args[0]);
+      if (key) return setFact(state, `=${key}`, bitStore);
+    }
     const found = this.callees.summaryOf(name);
     this.consulted.set(name, found?.signature ?? '');
     if (!found) return state;
@@ -651,19 +697,26 @@ class FunctionFlow {
     for (const lock of summary.acquires) {
       const deepEnough = lock.chain.length + 1 >= MAX_CHAIN_DEPTH;
       if (s.held.length === 0 && (deepEnough || this.acquires.size >= MAX_SUMMARY_LOCKS)) continue;
+      // The callee takes it only for a state of the object that this path is known not to be in.
+      const open = this.openGuards(lock.guards, s);
+      if (open === null) continue;
       const inst = this.instantiate(lock, args);
       if (!inst) continue;
       const held: Held = { ...inst, site, scopeDepth: null, tried: false, via: chainOf(lock), fromEntry: false };
       const droppedFirst = lock.releasedBefore ?? [];
       for (const h of s.held) {
-        if (h.cls.id !== held.cls.id && !droppedFirst.includes(h.cls.id)) this.addEdge(h, held, s.held, `${name}()`, lock);
+        if (h.cls.id !== held.cls.id && !droppedFirst.includes(h.cls.id)) this.addEdge(h, held, s.held, `${name}()`, lock, open.length > 0);
       }
-      if (!deepEnough) this.noteSummaryAcquire(held, lock, this.entryClassesReleased(s));
+      if (!deepEnough) this.noteSummaryAcquire(held, lock, this.entryClassesReleased(s), [...open, ...this.pathGuards(s)]);
     }
     if (summary.sleeps) s = this.sleep(s, summary.sleeps.what, site, [name, ...summary.sleeps.chain], summary.sleeps.always);
     for (const lock of summary.releasesOnEntry) {
       const inst = this.instantiate(lock, args);
-      if (inst) s = this.release(s, inst.api.name, inst.expr, undefined, site, chainOf(lock));
+      if (!inst) continue;
+      const before = s;
+      s = this.release(s, inst.api.name, inst.expr, undefined, site, chainOf(lock));
+      // Maybe dropped: nothing is ordered after it, nor is releasing it here an error.
+      if (lock.someReturns && s !== before) s = { ...s, released: s.released.filter((r) => before.released.includes(r)) };
     }
     for (const lock of summary.returnsHolding) {
       const inst = this.instantiate(lock, args);
@@ -715,11 +768,71 @@ class FunctionFlow {
     return index >= 0 ? { paramIndex: index } : {};
   }
 
-  private noteReleasedOnEntry(expr: LockExpr, apiName: string, api: LockApi, site: Range, via: string[]): void {
+  private noteReleasedOnEntry(expr: LockExpr, apiName: string, api: LockApi, site: Range, via: string[], maybe = false): void {
     const cls = this.resolver.resolve(expr);
     const key = `${cls.id}@${expr.text}`;
     if (this.releasedOnEntry.has(key)) return;
-    this.releasedOnEntry.set(key, { ...this.paramOf(expr), cls, expr, api: apiName, kind: api.kind, file: this.fn.file, site, chain: via });
+    this.releasedOnEntry.set(key, { ...this.paramOf(expr), ...(maybe ? { someReturns: true } : {}), cls, expr, api: apiName, kind: api.kind, file: this.fn.file, site, chain: via });
+  }
+
+  /**
+   * A struct field named by an access path, `p->skip_locking` → `btrfs_path.skip_locking`, or one bit
+   * of it (`test_bit(F, &p->flags)` → `btrfs_path.flags:F`); null when the path's type is unknown.
+   */
+  private fieldKey(path: string, bit?: string): string | null {
+    const cacheKey = bit === undefined ? path : `${path}\u0000${bit}`;
+    const known = this.fieldKeys.get(cacheKey);
+    if (known !== undefined) return known;
+    const expr = lockExprOfText(path);
+    const cls = expr && expr.steps.length > 0 ? this.resolver.resolve(expr) : null;
+    const typed = cls !== null && cls.resolved && !cls.param && /^\w+(?:\.\w+)+$/.test(cls.id);
+    const key = typed && (bit === undefined || /^\w+$/.test(bit)) ? (bit === undefined ? cls!.id : `${cls!.id}:${bit}`) : null;
+    this.fieldKeys.set(cacheKey, key);
+    return key;
+  }
+
+  /** `x->f = 1`: the field is known from here; `x = …`: what was known of `x`'s fields is not. */
+  private storeField(state: State, variable: string, value: boolean | undefined): State {
+    if (!/->|\./.test(variable)) {
+      const root = this.fieldKey(`${variable}->_`);
+      if (!root) return state;
+      const prefix = root.slice(0, -1);
+      const stale = Object.keys(state.facts).filter((k) => isFieldFact(k) && k.startsWith(prefix, 1));
+      return stale.reduce((s, k) => setFact(s, k, undefined), state);
+    }
+    const key = this.fieldKey(variable);
+    if (!key) return state;
+    return setFact(state, `=${key}`, value);
+  }
+
+  /**
+   * `if (!p->skip_locking)`, `if (test_bit(F, &p->flags))`: a test of one field, whose branches guard
+   * what they take; `value` is what the field is when the condition holds.
+   */
+  private guardOf(cond: Cond): FieldGuard | null {
+    const negated = cond.op === 'not';
+    const leaf = cond.op === 'not' ? cond.arg : cond;
+    let key: string | null = null;
+    if (leaf.op === 'atom' && FIELD_ATOM.test(leaf.text)) key = this.fieldKey(leaf.text);
+    else if (leaf.op === 'call' && BIT_TEST.test(leaf.stmt.name) && leaf.stmt.args[0] && leaf.stmt.args[1]) key = this.fieldKey(leaf.stmt.args[1], leaf.stmt.args[0]);
+    return key ? { key, value: !negated } : null;
+  }
+
+  /** The field tests around this point that the path did not settle by storing the field itself. */
+  private pathGuards(state: State): FieldGuard[] {
+    return uniqueGuards(this.guards.filter((g) => state.facts[`=${g.key}`] === undefined));
+  }
+
+  /** A callee lock's guards that this path leaves open; null when the path contradicts one. */
+  private openGuards(guards: FieldGuard[] | undefined, state: State): FieldGuard[] | null {
+    if (!guards) return [];
+    const open: FieldGuard[] = [];
+    for (const g of guards) {
+      const known = state.facts[`=${g.key}`] ?? lastGuard(this.guards, g.key)?.value;
+      if (known === undefined) open.push(g);
+      else if (known !== g.value) return null;
+    }
+    return open;
   }
 
   /** Classes of caller-held (entry) locks this path has released so far. */
@@ -731,12 +844,19 @@ class FunctionFlow {
     });
   }
 
-  private noteSummaryAcquire(lock: Held, from?: SummaryLock, releasedBefore: string[] = []): void {
+  private noteSummaryAcquire(lock: Held, from: SummaryLock | undefined, releasedBefore: string[], guards: FieldGuard[]): void {
     if (lock.tried || lock.via.length >= MAX_CHAIN_DEPTH) return;
     const key = `${lock.cls.id}@${lock.expr.text}`;
-    if (this.acquires.has(key) || this.acquires.size >= MAX_SUMMARY_LOCKS) return;
+    const known = this.acquires.get(key);
+    if (known) {
+      // Taken on several paths: only what holds on all of them still guards it.
+      if (known.guards) this.acquires.set(key, withGuards(known, known.guards.filter((g) => guards.some((h) => h.key === g.key && h.value === g.value))));
+      return;
+    }
+    if (this.acquires.size >= MAX_SUMMARY_LOCKS) return;
     const before = [...new Set([...(from?.releasedBefore ?? []), ...releasedBefore])];
     this.acquires.set(key, {
+      ...(guards.length > 0 ? { guards: uniqueGuards(guards) } : {}),
       ...(before.length > 0 ? { releasedBefore: before } : {}),
       ...this.paramOf(lock.expr),
       cls: lock.cls,
@@ -818,8 +938,8 @@ class FunctionFlow {
       }
     }
     const sleeps = this.sleeps ? { ...this.sleeps, always: exits.length > 0 && exits.every((e) => e.state.slept) } : null;
-    // A caller's lock (found released here, or declared with __releases) counts as released when
-    // some return path no longer holds it: callers then see it released, rather than leaked.
+    // A caller's lock (found released here, declared with __releases, or asserted held) counts as
+    // released when some return path no longer holds it: callers then see it released, rather than leaked.
     const heldEverywhere = (text: string) => exits.length > 0 && exits.every((e) => e.state.held.some((h) => h.expr.text === text));
     const contractReleases: SummaryLock[] = this.fn.contracts.releases.map((expr) => ({
       ...this.paramOf(expr),
@@ -831,8 +951,13 @@ class FunctionFlow {
       site: this.fn.nameRange,
       chain: [],
     }));
+    // An assertion may come after early returns: only a path that dropped the lock since releases it.
+    const droppedSomewhere = (text: string) => exits.some((e) => e.state.releasedFromEntry.includes(text));
     const releasesOnEntry = uniqueLocks(
-      [...this.callerHeld, ...contractReleases].filter((l) => !heldEverywhere(l.expr.text)).concat([...this.releasedOnEntry.values()]),
+      [...this.callerHeld, ...contractReleases]
+        .filter((l) => !heldEverywhere(l.expr.text))
+        .concat([...this.asserted.values()].filter((l) => droppedSomewhere(l.expr.text)).map((l) => ({ ...l, someReturns: true })))
+        .concat([...this.releasedOnEntry.values()]),
     );
     return {
       acquires: [...this.acquires.values()],
@@ -883,6 +1008,37 @@ function correlatedConditions(body: Stmt[]): Set<string> {
   // Tested twice, or set to a constant somewhere (`locked = true; … if (locked) unlock();`).
   for (const text of guarding) if ((counts.get(text) ?? 0) > 1 || constants.has(text)) out.add(text);
   return out;
+}
+
+/** A condition that reads one field: `p->skip_locking`, `db->state.in_timeout`. */
+const FIELD_ATOM = /^[A-Za-z_]\w*(?:(?:->|\.)\w+)+$/;
+const BIT_TEST = /^(?:__)?test_(?:and_(?:set|clear|change)_)?bit$/;
+/** Calls that store one bit: the value stored. */
+const BIT_STORE: Readonly<Record<string, boolean>> = { set_bit: true, __set_bit: true, clear_bit: false, __clear_bit: false };
+
+function lastGuard(guards: readonly FieldGuard[], key: string): FieldGuard | undefined {
+  for (let i = guards.length - 1; i >= 0; i--) if (guards[i].key === key) return guards[i];
+  return undefined;
+}
+
+function uniqueGuards(guards: FieldGuard[]): FieldGuard[] {
+  const seen = new Map<string, FieldGuard>();
+  for (const g of guards) if (!seen.has(g.key)) seen.set(g.key, g);
+  return [...seen.values()];
+}
+
+function withGuards(lock: SummaryLock, guards: FieldGuard[]): SummaryLock {
+  const rest = { ...lock };
+  delete rest.guards;
+  return guards.length > 0 ? { ...rest, guards } : rest;
+}
+
+function setFact(state: State, key: string, value: boolean | undefined): State {
+  if (state.facts[key] === value) return state;
+  const facts = { ...state.facts };
+  if (value === undefined) delete facts[key];
+  else facts[key] = value;
+  return { ...state, facts };
 }
 
 function uniqueLocks(locks: SummaryLock[]): SummaryLock[] {
@@ -1033,6 +1189,22 @@ function stateKey(s: State): string {
   const key = computeStateKey(s);
   stateKeys.set(s, key);
   return key;
+}
+
+/**
+ * A path's key for deciding whether a loop needs another pass: what it knows of struct fields is
+ * left out, so that a field stored in the body does not make one more pass (facts about fields
+ * only guard callees' locks; they never change what this function takes).
+ */
+function loopKey(s: State): string {
+  if (!Object.keys(s.facts).some(isFieldFact)) return stateKey(s);
+  const facts: Record<string, boolean> = {};
+  for (const k of Object.keys(s.facts)) if (!isFieldFact(k)) facts[k] = s.facts[k];
+  return computeStateKey({ ...s, facts });
+}
+
+function isFieldFact(key: string): boolean {
+  return key[0] === '=';
 }
 
 function computeStateKey(s: State): string {

@@ -2,19 +2,22 @@
  * Lock-order inversions: cycles in the lock graph that can deadlock. One finding per cycle site,
  * each pointing at the other sites. A cycle is not reported when it cannot deadlock:
  * - every site of every edge holds one common outer lock (a gate that serialises them);
- * - every acquisition in it is a reader of a recursive-read lock (rwlock_t readers never wait on readers).
+ * - every acquisition in it is a reader of a recursive-read lock (rwlock_t readers never wait on readers);
+ * - one of its classes is several lockdep classes (split by lock_class_key) or none (not validated):
+ *   its edges may join different lockdep classes, so the cycle cannot be confirmed from the code.
  */
 import type { DeclaredOrderIndex } from './declaredOrders';
 import type { Finding, Severity } from './findings';
+import type { LockdepKeys } from './lockdepKeys';
 import type { EdgeSite, LockEdge, LockGraph } from './lockGraph';
 
-export function findInversions(graph: LockGraph, declared: DeclaredOrderIndex): { findings: Finding[]; cycles: string[][] } {
+export function findInversions(graph: LockGraph, declared: DeclaredOrderIndex, keys: LockdepKeys): { findings: Finding[]; cycles: string[][] } {
   const findings: Finding[] = [];
   const cycles: string[][] = [];
   for (const component of graph.components()) {
     for (const cycle of graph.cyclesIn(component)) {
       const edges = cycle.map((from, i) => graph.edge(from, cycle[(i + 1) % cycle.length])!);
-      if (isGated(edges) || isReadersOnly(edges)) continue;
+      if (isGated(edges) || isReadersOnly(edges) || cycle.some((cls) => keys.unconfirmable(cls) !== null)) continue;
       cycles.push(cycle);
       findings.push(...cycleFindings(cycle, edges, declared));
     }
@@ -83,13 +86,14 @@ function siteMessage(cycle: string[], edge: LockEdge, site: EdgeSite, others: Lo
 /** One finding per cycle, at the acquisition that goes against the established order where there is one. */
 /**
  * A cycle is a warning when every edge has a site whose classes are typed and whose second lock is
- * taken at most one call away; a cycle that needs a deeper chain or an untyped class is shown as
- * information, since its paths may not be possible together.
+ * taken at most one call away, unconditionally; a cycle that needs a deeper chain, an untyped class
+ * or a callee that locks only for some states of its argument is shown as information, since its
+ * paths may not be possible together.
  */
 const CLOSE_CHAIN = 1;
 
 function cycleFindings(cycle: string[], edges: LockEdge[], declared: DeclaredOrderIndex): Finding[] {
-  const uncertain = edges.some((e) => !e.sites.some((s) => s.resolved && s.chain.length <= CLOSE_CHAIN));
+  const uncertain = edges.some((e) => !e.sites.some((s) => s.resolved && s.chain.length <= CLOSE_CHAIN && !s.guarded));
   const severity: Severity = uncertain ? 'information' : 'warning';
   const established = establishedOrder(cycle, edges, declared);
   const primaryEdge = (established && edges.find((e) => e.to === established.order[0])) || edges[0];

@@ -23,6 +23,8 @@ export interface EdgeSite {
   toKind: string;
   resolved: boolean;
   origin: 'static' | 'lockdep';
+  /** The callee takes the lock only when the object passed is in some state the caller may not be in. */
+  guarded?: boolean;
   innerFile?: string;
   innerSite?: Range;
 }

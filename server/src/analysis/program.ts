@@ -16,6 +16,7 @@ import { findInversions } from './inversions';
 import { ClassResolver, TypeTable } from './lockClasses';
 import { DEFAULT_CATALOGUE, LockApiCatalogue } from './lockApis';
 import { LockGraph, type EdgeSite } from './lockGraph';
+import { keyAssignmentsOf, LockdepKeys, type KeyAssignment } from './lockdepKeys';
 import { Deadline, parseC } from './parser';
 import type { Range } from './sites';
 import { summarySignature, type FunctionSummary } from './summaries';
@@ -38,6 +39,8 @@ export interface ProgramAnalysis {
   cycles: string[][];
   functions: FunctionAnalysis[];
   declared: DeclaredOrderIndex;
+  /** Classes lockdep splits by key or does not validate: cycles through them are not reported. */
+  keys: LockdepKeys;
   toJson(): GraphJson;
 }
 
@@ -58,12 +61,16 @@ interface FilePart {
   functions: FunctionAnalysis[];
   graph: LockGraph;
   findings: Finding[];
+  /** Each function's lockdep key assignments, where it makes any. */
+  keys: KeyAssignment[][];
 }
 
 interface Contribution {
   nodes: { id: string; kind: string; resolved: boolean; file?: string }[];
   edges: { from: string; to: string; site: EdgeSite }[];
   findings: Finding[];
+  /** Lockdep keys the function gives locks (`lockdep_set_class()`, `mutex_init()`). */
+  keys: KeyAssignment[];
 }
 
 /**
@@ -202,16 +209,17 @@ export class LockProgram {
       this.typesChanged = false;
     }
     this.summarise(this.types);
-    const { functions, graph, local } = this.assemble();
+    const { functions, graph, local, keys } = this.assemble();
     const declared = DeclaredOrderIndex.of([...this.files.values()], this.options.declaredOrders ?? []);
-    const { findings: inversions, cycles } = findInversions(graph, declared);
+    const lockdepKeys = LockdepKeys.of(keys);
+    const { findings: inversions, cycles } = findInversions(graph, declared, lockdepKeys);
     const findings = [
       ...local,
       ...inversions,
       ...checkDeclaredOrders(graph, declared, cycles),
     ];
     const kept = findings.filter((f) => !this.ignored(f)).sort(compareFindings);
-    return { findings: kept, graph, cycles, functions, declared, toJson: () => graph.toJson(cycles) };
+    return { findings: kept, graph, cycles, functions, declared, keys: lockdepKeys, toJson: () => graph.toJson(cycles) };
   }
 
   /**
@@ -219,7 +227,7 @@ export class LockProgram {
    * until one of its functions is analysed again, so a keystroke rebuilds the part of its own file
    * and merges the others' parts as they were.
    */
-  private assemble(): { functions: FunctionAnalysis[]; graph: LockGraph; local: Finding[] } {
+  private assemble(): { functions: FunctionAnalysis[]; graph: LockGraph; local: Finding[]; keys: KeyAssignment[][] } {
     const files = (this.sortedFiles ??= [...this.files.keys()].sort());
     const changed = files.filter((file) => !this.parts.has(file));
     // One file changed (a keystroke): the parts before and after it are merged once, and kept
@@ -230,16 +238,17 @@ export class LockProgram {
     }
     const around = this.around;
     const whole = around && changed.length <= 1 ? this.merged([around.file], around.before, around.after) : this.merged(files);
-    return { functions: whole.functions, graph: whole.graph, local: whole.findings };
+    return { functions: whole.functions, graph: whole.graph, local: whole.findings, keys: whole.keys };
   }
 
   /** The parts of `files`, in order, merged into one (between `first` and `last`, when given). */
   private merged(files: string[], first?: FilePart, last?: FilePart): FilePart {
-    const whole: FilePart = { functions: [], graph: new LockGraph(), findings: [] };
+    const whole: FilePart = { functions: [], graph: new LockGraph(), findings: [], keys: [] };
     const add = (part: FilePart) => {
       for (const f of part.functions) whole.functions.push(f);
       whole.graph.merge(part.graph);
       for (const f of part.findings) whole.findings.push(f);
+      for (const k of part.keys) whole.keys.push(k);
     };
     if (first) add(first);
     for (const file of files) {
@@ -264,13 +273,14 @@ export class LockProgram {
   }
 
   private partOf(facts: FileFacts): FilePart {
-    const part: FilePart = { functions: [], graph: new LockGraph(), findings: [] };
+    const part: FilePart = { functions: [], graph: new LockGraph(), findings: [], keys: [] };
     for (const fn of facts.functions) {
       const { result, contribution } = this.states.get(fn)!;
       part.functions.push({ fn, result });
       for (const n of contribution.nodes) part.graph.addNode(n.id, n.kind, n.resolved, n.file);
       for (const e of contribution.edges) part.graph.addEdge(e.from, e.to, e.site);
       for (const f of contribution.findings) part.findings.push(f);
+      if (contribution.keys.length > 0) part.keys.push(contribution.keys);
     }
     return part;
   }
@@ -353,10 +363,11 @@ export class LockProgram {
       },
     };
     const before = this.lastChange(fn);
-    const result = analyzeFunction(fn, new ClassResolver(types, fn), this.catalogue, lookup);
+    const resolver = new ClassResolver(types, fn);
+    const result = analyzeFunction(fn, resolver, this.catalogue, lookup);
     const signature = summarySignature(result.summary);
     const change = `${signature}\u0001${summarySites(result.summary)}`;
-    this.states.set(fn, { result, signature, change, contribution: contributionOf(fn, result) });
+    this.states.set(fn, { result, signature, change, contribution: { ...contributionOf(fn, result), keys: keyAssignmentsOf(fn, resolver) } });
     this.forgetPart(fn.file);
     return before !== change;
   }
@@ -413,7 +424,7 @@ function callsOf(fn: FunctionFacts): Set<string> {
   return names;
 }
 
-function contributionOf(fn: FunctionFacts, result: FlowResult): Contribution {
+function contributionOf(fn: FunctionFacts, result: FlowResult): Omit<Contribution, 'keys'> {
   const nodes: Contribution['nodes'] = result.acquisitions.map((a) => ({ id: a.cls.id, kind: a.kind, resolved: a.cls.resolved, file: fn.file }));
   const edges: Contribution['edges'] = [];
   for (const e of result.edges) {
@@ -433,6 +444,7 @@ function contributionOf(fn: FunctionFacts, result: FlowResult): Contribution {
       toKind: e.toKind,
       resolved: e.from.resolved && e.to.resolved,
       origin: 'static',
+      ...(e.guarded ? { guarded: true } : {}),
       innerFile: e.innerFile,
       innerSite: e.innerSite,
     } });

@@ -24,6 +24,20 @@ export interface SummaryLock {
    * (`__releases(a)`: unlock a, then lock b). Holding one of those in the caller makes no edge to it.
    */
   releasedBefore?: string[];
+  /**
+   * Conditions on the state of objects, by struct field (`btrfs_path.skip_locking` false), that held
+   * on every path where the function took this lock. A caller known to have set the field otherwise
+   * takes nothing; a caller that does not know may or may not, so its order edge is less certain.
+   */
+  guards?: FieldGuard[];
+  /** In `releasesOnEntry`: dropped on some return paths only, so a caller may still hold it. */
+  someReturns?: boolean;
+}
+
+/** `key` is `struct.field`, or `struct.field:BIT` for a bit tested with `test_bit()`. */
+export interface FieldGuard {
+  key: string;
+  value: boolean;
 }
 
 export interface ConditionalAcquire {
@@ -66,7 +80,8 @@ export const MAX_CHAIN_DEPTH = 4;
 
 /** A stable text for change detection: callers are re-analysed only when it changes. */
 export function summarySignature(s: FunctionSummary): string {
-  const locks = (list: SummaryLock[]) => list.map((l) => `${l.cls.id}@${l.expr.text}`).join(',');
+  const guards = (l: SummaryLock) => (l.guards ? `?${l.guards.map((g) => `${g.value ? '' : '!'}${g.key}`).join('&')}` : '');
+  const locks = (list: SummaryLock[]) => list.map((l) => `${l.cls.id}@${l.expr.text}${guards(l)}${l.someReturns ? '~' : ''}`).join(',');
   return [
     locks(s.acquires),
     locks(s.returnsHolding),

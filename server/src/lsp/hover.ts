@@ -32,6 +32,7 @@ export function hoverAt(index: LockIndex, uri: string, position: Position): Hove
         lines.push(`- ${[...locks, locks[0]].map(code).join(' → ')}${lockdep ? ` — ${lockdep} at runtime by lockdep` : ''}`);
       }
     }
+    if (lock.lockdepSplit) lines.push('', `Cycles through it are not reported: ${escapeText(lock.lockdepSplit)}.`);
   }
   const declared = index.declaredOrdersOf(id);
   if (declared.length > 0) {

@@ -135,7 +135,7 @@ function classifyCycles(analysis: ProgramAnalysis, graph: LockGraph, runtimeEdge
   }
   const known = new Set(analysis.cycles.map((c) => c.join('\u0000')));
   const newCycles: LockdepMerge['newCycles'] = [];
-  const merged = findInversions(graph, analysis.declared);
+  const merged = findInversions(graph, analysis.declared, analysis.keys);
   for (const cycle of merged.cycles) {
     if (known.has(cycle.join('\u0000'))) continue;
     const needsRuntime = cycle.some((from, i) => graph.edge(from, cycle[(i + 1) % cycle.length])!.sites.every((s) => s.origin === 'lockdep'));

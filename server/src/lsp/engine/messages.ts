@@ -100,6 +100,8 @@ export interface LockSummary {
   takenAfter: LockNeighbour[];
   /** Reported cycles through the class. */
   cycles: CycleSummary[];
+  /** Why cycles through it are not reported: lockdep splits the class by key, or does not validate it. */
+  lockdepSplit?: string;
 }
 
 export interface DeclaredOrderRef {

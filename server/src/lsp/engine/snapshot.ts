@@ -45,13 +45,13 @@ export function buildSnapshot(
     findings: shown.findings,
     declaredOrders: analysis.declared.orders.map((o) => ({ locks: o.locks, file: o.file, range: o.range })),
     references,
-    locks: summaries(shown, named, lockdep),
+    locks: summaries(shown, named, lockdep, analysis),
     fileCount: program.fileNames().length,
     lockdep: lockdep?.notes() ?? {},
   };
 }
 
-function summaries(analysis: ProgramAnalysis, classes: Set<string>, lockdep: LockdepView | undefined): Record<string, LockSummary> {
+function summaries(analysis: ProgramAnalysis, classes: Set<string>, lockdep: LockdepView | undefined, statics: ProgramAnalysis): Record<string, LockSummary> {
   const cycleEdges = new Map<string, Set<string>>();
   for (const cycle of analysis.cycles) {
     cycle.forEach((from, i) => cycleEdges.set(from, (cycleEdges.get(from) ?? new Set()).add(cycle[(i + 1) % cycle.length])));
@@ -67,12 +67,14 @@ function summaries(analysis: ProgramAnalysis, classes: Set<string>, lockdep: Loc
   for (const id of classes) {
     const node = analysis.graph.nodes.get(id);
     if (!node) continue;
+    const split = statics.keys.unconfirmable(id);
     result[id] = {
       kind: node.kind,
       family: node.family,
       heldBefore: analysis.graph.edgesTo(id).map((e) => neighbour(e, e.from)),
       takenAfter: analysis.graph.edgesFrom(id).map((e) => neighbour(e, e.to)),
       cycles: analysis.cycles.filter((c) => c.includes(id)).map((locks) => ({ locks, lockdep: lockdep?.cycleState(locks) })),
+      ...(split ? { lockdepSplit: split } : {}),
     };
   }
   return result;

@@ -1,0 +1,68 @@
+/**
+ * Precision of lock-order inversions: patterns from real kernel code where a naive reading sees a
+ * lock held (or taken) that is not. Each fixture is quiet, and a small edit that makes the order
+ * real makes it report.
+ */
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { analyseEdited, analyseFixtures, assertOneInversion } from './engineHelpers';
+
+describe('precision: inversions', () => {
+  it('a callee that asserts a lock held and drops it on some return paths releases it for its caller', () => {
+    const result = analyseFixtures('precision/asserted_release.c');
+    assert.deepEqual(result.findings, [], result.describe());
+    assert.deepEqual(result.edgesIn('queue_run'), []);
+    assert.deepEqual(result.edges(), ['work_queue.lock -> job.lock']);
+
+    // Holding the job lock on every return, the worker leaves it held: the queue lock is then taken under it.
+    const keepsIt = analyseEdited('precision/asserted_release.c', ['\t\t\tspin_unlock(&job->lock);\n\t\t\treturn -EAGAIN;', '\t\t\treturn -EAGAIN;']);
+    assertOneInversion(keepsIt, ['queue_run', 'queue_requeue_job'], ['job.lock', 'work_queue.lock']);
+  });
+
+  it('a switch without default whose cases cover every value of the switched local always runs a case', () => {
+    const result = analyseFixtures('precision/switch_values.c');
+    assert.deepEqual(result.findings, [], result.describe());
+    assert.deepEqual(result.edgesIn('peer_finish_handler'), []);
+
+    // A third value no case lists: the lock is still held at the put.
+    const uncovered = analyseEdited('precision/switch_values.c', ['\t\tphase = 2;\n', '\t\tphase = 3;\n']);
+    assertOneInversion(uncovered, ['peer_finish_handler', 'registry_mark_all'], ['peer_state.lock', 'registry_lock']);
+    // A value computed at run time may be any: the same.
+    const computed = analyseEdited('precision/switch_values.c', ['\t\tphase = 2;\n', '\t\tphase = msg->node;\n']);
+    assertOneInversion(computed, ['peer_finish_handler', 'registry_mark_all'], ['peer_state.lock', 'registry_lock']);
+  });
+
+  it('a callee lock guarded by a field the caller has set otherwise is not taken', () => {
+    const result = analyseFixtures('precision/field_guards.c');
+    assert.deepEqual(result.edgesIn('nic_timeout'), []);
+    assert.deepEqual(result.of('lock-order-inversion', 'nic_timeout'), [], result.describe());
+
+    // Without the flag set, the reset path takes the PHY mutex under the board spinlock.
+    const unflagged = analyseEdited('precision/field_guards.c', ['\tnb->in_reset = 1;\n', '']);
+    assert.deepEqual(unflagged.edgesIn('nic_timeout'), ['nic_board.lock -> nic_board.phy_lock']);
+    assert.equal(unflagged.of('lock-order-inversion').filter((f) => f.locks.includes('nic_board.phy_lock')).length, 1, unflagged.describe());
+  });
+
+  it('a callee lock guarded by a bit of its argument that the caller does not know is reported as information', () => {
+    const result = analyseFixtures('precision/field_guards.c');
+    const inversion = assertOneInversion(result, ['file_set_layout', 'client_forget_file'], ['file_node.i_lock', 'layout_client.cl_lock']);
+    assert.equal(inversion.severity, 'information');
+
+    // Unconditional in the callee: a warning.
+    const always = analyseEdited('precision/field_guards.c', ['\tif (test_and_clear_bit(LAYOUT_HASHED, &lo->flags)) {', '\t{']);
+    assert.equal(assertOneInversion(always, ['file_set_layout', 'client_forget_file'], ['file_node.i_lock', 'layout_client.cl_lock']).severity, 'warning');
+    // The caller clears the bit first: nothing is taken.
+    const cleared = analyseEdited('precision/field_guards.c', ['\t\tlayout_free(new);', '{\n\t\tclear_bit(LAYOUT_HASHED, &new->flags);\n\t\tlayout_free(new);\n\t}']);
+    assert.deepEqual(cleared.of('lock-order-inversion'), [], cleared.describe());
+  });
+
+  it('a lock of the caller’s object released two helpers down (release_path → unlock_rw → unlock) is released for the caller', () => {
+    const result = analyseFixtures('precision/nested_release.c');
+    assert.deepEqual(result.findings, [], result.describe());
+    assert.deepEqual(result.edgesIn('chunk_scan'), []);
+
+    // Without the path release the buffer lock is still held at the chunk mutex.
+    const kept = analyseEdited('precision/nested_release.c', ['\tpath_release(p);\n', '']);
+    assertOneInversion(kept, ['chunk_scan', 'chunk_alloc'], ['chunk_map.chunk_mutex', 'tree_buf.lock']);
+  });
+});
