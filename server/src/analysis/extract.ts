@@ -927,7 +927,7 @@ class BodyWalker {
  * A false hit costs time only; a miss would lose events, so the stems are broad.
  */
 const LOCKING_WORDS =
-  /lock|mutex|sem|guard|irq|bh_|preempt|sleep|schedule|wait|GFP_|_user|vmalloc|vzalloc|vfree|synchronize_|flush_|cancel_|kthread_stop|Critical|SRW|Acquire|Release|Mutex/;
+  /lock|mutex|sem|guard|irq|bh_|preempt|sleep|schedule|wait|GFP_|_user|vmalloc|vzalloc|vfree|synchronize_|flush_|cancel_|kthread_stop|Critical|SRW|Acquire|Release|Mutex|WaitFor|\b(?:down|up)(?:_\w+)?\s*\(/;
 
 function mentionsLocking(text: string, catalogue: LockApiCatalogue): boolean {
   return LOCKING_WORDS.test(text) || catalogue.hasCustomEntries(text);
@@ -966,9 +966,21 @@ function callsInText(bodyText: string, offset: number, context: FileContext): St
     const args = splitArguments(code, open);
     const start = positionIn(context.lineStarts, offset + (match.index ?? 0));
     const end = positionIn(context.lineStarts, offset + (args.end ?? open));
-    out.push(...textCallStmts(name, args.list, { start, end }, context.catalogue));
+    const stmts = textCallStmts(name, args.list, { start, end }, context.catalogue);
+    const last = stmts[stmts.length - 1];
+    const bind = last?.t === 'call' ? assignedInText(code, match.index ?? 0) : undefined;
+    if (last?.t === 'call' && bind) last.bind = bind;
+    out.push(...stmts);
   }
   return out;
+}
+
+/** `x = f(`, `*pp = f(` or `struct foo *x = f(` just before a call found in text: the variable its result lands in. */
+const ASSIGNED_BEFORE = /(?:^|[^\w>.])(\*?\s*[A-Za-z_]\w*(?:\s*(?:->|\.)\s*[A-Za-z_]\w*)*)\s*=\s*\(?\s*$/;
+
+function assignedInText(code: string, callStart: number): string | undefined {
+  const before = ASSIGNED_BEFORE.exec(code.slice(Math.max(0, callStart - 120), callStart));
+  return before ? normalise(before[1]) : undefined;
 }
 
 /** A call known only as text, classified the way `BodyWalker.callStmt` classifies nodes. */

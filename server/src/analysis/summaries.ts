@@ -11,6 +11,8 @@ export interface SummaryLock {
   expr: LockExpr;
   /** The expression starts from this parameter of the summarised function. */
   paramIndex?: number;
+  /** The expression starts from a local variable of the summarised function: callers know its class, not its name. */
+  local?: boolean;
   /** The API that took it, e.g. `spin_lock_irqsave`. */
   api: string;
   kind: string;
@@ -24,6 +26,20 @@ export interface SummaryLock {
    * (`__releases(a)`: unlock a, then lock b). Holding one of those in the caller makes no edge to it.
    */
   releasedBefore?: string[];
+  /**
+   * For a lock held on return: the steps from the returned pointer to the lock (`->lock` when the
+   * function returns `&table[i]` holding `table[i].lock`), so a caller names the lock through the
+   * variable that receives the result, as its release wrapper will.
+   */
+  fromReturn?: string[];
+  /**
+   * For a lock held on return: return paths hold it in different classes or modes (`if (excl)
+   * down_write(); else down_read();`, a `_nested` subclass picked by a switch), so which one a
+   * caller gets depends on its arguments.
+   */
+  varies?: boolean;
+  /** For a lock released for the caller: only some return paths release it. */
+  partial?: boolean;
 }
 
 export interface ConditionalAcquire {
@@ -39,6 +55,8 @@ export interface SleepEvidence {
   always: boolean;
   file: string;
   site: Range;
+  /** Classes of the caller's locks the function had released when it slept (`unlock(hb); schedule();`). */
+  releasedBefore?: string[];
 }
 
 export interface FunctionSummary {
@@ -66,12 +84,12 @@ export const MAX_CHAIN_DEPTH = 4;
 
 /** A stable text for change detection: callers are re-analysed only when it changes. */
 export function summarySignature(s: FunctionSummary): string {
-  const locks = (list: SummaryLock[]) => list.map((l) => `${l.cls.id}@${l.expr.text}`).join(',');
+  const locks = (list: SummaryLock[]) => list.map((l) => `${l.cls.id}@${l.expr.text}${l.fromReturn ? `^${l.fromReturn.join('')}` : ''}${l.varies ? '~' : ''}${l.partial ? '?' : ''}`).join(',');
   return [
     locks(s.acquires),
     locks(s.returnsHolding),
     s.conditional.map((c) => `${c.lock.cls.id}:${c.success}`).join(','),
     locks(s.releasesOnEntry),
-    s.sleeps ? `${s.sleeps.what}:${s.sleeps.always}` : '',
+    s.sleeps ? `${s.sleeps.what}:${s.sleeps.always}:${s.sleeps.releasedBefore?.join(',') ?? ''}` : '',
   ].join('|');
 }
