@@ -129,3 +129,28 @@ describe('precision: releases inside callees', () => {
     assert.equal(result.findings.length, 1, result.describe());
   });
 });
+
+describe('double lock through a callee', () => {
+  const result = analyseFixtures('precision/callee_double_lock.c');
+
+  it('a helper taking the lock of the object it is handed, while the caller holds it, deadlocks', () => {
+    const found = result.one('double-lock', 'xdev_timeout');
+    assert.equal(found.severity, 'error');
+    assert.equal(found.range.start.line, result.line('xdev_timeout', 'xdev_write(d, 1)'));
+    assert.match(found.message, /via xdev_write\(\)/);
+    assert.equal(found.related[0].range.start.line, result.line('xdev_timeout', 'spin_lock_irqsave(&d->lock, flags)'));
+  });
+
+  it('a global lock taken again in a helper deadlocks', () => {
+    assert.equal(result.one('double-lock', 'xdev_register').range.start.line, result.line('xdev_register', 'xdev_list_add(d)'));
+  });
+
+  it('two calls down, where the inner path may not run, it is said quietly', () => {
+    assert.equal(result.one('double-lock', 'xdev_timeout_reset').severity, 'information');
+  });
+
+  it('another object of the class, a nested subclass and a trylock in the helper are no double lock', () => {
+    assert.deepEqual(result.in('xdev_update_child'), [], result.describe());
+    assert.equal(result.findings.length, 3, result.describe());
+  });
+});

@@ -726,6 +726,7 @@ class FunctionFlow {
       const droppedFirst = lock.releasedBefore ?? [];
       for (const h of s.held) {
         if (h.cls.id !== held.cls.id && !droppedFirst.includes(h.cls.id)) this.addEdge(h, held, s.held, `${name}()`, lock);
+        else if (h.cls.id === held.cls.id && !droppedFirst.includes(h.cls.id)) this.checkTakenAgainInCallee(h, held, lock, site);
       }
       if (!deepEnough) this.noteSummaryAcquire(held, lock, this.entryClassesReleased(s));
     }
@@ -761,6 +762,27 @@ class FunctionFlow {
   /** What a lock held on a callee's return keeps of its summary: whether its mode varies, whether it came with the result unnamed. */
   private carried(lock: SummaryLock, callee: string, bind: string | undefined): Pick<Held, 'varies' | 'returnedBy'> {
     return { ...(lock.varies ? { varies: true } : {}), ...(lock.fromReturn && !bind ? { returnedBy: { callee, steps: lock.fromReturn } } : {}) };
+  }
+
+  /**
+   * A callee takes a lock this path holds: the same instance when it is reached from a parameter
+   * the caller passed the held lock's object in, or is a global. Another object of the class
+   * (`d->child`), a callee's local, a `_nested` subclass or a trylock is no double lock. Through
+   * more than one call the callee's path to it may not be taken here: reported quietly.
+   */
+  private checkTakenAgainInCallee(held: Held, taken: Held, lock: SummaryLock, site: Range): void {
+    if (held.inferred || held.varies || lock.local || lock.fromReturn) return;
+    if (held.expr.text !== taken.expr.text || !knownInstance(taken)) return;
+    if (held.api.recursive && taken.api.recursive) return;
+    const direct = lock.chain.length === 0;
+    this.report(
+      'double-lock',
+      site,
+      `\`${taken.cls.id}\` is taken again${viaText(taken.via)} while already held (taken at line ${held.site.start.line + 1}${viaText(held.via)}): this deadlocks`,
+      [taken.cls.id],
+      [{ site: held.site, message: `\`${held.cls.id}\` first taken here` }],
+      !taken.cls.resolved || !direct,
+    );
   }
 
   /**
