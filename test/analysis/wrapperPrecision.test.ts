@@ -74,6 +74,19 @@ describe('precision: results that say whether the lock is held', () => {
     assert.equal(result.findings.length, 1, result.describe());
   });
 
+  it('a predicate answering false holding the lock and true without it is a wrapper, not a leak', () => {
+    assert.deepEqual(result.in('jr_fast_put'), [], result.describe());
+    assert.deepEqual(summaryOf('jr_fast_put').conditional.map((c) => c.success), ['zero']);
+  });
+
+  it('a trylock inside WARN_ON_ONCE() is the condition it is tested in', () => {
+    assert.deepEqual(result.in('jr_disable'), [], result.describe());
+  });
+
+  it('`if (err == -EINTR) return err;` after a killable lock: the only failure returns, success goes on holding', () => {
+    assert.deepEqual(result.in('jr_begin'), [], result.describe());
+  });
+
   it('a length returned both ways says nothing of the lock: the early return holding it is a leak', () => {
     const leak = result.one('unreleased-lock', 'jr_copy');
     assert.equal(leak.range.start.line, result.lines('jr_copy', 'return len;', 2)[0]);

@@ -887,7 +887,8 @@ class BodyWalker {
       case 'call_expression': {
         const callee = node.childForFieldName('function');
         const name = callee?.type === 'identifier' ? callee.text : '';
-        if (name === 'likely' || name === 'unlikely' || name === '__builtin_expect') {
+        // These return their (first) argument's truth: `if (WARN_ON_ONCE(down_read_trylock(&s)))`.
+        if (CONDITION_PASSTHROUGH.has(name)) {
           const arg = node.childForFieldName('arguments')?.firstNamedChild;
           if (arg) return this.condition(arg, pre);
         }
@@ -948,6 +949,7 @@ function prunable(node: LiteNode, text: string, catalogue: LockApiCatalogue): bo
   return node.type === 'string_literal';
 }
 
+const CONDITION_PASSTHROUGH = new Set(['likely', 'unlikely', '__builtin_expect', 'WARN_ON', 'WARN_ON_ONCE', 'WARN', 'WARN_ONCE']);
 const NOT_CALLS = new Set(['if', 'while', 'for', 'switch', 'return', 'sizeof', 'typeof', '__typeof__', 'defined', 'do', 'case', 'alignof', '_Alignof', 'offsetof']);
 const CALL_START = /\b([A-Za-z_]\w*)\s*\(/g;
 

@@ -413,7 +413,9 @@ class FunctionFlow {
     if (stmt.bind) {
       const onSuccess = api.success === 'nonzero';
       const got = decide(this.acquire(state, stmt, api, tried), stmt.bind, onSuccess);
-      const missed = decide(failedAttempt(state, this.dealias(stmt.lock).text), stmt.bind, !onSuccess);
+      let missed = decide(failedAttempt(state, this.dealias(stmt.lock).text), stmt.bind, !onSuccess);
+      // An interrupted or killed sleep is the only way these fail: `if (err == -EINTR) return err;`.
+      if (/_(interruptible|killable)/.test(api.name)) missed = decide(missed, `${stmt.bind} == -EINTR`, true);
       return [got, missed];
     }
     // A trylock whose result is dropped may or may not hold; an interruptible lock used as a statement holds.
@@ -1078,6 +1080,8 @@ function conditionalSuccess(holding: Exit[], notHolding: Exit[]): 'nonzero' | 'z
   if (holding.every((e) => looksSuccessful(e.value!)) && notHolding.every((e) => FAILURE.test(e.value!))) return 'nonzero';
   const isErrorCode = (v: string) => /^-\w+$/.test(v) || /^-?E[A-Z]+\w*$/.test(v) || ERROR_CARRIER.test(v);
   if (holding.every((e) => e.value === '0') && notHolding.every((e) => isErrorCode(e.value!))) return 'zero';
+  // A predicate that answers `false` holding the lock and `true` without it (fast_dput()).
+  if (holding.every((e) => e.value === 'false') && notHolding.every((e) => e.value === 'true')) return 'zero';
   return null;
 }
 
@@ -1123,7 +1127,11 @@ function consistent(atom: Cond, value: boolean, state: State): boolean {
   if (atom.op !== 'atom') return true;
   if (/^\d+$/.test(atom.text)) return (atom.text !== '0') === value;
   const known = state.facts[atom.text];
-  return known === undefined || known === value;
+  if (known !== undefined) return known === value;
+  // `err == -EINTR` after `err = mutex_lock_killable(…)` succeeded (err is zero here): false.
+  const compared = /^([A-Za-z_]\w*)\s*(==|!=)\s*(-\s*E[A-Z0-9_]+|-\s*\d+|[1-9]\d*)$/.exec(atom.text);
+  if (compared && state.facts[compared[1]] === false) return value === (compared[2] === '!=');
+  return true;
 }
 
 function decide(state: State, text: string, value: boolean): State {
