@@ -53,6 +53,10 @@ describe('precision: wrappers whose effect depends on a result or an argument', 
     assert.equal(unpaired.of('mismatched-unlock', 'xio_write').length, 2, unpaired.describe());
   });
 
+  it('the same query asked before taking and before releasing picks the same mode', () => {
+    assert.deepEqual(result.in('xsb_quotactl'), [], result.describe());
+  });
+
   it('a lock a wrapper takes shared or exclusive as asked is released either way without a mismatch', () => {
     assert.deepEqual(result.in('xsb_get'), [], result.describe());
     assert.deepEqual(result.in('xsb_quota_on'), [], result.describe());

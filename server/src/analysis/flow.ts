@@ -375,8 +375,14 @@ class FunctionFlow {
       for (let i = 0; i < atoms.length; i++) {
         if (!evaluated.has(i)) continue;
         const atom = atoms[i];
-        if (atom.op === 'atom' && this.correlated.has(atom.text)) s = decide(s, atom.text, values[i]);
-        else s = this.atomEffect(atom, s, values[i]);
+        const key = conditionKey(atom);
+        if (atom.op === 'atom' && key !== undefined && this.correlated.has(key)) s = decide(s, key, values[i]);
+        else {
+          s = this.atomEffect(atom, s, values[i]);
+          // `if (is_onoff(cmd)) down_write(); … if (is_onoff(cmd)) up_write();`: a query asked twice answers alike.
+          const query = atom.op === 'call' && !changesHeldLocks(this.callees.summaryOf(atom.stmt.name)?.summary);
+          if (query && key !== undefined && this.correlated.has(key)) s = decide(s, key, values[i]);
+        }
       }
       const key = `${value}|${stateKey(s)}`;
       if (seen.has(key)) continue;
@@ -1034,7 +1040,9 @@ function correlatedConditions(body: Stmt[], isLockWrapper: (name: string) => boo
     else if (s.t === 'assign' && s.value !== undefined) s.vars.forEach((v) => constants.add(v));
     else if (s.t === 'if') {
       const guards = hasLockOp(s.then) || hasLockOp(s.else);
-      for (const a of atomTexts(s.cond)) {
+      for (const leaf of conditionLeaves(s.cond)) {
+        const a = conditionKey(leaf);
+        if (a === undefined) continue;
         counts.set(a, (counts.get(a) ?? 0) + 1);
         if (guards) guarding.add(a);
       }
@@ -1122,8 +1130,22 @@ function evaluate(cond: Cond, atoms: Cond[], values: boolean[], evaluated: Set<n
   }
 }
 
+/**
+ * What a condition leaf is remembered by: an atom's text, or a call's when all its arguments are
+ * plain expressions (`quotactl_cmd_onoff(cmds)`); a lock call is never remembered.
+ */
+function conditionKey(leaf: Cond): string | undefined {
+  if (leaf.op === 'atom') return leaf.text;
+  if (leaf.op === 'call' && leaf.stmt.args.every((a) => a !== null)) return `${leaf.stmt.name}(${leaf.stmt.args.join(', ')})`;
+  return undefined;
+}
+
 /** Whether an atom can take this value on this path: decided facts and constants fix it. */
 function consistent(atom: Cond, value: boolean, state: State): boolean {
+  if (atom.op === 'call') {
+    const known = state.facts[conditionKey(atom) ?? ''];
+    return known === undefined || known === value;
+  }
   if (atom.op !== 'atom') return true;
   if (/^\d+$/.test(atom.text)) return (atom.text !== '0') === value;
   const known = state.facts[atom.text];
