@@ -83,6 +83,15 @@ describe('precision: results that say whether the lock is held', () => {
     assert.deepEqual(summaryOf('jr_fast_put').conditional.map((c) => c.success), ['zero']);
   });
 
+  it('a result tested where the lock is dropped and then returned says which way it went', () => {
+    assert.deepEqual(result.in('jr_get_hw_semaphore'), [], result.describe());
+    assert.deepEqual(summaryOf('jr_get_hw_semaphore').conditional.map((c) => c.success), ['zero']);
+  });
+
+  it('a function that releases nothing and takes a lock on some paths takes it for its caller', () => {
+    assert.deepEqual(result.in('jr_get'), [], result.describe());
+  });
+
   it('a trylock inside WARN_ON_ONCE() is the condition it is tested in', () => {
     assert.deepEqual(result.in('jr_disable'), [], result.describe());
   });

@@ -117,6 +117,8 @@ interface Exit {
   state: State;
   value: string | null;
   site: Range;
+  /** The returned variable was decided non-zero on this path (`if (ret) unlock(); return ret;`). */
+  nonzero?: boolean;
 }
 
 /** Paths kept per program point; beyond it, paths with the same locks are merged. */
@@ -342,8 +344,8 @@ class FunctionFlow {
   private exit(state: State, value: string | null, site: Range): void {
     const finalState = dropScoped(state, 0);
     // `return err;` where this path decided `err` is zero (`err = down_read_killable(…)` succeeded).
-    const known = value !== null && /^[A-Za-z_]\w*$/.test(value) && finalState.facts[value] === false ? '0' : value;
-    this.exits.push({ state: finalState, value: known, site });
+    const decided = value !== null && /^[A-Za-z_]\w*$/.test(value) ? finalState.facts[value] : undefined;
+    this.exits.push({ state: finalState, value: decided === false ? '0' : value, site, ...(decided === true ? { nonzero: true } : {}) });
     for (const owed of finalState.owed) this.report('mismatched-unlock', owed.site, owed.message, owed.locks, owed.related, false, {
       kind: 'mismatch',
       expectedRelease: owed.expectedRelease,
@@ -664,15 +666,14 @@ class FunctionFlow {
   }
 
   /** Sleeping (directly or in a callee) while a spinning lock is held or interrupts are off. */
-  /** `droppedFirst`: classes of this path's locks that the sleeping callee releases before it sleeps. */
-  private sleep(state: State, what: string, site: Range, chain: string[], always = true, droppedFirst: readonly string[] = []): State {
+  private sleep(state: State, what: string, site: Range, chain: string[], always = true): State {
     if (!this.sleeps && chain.length < MAX_SLEEP_CHAIN) {
       const released = this.entryClassesReleased(state);
       this.sleeps = { what, chain, always: false, file: this.fn.file, site, ...(released.length > 0 ? { releasedBefore: released } : {}) };
     }
     // Through calls, only a callee that sleeps on every path, close by, is worth a report.
     if (chain.length > 0 && (!always || chain.length > MAX_SLEEP_CHAIN)) return state;
-    const spinning = state.held.filter((h) => isAtomicKind(h.api.kind) && !h.fromEntry && !droppedFirst.includes(h.cls.id));
+    const spinning = state.held.filter((h) => isAtomicKind(h.api.kind) && !h.fromEntry);
     const atomic = spinning.length > 0 || state.irq > 0 || state.bh > 0 || state.preempt > 0;
     if (atomic) {
       const holder = spinning[spinning.length - 1];
@@ -738,12 +739,16 @@ class FunctionFlow {
       }
       if (!deepEnough) this.noteSummaryAcquire(held, lock, this.entryClassesReleased(s));
     }
-    if (summary.sleeps) s = this.sleep(s, summary.sleeps.what, site, [name, ...summary.sleeps.chain], summary.sleeps.always, summary.sleeps.releasedBefore);
+    // A callee that drops the caller's lock and then sleeps (`unlock(lock); schedule();`) does not
+    // sleep under it: its releases come first.
+    const sleepsAfterReleasing = (summary.sleeps?.releasedBefore?.length ?? 0) > 0;
+    if (summary.sleeps && !sleepsAfterReleasing) s = this.sleep(s, summary.sleeps.what, site, [name, ...summary.sleeps.chain], summary.sleeps.always);
     for (const lock of summary.releasesOnEntry) {
       const inst = this.instantiate(lock, name, args);
       // A release whose mode depends on the arguments fits whatever took the lock.
       if (inst) s = this.release(s, lock.varies ? ANY_RELEASE.name : inst.api.name, inst.expr, undefined, site, chainOf(lock), inst.cls, !lock.partial);
     }
+    if (summary.sleeps && sleepsAfterReleasing) s = this.sleep(s, summary.sleeps.what, site, [name, ...summary.sleeps.chain], summary.sleeps.always);
     for (const lock of summary.returnsHolding) {
       const inst = this.instantiate(lock, name, args, bind);
       if (!inst) continue;
@@ -953,12 +958,13 @@ class FunctionFlow {
         continue;
       }
       // Reported only for a lock this function takes itself (one taken in a callee is named in the
-      // callee's terms), and that it either releases somewhere itself or works under before
-      // returning: `if (cond) mutex_lock(&x);` and nothing after is a conditional lock wrapper, whose
-      // unlock twin tests the same condition.
+      // callee's terms), and that it either releases somewhere itself, or works under while it
+      // releases other locks of its own: a function that releases nothing and takes this one on some
+      // paths takes it for its caller (`if (!locked) down_write(&n->lock);`, a get_x() whose put_x()
+      // twin releases): a conditional lock wrapper.
       const releasesIt = this.releasedHere.has(text) || this.releasedHere.has(lock.cls.id);
       const worksUnderIt = holding.some((e) => e.state.events > (e.state.held.find((h) => h.expr.text === text)?.takenAt ?? e.state.events));
-      const ownLeak = lock.via.length === 0 && (releasesIt || worksUnderIt);
+      const ownLeak = lock.via.length === 0 && (releasesIt || (worksUnderIt && this.releasedHere.size > 0));
       if (!ownLeak || declared.has(text) || declared.has(lock.cls.id) || this.fn.incomplete) continue;
       const telling = this.tellingResult(holding, notHolding);
       for (const exit of holding) {
@@ -1048,7 +1054,9 @@ function correlatedConditions(body: Stmt[], isLockWrapper: (name: string) => boo
       }
     }
   }
-  const out = new Set(binds);
+  // A result variable tested where the lock is dropped (`if (ret) unlock(); return ret;`) says which way it went.
+  const returned = new Set(allStatements(body).flatMap((s) => (s.t === 'return' && s.value !== null && /^[A-Za-z_]\w*$/.test(s.value) ? [s.value] : [])));
+  const out = new Set([...binds, ...[...guarding].filter((text) => returned.has(text))]);
   // Tested twice, or set to a constant somewhere (`locked = true; … if (locked) unlock();`).
   for (const text of guarding) if ((counts.get(text) ?? 0) > 1 || constants.has(text)) out.add(text);
   return out;
@@ -1087,7 +1095,7 @@ function conditionalSuccess(holding: Exit[], notHolding: Exit[]): 'nonzero' | 'z
   const looksSuccessful = (v: string) => !FAILURE.test(v) && !ERROR_CARRIER.test(v);
   if (holding.every((e) => looksSuccessful(e.value!)) && notHolding.every((e) => FAILURE.test(e.value!))) return 'nonzero';
   const isErrorCode = (v: string) => /^-\w+$/.test(v) || /^-?E[A-Z]+\w*$/.test(v) || ERROR_CARRIER.test(v);
-  if (holding.every((e) => e.value === '0') && notHolding.every((e) => isErrorCode(e.value!))) return 'zero';
+  if (holding.every((e) => e.value === '0') && notHolding.every((e) => e.nonzero || isErrorCode(e.value!))) return 'zero';
   // A predicate that answers `false` holding the lock and `true` without it (fast_dput()).
   if (holding.every((e) => e.value === 'false') && notHolding.every((e) => e.value === 'true')) return 'zero';
   return null;
