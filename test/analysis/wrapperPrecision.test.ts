@@ -148,6 +148,10 @@ describe('precision: releases inside callees', () => {
     assert.deepEqual(result.in('xpunch'), [], result.describe());
   });
 
+  it('skb_queue_walk_safe() { … break; } is a loop of its own', () => {
+    assert.deepEqual(result.in('xq_drain'), [], result.describe());
+  });
+
   it('returning the lock another helper returned with its result is returning it, not leaking the trylocked one', () => {
     assert.deepEqual(result.in('xd_lock_parent'), [], result.describe());
     const summary = result.analysis.functions.find((f) => f.fn.name === 'xd_lock_parent')!.result.summary;

@@ -87,8 +87,8 @@ const MACRO_KIND: Record<string, string> = {
 
 const CONTRACT = /\b__(acquires|releases|must_hold|cond_acquires)\s*\(((?:[^()]|\([^()]*\))*)\)/g;
 
-/** Loop-like macros: `list_for_each_entry(pos, head, member) { … }`. */
-const LOOP_MACRO = /for_each|foreach|_loop\b|^for_|^while_/;
+/** Loop-like macros: `list_for_each_entry(pos, head, member) { … }`, `skb_queue_walk_safe(q, skb, tmp) { … }`. */
+const LOOP_MACRO = /for_each|foreach|_loop\b|^for_|^while_|_walk(?:_[a-z_]+)?$/;
 
 const IGNORE_DIRECTIVE = /lockorder-ignore(?::\s*([\w-]+(?:\s*,\s*[\w-]+)*))?/;
 const DECLARED_ORDER = /lockorder:\s*([^\n*]*?->[^\n*]*?)\s*(?:\*\/|$)/gm;
@@ -1079,7 +1079,7 @@ function macroWithBody(stmt: LiteNode, next: LiteNode | undefined, pattern: RegE
 }
 
 /** Macros inside a body that take a block: guards and loops. */
-const BLOCK_MACRO = /^scoped_(cond_)?guard$|for_each|foreach|_loop\b|^for_|^while_/;
+const BLOCK_MACRO = /^scoped_(cond_)?guard$|for_each|foreach|_loop\b|^for_|^while_|_walk(?:_[a-z_]+)?$/;
 
 /** An argument that could name a lock, as normalised text; null for literals and arithmetic. */
 function argumentText(node: LiteNode): string | null {

@@ -555,7 +555,15 @@ class FunctionFlow {
     // unlock_irqrestore(b)`, with `b` taken out of sight or by a caller).
     const matched = index >= 0 ? state.held[index] : undefined;
     const restoresOwed = api.ctx === 'irqsave' && (!matched || matched.fromEntry || (matched.api.ctx !== 'irq' && matched.api.ctx !== 'irqsave'));
-    if (restoresOwed && state.owed.some((o) => o.what === 'irq')) state = { ...state, irq: Math.max(0, state.irq - 1), owed: dropFirst(state.owed, 'irq') };
+    // (A matched release settles the count in checkReleaseMatches.)
+    if (restoresOwed && state.owed.some((o) => o.what === 'irq')) {
+      state = { ...state, irq: matched ? state.irq : Math.max(0, state.irq - 1), owed: dropFirst(state.owed, 'irq') };
+    }
+    // Likewise a `_bh` release re-enables the bottom halves a plain release of a `_bh` lock left off.
+    const enablesBh = api.ctx === 'bh' && (!matched || matched.fromEntry || matched.api.ctx !== 'bh');
+    if (enablesBh && state.owed.some((o) => o.what === 'bh')) {
+      state = { ...state, bh: matched ? state.bh : Math.max(0, state.bh - 1), owed: dropFirst(state.owed, 'bh') };
+    }
     if (index < 0) {
       const text = expr?.text ?? handle ?? '?';
       // Through a callee, a release of a lock not held here says nothing certain: the callee may
@@ -629,6 +637,10 @@ class FunctionFlow {
       // local_irq_save(); spin_lock(); … spin_unlock_irqrestore(): the flags come from a save made
       // here or by a caller (often inside a wrapper), which is the usual split form, not a bug.
       return { ...next, irq: Math.max(0, next.irq - 1) };
+    }
+    if (api.ctx === 'bh' && held.api.ctx === 'none' && next.bh > 0) {
+      // read_lock_bh(a); spin_lock(b); read_unlock(a); … spin_unlock_bh(b): bottom halves were off on this path.
+      return { ...next, bh: next.bh - 1 };
     }
     if (heldIrq && relIrq) return next;
     this.report('mismatched-unlock', site, message, locks, takenAt, false, { kind: 'mismatch', expectedRelease: expected, releaseRange: site });
