@@ -148,6 +148,10 @@ describe('precision: releases inside callees', () => {
     assert.deepEqual(result.in('xpunch'), [], result.describe());
   });
 
+  it('sparse’s __acquire() after a callee re-took the lock makes it held again', () => {
+    assert.deepEqual(result.in('xbar_alloc'), [], result.describe());
+  });
+
   it('skb_queue_walk_safe() { … break; } is a loop of its own', () => {
     assert.deepEqual(result.in('xq_drain'), [], result.describe());
   });
