@@ -568,11 +568,11 @@ class FunctionFlow {
       const text = expr?.text ?? handle ?? '?';
       // Through a callee, a release of a lock not held here says nothing certain: the callee may
       // have taken it in a way we do not model (atomic_dec_and_lock), or it is a lock held here
-      // under another name. Only a parameter's lock that the callee releases on every path, while
+      // under another name. Only a parameter's lock or a global that the callee releases on every path, while
       // nothing of its kind is held here, makes this function release its caller's lock too
       // (`queue(hb) { __queue(hb); unlock(hb); }`).
       if (via.length > 0) {
-        const callers = everyPath && expr && this.paramOf(expr).paramIndex !== undefined && !state.held.some((h) => h.api.kind === api.kind || api === ANY_RELEASE);
+        const callers = everyPath && expr && this.reachableByCallers(expr) && !state.held.some((h) => h.api.kind === api.kind || api === ANY_RELEASE);
         if (callers && expr && !this.acquiredInstances.has(expr.text)) this.noteReleasedOnEntry(expr, apiName, api, site, via);
         return state;
       }
@@ -796,10 +796,14 @@ class FunctionFlow {
    * more than one call the callee's path to it may not be taken here: reported quietly.
    */
   private checkTakenAgainInCallee(held: Held, taken: Held, lock: SummaryLock, site: Range): void {
-    if (held.inferred || held.varies || lock.local || lock.fromReturn) return;
+    // Held on entry by contract, or taken at this very call on an earlier pass of a loop: not an acquisition to pair with.
+    if (held.inferred || held.varies || held.fromEntry || held.site === site || lock.local || lock.fromReturn) return;
+    // The helper drops one of the caller's locks before taking this (`__releases(lock) __acquires(lock)`): a hand-off, not a deadlock.
+    if ((lock.releasedBefore?.length ?? 0) > 0) return;
     if (held.expr.text !== taken.expr.text || !knownInstance(taken)) return;
     if (held.api.recursive && taken.api.recursive) return;
-    const direct = lock.chain.length === 0;
+    // Certain only when the helper takes it itself, on every path (not `if (flags & LOCK) lock();`).
+    const direct = lock.chain.length === 0 && lock.everyPath === true;
     this.report(
       'double-lock',
       site,
@@ -846,6 +850,12 @@ class FunctionFlow {
   private paramOf(expr: LockExpr): { paramIndex?: number } {
     const index = this.fn.params.findIndex((p) => p.name === expr.root);
     return index >= 0 ? { paramIndex: index } : {};
+  }
+
+  /** A lock a caller can hold too: reached from a parameter, or a global (`namespace_sem`). */
+  private reachableByCallers(expr: LockExpr): boolean {
+    if (this.paramOf(expr).paramIndex !== undefined) return true;
+    return this.fn.locals[expr.root] === undefined && !/\(\)/.test(expr.text) && this.resolver.resolve(expr).resolved;
   }
 
   /** Where a summarised lock's expression starts: a parameter, a local, or neither (a global). */
@@ -1013,8 +1023,11 @@ class FunctionFlow {
     const releasesOnEntry = uniqueLocks(
       [...found, ...contractReleases.filter((l) => !heldEverywhere(l.expr.text))].concat([...this.releasedOnEntry.values()].map((l) => ({ ...l, partial: true }))),
     );
+    // Own acquisitions taken on every path to a return (held there, or released before it).
+    const takenOn = (e: Exit, text: string) => e.state.held.some((h) => h.expr.text === text) || e.state.released.includes(text) || e.state.releasedByCallee.includes(text);
+    const acquires = [...this.acquires.values()].map((l) => (l.chain.length === 0 && exits.length > 0 && exits.every((e) => takenOn(e, l.expr.text)) ? { ...l, everyPath: true } : l));
     return {
-      acquires: [...this.acquires.values()],
+      acquires,
       returnsHolding,
       conditional,
       releasesOnEntry,

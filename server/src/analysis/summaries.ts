@@ -40,6 +40,8 @@ export interface SummaryLock {
   varies?: boolean;
   /** For a lock released for the caller: only some return paths release it. */
   partial?: boolean;
+  /** For a lock the function takes itself: it does so on every path to a return. */
+  everyPath?: boolean;
 }
 
 export interface ConditionalAcquire {
@@ -84,7 +86,8 @@ export const MAX_CHAIN_DEPTH = 4;
 
 /** A stable text for change detection: callers are re-analysed only when it changes. */
 export function summarySignature(s: FunctionSummary): string {
-  const locks = (list: SummaryLock[]) => list.map((l) => `${l.cls.id}@${l.expr.text}${l.fromReturn ? `^${l.fromReturn.join('')}` : ''}${l.varies ? '~' : ''}${l.partial ? '?' : ''}`).join(',');
+  const locks = (list: SummaryLock[]) =>
+    list.map((l) => `${l.cls.id}@${l.expr.text}${l.fromReturn ? `^${l.fromReturn.join('')}` : ''}${l.varies ? '~' : ''}${l.partial ? '?' : ''}${l.everyPath ? '!' : ''}`).join(',');
   return [
     locks(s.acquires),
     locks(s.returnsHolding),
