@@ -802,8 +802,9 @@ class FunctionFlow {
     if ((lock.releasedBefore?.length ?? 0) > 0) return;
     if (held.expr.text !== taken.expr.text || !knownInstance(taken)) return;
     if (held.api.recursive && taken.api.recursive) return;
-    // Certain only when the helper takes it itself, on every path (not `if (flags & LOCK) lock();`).
-    const direct = lock.chain.length === 0 && lock.everyPath === true;
+    // Certain only when this function took it itself and the helper takes it itself, on every path
+    // (not `if (flags & LOCK) lock();`); a lock held from a wrapper may have been dropped by another.
+    const direct = held.via.length === 0 && lock.chain.length === 0 && lock.everyPath === true;
     this.report(
       'double-lock',
       site,
