@@ -152,6 +152,14 @@ describe('precision: releases inside callees', () => {
     assert.deepEqual(result.in('xbar_alloc'), [], result.describe());
   });
 
+  it('a helper that drops the caller’s lock around its sleep and takes it back does not sleep under it', () => {
+    assert.deepEqual(result.in('xtree_wait_bit'), [], result.describe());
+  });
+
+  it('a function computing a mask from GFP_KERNEL does not sleep', () => {
+    assert.deepEqual(result.in('xtree_mask'), [], result.describe());
+  });
+
   it('skb_queue_walk_safe() { … break; } is a loop of its own', () => {
     assert.deepEqual(result.in('xq_drain'), [], result.describe());
   });

@@ -836,7 +836,7 @@ class BodyWalker {
     }
     if (isSleepingCall(name)) return [{ t: 'sleep', what: `${name}()`, site }];
     const out: Stmt[] = [];
-    const gfp = args.find((a) => SLEEPING_GFP.test(a.text));
+    const gfp = allocates(name) ? args.find((a) => SLEEPING_GFP.test(a.text)) : undefined;
     if (gfp) out.push({ t: 'sleep', what: `${name}(…, ${normalise(gfp.text)})`, site });
     const call: CallStmt = { t: 'call', name, args: args.map(argumentText), site };
     if (bind) call.bind = bind;
@@ -949,6 +949,11 @@ function prunable(node: LiteNode, text: string, catalogue: LockApiCatalogue): bo
   return node.type === 'string_literal';
 }
 
+/** `current_gfp_context(GFP_KERNEL)` and friends compute a mask from one; they allocate nothing. */
+function allocates(name: string): boolean {
+  return !/gfp/i.test(name);
+}
+
 const CONDITION_PASSTHROUGH = new Set(['likely', 'unlikely', '__builtin_expect', 'WARN_ON', 'WARN_ON_ONCE', 'WARN', 'WARN_ONCE']);
 const NOT_CALLS = new Set(['if', 'while', 'for', 'switch', 'return', 'sizeof', 'typeof', '__typeof__', 'defined', 'do', 'case', 'alignof', '_Alignof', 'offsetof']);
 const CALL_START = /\b([A-Za-z_]\w*)\s*\(/g;
@@ -996,7 +1001,7 @@ function textCallStmts(name: string, args: string[], site: Range, catalogue: Loc
   if (ATOMIC_OPS[name]) return [{ t: 'atomic', op: ATOMIC_OPS[name], site }];
   if (isSleepingCall(name)) return [{ t: 'sleep', what: `${name}()`, site }];
   const out: Stmt[] = [];
-  const gfp = args.find((a) => SLEEPING_GFP.test(a));
+  const gfp = allocates(name) ? args.find((a) => SLEEPING_GFP.test(a)) : undefined;
   if (gfp) out.push({ t: 'sleep', what: `${name}(…, ${normalise(gfp)})`, site });
   out.push({ t: 'call', name, args: args.map((a) => (lockExprOfText(a) ? normalise(a) : null)), site });
   return out;

@@ -678,14 +678,15 @@ class FunctionFlow {
   }
 
   /** Sleeping (directly or in a callee) while a spinning lock is held or interrupts are off. */
-  private sleep(state: State, what: string, site: Range, chain: string[], always = true): State {
+  /** `droppedFirst`: classes of this path's locks that the sleeping callee released before it slept. */
+  private sleep(state: State, what: string, site: Range, chain: string[], always = true, droppedFirst: readonly string[] = []): State {
     if (!this.sleeps && chain.length < MAX_SLEEP_CHAIN) {
       const released = this.entryClassesReleased(state);
       this.sleeps = { what, chain, always: false, file: this.fn.file, site, ...(released.length > 0 ? { releasedBefore: released } : {}) };
     }
     // Through calls, only a callee that sleeps on every path, close by, is worth a report.
     if (chain.length > 0 && (!always || chain.length > MAX_SLEEP_CHAIN)) return state;
-    const spinning = state.held.filter((h) => isAtomicKind(h.api.kind) && !h.fromEntry);
+    const spinning = state.held.filter((h) => isAtomicKind(h.api.kind) && !h.fromEntry && !droppedFirst.includes(h.cls.id));
     const atomic = spinning.length > 0 || state.irq > 0 || state.bh > 0 || state.preempt > 0;
     if (atomic) {
       const holder = spinning[spinning.length - 1];
@@ -760,7 +761,8 @@ class FunctionFlow {
       // A release whose mode depends on the arguments fits whatever took the lock.
       if (inst) s = this.release(s, lock.varies ? ANY_RELEASE.name : inst.api.name, inst.expr, undefined, site, chainOf(lock), inst.cls, !lock.partial);
     }
-    if (summary.sleeps && sleepsAfterReleasing) s = this.sleep(s, summary.sleeps.what, site, [name, ...summary.sleeps.chain], summary.sleeps.always);
+    // (One that takes the lock back before returning, `unlock(&t->lock); schedule(); lock(&t->lock);`, is known by its class.)
+    if (summary.sleeps && sleepsAfterReleasing) s = this.sleep(s, summary.sleeps.what, site, [name, ...summary.sleeps.chain], summary.sleeps.always, summary.sleeps.releasedBefore);
     for (const lock of summary.returnsHolding) {
       const inst = this.instantiate(lock, name, args, bind);
       if (!inst) continue;
