@@ -289,14 +289,10 @@ describe('matching-release fix', () => {
     );
   });
 
-  it('is not offered for hand-over-hand code that passes the context from lock to lock', () => {
-    const { file, text, findings } = fixture('mismatch.c');
-    const handovers = findings.filter((f) => f.code === 'mismatched-unlock' && f.function.startsWith('ring_handover'));
-    assert.ok(handovers.length >= 2, `expected mismatches in both hand-over functions, got ${handovers.length}`);
-    for (const finding of handovers) {
-      const declinedWhy = examineFixes(file, text, finding, analyzeOne).flatMap((o) => (o.outcome === 'declined' ? [o.reason] : []));
-      assert.deepEqual(declinedWhy, ['context-handed-over'], `${finding.function} line ${finding.range.start.line + 1}`);
-    }
+  it('has nothing to fix in hand-over-hand code that passes the context from lock to lock: it is no mismatch', () => {
+    // The irqsave/_bh state taken with one lock is restored with the release of the next (__mod_timer, t3_l2t_update).
+    const { findings } = fixture('mismatch.c');
+    assert.deepEqual(findings.filter((f) => f.function.startsWith('ring_handover')), []);
   });
 
   it('has nothing to fix when a flag says which release pairs with which acquisition', () => {

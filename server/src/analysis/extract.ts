@@ -88,8 +88,8 @@ const MACRO_KIND: Record<string, string> = {
 
 const CONTRACT = /\b__(acquires|releases|must_hold|cond_acquires)\s*\(((?:[^()]|\([^()]*\))*)\)/g;
 
-/** Loop-like macros: `list_for_each_entry(pos, head, member) { … }`. */
-const LOOP_MACRO = /for_each|foreach|_loop\b|^for_|^while_/;
+/** Loop-like macros: `list_for_each_entry(pos, head, member) { … }`, `skb_queue_walk_safe(q, skb, tmp) { … }`. */
+const LOOP_MACRO = /for_each|foreach|_loop\b|^for_|^while_|_walk(?:_[a-z_]+)?$/;
 
 const IGNORE_DIRECTIVE = /lockorder-ignore(?::\s*([\w-]+(?:\s*,\s*[\w-]+)*))?/;
 const DECLARED_ORDER = /lockorder:\s*([^\n*]*?->[^\n*]*?)\s*(?:\*\/|$)/gm;
@@ -873,7 +873,7 @@ class BodyWalker {
     }
     if (isSleepingCall(name)) return [{ t: 'sleep', what: `${name}()`, site }];
     const out: Stmt[] = [];
-    const gfp = args.find((a) => SLEEPING_GFP.test(a.text));
+    const gfp = allocates(name) ? args.find((a) => SLEEPING_GFP.test(a.text)) : undefined;
     if (gfp) out.push({ t: 'sleep', what: `${name}(…, ${normalise(gfp.text)})`, site });
     const call: CallStmt = { t: 'call', name, args: args.map(argumentText), site };
     if (bind) call.bind = bind;
@@ -924,7 +924,8 @@ class BodyWalker {
       case 'call_expression': {
         const callee = node.childForFieldName('function');
         const name = callee?.type === 'identifier' ? callee.text : '';
-        if (name === 'likely' || name === 'unlikely' || name === '__builtin_expect') {
+        // These return their (first) argument's truth: `if (WARN_ON_ONCE(down_read_trylock(&s)))`.
+        if (CONDITION_PASSTHROUGH.has(name)) {
           const arg = node.childForFieldName('arguments')?.firstNamedChild;
           if (arg) return this.condition(arg, pre);
         }
@@ -964,7 +965,7 @@ class BodyWalker {
  * A false hit costs time only; a miss would lose events, so the stems are broad.
  */
 const LOCKING_WORDS =
-  /lock|mutex|sem|guard|irq|bh_|preempt|sleep|schedule|wait|GFP_|_user|vmalloc|vzalloc|vfree|synchronize_|flush_|cancel_|kthread_stop|Critical|SRW|Acquire|Release|Mutex/;
+  /lock|mutex|sem|guard|irq|bh_|preempt|sleep|schedule|wait|GFP_|_user|vmalloc|vzalloc|vfree|synchronize_|flush_|cancel_|kthread_stop|Critical|SRW|Acquire|Release|Mutex|WaitFor|\b(?:down|up)(?:_\w+)?\s*\(/;
 
 function mentionsLocking(text: string, catalogue: LockApiCatalogue): boolean {
   return LOCKING_WORDS.test(text) || catalogue.hasCustomEntries(text);
@@ -985,6 +986,12 @@ function prunable(node: LiteNode, text: string, catalogue: LockApiCatalogue): bo
   return node.type === 'string_literal';
 }
 
+/** `current_gfp_context(GFP_KERNEL)` and friends compute a mask from one; they allocate nothing. */
+function allocates(name: string): boolean {
+  return !/gfp/i.test(name);
+}
+
+const CONDITION_PASSTHROUGH = new Set(['likely', 'unlikely', '__builtin_expect', 'WARN_ON', 'WARN_ON_ONCE', 'WARN', 'WARN_ONCE']);
 const NOT_CALLS = new Set(['if', 'while', 'for', 'switch', 'return', 'sizeof', 'typeof', '__typeof__', 'defined', 'do', 'case', 'alignof', '_Alignof', 'offsetof']);
 const CALL_START = /\b([A-Za-z_]\w*)\s*\(/g;
 
@@ -1003,9 +1010,21 @@ function callsInText(bodyText: string, offset: number, context: FileContext): St
     const args = splitArguments(code, open);
     const start = positionIn(context.lineStarts, offset + (match.index ?? 0));
     const end = positionIn(context.lineStarts, offset + (args.end ?? open));
-    out.push(...textCallStmts(name, args.list, { start, end }, context.catalogue));
+    const stmts = textCallStmts(name, args.list, { start, end }, context.catalogue);
+    const last = stmts[stmts.length - 1];
+    const bind = last?.t === 'call' ? assignedInText(code, match.index ?? 0) : undefined;
+    if (last?.t === 'call' && bind) last.bind = bind;
+    out.push(...stmts);
   }
   return out;
+}
+
+/** `x = f(`, `*pp = f(` or `struct foo *x = f(` just before a call found in text: the variable its result lands in. */
+const ASSIGNED_BEFORE = /(?:^|[^\w>.])(\*?\s*[A-Za-z_]\w*(?:\s*(?:->|\.)\s*[A-Za-z_]\w*)*)\s*=\s*\(?\s*$/;
+
+function assignedInText(code: string, callStart: number): string | undefined {
+  const before = ASSIGNED_BEFORE.exec(code.slice(Math.max(0, callStart - 120), callStart));
+  return before ? normalise(before[1]) : undefined;
 }
 
 /** A call known only as text, classified the way `BodyWalker.callStmt` classifies nodes. */
@@ -1019,7 +1038,7 @@ function textCallStmts(name: string, args: string[], site: Range, catalogue: Loc
   if (ATOMIC_OPS[name]) return [{ t: 'atomic', op: ATOMIC_OPS[name], site }];
   if (isSleepingCall(name)) return [{ t: 'sleep', what: `${name}()`, site }];
   const out: Stmt[] = [];
-  const gfp = args.find((a) => SLEEPING_GFP.test(a));
+  const gfp = allocates(name) ? args.find((a) => SLEEPING_GFP.test(a)) : undefined;
   if (gfp) out.push({ t: 'sleep', what: `${name}(…, ${normalise(gfp)})`, site });
   out.push({ t: 'call', name, args: args.map((a) => (lockExprOfText(a) ? normalise(a) : null)), site });
   return out;
@@ -1140,7 +1159,7 @@ function macroWithBody(stmt: LiteNode, next: LiteNode | undefined, pattern: RegE
 }
 
 /** Macros inside a body that take a block: guards and loops. */
-const BLOCK_MACRO = /^scoped_(cond_)?guard$|for_each|foreach|_loop\b|^for_|^while_/;
+const BLOCK_MACRO = /^scoped_(cond_)?guard$|for_each|foreach|_loop\b|^for_|^while_|_walk(?:_[a-z_]+)?$/;
 
 /** An argument that could name a lock, as normalised text; null for literals and arithmetic. */
 function argumentText(node: LiteNode): string | null {

@@ -9,7 +9,7 @@
 import { allStatements, atomTexts, conditionLeaves, type Cond, type FunctionFacts, type LockExpr, type LockStmt, type Stmt } from './functionFacts';
 import { ClassResolver, LockClass } from './lockClasses';
 import { LockApi, LockApiCatalogue, acquisitionSleeps, isAtomicKind, modesMatch } from './lockApis';
-import { lockExprOfText, substituteRoot } from './lockExpr';
+import { lockExprOfText, makeLockExpr, substituteRoot } from './lockExpr';
 import type { Range } from './sites';
 import { ConditionalAcquire, FieldGuard, FunctionSummary, MAX_CHAIN_DEPTH, MAX_SUMMARY_LOCKS, SleepEvidence, SummaryLock } from './summaries';
 
@@ -30,6 +30,10 @@ export interface Held {
   takenAt?: number;
   /** Assumed held on entry only because the function releases it: no order is inferred from it. */
   inferred?: boolean;
+  /** Held from a callee whose return paths hold it in different classes or modes: neither is known here. */
+  varies?: boolean;
+  /** Held because `callee` returned it with its result, reached from that result by `steps`, which nothing here named. */
+  returnedBy?: { callee: string; steps: string[] };
 }
 
 /** A local problem found while following the paths. */
@@ -96,6 +100,8 @@ interface State {
   /** Decided conditions by text; and `=type.field`: a constant this path stored in a struct field. */
   facts: Readonly<Record<string, boolean>>;
   released: readonly string[];
+  /** Released by a callee on this path: it may release only on some of its own paths. */
+  releasedByCallee: readonly string[];
   /** Locks a caller held that this path released: taking one again restores the caller's state. */
   releasedFromEntry: readonly string[];
   failed: readonly string[];
@@ -114,6 +120,8 @@ interface Exit {
   state: State;
   value: string | null;
   site: Range;
+  /** The returned variable was decided non-zero on this path (`if (ret) unlock(); return ret;`). */
+  nonzero?: boolean;
 }
 
 /** Paths kept per program point; beyond it, paths with the same locks are merged. */
@@ -123,7 +131,7 @@ const MAX_ATOMS = 6;
 /** Sleeping reported through at most this many calls. */
 const MAX_SLEEP_CHAIN = 2;
 
-const INITIAL: State = { events: 0, held: [], facts: {}, released: [], releasedFromEntry: [], failed: [], irq: 0, bh: 0, preempt: 0, owed: [], slept: false };
+const INITIAL: State = { events: 0, held: [], facts: {}, released: [], releasedByCallee: [], releasedFromEntry: [], failed: [], irq: 0, bh: 0, preempt: 0, owed: [], slept: false };
 
 export function analyzeFunction(
   fn: FunctionFacts,
@@ -172,6 +180,10 @@ class FunctionFlow {
   private readonly fieldKeys = new Map<string, string | null>();
   /** Field tests of the enclosing `if`s, innermost last. */
   private readonly guards: FieldGuard[] = [];
+  /** Texts tested on their own in some condition (`if (!desc)`): results a path can branch on. */
+  private readonly testedAtoms: Set<string>;
+  /** Every condition's atoms and the arguments of the calls it makes (`IS_ERR(handle)`). */
+  private readonly testedTexts: Set<string>;
 
   constructor(
     private readonly fn: FunctionFacts,
@@ -181,8 +193,13 @@ class FunctionFlow {
     /** Locks known to be held by callers (found by a first pass that saw them released here). */
     private readonly callerHeld: SummaryLock[],
   ) {
-    this.correlated = correlatedConditions(fn.body);
+    this.correlated = correlatedConditions(fn.body, (name) => changesHeldLocks(callees.summaryOf(name)?.summary));
     this.pairedReleases = releasedHandles(fn.body, catalogue);
+    const conditions = allStatements(fn.body).flatMap((st) => (st.t === 'if' || (st.t === 'loop' && st.cond) ? [st.cond!] : []));
+    this.testedAtoms = new Set(conditions.flatMap(atomTexts));
+    this.testedTexts = new Set(
+      conditions.flatMap(conditionLeaves).flatMap((leaf) => (leaf.op === 'atom' ? [leaf.text] : leaf.op === 'call' ? leaf.stmt.args.filter((a): a is string => a !== null) : [])),
+    );
   }
 
   run(): FlowResult {
@@ -232,7 +249,7 @@ class FunctionFlow {
       case 'unlock':
         return states.map((s) => this.release(s, stmt.api, stmt.lock, stmt.handle, stmt.site));
       case 'call':
-        return states.map((s) => this.call({ ...s, events: s.events + 1 }, stmt.name, stmt.args, stmt.site));
+        return states.flatMap((s) => this.storedCall({ ...s, events: s.events + 1 }, stmt.name, stmt.args, stmt.site, stmt.bind));
       case 'sleep':
         return states.map((s) => this.sleep({ ...s, events: s.events + 1 }, stmt.what, stmt.site, []));
       case 'atomic':
@@ -342,7 +359,9 @@ class FunctionFlow {
 
   private exit(state: State, value: string | null, site: Range): void {
     const finalState = dropScoped(state, 0);
-    this.exits.push({ state: finalState, value, site });
+    // `return err;` where this path decided `err` is zero (`err = down_read_killable(…)` succeeded).
+    const decided = value !== null && /^[A-Za-z_]\w*$/.test(value) ? finalState.facts[value] : undefined;
+    this.exits.push({ state: finalState, value: decided === false ? '0' : value, site, ...(decided === true ? { nonzero: true } : {}) });
     for (const owed of finalState.owed) this.report('mismatched-unlock', owed.site, owed.message, owed.locks, owed.related, false, {
       kind: 'mismatch',
       expectedRelease: owed.expectedRelease,
@@ -374,8 +393,14 @@ class FunctionFlow {
       for (let i = 0; i < atoms.length; i++) {
         if (!evaluated.has(i)) continue;
         const atom = atoms[i];
-        if (atom.op === 'atom' && this.correlated.has(atom.text)) s = decide(s, atom.text, values[i]);
-        else s = this.atomEffect(atom, s, values[i]);
+        const key = conditionKey(atom);
+        if (atom.op === 'atom' && key !== undefined && this.correlated.has(key)) s = decide(s, key, values[i]);
+        else {
+          s = this.atomEffect(atom, s, values[i]);
+          // `if (is_onoff(cmd)) down_write(); … if (is_onoff(cmd)) up_write();`: a query asked twice answers alike.
+          const query = atom.op === 'call' && !changesHeldLocks(this.callees.summaryOf(atom.stmt.name)?.summary);
+          if (query && key !== undefined && this.correlated.has(key)) s = decide(s, key, values[i]);
+        }
       }
       const key = `${value}|${stateKey(s)}`;
       if (seen.has(key)) continue;
@@ -394,7 +419,7 @@ class FunctionFlow {
       if (succeeded) return this.acquire(state, atom.stmt, api, api.role === 'trylock');
       return failedAttempt(state, this.dealias(atom.stmt.lock).text);
     }
-    if (atom.op === 'call') return this.call(state, atom.stmt.name, atom.stmt.args, atom.stmt.site, value);
+    if (atom.op === 'call') return this.call(state, atom.stmt.name, atom.stmt.args, atom.stmt.site, value, atom.stmt.bind);
     return state;
   }
 
@@ -412,7 +437,9 @@ class FunctionFlow {
     if (stmt.bind) {
       const onSuccess = api.success === 'nonzero';
       const got = decide(this.acquire(state, stmt, api, tried), stmt.bind, onSuccess);
-      const missed = decide(failedAttempt(state, this.dealias(stmt.lock).text), stmt.bind, !onSuccess);
+      let missed = decide(failedAttempt(state, this.dealias(stmt.lock).text), stmt.bind, !onSuccess);
+      // An interrupted or killed sleep is the only way these fail: `if (err == -EINTR) return err;`.
+      if (/_(interruptible|killable)/.test(api.name)) missed = decide(missed, `${stmt.bind} == -EINTR`, true);
       return [got, missed];
     }
     // A trylock whose result is dropped may or may not hold; an interruptible lock used as a statement holds.
@@ -483,13 +510,14 @@ class FunctionFlow {
       irq,
       bh,
       released: state.released.filter((r) => r !== lock.expr.text),
+      releasedByCallee: state.releasedByCallee.filter((r) => r !== lock.expr.text),
       failed: state.failed.filter((r) => r !== lock.expr.text),
     };
   }
 
   /** `inner`: for a lock taken in a callee, where the callee takes it. */
   private addEdge(from: Held, to: Held, held: Held[], text: string, inner?: SummaryLock, guarded = false): void {
-    if (from.inferred) return;
+    if (from.inferred || from.varies) return;
     const key = `${from.cls.id}>${to.cls.id}@${to.site.start.line}:${to.site.start.character}`;
     if (this.edges.has(key)) return;
     this.edges.set(key, {
@@ -509,7 +537,20 @@ class FunctionFlow {
     });
   }
 
-  private release(state: State, apiName: string, lockExpr: LockExpr | undefined, handle: string | undefined, site: Range, via: string[] = []): State {
+  /**
+   * `cls`: the class a callee's summary gives the lock, when it is released through that callee;
+   * `everyPath`: whether that callee releases it on all its paths.
+   */
+  private release(
+    state: State,
+    apiName: string,
+    lockExpr: LockExpr | undefined,
+    handle: string | undefined,
+    site: Range,
+    via: string[] = [],
+    cls?: LockClass,
+    everyPath = true,
+  ): State {
     // A release known only from a contract (`__releases(x)`) matches whatever took the lock.
     const api = this.catalogue.get(apiName) ?? ANY_RELEASE;
     const expr = lockExpr ? this.dealias(lockExpr) : undefined;
@@ -518,41 +559,69 @@ class FunctionFlow {
     else if (expr) {
       index = lastIndex(state.held, (h) => h.expr.text === expr.text);
       if (index < 0) {
-        // The same object named another way: accept a unique held lock of the same class.
-        const cls = this.resolver.resolve(expr);
-        const candidates = state.held.filter((h) => h.cls.id === cls.id || h.cls.id.startsWith(`${cls.id}/`));
-        if (cls.resolved && candidates.length === 1) index = state.held.indexOf(candidates[0]);
+        // The same object named another way: accept a unique held lock of the same class, unless it
+        // was taken in another mode or kind: then the names more likely mean two objects.
+        const named = cls ?? this.resolver.resolve(expr);
+        const candidates = state.held.filter((h) => h.cls.id === named.id || h.cls.id.startsWith(`${named.id}/`));
+        const fits = (h: Held) => api === ANY_RELEASE || h.fromEntry || h.varies || (h.api.kind === api.kind && modesMatch(h.api, api));
+        if (named.resolved && candidates.length === 1 && fits(candidates[0])) index = state.held.indexOf(candidates[0]);
         // A callee that releases the locks of an array it is given (`for (i…) unlock(p->nodes[i])`)
         // drops each one held of that class.
-        else if (cls.resolved && candidates.length > 1 && via.length > 0 && expr.steps.includes('[]')) {
-          return candidates.reduce((s, c) => this.releaseHeld(s, s.held.indexOf(c), ANY_RELEASE, apiName, site), state);
+        else if (named.resolved && candidates.length > 1 && via.length > 0 && expr.steps.includes('[]')) {
+          return candidates.reduce((s, c) => this.releaseHeld(s, s.held.indexOf(c), ANY_RELEASE, apiName, site, via), state);
         }
       }
+    }
+    // Whatever lock it names, an `_irqrestore` of a lock not taken with irqsave here restores the
+    // interrupts an earlier plain release left off (`lock_irqsave(a); unlock(a); lock(b);
+    // unlock_irqrestore(b)`, with `b` taken out of sight or by a caller).
+    const matched = index >= 0 ? state.held[index] : undefined;
+    const restoresOwed = api.ctx === 'irqsave' && (!matched || matched.fromEntry || (matched.api.ctx !== 'irq' && matched.api.ctx !== 'irqsave'));
+    // (A matched release settles the count in checkReleaseMatches.)
+    if (restoresOwed && state.owed.some((o) => o.what === 'irq')) {
+      state = { ...state, irq: matched ? state.irq : Math.max(0, state.irq - 1), owed: dropFirst(state.owed, 'irq') };
+    }
+    // Likewise a `_bh` release re-enables the bottom halves a plain release of a `_bh` lock left off.
+    const enablesBh = api.ctx === 'bh' && (!matched || matched.fromEntry || matched.api.ctx !== 'bh');
+    if (enablesBh && state.owed.some((o) => o.what === 'bh')) {
+      state = { ...state, bh: matched ? state.bh : Math.max(0, state.bh - 1), owed: dropFirst(state.owed, 'bh') };
     }
     if (index < 0) {
       const text = expr?.text ?? handle ?? '?';
       // Through a callee, a release of a lock not held here says nothing certain: the callee may
-      // have taken it in a way we do not model (atomic_dec_and_lock). Only own releases count. A
-      // lock of this function's parameters may be its caller's, dropped for it (`release_path(p)` →
+      // Through a callee, a release of a lock not held here says nothing certain: the callee may
+      // have taken it in a way we do not model (atomic_dec_and_lock), or it is a lock held here
+      // under another name. Only a parameter's lock or a global that the callee releases on every
+      // path, while nothing of its kind is held here, makes this function release its caller's lock
+      // too (`queue(hb) { __queue(hb); unlock(hb); }`). Otherwise a lock of this function's
+      // parameters may still be its caller's, dropped for it (`release_path(p)` →
       // `unlock_rw(p->nodes[i])` → `unlock(eb)`): callers are told it may be released.
       if (via.length > 0) {
-        if (expr && this.paramOf(expr).paramIndex !== undefined && !this.acquiredInstances.has(expr.text)) this.noteReleasedOnEntry(expr, ANY_RELEASE.name, ANY_RELEASE, site, via, true);
+        if (expr && !this.acquiredInstances.has(expr.text)) {
+          const forCallers = everyPath && this.reachableByCallers(expr) && !state.held.some((h) => h.api.kind === api.kind || api === ANY_RELEASE);
+          if (forCallers) this.noteReleasedOnEntry(expr, apiName, api, site, via);
+          else if (this.paramOf(expr).paramIndex !== undefined) this.noteReleasedOnEntry(expr, ANY_RELEASE.name, ANY_RELEASE, site, via, true);
+        }
         return state;
       }
-      if (state.released.includes(text) || state.failed.includes(text)) {
-        const why = state.failed.includes(text) ? 'its trylock failed on this path' : 'it was already released on this path';
-        const cls = expr ? this.resolver.resolve(expr) : undefined;
-        this.report('unlock-unheld', site, `\`${text}\` is released here but ${why}`, cls ? [cls.id] : [], [], cls ? !cls.resolved : true);
+      const byCallee = state.releasedByCallee.includes(text);
+      if (state.released.includes(text) || state.failed.includes(text) || byCallee) {
+        const why = state.failed.includes(text) ? 'its trylock failed on this path' : `it was already released on this path${byCallee ? ' (by a callee)' : ''}`;
+        const released = expr ? this.resolver.resolve(expr) : undefined;
+        // A callee's summary says it releases the lock, not that it does so on every path.
+        const uncertain = released ? !released.resolved : true;
+        this.report('unlock-unheld', site, `\`${text}\` is released here but ${why}`, released ? [released.id] : [], [], uncertain || (byCallee && !state.released.includes(text) && !state.failed.includes(text)));
       } else if (expr && !this.acquiredInstances.has(expr.text)) {
         // Released without being taken here: the caller holds it. That is a summary fact, not a bug.
         this.noteReleasedOnEntry(expr, apiName, api, site, via);
       }
       return state;
     }
-    return this.releaseHeld(state, index, api, apiName, site);
+    return this.releaseHeld(state, index, api, apiName, site, via);
   }
 
-  private releaseHeld(state: State, index: number, api: LockApi, apiName: string, site: Range): State {
+  /** `via`: the callee chain the release came through, when it is not this function's own. */
+  private releaseHeld(state: State, index: number, api: LockApi, apiName: string, site: Range, via: string[]): State {
     const held = state.held[index];
     this.releasedHere.add(held.expr.text);
     this.releasedHere.add(held.cls.id);
@@ -560,7 +629,7 @@ class FunctionFlow {
       ...state,
       events: state.events + 1,
       held: state.held.filter((_, i) => i !== index),
-      released: addUnique(state.released, held.expr.text),
+      ...(via.length > 0 ? { releasedByCallee: addUnique(state.releasedByCallee, held.expr.text) } : { released: addUnique(state.released, held.expr.text) }),
       releasedFromEntry: held.fromEntry ? addUnique(state.releasedFromEntry, held.expr.text) : state.releasedFromEntry,
     };
     next = this.checkReleaseMatches(next, held, api, apiName, site);
@@ -570,7 +639,7 @@ class FunctionFlow {
   /** `spin_lock_irqsave` must end with `spin_unlock_irqrestore`, `read_lock` with `read_unlock`, and so on. */
   private checkReleaseMatches(state: State, held: Held, api: LockApi, apiName: string, site: Range): State {
     // A lock held on entry was taken by a caller with an API we did not see.
-    if (held.fromEntry || api === ANY_RELEASE) return state;
+    if (held.fromEntry || held.varies || api === ANY_RELEASE) return state;
     const expected = this.catalogue.expectedRelease(held.api)?.name ?? 'the matching release';
     const locks = [held.cls.id];
     const takenAt = [{ site: held.site, message: `taken with \`${held.api.name}\` here` }];
@@ -601,6 +670,10 @@ class FunctionFlow {
       // local_irq_save(); spin_lock(); … spin_unlock_irqrestore(): the flags come from a save made
       // here or by a caller (often inside a wrapper), which is the usual split form, not a bug.
       return { ...next, irq: Math.max(0, next.irq - 1) };
+    }
+    if (api.ctx === 'bh' && held.api.ctx === 'none' && next.bh > 0) {
+      // read_lock_bh(a); spin_lock(b); read_unlock(a); … spin_unlock_bh(b): bottom halves were off on this path.
+      return { ...next, bh: next.bh - 1 };
     }
     if (heldIrq && relIrq) return next;
     this.report('mismatched-unlock', site, message, locks, takenAt, false, { kind: 'mismatch', expectedRelease: expected, releaseRange: site });
@@ -648,11 +721,15 @@ class FunctionFlow {
   }
 
   /** Sleeping (directly or in a callee) while a spinning lock is held or interrupts are off. */
-  private sleep(state: State, what: string, site: Range, chain: string[], always = true): State {
-    if (!this.sleeps && chain.length < MAX_SLEEP_CHAIN) this.sleeps = { what, chain, always: false, file: this.fn.file, site };
+  /** `droppedFirst`: classes of this path's locks that the sleeping callee released before it slept. */
+  private sleep(state: State, what: string, site: Range, chain: string[], always = true, droppedFirst: readonly string[] = []): State {
+    if (!this.sleeps && chain.length < MAX_SLEEP_CHAIN) {
+      const released = this.entryClassesReleased(state);
+      this.sleeps = { what, chain, always: false, file: this.fn.file, site, ...(released.length > 0 ? { releasedBefore: released } : {}) };
+    }
     // Through calls, only a callee that sleeps on every path, close by, is worth a report.
     if (chain.length > 0 && (!always || chain.length > MAX_SLEEP_CHAIN)) return state;
-    const spinning = state.held.filter((h) => isAtomicKind(h.api.kind) && !h.fromEntry);
+    const spinning = state.held.filter((h) => isAtomicKind(h.api.kind) && !h.fromEntry && !droppedFirst.includes(h.cls.id));
     const atomic = spinning.length > 0 || state.irq > 0 || state.bh > 0 || state.preempt > 0;
     if (atomic) {
       const holder = spinning[spinning.length - 1];
@@ -680,8 +757,24 @@ class FunctionFlow {
   // -------------------------------------------------------------------------------------------
   // Calls
 
-  /** Applies a callee's summary. `value` is the call's truth when it is tested in a condition. */
-  private call(state: State, name: string, args: (string | null)[], site: Range, value: boolean | null = null): State {
+  /**
+   * A call whose result is stored (`desc = lock_desc(irq)`): when the callee is a conditional lock
+   * wrapper and the variable is tested (`if (!desc)`), the path splits like `ret = mutex_trylock(…)`
+   * does, into one where the variable holds the success value and the lock is held, and one where it
+   * holds the failure value. A result never tested that way gives nothing to follow either outcome by.
+   */
+  private storedCall(state: State, name: string, args: (string | null)[], site: Range, bind: string | undefined): State[] {
+    const tested = bind !== undefined && this.testedAtoms.has(bind);
+    const conditional = tested && (this.callees.summaryOf(name)?.summary.conditional.length ?? 0) > 0;
+    if (!bind || !conditional) return [this.call(state, name, args, site, null, bind)];
+    return [true, false].map((value) => decide(this.call(state, name, args, site, value, bind), bind, value));
+  }
+
+  /**
+   * Applies a callee's summary. `value` is the call's truth when it is tested in a condition; `bind`
+   * is the variable its result is stored in.
+   */
+  private call(state: State, name: string, args: (string | null)[], site: Range, value: boolean | null = null, bind?: string): State {
     const bitStore = BIT_STORE[name];
     if (bitStore !== undefined && args[0] && args[1]) {
       const key = this.fieldKey(args[1], args[0]);
@@ -700,37 +793,47 @@ class FunctionFlow {
       // The callee takes it only for a state of the object that this path is known not to be in.
       const open = this.openGuards(lock.guards, s);
       if (open === null) continue;
-      const inst = this.instantiate(lock, args);
+      const inst = this.instantiate(lock, name, args);
       if (!inst) continue;
       const held: Held = { ...inst, site, scopeDepth: null, tried: false, via: chainOf(lock), fromEntry: false };
       const droppedFirst = lock.releasedBefore ?? [];
       for (const h of s.held) {
         if (h.cls.id !== held.cls.id && !droppedFirst.includes(h.cls.id)) this.addEdge(h, held, s.held, `${name}()`, lock, open.length > 0);
+        else if (h.cls.id === held.cls.id && !droppedFirst.includes(h.cls.id)) this.checkTakenAgainInCallee(h, held, lock, site);
       }
       if (!deepEnough) this.noteSummaryAcquire(held, lock, this.entryClassesReleased(s), [...open, ...this.pathGuards(s)]);
     }
-    if (summary.sleeps) s = this.sleep(s, summary.sleeps.what, site, [name, ...summary.sleeps.chain], summary.sleeps.always);
+    // A callee that drops the caller's lock and then sleeps (`unlock(lock); schedule();`) does not
+    // sleep under it: its releases come first.
+    const sleepsAfterReleasing = (summary.sleeps?.releasedBefore?.length ?? 0) > 0;
+    if (summary.sleeps && !sleepsAfterReleasing) s = this.sleep(s, summary.sleeps.what, site, [name, ...summary.sleeps.chain], summary.sleeps.always);
     for (const lock of summary.releasesOnEntry) {
-      const inst = this.instantiate(lock, args);
+      const inst = this.instantiate(lock, name, args);
       if (!inst) continue;
       const before = s;
-      s = this.release(s, inst.api.name, inst.expr, undefined, site, chainOf(lock));
+      // A release whose mode depends on the arguments fits whatever took the lock.
+      s = this.release(s, lock.varies ? ANY_RELEASE.name : inst.api.name, inst.expr, undefined, site, chainOf(lock), inst.cls, !lock.partial && !lock.someReturns);
       // Maybe dropped: nothing is ordered after it, nor is releasing it here an error.
-      if (lock.someReturns && s !== before) s = { ...s, released: s.released.filter((r) => before.released.includes(r)) };
+      if (lock.someReturns && s !== before) s = { ...s, releasedByCallee: s.releasedByCallee.filter((r) => before.releasedByCallee.includes(r)) };
     }
+    // (One that takes the lock back before returning, `unlock(&t->lock); schedule(); lock(&t->lock);`, is known by its class.)
+    if (summary.sleeps && sleepsAfterReleasing) s = this.sleep(s, summary.sleeps.what, site, [name, ...summary.sleeps.chain], summary.sleeps.always, summary.sleeps.releasedBefore);
     for (const lock of summary.returnsHolding) {
-      const inst = this.instantiate(lock, args);
+      const inst = this.instantiate(lock, name, args, bind);
       if (!inst) continue;
+      // A callee that returns holding a lock this path already holds has handed it back (a lookup
+      // that drops the caller's bucket and locks the next one in its place): it stays held once.
+      if (s.held.some((h) => h.expr.text === inst.expr.text && h.cls.id === inst.cls.id)) continue;
       // Edges were recorded from `acquires` above; here the lock only joins the held set.
-      s = { ...s, held: [...s.held, { ...inst, site, scopeDepth: null, tried: false, via: chainOf(lock), fromEntry: false }] };
+      s = { ...s, held: [...s.held, { ...inst, site, scopeDepth: null, tried: false, via: chainOf(lock), fromEntry: false, ...this.carried(lock, name, bind) }] };
       this.acquiredInstances.add(inst.expr.text);
     }
     if (value !== null) {
       for (const cond of summary.conditional) {
-        const inst = this.instantiate(cond.lock, args);
+        const inst = this.instantiate(cond.lock, name, args, bind);
         if (!inst) continue;
         if (value === (cond.success === 'nonzero')) {
-          s = { ...s, held: [...s.held, { ...inst, site, scopeDepth: null, tried: true, via: chainOf(cond.lock), fromEntry: false }] };
+          s = { ...s, held: [...s.held, { ...inst, site, scopeDepth: null, tried: true, via: chainOf(cond.lock), fromEntry: false, ...this.carried(cond.lock, name, bind) }] };
           this.acquiredInstances.add(inst.expr.text);
         }
       }
@@ -738,13 +841,52 @@ class FunctionFlow {
     return s;
   }
 
+  /** What a lock held on a callee's return keeps of its summary: whether its mode varies, whether it came with the result unnamed. */
+  private carried(lock: SummaryLock, callee: string, bind: string | undefined): Pick<Held, 'varies' | 'returnedBy'> {
+    return { ...(lock.varies ? { varies: true } : {}), ...(lock.fromReturn && !bind ? { returnedBy: { callee, steps: lock.fromReturn } } : {}) };
+  }
+
+  /**
+   * A callee takes a lock this path holds: the same instance when it is reached from a parameter
+   * the caller passed the held lock's object in, or is a global. Another object of the class
+   * (`d->child`), a callee's local, a `_nested` subclass or a trylock is no double lock. Through
+   * more than one call the callee's path to it may not be taken here: reported quietly.
+   */
+  private checkTakenAgainInCallee(held: Held, taken: Held, lock: SummaryLock, site: Range): void {
+    // Held on entry by contract, or taken at this very call on an earlier pass of a loop: not an acquisition to pair with.
+    if (held.inferred || held.varies || held.fromEntry || held.site === site || lock.local || lock.fromReturn) return;
+    // The helper drops one of the caller's locks before taking this (`__releases(lock) __acquires(lock)`): a hand-off, not a deadlock.
+    if ((lock.releasedBefore?.length ?? 0) > 0) return;
+    if (held.expr.text !== taken.expr.text || !knownInstance(taken)) return;
+    if (held.api.recursive && taken.api.recursive) return;
+    // Certain only when this function took it itself and the helper takes it itself, on every path
+    // (not `if (flags & LOCK) lock();`); a lock held from a wrapper may have been dropped by another.
+    const direct = held.via.length === 0 && lock.chain.length === 0 && lock.everyPath === true;
+    this.report(
+      'double-lock',
+      site,
+      `\`${taken.cls.id}\` is taken again${viaText(taken.via)} while already held (taken at line ${held.site.start.line + 1}${viaText(held.via)}): this deadlocks`,
+      [taken.cls.id],
+      [{ site: held.site, message: `\`${held.cls.id}\` first taken here` }],
+      !taken.cls.resolved || !direct,
+    );
+  }
+
   /**
    * A callee's lock in this function's terms: a lock reached from the callee's parameter is re-rooted
    * at the argument (`f->lock` with `f` := `dev->child`); an untyped one takes the argument's class.
-   * Null when that argument is not a lock expression.
+   * Null when that argument is not a lock expression. A lock held on return and reached from the
+   * returned pointer is named through `bind`, the variable the result is stored in, when there is one.
    */
-  private instantiate(lock: SummaryLock, args: (string | null)[]): { cls: LockClass; expr: LockExpr; api: LockApi } | null {
+  private instantiate(lock: SummaryLock, callee: string, args: (string | null)[], bind?: string): { cls: LockClass; expr: LockExpr; api: LockApi } | null {
     const api = this.catalogue.get(lock.api) ?? { name: lock.api, role: 'acquire', kind: lock.kind, mode: 'exclusive', ctx: 'none', lockArg: 0 };
+    const receiver = lock.fromReturn && bind ? lockExprOfText(bind) : null;
+    if (receiver && lock.fromReturn) {
+      const expr = substituteRoot({ root: '', steps: lock.fromReturn, text: '' }, this.dealias(receiver));
+      return { cls: lock.cls.param ? this.resolver.resolve(expr) : lock.cls, expr, api };
+    }
+    // The callee's local is not a variable of ours, whatever it is called: only its class carries over.
+    if (lock.local) return { cls: lock.cls, expr: makeLockExpr(`${callee}:${lock.expr.root}`, lock.expr.steps), api };
     const argText = lock.paramIndex !== undefined ? args[lock.paramIndex] : null;
     const arg = argText ? lockExprOfText(argText) : null;
     const expr = arg ? substituteRoot({ root: '', steps: lock.expr.steps, text: '' }, this.dealias(arg)) : lock.expr;
@@ -768,11 +910,30 @@ class FunctionFlow {
     return index >= 0 ? { paramIndex: index } : {};
   }
 
+  /** A lock a caller can hold too: reached from a parameter, or a global (`namespace_sem`). */
+  private reachableByCallers(expr: LockExpr): boolean {
+    if (this.paramOf(expr).paramIndex !== undefined) return true;
+    return this.fn.locals[expr.root] === undefined && !/\(\)/.test(expr.text) && this.resolver.resolve(expr).resolved;
+  }
+
+  /** Where a summarised lock's expression starts: a parameter, a local, or neither (a global). */
+  private rootOf(expr: LockExpr): { paramIndex?: number; local?: boolean } {
+    const param = this.paramOf(expr);
+    if (param.paramIndex !== undefined) return param;
+    return this.fn.locals[expr.root] !== undefined ? { local: true } : {};
+  }
+
+  /** `maybe`: the lock may be released on some paths only (deep in a callee), not on all. */
   private noteReleasedOnEntry(expr: LockExpr, apiName: string, api: LockApi, site: Range, via: string[], maybe = false): void {
     const cls = this.resolver.resolve(expr);
     const key = `${cls.id}@${expr.text}`;
-    if (this.releasedOnEntry.has(key)) return;
-    this.releasedOnEntry.set(key, { ...this.paramOf(expr), ...(maybe ? { someReturns: true } : {}), cls, expr, api: apiName, kind: api.kind, file: this.fn.file, site, chain: via });
+    const known = this.releasedOnEntry.get(key);
+    // Released with another API elsewhere (`if (rw == WRITE) up_write(); else up_read();`): the mode depends on the arguments.
+    if (known) {
+      if (known.api !== apiName) known.varies = true;
+      return;
+    }
+    this.releasedOnEntry.set(key, { ...this.rootOf(expr), ...(maybe ? { someReturns: true } : {}), cls, expr, api: apiName, kind: api.kind, file: this.fn.file, site, chain: via });
   }
 
   /**
@@ -858,7 +1019,7 @@ class FunctionFlow {
     this.acquires.set(key, {
       ...(guards.length > 0 ? { guards: uniqueGuards(guards) } : {}),
       ...(before.length > 0 ? { releasedBefore: before } : {}),
-      ...this.paramOf(lock.expr),
+      ...this.rootOf(lock.expr),
       cls: lock.cls,
       expr: lock.expr,
       api: lock.api.name,
@@ -883,22 +1044,50 @@ class FunctionFlow {
     this.findings.set(key, { code, site, message, locks, related, uncertain, fix });
   }
 
+  /**
+   * A pointer returned both holding the lock and not, which the function tests (`handle = start();
+   * if (IS_ERR(handle)) unlock(); return handle;`): the object or its error value tells the caller
+   * whether the lock is held, as a trylock wrapper's result does, though not in a form we can state.
+   * Returning it is no leak. (A count or an error code returned both ways tells nothing of the kind.)
+   */
+  private tellingResult(holding: Exit[], notHolding: Exit[]): string | undefined {
+    const returnedBoth = (v: string | null): v is string => v !== null && holding.some((e) => e.value === v);
+    const isPointer = (v: string) => (this.fn.locals[v] ?? this.fn.params.find((p) => p.name === v)?.type)?.pointers;
+    return notHolding
+      .map((e) => e.value)
+      .filter(returnedBoth)
+      .find((v) => /^[A-Za-z_]\w*$/.test(v) && !!isPointer(v) && [...this.testedTexts].some((text) => mentions(text, v)));
+  }
+
   /** Which locks the function leaves held, and on which paths: wrappers, trylock wrappers, or leaks. */
   private summarise(): FunctionSummary {
     const exits = this.exits;
     const heldAt = (exit: Exit) => exit.state.held.filter((h) => !h.fromEntry);
+    // `return lock_next(x);`: the lock a callee returned with its result is returned with ours.
+    const passedOn = (exit: Exit, h: Held) => h.returnedBy !== undefined && exit.value !== null && exit.value.startsWith(`${h.returnedBy.callee}(`);
     const instances = new Map<string, Held>();
     for (const exit of exits) for (const h of heldAt(exit)) if (!instances.has(h.expr.text)) instances.set(h.expr.text, h);
+    // One returned that way stands for the same lock returned by name elsewhere (`return parent;`).
+    const namedClasses = new Set([...instances.values()].filter((h) => !h.returnedBy).map((h) => h.cls.id));
+    for (const [text, h] of instances) if (h.returnedBy && namedClasses.has(h.cls.id)) instances.delete(text);
     const returnsHolding: SummaryLock[] = [];
     const conditional: ConditionalAcquire[] = [];
     const declared = new Set(
       [...this.fn.contracts.acquires, ...this.fn.contracts.condAcquires].flatMap((e) => [e.text, this.resolver.resolve(e).id]),
     );
     for (const [text, lock] of instances) {
-      const holding = exits.filter((e) => heldAt(e).some((h) => h.expr.text === text));
-      const notHolding = exits.filter((e) => !heldAt(e).some((h) => h.expr.text === text));
+      const holds = (e: Exit) => heldAt(e).find((h) => h.expr.text === text) ?? heldAt(e).find((h) => passedOn(e, h) && h.cls.id === lock.cls.id);
+      const holding = exits.filter((e) => holds(e) !== undefined);
+      const notHolding = exits.filter((e) => holds(e) === undefined);
+      const fromReturn = sameSteps(holding.map((e) => {
+        const h = holds(e)!;
+        return passedOn(e, h) ? h.returnedBy!.steps : stepsFromReturnedValue(h.expr, e.value);
+      }));
+      const varies = holding.some((e) => heldAt(e).some((h) => h.expr.text === text && (h.cls.id !== lock.cls.id || h.api.name !== lock.api.name)));
       const asSummary: SummaryLock = {
-        ...this.paramOf(lock.expr),
+        ...(fromReturn ? { fromReturn } : {}),
+        ...(varies || lock.varies ? { varies: true } : {}),
+        ...this.rootOf(lock.expr),
         cls: lock.cls,
         expr: lock.expr,
         api: lock.api.name,
@@ -917,14 +1106,17 @@ class FunctionFlow {
         continue;
       }
       // Reported only for a lock this function takes itself (one taken in a callee is named in the
-      // callee's terms), and that it either releases somewhere itself or works under before
-      // returning: `if (cond) mutex_lock(&x);` and nothing after is a conditional lock wrapper, whose
-      // unlock twin tests the same condition.
+      // callee's terms), and that it either releases somewhere itself, or works under while it
+      // releases other locks of its own: a function that releases nothing and takes this one on some
+      // paths takes it for its caller (`if (!locked) down_write(&n->lock);`, a get_x() whose put_x()
+      // twin releases): a conditional lock wrapper.
       const releasesIt = this.releasedHere.has(text) || this.releasedHere.has(lock.cls.id);
       const worksUnderIt = holding.some((e) => e.state.events > (e.state.held.find((h) => h.expr.text === text)?.takenAt ?? e.state.events));
-      const ownLeak = lock.via.length === 0 && (releasesIt || worksUnderIt);
+      const ownLeak = lock.via.length === 0 && (releasesIt || (worksUnderIt && this.releasedHere.size > 0));
       if (!ownLeak || declared.has(text) || declared.has(lock.cls.id) || this.fn.incomplete) continue;
+      const telling = this.tellingResult(holding, notHolding);
       for (const exit of holding) {
+        if (telling !== undefined && exit.value === telling) continue;
         const release = this.catalogue.expectedRelease(lock.api)?.name ?? 'the matching release';
         this.report(
           'unreleased-lock',
@@ -942,7 +1134,7 @@ class FunctionFlow {
     // released when some return path no longer holds it: callers then see it released, rather than leaked.
     const heldEverywhere = (text: string) => exits.length > 0 && exits.every((e) => e.state.held.some((h) => h.expr.text === text));
     const contractReleases: SummaryLock[] = this.fn.contracts.releases.map((expr) => ({
-      ...this.paramOf(expr),
+      ...this.rootOf(expr),
       cls: this.resolver.resolve(expr),
       expr,
       api: 'release',
@@ -953,14 +1145,19 @@ class FunctionFlow {
     }));
     // An assertion may come after early returns: only a path that dropped the lock since releases it.
     const droppedSomewhere = (text: string) => exits.some((e) => e.state.releasedFromEntry.includes(text));
+    // Released on some paths only (`if (fast_path()) return; … unlock()`): callers cannot count on it.
+    const heldSomewhere = (text: string) => exits.some((e) => e.state.held.some((h) => h.expr.text === text));
+    const found = [...this.callerHeld].filter((l) => !heldEverywhere(l.expr.text)).map((l) => (heldSomewhere(l.expr.text) ? { ...l, partial: true } : l));
     const releasesOnEntry = uniqueLocks(
-      [...this.callerHeld, ...contractReleases]
-        .filter((l) => !heldEverywhere(l.expr.text))
+      [...found, ...contractReleases.filter((l) => !heldEverywhere(l.expr.text))]
         .concat([...this.asserted.values()].filter((l) => droppedSomewhere(l.expr.text)).map((l) => ({ ...l, someReturns: true })))
-        .concat([...this.releasedOnEntry.values()]),
+        .concat([...this.releasedOnEntry.values()].map((l) => ({ ...l, partial: true }))),
     );
+    // Own acquisitions taken on every path to a return (held there, or released before it).
+    const takenOn = (e: Exit, text: string) => e.state.held.some((h) => h.expr.text === text) || e.state.released.includes(text) || e.state.releasedByCallee.includes(text);
+    const acquires = [...this.acquires.values()].map((l) => (l.chain.length === 0 && exits.length > 0 && exits.every((e) => takenOn(e, l.expr.text)) ? { ...l, everyPath: true } : l));
     return {
-      acquires: [...this.acquires.values()],
+      acquires,
       returnsHolding,
       conditional,
       releasesOnEntry,
@@ -982,29 +1179,39 @@ function isEmptySummary(s: FunctionSummary): boolean {
   return s.acquires.length === 0 && s.returnsHolding.length === 0 && s.releasesOnEntry.length === 0 && s.conditional.length === 0 && s.sleeps === null;
 }
 
+/** A callee that leaves its caller holding a lock, or releases one of the caller's. */
+function changesHeldLocks(summary: FunctionSummary | undefined): boolean {
+  return summary !== undefined && (summary.returnsHolding.length > 0 || summary.conditional.length > 0 || summary.releasesOnEntry.length > 0);
+}
+
 /**
  * Conditions worth remembering on a path: variables that carry a lock call's result, and conditions
  * tested more than once where at least one test guards a lock operation (`if (x) lock(); … if (x)
- * unlock();`). Remembering every condition would split paths that differ in nothing that matters.
+ * unlock();`), a call to a lock or unlock wrapper included. Remembering every condition would split
+ * paths that differ in nothing that matters.
  */
-function correlatedConditions(body: Stmt[]): Set<string> {
+function correlatedConditions(body: Stmt[], isLockWrapper: (name: string) => boolean): Set<string> {
   const counts = new Map<string, number>();
   const guarding = new Set<string>();
   const binds = new Set<string>();
   const constants = new Set<string>();
-  const hasLockOp = (stmts: Stmt[]) => allStatements(stmts).some((s) => s.t === 'lock' || s.t === 'unlock');
+  const hasLockOp = (stmts: Stmt[]) => allStatements(stmts).some((s) => s.t === 'lock' || s.t === 'unlock' || (s.t === 'call' && isLockWrapper(s.name)));
   for (const s of allStatements(body)) {
     if (s.t === 'lock' && s.bind) binds.add(s.bind);
     else if (s.t === 'assign' && s.value !== undefined) s.vars.forEach((v) => constants.add(v));
     else if (s.t === 'if') {
       const guards = hasLockOp(s.then) || hasLockOp(s.else);
-      for (const a of atomTexts(s.cond)) {
+      for (const leaf of conditionLeaves(s.cond)) {
+        const a = conditionKey(leaf);
+        if (a === undefined) continue;
         counts.set(a, (counts.get(a) ?? 0) + 1);
         if (guards) guarding.add(a);
       }
     }
   }
-  const out = new Set(binds);
+  // A result variable tested where the lock is dropped (`if (ret) unlock(); return ret;`) says which way it went.
+  const returned = new Set(allStatements(body).flatMap((s) => (s.t === 'return' && s.value !== null && /^[A-Za-z_]\w*$/.test(s.value) ? [s.value] : [])));
+  const out = new Set([...binds, ...[...guarding].filter((text) => returned.has(text))]);
   // Tested twice, or set to a constant somewhere (`locked = true; … if (locked) unlock();`).
   for (const text of guarding) if ((counts.get(text) ?? 0) > 1 || constants.has(text)) out.add(text);
   return out;
@@ -1074,8 +1281,30 @@ function conditionalSuccess(holding: Exit[], notHolding: Exit[]): 'nonzero' | 'z
   const looksSuccessful = (v: string) => !FAILURE.test(v) && !ERROR_CARRIER.test(v);
   if (holding.every((e) => looksSuccessful(e.value!)) && notHolding.every((e) => FAILURE.test(e.value!))) return 'nonzero';
   const isErrorCode = (v: string) => /^-\w+$/.test(v) || /^-?E[A-Z]+\w*$/.test(v) || ERROR_CARRIER.test(v);
-  if (holding.every((e) => e.value === '0') && notHolding.every((e) => isErrorCode(e.value!))) return 'zero';
+  if (holding.every((e) => e.value === '0') && notHolding.every((e) => e.nonzero || isErrorCode(e.value!))) return 'zero';
+  // A predicate that answers `false` holding the lock and `true` without it (fast_dput()).
+  if (holding.every((e) => e.value === 'false') && notHolding.every((e) => e.value === 'true')) return 'zero';
   return null;
+}
+
+/**
+ * The steps from a returned value to the lock held when returning it: `return &tbl[i];` holding
+ * `tbl[i].lock`, or `return obj;` holding `obj->lock`, give `->lock` (the caller gets a pointer).
+ */
+function stepsFromReturnedValue(lock: LockExpr, returned: string | null): string[] | undefined {
+  const value = returned ? lockExprOfText(returned) : null;
+  if (!value || value.root !== lock.root || value.steps.length > lock.steps.length) return undefined;
+  if (value.steps.some((step, i) => step !== lock.steps[i])) return undefined;
+  const rest = lock.steps.slice(value.steps.length);
+  if (rest.length > 0 && rest[0] === '[]') return undefined;
+  return rest.length > 0 ? [rest[0].replace(/^\./, '->'), ...rest.slice(1)] : [];
+}
+
+/** The steps every exit agrees on, if they all have some. */
+function sameSteps(perExit: (string[] | undefined)[]): string[] | undefined {
+  const [first] = perExit;
+  if (!first || perExit.some((steps) => !steps || steps.join('') !== first.join(''))) return undefined;
+  return first;
 }
 
 /** Evaluates with C's short-circuit rules, noting which atoms were evaluated. */
@@ -1095,12 +1324,30 @@ function evaluate(cond: Cond, atoms: Cond[], values: boolean[], evaluated: Set<n
   }
 }
 
+/**
+ * What a condition leaf is remembered by: an atom's text, or a call's when all its arguments are
+ * plain expressions (`quotactl_cmd_onoff(cmds)`); a lock call is never remembered.
+ */
+function conditionKey(leaf: Cond): string | undefined {
+  if (leaf.op === 'atom') return leaf.text;
+  if (leaf.op === 'call' && leaf.stmt.args.every((a) => a !== null)) return `${leaf.stmt.name}(${leaf.stmt.args.join(', ')})`;
+  return undefined;
+}
+
 /** Whether an atom can take this value on this path: decided facts and constants fix it. */
 function consistent(atom: Cond, value: boolean, state: State): boolean {
+  if (atom.op === 'call') {
+    const known = state.facts[conditionKey(atom) ?? ''];
+    return known === undefined || known === value;
+  }
   if (atom.op !== 'atom') return true;
   if (/^\d+$/.test(atom.text)) return (atom.text !== '0') === value;
   const known = state.facts[atom.text];
-  return known === undefined || known === value;
+  if (known !== undefined) return known === value;
+  // `err == -EINTR` after `err = mutex_lock_killable(…)` succeeded (err is zero here): false.
+  const compared = /^([A-Za-z_]\w*)\s*(==|!=)\s*(-\s*E[A-Z0-9_]+|-\s*\d+|[1-9]\d*)$/.exec(atom.text);
+  if (compared && state.facts[compared[1]] === false) return value === (compared[2] === '!=');
+  return true;
 }
 
 function decide(state: State, text: string, value: boolean): State {
@@ -1122,8 +1369,13 @@ function forget(state: State, vars: string[]): State {
 /** After `bp = …`, what this path knew of `bp->lock` (released, failed) is about another object. */
 function forgetObjects(state: State, vars: string[]): State {
   const stale = (text: string) => vars.some((v) => text === v || text.startsWith(`${v}->`) || text.startsWith(`${v}.`) || text.startsWith(`${v}[`));
-  if (!state.released.some(stale) && !state.failed.some(stale)) return state;
-  return { ...state, released: state.released.filter((r) => !stale(r)), failed: state.failed.filter((r) => !stale(r)) };
+  if (!state.released.some(stale) && !state.failed.some(stale) && !state.releasedByCallee.some(stale)) return state;
+  return {
+    ...state,
+    released: state.released.filter((r) => !stale(r)),
+    releasedByCallee: state.releasedByCallee.filter((r) => !stale(r)),
+    failed: state.failed.filter((r) => !stale(r)),
+  };
 }
 
 function mentions(text: string, variable: string): boolean {
@@ -1213,7 +1465,7 @@ function computeStateKey(s: State): string {
     .sort()
     .map((k) => `${k}=${s.facts[k] ? 1 : 0}`)
     .join(',');
-  return `${held}|${facts}|${s.released.join(',')}|${s.failed.join(',')}|${s.irq},${s.bh},${s.preempt}|${s.owed.length}|${s.slept ? 1 : 0}`;
+  return `${held}|${facts}|${s.released.join(',')}|${s.releasedByCallee.join(',')}|${s.failed.join(',')}|${s.irq},${s.bh},${s.preempt}|${s.owed.length}|${s.slept ? 1 : 0}`;
 }
 
 /** Drops duplicate paths, then merges paths with equal locks (forgetting facts they disagree on) past the cap. */
@@ -1234,7 +1486,7 @@ function merge(states: State[]): State[] {
     else {
       const facts: Record<string, boolean> = {};
       for (const k of Object.keys(known.facts)) if (s.facts[k] === known.facts[k]) facts[k] = known.facts[k];
-      byLocks.set(key, { ...known, facts, slept: known.slept && s.slept, released: known.released.filter((r) => s.released.includes(r)), failed: known.failed.filter((r) => s.failed.includes(r)) });
+      byLocks.set(key, { ...known, facts, slept: known.slept && s.slept, released: known.released.filter((r) => s.released.includes(r)), releasedByCallee: known.releasedByCallee.filter((r) => s.releasedByCallee.includes(r)), failed: known.failed.filter((r) => s.failed.includes(r)) });
     }
   }
   out = [...byLocks.values()];

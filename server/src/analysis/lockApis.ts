@@ -297,9 +297,9 @@ export function isSleepingCall(name: string): boolean {
   return SLEEPING_CALLS.has(name) || SLEEPING_PREFIXES.some((p) => name.startsWith(p));
 }
 
-/** `lockdep_assert_held*()` says the lock is held here. */
+/** `lockdep_assert_held*()` says the lock is held here; so does sparse's `__acquire()`, after a callee took it. */
 export function isHeldAssertion(name: string): boolean {
-  return name === 'lockdep_assert_held' || name.startsWith('lockdep_assert_held_') || name === 'assert_spin_locked';
+  return name === 'lockdep_assert_held' || name.startsWith('lockdep_assert_held_') || name === 'assert_spin_locked' || name === '__acquire';
 }
 
 export class LockApiCatalogue {

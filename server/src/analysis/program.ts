@@ -339,8 +339,13 @@ export class LockProgram {
         const before = new Map(component.map((fn) => [fn, this.lastChange(fn)]));
         for (const fn of component) this.states.delete(fn);
         for (let pass = 0; pass < 3; pass++) {
-          let settled = true;
-          for (const fn of component) if (this.run(fn, types)) settled = false;
+          // Settled when a pass changes nothing the previous pass gave (the first always does).
+          let settled = pass > 0;
+          for (const fn of component) {
+            const previous = this.states.get(fn)?.change;
+            this.run(fn, types);
+            if (this.states.get(fn)?.change !== previous) settled = false;
+          }
           if (settled) break;
         }
         for (const fn of component) if (this.lastChange(fn) !== before.get(fn)) changed.add(fn);

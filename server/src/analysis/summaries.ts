@@ -11,6 +11,8 @@ export interface SummaryLock {
   expr: LockExpr;
   /** The expression starts from this parameter of the summarised function. */
   paramIndex?: number;
+  /** The expression starts from a local variable of the summarised function: callers know its class, not its name. */
+  local?: boolean;
   /** The API that took it, e.g. `spin_lock_irqsave`. */
   api: string;
   kind: string;
@@ -25,12 +27,35 @@ export interface SummaryLock {
    */
   releasedBefore?: string[];
   /**
+   * For a lock held on return: the steps from the returned pointer to the lock (`->lock` when the
+   * function returns `&table[i]` holding `table[i].lock`), so a caller names the lock through the
+   * variable that receives the result, as its release wrapper will.
+   */
+  fromReturn?: string[];
+  /**
+   * For a lock held on return: return paths hold it in different classes or modes (`if (excl)
+   * down_write(); else down_read();`, a `_nested` subclass picked by a switch), so which one a
+   * caller gets depends on its arguments.
+   */
+  varies?: boolean;
+  /**
+   * For a lock released for the caller: only some return paths release it, so a caller does not
+   * pass the release on to its own callers.
+   */
+  partial?: boolean;
+  /** For a lock the function takes itself: it does so on every path to a return. */
+  everyPath?: boolean;
+  /**
    * Conditions on the state of objects, by struct field (`btrfs_path.skip_locking` false), that held
    * on every path where the function took this lock. A caller known to have set the field otherwise
    * takes nothing; a caller that does not know may or may not, so its order edge is less certain.
    */
   guards?: FieldGuard[];
-  /** In `releasesOnEntry`: dropped on some return paths only, so a caller may still hold it. */
+  /**
+   * For a lock released for the caller, known only as maybe released (an assertion dropped on some
+   * paths, a release deep in a callee): a caller orders nothing after the call, and may release the
+   * lock again without an error.
+   */
   someReturns?: boolean;
 }
 
@@ -53,6 +78,8 @@ export interface SleepEvidence {
   always: boolean;
   file: string;
   site: Range;
+  /** Classes of the caller's locks the function had released when it slept (`unlock(hb); schedule();`). */
+  releasedBefore?: string[];
 }
 
 export interface FunctionSummary {
@@ -81,12 +108,14 @@ export const MAX_CHAIN_DEPTH = 4;
 /** A stable text for change detection: callers are re-analysed only when it changes. */
 export function summarySignature(s: FunctionSummary): string {
   const guards = (l: SummaryLock) => (l.guards ? `?${l.guards.map((g) => `${g.value ? '' : '!'}${g.key}`).join('&')}` : '');
-  const locks = (list: SummaryLock[]) => list.map((l) => `${l.cls.id}@${l.expr.text}${guards(l)}${l.someReturns ? '~' : ''}`).join(',');
+  const lock = (l: SummaryLock) =>
+    `${l.cls.id}@${l.expr.text}#${l.paramIndex ?? ''}${l.local ? 'L' : ''}:${l.api}${guards(l)}${l.someReturns ? '~~' : ''}${l.fromReturn ? `^${l.fromReturn.join('')}` : ''}${l.varies ? '~' : ''}${l.partial ? '?' : ''}${l.everyPath ? '!' : ''}${l.releasedBefore ? `-${l.releasedBefore.join('-')}` : ''}<${l.chain.join('<')}`;
+  const locks = (list: SummaryLock[]) => list.map(lock).join(',');
   return [
     locks(s.acquires),
     locks(s.returnsHolding),
-    s.conditional.map((c) => `${c.lock.cls.id}:${c.success}`).join(','),
+    s.conditional.map((c) => `${lock(c.lock)}:${c.success}`).join(','),
     locks(s.releasesOnEntry),
-    s.sleeps ? `${s.sleeps.what}:${s.sleeps.always}` : '',
+    s.sleeps ? `${s.sleeps.what}:${s.sleeps.always}:${s.sleeps.releasedBefore?.join(',') ?? ''}<${s.sleeps.chain.join('<')}` : '',
   ].join('|');
 }

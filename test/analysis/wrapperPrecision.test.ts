@@ -1,0 +1,206 @@
+/**
+ * Precision of the findings about held locks (double lock, unreleased, unlock of an unheld lock,
+ * mismatched release, sleeping in atomic context) where locks travel through wrappers and callees:
+ * each fixture is quiet where the kernel code it imitates is correct, and loud on the real bug next to it.
+ */
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { analyseEdited, analyseFixtures } from './engineHelpers';
+
+describe('precision: a lock handed back with the object that holds it', () => {
+  const result = analyseFixtures('precision/returned_lock.c');
+
+  it('a bucket locked by a wrapper and given back to its release wrapper is released, in its callers and theirs', () => {
+    for (const fn of ['tbl_add', 'tbl_check', 'tbl_find_near', 'tbl_user_probe']) assert.deepEqual(result.in(fn), [], result.describe());
+    for (const fn of ['tbl_add', 'tbl_check', 'tbl_user_probe']) {
+      const summary = result.analysis.functions.find((f) => f.fn.name === fn)!.result.summary;
+      assert.deepEqual(summary.returnsHolding, [], `${fn}() returns holding nothing`);
+      assert.deepEqual(summary.releasesOnEntry, [], `${fn}() releases nothing of its caller's`);
+    }
+  });
+
+  it('sleeping while the bucket is out is still reported', () => {
+    const sleep = result.one('sleep-in-atomic', 'tbl_sleepy_add');
+    assert.equal(sleep.range.start.line, result.line('tbl_sleepy_add', 'mutex_lock(&tbl_config_mutex)'));
+    assert.deepEqual(sleep.locks, ['tbl_hash[].lock']);
+    assert.equal(result.findings.length, 1, result.describe());
+  });
+
+  it('a caller that never gives the bucket back holds it in its own callers', () => {
+    const leaky = analyseEdited('precision/returned_lock.c', ['\tlist_add_tail(&entry->list, &bucket->list);\n\ttbl_put_bucket(bucket, flags);', '\tlist_add_tail(&entry->list, &bucket->list);']);
+    const sleeps = leaky.of('sleep-in-atomic', 'tbl_user_probe');
+    assert.deepEqual(sleeps.map((f) => f.range.start.line), [leaky.line('tbl_user_probe', 'mutex_lock(&tbl_config_mutex)'), leaky.line('tbl_user_probe', 'kzalloc(64, GFP_KERNEL)')]);
+  });
+});
+
+describe('precision: wrappers whose effect depends on a result or an argument', () => {
+  const result = analyseFixtures('precision/wrapper_paths.c');
+
+  it('a lookup returning its object locked or NULL holds the lock past the NULL test, and orders what follows', () => {
+    assert.deepEqual(result.in('sess_touch'), [], result.describe());
+    assert.deepEqual(result.edgeSites('sess.mutex', 'sess_table.stats_lock'), [`sess_touch:${result.line('sess_touch', 'spin_lock(&t->stats_lock)')}`]);
+  });
+
+  it('sleeping under the spinlock such a lookup returns is reported', () => {
+    const sleep = result.one('sleep-in-atomic', 'sess_wait');
+    assert.equal(sleep.range.start.line, result.line('sess_wait', 'msleep(10)'));
+    assert.deepEqual(sleep.locks, ['sess.lock']);
+  });
+
+  it('the same flag picking the start and the end helper pairs them', () => {
+    assert.deepEqual(result.in('xio_write'), [], result.describe());
+    const unpaired = analyseEdited('precision/wrapper_paths.c', ['\tif (direct_lock)\n\t\txio_end_direct(ino);\n\telse\n\t\txio_end_write(ino);', '\tif (direct_lock)\n\t\txio_end_write(ino);\n\telse\n\t\txio_end_direct(ino);']);
+    assert.equal(unpaired.of('mismatched-unlock', 'xio_write').length, 2, unpaired.describe());
+  });
+
+  it('the same query asked before taking and before releasing picks the same mode', () => {
+    assert.deepEqual(result.in('xsb_quotactl'), [], result.describe());
+  });
+
+  it('a lock a wrapper takes shared or exclusive as asked is released either way without a mismatch', () => {
+    assert.deepEqual(result.in('xsb_get'), [], result.describe());
+    assert.deepEqual(result.in('xsb_quota_on'), [], result.describe());
+    assert.equal(result.findings.length, 1, result.describe());
+  });
+});
+
+describe('precision: results that say whether the lock is held', () => {
+  const result = analyseFixtures('precision/result_wrappers.c');
+  const summaryOf = (fn: string) => result.analysis.functions.find((f) => f.fn.name === fn)!.result.summary;
+
+  it('an error code that is zero exactly when the killable lock was taken makes a trylock-style wrapper, not a leak', () => {
+    assert.deepEqual(result.in('pair_lock'), [], result.describe());
+    assert.deepEqual(summaryOf('pair_lock').conditional.map((c) => `${c.success}:${c.lock.expr.text}`), ['zero:l1']);
+  });
+
+  it('a handle returned both ways, tested with IS_ERR where the lock is dropped, is not a leak', () => {
+    assert.deepEqual(result.in('jr_start_trans'), [], result.describe());
+    assert.equal(result.findings.length, 1, result.describe());
+  });
+
+  it('a predicate answering false holding the lock and true without it is a wrapper, not a leak', () => {
+    assert.deepEqual(result.in('jr_fast_put'), [], result.describe());
+    assert.deepEqual(summaryOf('jr_fast_put').conditional.map((c) => c.success), ['zero']);
+  });
+
+  it('a result tested where the lock is dropped and then returned says which way it went', () => {
+    assert.deepEqual(result.in('jr_get_hw_semaphore'), [], result.describe());
+    assert.deepEqual(summaryOf('jr_get_hw_semaphore').conditional.map((c) => c.success), ['zero']);
+  });
+
+  it('a function that releases nothing and takes a lock on some paths takes it for its caller', () => {
+    assert.deepEqual(result.in('jr_get'), [], result.describe());
+  });
+
+  it('a trylock inside WARN_ON_ONCE() is the condition it is tested in', () => {
+    assert.deepEqual(result.in('jr_disable'), [], result.describe());
+  });
+
+  it('`if (err == -EINTR) return err;` after a killable lock: the only failure returns, success goes on holding', () => {
+    assert.deepEqual(result.in('jr_begin'), [], result.describe());
+  });
+
+  it('a length returned both ways says nothing of the lock: the early return holding it is a leak', () => {
+    const leak = result.one('unreleased-lock', 'jr_copy');
+    assert.equal(leak.range.start.line, result.lines('jr_copy', 'return len;', 2)[0]);
+  });
+
+  it('an early error return still holding the lock is a leak, reported there and not at the handle', () => {
+    const leaky = analyseEdited('precision/result_wrappers.c', [
+      '\tdown_read(&osb->trans_barrier);\n\n\thandle = ',
+      '\tdown_read(&osb->trans_barrier);\n\tif (osb->aborted)\n\t\treturn ERR_PTR(-EIO);\n\thandle = ',
+    ]);
+    const leaks = leaky.of('unreleased-lock', 'jr_start_trans');
+    assert.deepEqual(leaks.map((f) => f.range.start.line), [leaky.line('jr_start_trans', 'return ERR_PTR(-EIO)')]);
+  });
+});
+
+describe('precision: releases inside callees', () => {
+  const result = analyseFixtures('precision/release_wrappers.c');
+
+  it('a helper that drops the caller’s lock through an unlock wrapper and sleeps releases it for the caller: no sleep under it, no double lock', () => {
+    assert.deepEqual(result.in('fq_wait'), [], result.describe());
+    const summary = result.analysis.functions.find((f) => f.fn.name === 'fq_wait_queue')!.result.summary;
+    assert.deepEqual(summary.releasesOnEntry.map((l) => l.expr.text), ['hb->lock']);
+  });
+
+  it('releasing again after a callee that releases only on some paths is reported quietly', () => {
+    const again = result.one('unlock-unheld', 'fq_drop');
+    assert.equal(again.severity, 'information');
+    assert.match(again.message, /by a callee/);
+  });
+
+  it('an _irqrestore of the lock switched to restores what the plain unlock of the first left off', () => {
+    assert.deepEqual(result.in('tb_migrate'), [], result.describe());
+  });
+
+  it('a lock a callee found through its own local is not the caller’s lock of the same name', () => {
+    assert.deepEqual(result.in('xobj_use'), [], result.describe());
+    const step = result.analysis.functions.find((f) => f.fn.name === 'xobj_step')!.result.summary;
+    assert.deepEqual(step.releasesOnEntry, []);
+  });
+
+  it('an unlock whose mode is an argument fits either mode', () => {
+    assert.deepEqual(result.in('xeb_use'), [], result.describe());
+  });
+
+  it('an unlock of another object of the class, in another mode, does not release the one held', () => {
+    assert.deepEqual(result.in('xpunch'), [], result.describe());
+  });
+
+  it('sparse’s __acquire() after a callee re-took the lock makes it held again', () => {
+    assert.deepEqual(result.in('xbar_alloc'), [], result.describe());
+  });
+
+  it('a helper that drops the caller’s lock around its sleep and takes it back does not sleep under it', () => {
+    assert.deepEqual(result.in('xtree_wait_bit'), [], result.describe());
+  });
+
+  it('a function computing a mask from GFP_KERNEL does not sleep', () => {
+    assert.deepEqual(result.in('xtree_mask'), [], result.describe());
+  });
+
+  it('skb_queue_walk_safe() { … break; } is a loop of its own', () => {
+    assert.deepEqual(result.in('xq_drain'), [], result.describe());
+  });
+
+  it('returning the lock another helper returned with its result is returning it, not leaking the trylocked one', () => {
+    assert.deepEqual(result.in('xd_lock_parent'), [], result.describe());
+    const summary = result.analysis.functions.find((f) => f.fn.name === 'xd_lock_parent')!.result.summary;
+    assert.deepEqual(summary.returnsHolding.map((l) => `${l.cls.id}:${l.fromReturn?.join('')}`), ['xd.lock:->lock']);
+    assert.equal(result.findings.length, 1, result.describe());
+  });
+});
+
+describe('double lock through a callee', () => {
+  const result = analyseFixtures('precision/callee_double_lock.c');
+
+  it('a helper taking the lock of the object it is handed, while the caller holds it, deadlocks', () => {
+    const found = result.one('double-lock', 'xdev_timeout');
+    assert.equal(found.severity, 'error');
+    assert.equal(found.range.start.line, result.line('xdev_timeout', 'xdev_write(d, 1)'));
+    assert.match(found.message, /via xdev_write\(\)/);
+    assert.equal(found.related[0].range.start.line, result.line('xdev_timeout', 'spin_lock_irqsave(&d->lock, flags)'));
+  });
+
+  it('a global lock taken again in a helper deadlocks', () => {
+    assert.equal(result.one('double-lock', 'xdev_register').range.start.line, result.line('xdev_register', 'xdev_list_add(d)'));
+  });
+
+  it('two calls down, where the inner path may not run, it is said quietly', () => {
+    assert.equal(result.one('double-lock', 'xdev_timeout_reset').severity, 'information');
+  });
+
+  it('a helper that takes the lock only on some of its paths (as its flags say) is said quietly', () => {
+    assert.equal(result.one('double-lock', 'xdev_locked_set').severity, 'information');
+  });
+
+  it('a lock held from a lock wrapper and taken again in a helper is said quietly', () => {
+    assert.equal(result.one('double-lock', 'xdev_wrapped_timeout').severity, 'information');
+  });
+
+  it('another object of the class, a nested subclass and a trylock in the helper are no double lock', () => {
+    assert.deepEqual(result.in('xdev_update_child'), [], result.describe());
+    assert.equal(result.findings.length, 5, result.describe());
+  });
+});
