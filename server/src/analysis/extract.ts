@@ -108,7 +108,7 @@ export function extractFile(file: string, source: string, tree: SyntaxTree, cata
     lineCount: lineStarts.length,
     errorNodes: 0,
   };
-  const root = liteTree(tree, text, (node) => prunable(node, text, catalogue));
+  const root = liteTree(tree, text, { types: PRUNABLE_TYPES, test: (node) => prunable(node, text, catalogue) });
   facts.errorNodes = root.descendantsOfType('ERROR').length;
   collectTopLevel(root, facts, { catalogue, text, lineStarts });
   if (text.includes('lockorder')) collectComments(root, facts);
@@ -932,6 +932,9 @@ const LOCKING_WORDS =
 function mentionsLocking(text: string, catalogue: LockApiCatalogue): boolean {
   return LOCKING_WORDS.test(text) || catalogue.hasCustomEntries(text);
 }
+
+/** The node types `prunable` may say yes to. */
+const PRUNABLE_TYPES: ReadonlySet<string> = new Set(['compound_statement', 'initializer_list', 'string_literal']);
 
 /**
  * Subtrees extraction never enters, so the tree copy skips them: the body of a function that

@@ -139,6 +139,9 @@ class LiteSource {
   }
 }
 
+/** The children of a node that has none; shared, never written to. */
+const NO_CHILDREN: LiteNode[] = [];
+
 /**
  * A plain JavaScript copy of a syntax node. The Node binding pays about 10 µs for every step from
  * one node to another (node ids are BigInts, nodes are cached per tree), while one TreeCursor walk
@@ -146,16 +149,17 @@ class LiteSource {
  * copies the tree once and then navigates in JavaScript. Text and positions come from the source.
  */
 export class LiteNode implements NodeLike {
-  readonly children: LiteNode[] = [];
+  children: LiteNode[] = NO_CHILDREN;
   parent: LiteNode | null = null;
+  /** Set by `liteTree` once known: read for leaves, taken from the children for the others. */
+  startIndex = -1;
+  endIndex = -1;
 
   constructor(
     readonly type: string,
     /** The field this node fills in its parent (`condition`, `body`, …), or null. */
     readonly field: string | null,
     readonly isNamed: boolean,
-    readonly startIndex: number,
-    readonly endIndex: number,
     private readonly source: LiteSource,
   ) {}
 
@@ -220,14 +224,36 @@ interface SymbolInfo {
 }
 
 /**
- * Copies a tree into `LiteNode`s with one cursor walk, reading only numbers per node. `prune` says
- * which nodes to copy without their children (the caller will never look inside them).
+ * Node types that can begin or end with a token the tree does not show (the newline closing a
+ * preprocessor line, a pattern inside a literal): their offsets are read, not taken from children.
  */
-export function liteTree(tree: SyntaxTree, text: string, prune: (node: LiteNode) => boolean = () => false): LiteNode {
+function spansHiddenTokens(type: string): boolean {
+  return type.startsWith('preproc_') || type === 'ERROR' || type === 'string_literal' || type === 'char_literal';
+}
+
+/**
+ * Which subtrees `liteTree` copies without their children (the caller will never look inside
+ * them): `test` is asked about nodes of the given `types` only, which then know their text.
+ */
+export interface Pruning {
+  types: ReadonlySet<string>;
+  test(node: LiteNode): boolean;
+}
+
+/**
+ * Copies a tree into `LiteNode`s with one cursor walk, reading only numbers per node. Each read is
+ * a native call, so offsets are read only where they cannot be derived: a node with children spans
+ * from its first child's start to its last child's end, unless it can hold hidden tokens.
+ */
+export function liteTree(tree: SyntaxTree, text: string, pruning?: Pruning): LiteNode {
   const source = new LiteSource(text);
   const cursor = tree.walk();
   const symbols = new Map<number, SymbolInfo>();
   const fields = new Map<number, string | null>();
+  const readSpan = (node: LiteNode): void => {
+    node.startIndex = cursor.startIndex;
+    node.endIndex = cursor.endIndex;
+  };
   const make = (): LiteNode => {
     const typeId = cursor.nodeTypeId;
     let symbol = symbols.get(typeId);
@@ -242,28 +268,43 @@ export function liteTree(tree: SyntaxTree, text: string, prune: (node: LiteNode)
       field = fieldId === 0 ? null : cursor.currentFieldName ?? null;
       fields.set(fieldId, field);
     }
-    return new LiteNode(symbol.type, field, symbol.named, cursor.startIndex, cursor.endIndex, source);
+    const node = new LiteNode(symbol.type, field, symbol.named, source);
+    if (spansHiddenTokens(symbol.type)) readSpan(node);
+    return node;
   };
   const root = make();
+  // The root also spans the whitespace after its last child, so its offsets are read, not derived.
+  readSpan(root);
   let current = root;
   for (;;) {
-    if (!prune(current) && cursor.gotoFirstChild()) {
+    let pruned = false;
+    if (pruning?.types.has(current.type)) {
+      if (current.startIndex < 0) readSpan(current);
+      pruned = pruning.test(current);
+    }
+    if (!pruned && cursor.gotoFirstChild()) {
       const child = make();
       child.parent = current;
-      current.children.push(child);
+      current.children = [child];
       current = child;
       continue;
     }
+    if (current.startIndex < 0) readSpan(current);
     for (;;) {
       if (cursor.gotoNextSibling()) {
+        const parent = current.parent!;
         const sibling = make();
-        sibling.parent = current.parent;
-        current.parent!.children.push(sibling);
+        sibling.parent = parent;
+        parent.children.push(sibling);
         current = sibling;
         break;
       }
       if (!cursor.gotoParent()) return root;
       current = current.parent!;
+      if (current.startIndex < 0) {
+        current.startIndex = current.children[0].startIndex;
+        current.endIndex = current.children[current.children.length - 1].endIndex;
+      }
     }
   }
 }
