@@ -232,6 +232,23 @@ function spansHiddenTokens(type: string): boolean {
 }
 
 /**
+ * Named node types that are tokens in the C grammar, so never have children (like every unnamed
+ * node: all of those are tokens too). The copy does not ask the cursor for their children.
+ */
+export const NAMED_LEAF_TYPES: ReadonlySet<string> = new Set([
+  'identifier',
+  'field_identifier',
+  'type_identifier',
+  'statement_identifier',
+  'number_literal',
+  'comment',
+  'string_content',
+  'escape_sequence',
+  'system_lib_string',
+  'preproc_arg',
+]);
+
+/**
  * Which subtrees `liteTree` copies without their children (the caller will never look inside
  * them): `test` is asked about nodes of the given `types` only, which then know their text.
  */
@@ -242,8 +259,9 @@ export interface Pruning {
 
 /**
  * Copies a tree into `LiteNode`s with one cursor walk, reading only numbers per node. Each read is
- * a native call, so offsets are read only where they cannot be derived: a node with children spans
- * from its first child's start to its last child's end, unless it can hold hidden tokens.
+ * a native call, so offsets are read only where they cannot be derived (a node with children spans
+ * from its first child's start to its last child's end, unless it can hold hidden tokens), and
+ * tokens are not asked for children.
  */
 export function liteTree(tree: SyntaxTree, text: string, pruning?: Pruning): LiteNode {
   const source = new LiteSource(text);
@@ -282,7 +300,8 @@ export function liteTree(tree: SyntaxTree, text: string, pruning?: Pruning): Lit
       if (current.startIndex < 0) readSpan(current);
       pruned = pruning.test(current);
     }
-    if (!pruned && cursor.gotoFirstChild()) {
+    const leaf = !current.isNamed || NAMED_LEAF_TYPES.has(current.type);
+    if (!pruned && !leaf && cursor.gotoFirstChild()) {
       const child = make();
       child.parent = current;
       current.children = [child];
