@@ -653,7 +653,7 @@ class FunctionFlow {
       if (s.held.length === 0 && (deepEnough || this.acquires.size >= MAX_SUMMARY_LOCKS)) continue;
       const inst = this.instantiate(lock, args);
       if (!inst) continue;
-      const held: Held = { ...inst, site, scopeDepth: null, tried: false, via: chainOf(lock), fromEntry: false };
+      const held = heldFrom(inst, site, false, chainOf(lock));
       const droppedFirst = lock.releasedBefore ?? [];
       for (const h of s.held) {
         if (h.cls.id !== held.cls.id && !droppedFirst.includes(h.cls.id)) this.addEdge(h, held, s.held, `${name}()`, lock);
@@ -669,7 +669,7 @@ class FunctionFlow {
       const inst = this.instantiate(lock, args);
       if (!inst) continue;
       // Edges were recorded from `acquires` above; here the lock only joins the held set.
-      s = { ...s, held: [...s.held, { ...inst, site, scopeDepth: null, tried: false, via: chainOf(lock), fromEntry: false }] };
+      s = { ...s, held: [...s.held, heldFrom(inst, site, false, chainOf(lock))] };
       this.acquiredInstances.add(inst.expr.text);
     }
     if (value !== null) {
@@ -677,7 +677,7 @@ class FunctionFlow {
         const inst = this.instantiate(cond.lock, args);
         if (!inst) continue;
         if (value === (cond.success === 'nonzero')) {
-          s = { ...s, held: [...s.held, { ...inst, site, scopeDepth: null, tried: true, via: chainOf(cond.lock), fromEntry: false }] };
+          s = { ...s, held: [...s.held, heldFrom(inst, site, true, chainOf(cond.lock))] };
           this.acquiredInstances.add(inst.expr.text);
         }
       }
@@ -851,6 +851,14 @@ function releasedHandles(body: Stmt[], catalogue: LockApiCatalogue): Set<string>
     if (s.t === 'unlock' && s.lock && catalogue.get(s.api)?.kind === 'win32_mutex') out.add(s.lock.text);
   }
   return out;
+}
+
+/**
+ * A lock a callee's summary takes, as held at the call. Spelled out rather than spread from `inst`:
+ * V8 copies `{ ...inst, site, … }` key by key in its runtime, the commonest cost of following calls.
+ */
+function heldFrom(inst: { cls: LockClass; expr: LockExpr; api: LockApi }, site: Range, tried: boolean, via: string[]): Held {
+  return { cls: inst.cls, expr: inst.expr, api: inst.api, site, scopeDepth: null, tried, via, fromEntry: false };
 }
 
 function isEmptySummary(s: FunctionSummary): boolean {
