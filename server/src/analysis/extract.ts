@@ -23,7 +23,7 @@ import type {
 import type { FunctionReuse, ReuseRound } from './functionReuse';
 import { ATOMIC_OPS, GUARD_TYPES, LockApiCatalogue, SLEEPING_GFP, isHeldAssertion, isSleepingCall } from './lockApis';
 import { lockExprOfNode, lockExprOfText } from './lockExpr';
-import { LiteNode, liteTree, lineStarts as startsOfLines, normaliseLineBreaks, positionIn, type Deadline, type SyntaxTree } from './parser';
+import { LiteNode, liteTree, lineStarts as startsOfLines, normaliseLineBreaks, positionIn, type Deadline, type Pruning, type SyntaxTree } from './parser';
 import type { Range } from './sites';
 
 export function rangeOf(node: { startPosition: { row: number; column: number }; endPosition: { row: number; column: number } }): Range {
@@ -121,7 +121,10 @@ export function extractFile(file: string, source: string, tree: SyntaxTree, cata
     errorNodes: 0,
   };
   const reused = reuse?.begin(text, catalogue);
-  const root = liteTree(tree, text, (node) => reused?.has(node) === true || prunable(node, text, catalogue), deadline);
+  const pruning: Pruning = reused
+    ? { types: REUSABLE_OR_PRUNABLE_TYPES, test: (node) => reused.has(node) || prunable(node, text, catalogue) }
+    : { types: PRUNABLE_TYPES, test: (node) => prunable(node, text, catalogue) };
+  const root = liteTree(tree, text, pruning, deadline);
   facts.errorNodes = root.descendantsOfType('ERROR').length;
   collectTopLevel(root, facts, { catalogue, text, lineStarts, reused, deadline });
   reused?.end();
@@ -970,6 +973,11 @@ const LOCKING_WORDS =
 function mentionsLocking(text: string, catalogue: LockApiCatalogue): boolean {
   return LOCKING_WORDS.test(text) || catalogue.hasCustomEntries(text);
 }
+
+/** The node types `prunable` may say yes to. */
+const PRUNABLE_TYPES: ReadonlySet<string> = new Set(['compound_statement', 'initializer_list', 'string_literal']);
+/** With an earlier extraction to reuse, an unchanged function definition is skipped whole. */
+const REUSABLE_OR_PRUNABLE_TYPES: ReadonlySet<string> = new Set([...PRUNABLE_TYPES, 'function_definition']);
 
 /**
  * Subtrees extraction never enters, so the tree copy skips them: the body of a function that

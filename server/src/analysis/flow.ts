@@ -795,7 +795,7 @@ class FunctionFlow {
       if (open === null) continue;
       const inst = this.instantiate(lock, name, args);
       if (!inst) continue;
-      const held: Held = { ...inst, site, scopeDepth: null, tried: false, via: chainOf(lock), fromEntry: false };
+      const held = heldFrom(inst, site, false, chainOf(lock));
       const droppedFirst = lock.releasedBefore ?? [];
       for (const h of s.held) {
         if (h.cls.id !== held.cls.id && !droppedFirst.includes(h.cls.id)) this.addEdge(h, held, s.held, `${name}()`, lock, open.length > 0);
@@ -825,7 +825,7 @@ class FunctionFlow {
       // that drops the caller's bucket and locks the next one in its place): it stays held once.
       if (s.held.some((h) => h.expr.text === inst.expr.text && h.cls.id === inst.cls.id)) continue;
       // Edges were recorded from `acquires` above; here the lock only joins the held set.
-      s = { ...s, held: [...s.held, { ...inst, site, scopeDepth: null, tried: false, via: chainOf(lock), fromEntry: false, ...this.carried(lock, name, bind) }] };
+      s = { ...s, held: [...s.held, this.carried(heldFrom(inst, site, false, chainOf(lock)), lock, name, bind)] };
       this.acquiredInstances.add(inst.expr.text);
     }
     if (value !== null) {
@@ -833,7 +833,7 @@ class FunctionFlow {
         const inst = this.instantiate(cond.lock, name, args, bind);
         if (!inst) continue;
         if (value === (cond.success === 'nonzero')) {
-          s = { ...s, held: [...s.held, { ...inst, site, scopeDepth: null, tried: true, via: chainOf(cond.lock), fromEntry: false, ...this.carried(cond.lock, name, bind) }] };
+          s = { ...s, held: [...s.held, this.carried(heldFrom(inst, site, true, chainOf(cond.lock)), cond.lock, name, bind)] };
           this.acquiredInstances.add(inst.expr.text);
         }
       }
@@ -841,10 +841,13 @@ class FunctionFlow {
     return s;
   }
 
-  /** What a lock held on a callee's return keeps of its summary: whether its mode varies, whether it came with the result unnamed. */
-  private carried(lock: SummaryLock, callee: string, bind: string | undefined): Pick<Held, 'varies' | 'returnedBy'> {
-    return { ...(lock.varies ? { varies: true } : {}), ...(lock.fromReturn && !bind ? { returnedBy: { callee, steps: lock.fromReturn } } : {}) };
+  /** Marks a lock held from a callee with what its summary says of it beyond the lock itself. */
+  private carried(held: Held, lock: SummaryLock, callee: string, bind: string | undefined): Held {
+    if (lock.varies) held.varies = true;
+    if (lock.fromReturn && !bind) held.returnedBy = { callee, steps: lock.fromReturn };
+    return held;
   }
+
 
   /**
    * A callee takes a lock this path holds: the same instance when it is reached from a parameter
@@ -1173,6 +1176,14 @@ function releasedHandles(body: Stmt[], catalogue: LockApiCatalogue): Set<string>
     if (s.t === 'unlock' && s.lock && catalogue.get(s.api)?.kind === 'win32_mutex') out.add(s.lock.text);
   }
   return out;
+}
+
+/**
+ * A lock a callee's summary takes, as held at the call. Spelled out rather than spread from `inst`:
+ * V8 copies `{ ...inst, site, … }` key by key in its runtime, the commonest cost of following calls.
+ */
+function heldFrom(inst: { cls: LockClass; expr: LockExpr; api: LockApi }, site: Range, tried: boolean, via: string[]): Held {
+  return { cls: inst.cls, expr: inst.expr, api: inst.api, site, scopeDepth: null, tried, via, fromEntry: false };
 }
 
 function isEmptySummary(s: FunctionSummary): boolean {

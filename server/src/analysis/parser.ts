@@ -155,6 +155,9 @@ class LiteSource {
   }
 }
 
+/** The children of a node that has none; shared, never written to. */
+const NO_CHILDREN: LiteNode[] = [];
+
 /**
  * A plain JavaScript copy of a syntax node. The Node binding pays about 10 µs for every step from
  * one node to another (node ids are BigInts, nodes are cached per tree), while one TreeCursor walk
@@ -162,16 +165,17 @@ class LiteSource {
  * copies the tree once and then navigates in JavaScript. Text and positions come from the source.
  */
 export class LiteNode implements NodeLike {
-  readonly children: LiteNode[] = [];
+  children: LiteNode[] = NO_CHILDREN;
   parent: LiteNode | null = null;
+  /** Set by `liteTree` once known: read for leaves, taken from the children for the others. */
+  startIndex = -1;
+  endIndex = -1;
 
   constructor(
     readonly type: string,
     /** The field this node fills in its parent (`condition`, `body`, …), or null. */
     readonly field: string | null,
     readonly isNamed: boolean,
-    readonly startIndex: number,
-    readonly endIndex: number,
     private readonly source: LiteSource,
   ) {}
 
@@ -236,14 +240,54 @@ interface SymbolInfo {
 }
 
 /**
- * Copies a tree into `LiteNode`s with one cursor walk, reading only numbers per node. `prune` says
- * which nodes to copy without their children (the caller will never look inside them).
+ * Node types that can begin or end with a token the tree does not show (the newline closing a
+ * preprocessor line, a pattern inside a literal): their offsets are read, not taken from children.
  */
-export function liteTree(tree: SyntaxTree, text: string, prune: (node: LiteNode) => boolean = () => false, deadline?: Deadline): LiteNode {
+function spansHiddenTokens(type: string): boolean {
+  return type.startsWith('preproc_') || type === 'ERROR' || type === 'string_literal' || type === 'char_literal';
+}
+
+/**
+ * Named node types that are tokens in the C grammar, so never have children (like every unnamed
+ * node: all of those are tokens too). The copy does not ask the cursor for their children.
+ */
+export const NAMED_LEAF_TYPES: ReadonlySet<string> = new Set([
+  'identifier',
+  'field_identifier',
+  'type_identifier',
+  'statement_identifier',
+  'number_literal',
+  'comment',
+  'string_content',
+  'escape_sequence',
+  'system_lib_string',
+  'preproc_arg',
+]);
+
+/**
+ * Which subtrees `liteTree` copies without their children (the caller will never look inside
+ * them): `test` is asked about nodes of the given `types` only, which then know their text.
+ */
+export interface Pruning {
+  types: ReadonlySet<string>;
+  test(node: LiteNode): boolean;
+}
+
+/**
+ * Copies a tree into `LiteNode`s with one cursor walk, reading only numbers per node. Each read is
+ * a native call, so offsets are read only where they cannot be derived (a node with children spans
+ * from its first child's start to its last child's end, unless it can hold hidden tokens), and
+ * tokens are not asked for children.
+ */
+export function liteTree(tree: SyntaxTree, text: string, pruning?: Pruning, deadline?: Deadline): LiteNode {
   const source = new LiteSource(text);
   const cursor = tree.walk();
   const symbols = new Map<number, SymbolInfo>();
   const fields = new Map<number, string | null>();
+  const readSpan = (node: LiteNode): void => {
+    node.startIndex = cursor.startIndex;
+    node.endIndex = cursor.endIndex;
+  };
   const make = (): LiteNode => {
     const typeId = cursor.nodeTypeId;
     let symbol = symbols.get(typeId);
@@ -258,30 +302,46 @@ export function liteTree(tree: SyntaxTree, text: string, prune: (node: LiteNode)
       field = fieldId === 0 ? null : cursor.currentFieldName ?? null;
       fields.set(fieldId, field);
     }
-    return new LiteNode(symbol.type, field, symbol.named, cursor.startIndex, cursor.endIndex, source);
+    const node = new LiteNode(symbol.type, field, symbol.named, source);
+    if (spansHiddenTokens(symbol.type)) readSpan(node);
+    return node;
   };
   const root = make();
+  // The root also spans the whitespace after its last child, so its offsets are read, not derived.
+  readSpan(root);
   let current = root;
   for (let copied = 1; ; copied++) {
     // Huge files are cut off here too; asking the clock for every node would cost more than the copy.
     if (copied % 4096 === 0) deadline?.check('extraction');
-    if (!prune(current) && cursor.gotoFirstChild()) {
+    let pruned = false;
+    if (pruning?.types.has(current.type)) {
+      if (current.startIndex < 0) readSpan(current);
+      pruned = pruning.test(current);
+    }
+    const leaf = !current.isNamed || NAMED_LEAF_TYPES.has(current.type);
+    if (!pruned && !leaf && cursor.gotoFirstChild()) {
       const child = make();
       child.parent = current;
-      current.children.push(child);
+      current.children = [child];
       current = child;
       continue;
     }
+    if (current.startIndex < 0) readSpan(current);
     for (;;) {
       if (cursor.gotoNextSibling()) {
+        const parent = current.parent!;
         const sibling = make();
-        sibling.parent = current.parent;
-        current.parent!.children.push(sibling);
+        sibling.parent = parent;
+        parent.children.push(sibling);
         current = sibling;
         break;
       }
       if (!cursor.gotoParent()) return root;
       current = current.parent!;
+      if (current.startIndex < 0) {
+        current.startIndex = current.children[0].startIndex;
+        current.endIndex = current.children[current.children.length - 1].endIndex;
+      }
     }
   }
 }

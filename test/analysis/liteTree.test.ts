@@ -1,0 +1,79 @@
+/**
+ * The lite copy of a syntax tree reads offsets only where it cannot derive them from children and
+ * asks tokens for no children: it must still give every node the type, field and offsets the
+ * binding gives it.
+ */
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { LiteNode, NAMED_LEAF_TYPES, SyntaxNode, liteTree, parseC } from '../../server/src/analysis/parser';
+import { fixture, repoRoot } from './engineHelpers';
+
+const SHAPES = fixture('liteTree/shapes.c');
+
+/** `type field start-end` for every node in document order, from the binding's own nodes. */
+function bindingNodes(node: SyntaxNode, field: string | null, out: string[]): string[] {
+  out.push(`${node.type} ${field} ${node.startIndex}-${node.endIndex}`);
+  for (let i = 0; i < node.childCount; i++) bindingNodes(node.child(i)!, node.fieldNameForChild(i) ?? null, out);
+  return out;
+}
+
+function liteNodes(node: LiteNode, out: string[]): string[] {
+  out.push(`${node.type} ${node.field} ${node.startIndex}-${node.endIndex}`);
+  for (const child of node.children) liteNodes(child, out);
+  return out;
+}
+
+describe('liteTree', () => {
+  it('copies every node with the binding’s type, field and offsets', () => {
+    const tree = parseC(SHAPES.text);
+    const expected = bindingNodes(tree.rootNode, null, []);
+    assert.ok(expected.some((n) => n.startsWith('ERROR ')), 'the fixture should make the parser recover');
+    assert.ok(expected.some((n) => n.startsWith('preproc_def ')));
+    assert.deepEqual(liteNodes(liteTree(tree, SHAPES.text), []), expected);
+  });
+
+  it('copies a pruned node with its offsets and without its children', () => {
+    const tree = parseC(SHAPES.text);
+    const root = liteTree(tree, SHAPES.text, { types: new Set(['compound_statement']), test: () => true });
+    const body = root.descendantsOfType('compound_statement')[0];
+    assert.equal(body.children.length, 0);
+    assert.match(body.text, /^\{\n\tif \(c == '\\n'\)[^]*\+ ;\n\}$/);
+  });
+});
+
+describe('NAMED_LEAF_TYPES', () => {
+  it('holds only tokens of the C grammar, or names tokens are given', () => {
+    const grammar = JSON.parse(readFileSync(join(repoRoot(), 'node_modules/tree-sitter-c/src/grammar.json'), 'utf8')) as {
+      rules: Record<string, GrammarRule>;
+    };
+    const isToken = (rule: GrammarRule): boolean =>
+      ['TOKEN', 'IMMEDIATE_TOKEN', 'PATTERN', 'STRING'].includes(rule.type) || (rule.type.startsWith('PREC') && isToken(rule.content!));
+    const tokens = new Set(Object.entries(grammar.rules).filter(([, rule]) => isToken(rule)).map(([name]) => name));
+    const aliases = new Map<string, GrammarRule[]>();
+    const collect = (rule: unknown): void => {
+      if (!rule || typeof rule !== 'object') return;
+      const r = rule as GrammarRule;
+      if (r.type === 'ALIAS' && r.named) aliases.set(r.value!, [...(aliases.get(r.value!) ?? []), r.content!]);
+      for (const value of Object.values(r)) collect(value);
+    };
+    collect(grammar.rules);
+    for (const type of NAMED_LEAF_TYPES) {
+      const rule = grammar.rules[type];
+      if (rule) assert.ok(isToken(rule), `${type} is not a token`);
+      for (const content of aliases.get(type) ?? []) {
+        assert.ok(content.type === 'SYMBOL' ? tokens.has(content.name!) : isToken(content), `${type} aliases a non-token`);
+      }
+      assert.ok(rule || aliases.has(type), `${type} is not in the grammar`);
+    }
+  });
+});
+
+interface GrammarRule {
+  type: string;
+  name?: string;
+  value?: string;
+  named?: boolean;
+  content?: GrammarRule;
+}
