@@ -204,3 +204,27 @@ describe('double lock through a callee', () => {
     assert.equal(result.findings.length, 5, result.describe());
   });
 });
+
+describe('precision: an unlock helper reached through the function that runs deferred work', () => {
+  const result = analyseFixtures('precision/unlock_chain.c');
+
+  it('the plain unlock helper releases its caller\'s lock on every path, and so does each function that calls it first', () => {
+    assert.deepEqual(result.findings, [], result.describe());
+    for (const fn of ['__cfg_unlock', 'cfg_run_pending', 'cfg_unlock']) {
+      const summary = result.analysis.functions.find((f) => f.fn.name === fn)!.result.summary;
+      assert.deepEqual(summary.releasesOnEntry.map((l) => `${l.cls.id}${l.partial ? ' (partial)' : ''}`), ['cfg_mutex'], fn);
+    }
+  });
+
+  it('calling the waiting helper itself with the lock held is still a double lock', () => {
+    const held = analyseEdited('precision/unlock_chain.c', ['\titem->value = value;\n', '\titem->value = value;\n\tcfg_wait_pending(&cfg_pending);\n']);
+    assert.equal(held.of('double-lock', 'cfg_set').length, 1, held.describe());
+  });
+});
+
+describe('precision: a lock a helper reaches through its own local pointer', () => {
+  it('is that helper\'s local in every caller, however far up: commands run one after another take no lock twice', () => {
+    const result = analyseFixtures('precision/local_lock_pointer.c');
+    assert.deepEqual(result.of('double-lock'), [], result.describe());
+  });
+});

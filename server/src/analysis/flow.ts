@@ -923,7 +923,8 @@ class FunctionFlow {
   private rootOf(expr: LockExpr): { paramIndex?: number; local?: boolean } {
     const param = this.paramOf(expr);
     if (param.paramIndex !== undefined) return param;
-    return this.fn.locals[expr.root] !== undefined ? { local: true } : {};
+    // `callee:m`, a callee's local carried up by `instantiate`, stays a local a level higher too.
+    return this.fn.locals[expr.root] !== undefined || expr.root.includes(':') ? { local: true } : {};
   }
 
   /** `maybe`: the lock may be released on some paths only (deep in a callee), not on all. */
@@ -1150,7 +1151,8 @@ class FunctionFlow {
     const droppedSomewhere = (text: string) => exits.some((e) => e.state.releasedFromEntry.includes(text));
     // Released on some paths only (`if (fast_path()) return; … unlock()`): callers cannot count on it.
     const heldSomewhere = (text: string) => exits.some((e) => e.state.held.some((h) => h.expr.text === text));
-    const found = [...this.callerHeld].filter((l) => !heldEverywhere(l.expr.text)).map((l) => (heldSomewhere(l.expr.text) ? { ...l, partial: true } : l));
+    // (A caller-held lock comes from the first pass's summary, where every release was still partial.)
+    const found = [...this.callerHeld].filter((l) => !heldEverywhere(l.expr.text)).map(({ partial: _, ...l }) => (heldSomewhere(l.expr.text) ? { ...l, partial: true } : l));
     const releasesOnEntry = uniqueLocks(
       [...found, ...contractReleases.filter((l) => !heldEverywhere(l.expr.text))]
         .concat([...this.asserted.values()].filter((l) => droppedSomewhere(l.expr.text)).map((l) => ({ ...l, someReturns: true })))
