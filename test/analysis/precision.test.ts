@@ -265,3 +265,36 @@ ${directive}
     assert.equal(inversions('#ifdef CONFIG_DEBUG_NIC').length, 1);
   });
 });
+
+describe('precision: counting semaphores', () => {
+  const result = analyseFixtures('precision/semaphores.c');
+  const severities = (fn: string) => result.in(fn).map((f) => `${f.code}:${f.severity}`).sort();
+
+  it('one down() per slot and one up() per slot, in loops, or a down() a partner function ups: information only', () => {
+    for (const fn of ['cmd_set_mode', 'cmd_flush', 'vf_reset_prepare']) {
+      assert.ok(result.in(fn).length > 0, `${fn}(): the unbalanced-looking paths are still mentioned`);
+      assert.ok(result.in(fn).every((f) => f.severity === 'information'), result.describe());
+    }
+    assert.deepEqual(result.in('vf_reset_done'), []);
+  });
+
+  it('a second down() of a held semaphore is no certain deadlock', () => {
+    assert.deepEqual(severities('vf_wait_twice'), ['double-lock:information']);
+    assert.doesNotMatch(result.one('double-lock', 'vf_wait_twice').message, /: this deadlocks$/);
+  });
+
+  it('the lock order of a semaphore is kept', () => {
+    assert.deepEqual(result.edges(), ['cmd_if.slots -> cmd_if.pages_sem', 'vf_dev.reset_sem -> vf_dev.stat_lock']);
+  });
+
+  it('an rw_semaphore used the same way is still reported', () => {
+    const rwsem = analyseEdited(
+      'precision/semaphores.c',
+      ['\t\tdown(&vf->reset_sem);\n\t\tif', '\t\tdown_write(&vf->cfg_sem);\n\t\tif'],
+      ['\t\tup(&vf->reset_sem);\n\t}', '\t\tup_write(&vf->cfg_sem);\n\t}'],
+      ['\tdown(&vf->reset_sem);\n\tvf->state = 1;\n\tdown(&vf->reset_sem);', '\tdown_write(&vf->cfg_sem);\n\tvf->state = 1;\n\tdown_write(&vf->cfg_sem);'],
+    );
+    assert.equal(rwsem.one('unreleased-lock', 'vf_reset_prepare').severity, 'warning');
+    assert.equal(rwsem.one('double-lock', 'vf_wait_twice').severity, 'error');
+  });
+});

@@ -8,7 +8,7 @@
  */
 import { allStatements, atomTexts, conditionLeaves, type Cond, type FunctionFacts, type LockExpr, type LockStmt, type Stmt } from './functionFacts';
 import { ClassResolver, LockClass } from './lockClasses';
-import { LockApi, LockApiCatalogue, acquisitionSleeps, isAtomicKind, modesMatch } from './lockApis';
+import { LockApi, LockApiCatalogue, acquisitionSleeps, isAtomicKind, isCountingKind, modesMatch } from './lockApis';
 import { lockExprOfText, makeLockExpr, substituteRoot } from './lockExpr';
 import type { Range } from './sites';
 import { ConditionalAcquire, FieldGuard, FunctionSummary, MAX_CHAIN_DEPTH, MAX_SUMMARY_LOCKS, SleepEvidence, SummaryLock } from './summaries';
@@ -478,16 +478,18 @@ class FunctionFlow {
     const same = held.find((h) => h.expr.text === lock.expr.text && h.cls.id === lock.cls.id);
     // Taken again at the very same site: a loop over instances (`list_for_each_entry(w, …) lock(&w->l)`).
     const loopCarried = same !== undefined && same.site === lock.site;
+    const counting = isCountingKind(lock.api.kind);
     if (same && !loopCarried && !(same.api.recursive && lock.api.recursive) && !lock.tried && knownInstance(lock)) {
       this.report(
         'double-lock',
         lock.site,
-        `\`${lock.cls.id}\` is taken here while already held (taken at line ${same.site.start.line + 1}${viaText(same.via)}): this deadlocks`,
+        `\`${lock.cls.id}\` is taken here while already held (taken at line ${same.site.start.line + 1}${viaText(same.via)}): ${counting ? 'unless the semaphore counts more than one or another path ups it, this deadlocks' : 'this deadlocks'}`,
         [lock.cls.id],
         [{ site: same.site, message: `\`${lock.cls.id}\` first taken here` }],
-        !lock.cls.resolved,
+        !lock.cls.resolved || counting,
       );
-      return { ...state, dead: true };
+      // A semaphore with a count left, or one a partner ups meanwhile, is taken once more: the path goes on.
+      if (!counting) return { ...state, dead: true };
     }
     if (!lock.tried) {
       for (const h of held) {
@@ -609,7 +611,8 @@ class FunctionFlow {
         const why = state.failed.includes(text) ? 'its trylock failed on this path' : `it was already released on this path${byCallee ? ' (by a callee)' : ''}`;
         const released = expr ? this.resolver.resolve(expr) : undefined;
         // A callee's summary says it releases the lock, not that it does so on every path.
-        const uncertain = released ? !released.resolved : true;
+        // An `up()` may give back a count some other path or function took: only worth a mention.
+        const uncertain = released ? !released.resolved || isCountingKind(api.kind) : true;
         this.report('unlock-unheld', site, `\`${text}\` is released here but ${why}`, released ? [released.id] : [], [], uncertain || (byCallee && !state.released.includes(text) && !state.failed.includes(text)));
       } else if (expr && !this.acquiredInstances.has(expr.text)) {
         // Released without being taken here: the caller holds it. That is a summary fact, not a bug.
@@ -1127,7 +1130,8 @@ class FunctionFlow {
           `\`${lock.cls.id}\` (taken at line ${lock.site.start.line + 1}${viaText(lock.via)}) is still held when returning here, but released on other return paths`,
           [lock.cls.id],
           [{ site: lock.site, message: `\`${lock.cls.id}\` taken here` }],
-          !lock.cls.resolved,
+          // A semaphore is often given back by a partner function (prepare/done): only worth a mention.
+          !lock.cls.resolved || isCountingKind(lock.api.kind),
           { kind: 'release', lockText: lock.expr.text, releaseCall: release },
         );
       }
