@@ -298,3 +298,29 @@ describe('precision: counting semaphores', () => {
     assert.equal(rwsem.one('double-lock', 'vf_wait_twice').severity, 'error');
   });
 });
+
+describe('precision: elements of a lock array', () => {
+  const result = analyseFixtures('precision/array_elements.c');
+
+  it('x[N] then x[0], then x[i] in a loop, is no double lock; releases pair with their own elements', () => {
+    assert.deepEqual(result.findings, [], result.describe());
+    // Elements of one array are one class: no edge between them without a subclass.
+    assert.deepEqual(result.edgesIn('nic_get_stats'), []);
+    assert.deepEqual(result.edgesIn('nic_swap_totals'), ['nic.stat_lock[] -> nic.stat_lock[]/1']);
+  });
+
+  it('the same constant element taken twice is still a double lock', () => {
+    const twice = analyseEdited('precision/array_elements.c', ['\tspin_lock(&np->stat_lock[0]);\n', '\tspin_lock(&np->stat_lock[N_RINGS]);\n']);
+    assert.equal(twice.one('double-lock', 'nic_get_stats').severity, 'error');
+    const sameVariable = analyseEdited('precision/array_elements.c', [
+      '\t\tspin_lock(&np->stat_lock[i]);\n\t\tnp->stats[N_RINGS].packets',
+      '\t\tspin_lock(&np->stat_lock[i]);\n\t\tspin_lock(&np->stat_lock[i]);\n\t\tnp->stats[N_RINGS].packets',
+    ]);
+    assert.equal(sameVariable.one('double-lock', 'nic_get_stats').severity, 'error');
+  });
+
+  it('releasing one constant element twice is still reported', () => {
+    const again = analyseEdited('precision/array_elements.c', ['\tspin_unlock(&np->tx_lock[1]);\n', '\tspin_unlock(&np->tx_lock[0]);\n']);
+    assert.equal(again.one('unlock-unheld', 'nic_unlock_pair').severity, 'warning');
+  });
+});
