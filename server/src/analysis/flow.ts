@@ -901,7 +901,7 @@ class FunctionFlow {
     if (lock.local) return { cls: lock.cls, expr: makeLockExpr(`${callee}:${lock.expr.root}`, lock.expr.steps), api };
     const argText = lock.paramIndex !== undefined ? args[lock.paramIndex] : null;
     const arg = argText ? lockExprOfText(argText) : null;
-    const expr = arg ? substituteRoot({ root: '', steps: lock.expr.steps, text: '' }, this.dealias(arg)) : lock.expr;
+    const expr = arg ? substituteRoot(makeLockExpr('', lock.expr.steps, lock.expr.indices), this.dealias(arg)) : lock.expr;
     if (!lock.cls.param) return { cls: lock.cls, expr, api };
     return arg ? { cls: this.resolver.resolve(expr), expr, api } : null;
   }
