@@ -265,3 +265,74 @@ ${directive}
     assert.equal(inversions('#ifdef CONFIG_DEBUG_NIC').length, 1);
   });
 });
+
+describe('precision: counting semaphores', () => {
+  const result = analyseFixtures('precision/semaphores.c');
+  const severities = (fn: string) => result.in(fn).map((f) => `${f.code}:${f.severity}`).sort();
+
+  it('one down() per slot and one up() per slot, in loops, or a down() a partner function ups: information only', () => {
+    for (const fn of ['cmd_set_mode', 'cmd_flush', 'vf_reset_prepare']) {
+      assert.ok(result.in(fn).length > 0, `${fn}(): the unbalanced-looking paths are still mentioned`);
+      assert.ok(result.in(fn).every((f) => f.severity === 'information'), result.describe());
+    }
+    assert.deepEqual(result.in('vf_reset_done'), []);
+  });
+
+  it('a second down() of a held semaphore is no certain deadlock', () => {
+    assert.deepEqual(severities('vf_wait_twice'), ['double-lock:information']);
+    assert.doesNotMatch(result.one('double-lock', 'vf_wait_twice').message, /: this deadlocks$/);
+  });
+
+  it('the lock order of a semaphore is kept', () => {
+    assert.deepEqual(result.edges(), ['cmd_if.slots -> cmd_if.pages_sem', 'vf_dev.reset_sem -> vf_dev.stat_lock']);
+  });
+
+  it('an rw_semaphore used the same way is still reported', () => {
+    const rwsem = analyseEdited(
+      'precision/semaphores.c',
+      ['\t\tdown(&vf->reset_sem);\n\t\tif', '\t\tdown_write(&vf->cfg_sem);\n\t\tif'],
+      ['\t\tup(&vf->reset_sem);\n\t}', '\t\tup_write(&vf->cfg_sem);\n\t}'],
+      ['\tdown(&vf->reset_sem);\n\tvf->state = 1;\n\tdown(&vf->reset_sem);', '\tdown_write(&vf->cfg_sem);\n\tvf->state = 1;\n\tdown_write(&vf->cfg_sem);'],
+    );
+    assert.equal(rwsem.one('unreleased-lock', 'vf_reset_prepare').severity, 'warning');
+    assert.equal(rwsem.one('double-lock', 'vf_wait_twice').severity, 'error');
+  });
+});
+
+describe('precision: elements of a lock array', () => {
+  const result = analyseFixtures('precision/array_elements.c');
+
+  it('x[N] then x[0], then x[i] in a loop, is no double lock; releases pair with their own elements', () => {
+    assert.deepEqual(result.findings, [], result.describe());
+    // Elements of one array are one class: no edge between them without a subclass.
+    assert.deepEqual(result.edgesIn('nic_get_stats'), []);
+    assert.deepEqual(result.edgesIn('nic_swap_totals'), ['nic.stat_lock[] -> nic.stat_lock[]/1']);
+  });
+
+  it('the same constant element taken twice is still a double lock', () => {
+    const twice = analyseEdited('precision/array_elements.c', [
+      '\tspin_lock(&np->stat_lock[0]);\n\tnp->stats[N_RINGS].errors',
+      '\tspin_lock(&np->stat_lock[N_RINGS]);\n\tnp->stats[N_RINGS].errors',
+    ]);
+    assert.equal(twice.one('double-lock', 'nic_get_stats').severity, 'error');
+    const sameVariable = analyseEdited('precision/array_elements.c', [
+      '\t\tspin_lock(&np->stat_lock[i]);\n\t\tnp->stats[N_RINGS].packets',
+      '\t\tspin_lock(&np->stat_lock[i]);\n\t\tspin_lock(&np->stat_lock[i]);\n\t\tnp->stats[N_RINGS].packets',
+    ]);
+    assert.equal(sameVariable.one('double-lock', 'nic_get_stats').severity, 'error');
+  });
+
+  it('a callee taking another constant element of a held array is no double lock; the same element is', () => {
+    assert.deepEqual(result.in('nic_fold_ring0'), []);
+    const same = analyseEdited('precision/array_elements.c', [
+      '\tspin_lock(&np->stat_lock[0]);\n\tnic_add_totals',
+      '\tspin_lock(&np->stat_lock[N_RINGS]);\n\tnic_add_totals',
+    ]);
+    assert.equal(same.one('double-lock', 'nic_fold_ring0').severity, 'error');
+  });
+
+  it('releasing one constant element twice is still reported', () => {
+    const again = analyseEdited('precision/array_elements.c', ['\tspin_unlock(&np->tx_lock[1]);\n', '\tspin_unlock(&np->tx_lock[0]);\n']);
+    assert.equal(again.one('unlock-unheld', 'nic_unlock_pair').severity, 'warning');
+  });
+});

@@ -8,8 +8,8 @@
  */
 import { allStatements, atomTexts, conditionLeaves, type Cond, type FunctionFacts, type LockExpr, type LockStmt, type Stmt } from './functionFacts';
 import { ClassResolver, LockClass } from './lockClasses';
-import { LockApi, LockApiCatalogue, acquisitionSleeps, isAtomicKind, modesMatch } from './lockApis';
-import { lockExprOfText, makeLockExpr, substituteRoot } from './lockExpr';
+import { LockApi, LockApiCatalogue, acquisitionSleeps, isAtomicKind, isCountingKind, modesMatch } from './lockApis';
+import { elementText, lockExprOfText, makeLockExpr, otherElement, substituteRoot, variableElement } from './lockExpr';
 import type { Range } from './sites';
 import { ConditionalAcquire, FieldGuard, FunctionSummary, MAX_CHAIN_DEPTH, MAX_SUMMARY_LOCKS, SleepEvidence, SummaryLock } from './summaries';
 
@@ -475,19 +475,22 @@ class FunctionFlow {
   private take(state: State, lock: Held, text: string): State {
     const held = state.held;
     if (acquisitionSleeps(lock.api) && !lock.tried) state = this.sleep(state, text, lock.site, lock.via);
-    const same = held.find((h) => h.expr.text === lock.expr.text && h.cls.id === lock.cls.id);
+    // `x[0]` and `x[N]` are two locks; `x[i]` may be either: only one written alike is the held one.
+    const same = held.find((h) => h.expr.text === lock.expr.text && h.cls.id === lock.cls.id && !otherElement(h.expr, lock.expr));
     // Taken again at the very same site: a loop over instances (`list_for_each_entry(w, …) lock(&w->l)`).
     const loopCarried = same !== undefined && same.site === lock.site;
+    const counting = isCountingKind(lock.api.kind);
     if (same && !loopCarried && !(same.api.recursive && lock.api.recursive) && !lock.tried && knownInstance(lock)) {
       this.report(
         'double-lock',
         lock.site,
-        `\`${lock.cls.id}\` is taken here while already held (taken at line ${same.site.start.line + 1}${viaText(same.via)}): this deadlocks`,
+        `\`${lock.cls.id}\` is taken here while already held (taken at line ${same.site.start.line + 1}${viaText(same.via)}): ${counting ? 'unless the semaphore counts more than one or another path ups it, this deadlocks' : 'this deadlocks'}`,
         [lock.cls.id],
         [{ site: same.site, message: `\`${lock.cls.id}\` first taken here` }],
-        !lock.cls.resolved,
+        !lock.cls.resolved || counting,
       );
-      return { ...state, dead: true };
+      // A semaphore with a count left, or one a partner ups meanwhile, is taken once more: the path goes on.
+      if (!counting) return { ...state, dead: true };
     }
     if (!lock.tried) {
       for (const h of held) {
@@ -509,7 +512,7 @@ class FunctionFlow {
       releasedFromEntry: restoresEntry ? state.releasedFromEntry.filter((r) => r !== lock.expr.text) : state.releasedFromEntry,
       irq,
       bh,
-      released: state.released.filter((r) => r !== lock.expr.text),
+      released: state.released.filter((r) => r !== elementText(lock.expr)),
       releasedByCallee: state.releasedByCallee.filter((r) => r !== lock.expr.text),
       failed: state.failed.filter((r) => r !== lock.expr.text),
     };
@@ -557,12 +560,14 @@ class FunctionFlow {
     let index = -1;
     if (handle !== undefined) index = lastIndex(state.held, (h) => h.handle === handle);
     else if (expr) {
-      index = lastIndex(state.held, (h) => h.expr.text === expr.text);
+      // The element written alike (`x[0]` for `x[0]`), else one that may be it (`x[i]`), never another constant's.
+      index = lastIndex(state.held, (h) => h.expr.text === expr.text && !otherElement(h.expr, expr));
+      if (index < 0) index = lastIndex(state.held, (h) => h.expr.text === expr.text && !otherElement(h.expr, expr, true));
       if (index < 0) {
         // The same object named another way: accept a unique held lock of the same class, unless it
         // was taken in another mode or kind: then the names more likely mean two objects.
         const named = cls ?? this.resolver.resolve(expr);
-        const candidates = state.held.filter((h) => h.cls.id === named.id || h.cls.id.startsWith(`${named.id}/`));
+        const candidates = state.held.filter((h) => (h.cls.id === named.id || h.cls.id.startsWith(`${named.id}/`)) && !otherElement(h.expr, expr, true));
         const fits = (h: Held) => api === ANY_RELEASE || h.fromEntry || h.varies || (h.api.kind === api.kind && modesMatch(h.api, api));
         if (named.resolved && candidates.length === 1 && fits(candidates[0])) index = state.held.indexOf(candidates[0]);
         // A callee that releases the locks of an array it is given (`for (i…) unlock(p->nodes[i])`)
@@ -605,12 +610,16 @@ class FunctionFlow {
         return state;
       }
       const byCallee = state.releasedByCallee.includes(text);
-      if (state.released.includes(text) || state.failed.includes(text) || byCallee) {
+      const releasedHere = expr !== undefined && state.released.includes(elementText(expr));
+      // An element picked by a variable index (`x[i - 1]` in a loop) may be another one each time.
+      const sameElement = !expr || !variableElement(expr);
+      if (sameElement && (releasedHere || state.failed.includes(text) || byCallee)) {
         const why = state.failed.includes(text) ? 'its trylock failed on this path' : `it was already released on this path${byCallee ? ' (by a callee)' : ''}`;
         const released = expr ? this.resolver.resolve(expr) : undefined;
         // A callee's summary says it releases the lock, not that it does so on every path.
-        const uncertain = released ? !released.resolved : true;
-        this.report('unlock-unheld', site, `\`${text}\` is released here but ${why}`, released ? [released.id] : [], [], uncertain || (byCallee && !state.released.includes(text) && !state.failed.includes(text)));
+        // An `up()` may give back a count some other path or function took: only worth a mention.
+        const uncertain = released ? !released.resolved || isCountingKind(api.kind) : true;
+        this.report('unlock-unheld', site, `\`${text}\` is released here but ${why}`, released ? [released.id] : [], [], uncertain || (byCallee && !releasedHere && !state.failed.includes(text)));
       } else if (expr && !this.acquiredInstances.has(expr.text)) {
         // Released without being taken here: the caller holds it. That is a summary fact, not a bug.
         this.noteReleasedOnEntry(expr, apiName, api, site, via);
@@ -629,7 +638,7 @@ class FunctionFlow {
       ...state,
       events: state.events + 1,
       held: state.held.filter((_, i) => i !== index),
-      ...(via.length > 0 ? { releasedByCallee: addUnique(state.releasedByCallee, held.expr.text) } : { released: addUnique(state.released, held.expr.text) }),
+      ...(via.length > 0 ? { releasedByCallee: addUnique(state.releasedByCallee, held.expr.text) } : { released: addUnique(state.released, elementText(held.expr)) }),
       releasedFromEntry: held.fromEntry ? addUnique(state.releasedFromEntry, held.expr.text) : state.releasedFromEntry,
     };
     next = this.checkReleaseMatches(next, held, api, apiName, site);
@@ -860,7 +869,7 @@ class FunctionFlow {
     if (held.inferred || held.varies || held.fromEntry || held.site === site || lock.local || lock.fromReturn) return;
     // The helper drops one of the caller's locks before taking this (`__releases(lock) __acquires(lock)`): a hand-off, not a deadlock.
     if ((lock.releasedBefore?.length ?? 0) > 0) return;
-    if (held.expr.text !== taken.expr.text || !knownInstance(taken)) return;
+    if (held.expr.text !== taken.expr.text || otherElement(held.expr, taken.expr) || !knownInstance(taken)) return;
     if (held.api.recursive && taken.api.recursive) return;
     // Certain only when this function took it itself and the helper takes it itself, on every path
     // (not `if (flags & LOCK) lock();`); a lock held from a wrapper may have been dropped by another.
@@ -892,7 +901,7 @@ class FunctionFlow {
     if (lock.local) return { cls: lock.cls, expr: makeLockExpr(`${callee}:${lock.expr.root}`, lock.expr.steps), api };
     const argText = lock.paramIndex !== undefined ? args[lock.paramIndex] : null;
     const arg = argText ? lockExprOfText(argText) : null;
-    const expr = arg ? substituteRoot({ root: '', steps: lock.expr.steps, text: '' }, this.dealias(arg)) : lock.expr;
+    const expr = arg ? substituteRoot(makeLockExpr('', lock.expr.steps, lock.expr.indices), this.dealias(arg)) : lock.expr;
     if (!lock.cls.param) return { cls: lock.cls, expr, api };
     return arg ? { cls: this.resolver.resolve(expr), expr, api } : null;
   }
@@ -1128,7 +1137,8 @@ class FunctionFlow {
           `\`${lock.cls.id}\` (taken at line ${lock.site.start.line + 1}${viaText(lock.via)}) is still held when returning here, but released on other return paths`,
           [lock.cls.id],
           [{ site: lock.site, message: `\`${lock.cls.id}\` taken here` }],
-          !lock.cls.resolved,
+          // A semaphore is often given back by a partner function (prepare/done): only worth a mention.
+          !lock.cls.resolved || isCountingKind(lock.api.kind),
           { kind: 'release', lockText: lock.expr.text, releaseCall: release },
         );
       }
@@ -1159,8 +1169,9 @@ class FunctionFlow {
         .concat([...this.releasedOnEntry.values()].map((l) => ({ ...l, partial: true }))),
     );
     // Own acquisitions taken on every path to a return (held there, or released before it).
-    const takenOn = (e: Exit, text: string) => e.state.held.some((h) => h.expr.text === text) || e.state.released.includes(text) || e.state.releasedByCallee.includes(text);
-    const acquires = [...this.acquires.values()].map((l) => (l.chain.length === 0 && exits.length > 0 && exits.every((e) => takenOn(e, l.expr.text)) ? { ...l, everyPath: true } : l));
+    const takenOn = (e: Exit, expr: LockExpr) =>
+      e.state.held.some((h) => h.expr.text === expr.text) || e.state.released.includes(elementText(expr)) || e.state.releasedByCallee.includes(expr.text);
+    const acquires = [...this.acquires.values()].map((l) => (l.chain.length === 0 && exits.length > 0 && exits.every((e) => takenOn(e, l.expr)) ? { ...l, everyPath: true } : l));
     return {
       acquires,
       returnsHolding,

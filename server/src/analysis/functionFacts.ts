@@ -11,6 +11,11 @@ export interface LockExpr {
   steps: string[];
   /** `root + steps`, e.g. `dev->queues[].lock`: the instance as text. */
   text: string;
+  /**
+   * The index written in each `[]` step, in order, whitespace collapsed (`N_TX_RINGS`, `i - 1`);
+   * absent where not known (a callee's lock re-rooted at an argument written without one).
+   */
+  indices?: string[];
 }
 
 export interface TypeRef {

@@ -68,6 +68,15 @@ export function isAtomicKind(kind: LockKind): boolean {
   return kind === 'spinlock' || kind === 'raw_spinlock' || kind === 'rwlock' || kind === 'kspin_lock';
 }
 
+/**
+ * Counting semaphores (`struct semaphore`, not `rw_semaphore`): no owner, and lockdep does not track
+ * them. Taking one several times (once per slot) or giving it back in a partner function is how they
+ * are used, so a path that looks unbalanced or takes one twice may well be deliberate.
+ */
+export function isCountingKind(kind: LockKind): boolean {
+  return kind === 'semaphore';
+}
+
 /** Acquiring these can sleep, so doing it under a spinlock is `sleep-in-atomic`. */
 export function acquisitionSleeps(api: LockApi): boolean {
   if (api.role !== 'acquire') return false;

@@ -5,13 +5,49 @@
 import type { LockExpr } from './functionFacts';
 import type { NodeLike } from './parser';
 
-export function makeLockExpr(root: string, steps: string[]): LockExpr {
-  return { root, steps, text: root + steps.join('') };
+export function makeLockExpr(root: string, steps: string[], indices?: string[]): LockExpr {
+  const expr: LockExpr = { root, steps, text: root + steps.join('') };
+  if (indices && indices.length > 0 && indices.length === steps.filter((s) => s === '[]').length) expr.indices = indices;
+  return expr;
+}
+
+/** A constant index: numbers and upper-case macro or enum names, with operators (`N_TX_RINGS - 1`). */
+const CONSTANT_INDEX = /^(?:\s|0[xX][0-9a-fA-F]+[uUlL]*|\d+[uUlL]*|[A-Z_][A-Z0-9_]*|[-+*/%()<>|&~^])+$/;
+
+function isConstantIndex(index: string): boolean {
+  return CONSTANT_INDEX.test(index) && /[A-Z0-9]/.test(index);
+}
+
+/**
+ * `x[A]` and `x[B]` where both index texts are known and differ somewhere: not shown to be one
+ * element. With `constantsOnly`, only two different constants count (`x[0]` and `x[N]` are two
+ * elements; `x[i]` may be either).
+ */
+export function otherElement(a: LockExpr, b: LockExpr, constantsOnly = false): boolean {
+  if (!a.indices || !b.indices || a.indices.length !== b.indices.length) return false;
+  return a.indices.some((index, i) => index !== b.indices![i] && (!constantsOnly || (isConstantIndex(index) && isConstantIndex(b.indices![i]))));
+}
+
+/** An element named by a variable index (`x[i]`): which one it is changes as the code runs. */
+export function variableElement(expr: LockExpr): boolean {
+  return (expr.indices ?? []).some((index) => !isConstantIndex(index));
+}
+
+/** The instance text with its indices spelled out where known: `cp->stat_lock[0]`. */
+export function elementText(expr: LockExpr): string {
+  if (!expr.indices) return expr.text;
+  let next = 0;
+  return expr.root + expr.steps.map((s) => (s === '[]' ? `[${expr.indices![next++]}]` : s)).join('');
+}
+
+function indexText(node: NodeLike | null): string {
+  return (node?.text ?? '').replace(/\s+/g, ' ').trim();
 }
 
 /** From a syntax node; null for literals and other expressions that cannot name a lock. */
 export function lockExprOfNode(node: NodeLike): LockExpr | null {
   const steps: string[] = [];
+  const indices: string[] = [];
   let current: NodeLike | null = node;
   while (current) {
     switch (current.type) {
@@ -35,15 +71,16 @@ export function lockExprOfNode(node: NodeLike): LockExpr | null {
       }
       case 'subscript_expression':
         steps.push('[]');
+        indices.push(indexText(current.childForFieldName('index')));
         current = current.childForFieldName('argument');
         continue;
       case 'identifier':
-        return makeLockExpr(current.text, steps.reverse());
+        return makeLockExpr(current.text, steps.reverse(), indices.reverse());
       case 'call_expression': {
         // `&get_dev(x)->lock`: the root is a call; keep its callee so the text stays recognisable.
         const callee = current.childForFieldName('function');
         if (!callee || callee.type !== 'identifier') return null;
-        return makeLockExpr(`${callee.text}()`, steps.reverse());
+        return makeLockExpr(`${callee.text}()`, steps.reverse(), indices.reverse());
       }
       default:
         return null;
@@ -72,13 +109,15 @@ export function lockExprOfText(raw: string): LockExpr | null {
   if (!root) return null;
   let rest = text.slice(root[0].length).trim();
   const steps: string[] = [];
+  const indices: string[] = [];
   while (rest.length > 0) {
     const step = TEXT_STEP.exec(rest);
     if (!step) return null;
     steps.push(step[1] ? `${step[1]}${step[2]}` : '[]');
+    if (!step[1]) indices.push(step[0].slice(1, -1).replace(/\s+/g, ' ').trim());
     rest = rest.slice(step[0].length).trim();
   }
-  return makeLockExpr(root[0], steps);
+  return makeLockExpr(root[0], steps, indices);
 }
 
 /** The last field name, or the root for a bare variable: what a lock is called in prose. */
@@ -92,5 +131,7 @@ export function lastName(expr: LockExpr): string {
 
 /** Re-roots a callee's lock expression at the caller's argument: `f->lock` with `f` := `dev->child`. */
 export function substituteRoot(expr: LockExpr, replacement: LockExpr): LockExpr {
-  return makeLockExpr(replacement.root, [...replacement.steps, ...expr.steps]);
+  const known = (e: LockExpr) => (e.steps.includes('[]') ? e.indices : []);
+  const [outer, inner] = [known(replacement), known(expr)];
+  return makeLockExpr(replacement.root, [...replacement.steps, ...expr.steps], outer && inner ? [...outer, ...inner] : undefined);
 }

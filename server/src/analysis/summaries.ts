@@ -4,6 +4,7 @@
  */
 import type { LockClass } from './lockClasses';
 import type { LockExpr } from './functionFacts';
+import { elementText } from './lockExpr';
 import type { Range } from './sites';
 
 export interface SummaryLock {
@@ -105,11 +106,11 @@ export const MAX_SUMMARY_LOCKS = 48;
  */
 export const MAX_CHAIN_DEPTH = 4;
 
-/** A stable text for change detection: callers are re-analysed only when it changes. */
+/** A stable text for change detection: callers are re-analysed only when it changes (array indices included). */
 export function summarySignature(s: FunctionSummary): string {
   const guards = (l: SummaryLock) => (l.guards ? `?${l.guards.map((g) => `${g.value ? '' : '!'}${g.key}`).join('&')}` : '');
   const lock = (l: SummaryLock) =>
-    `${l.cls.id}@${l.expr.text}#${l.paramIndex ?? ''}${l.local ? 'L' : ''}:${l.api}${guards(l)}${l.someReturns ? '~~' : ''}${l.fromReturn ? `^${l.fromReturn.join('')}` : ''}${l.varies ? '~' : ''}${l.partial ? '?' : ''}${l.everyPath ? '!' : ''}${l.releasedBefore ? `-${l.releasedBefore.join('-')}` : ''}<${l.chain.join('<')}`;
+    `${l.cls.id}@${elementText(l.expr)}#${l.paramIndex ?? ''}${l.local ? 'L' : ''}:${l.api}${guards(l)}${l.someReturns ? '~~' : ''}${l.fromReturn ? `^${l.fromReturn.join('')}` : ''}${l.varies ? '~' : ''}${l.partial ? '?' : ''}${l.everyPath ? '!' : ''}${l.releasedBefore ? `-${l.releasedBefore.join('-')}` : ''}<${l.chain.join('<')}`;
   const locks = (list: SummaryLock[]) => list.map(lock).join(',');
   return [
     locks(s.acquires),
