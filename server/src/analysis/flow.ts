@@ -30,6 +30,8 @@ export interface Held {
   takenAt?: number;
   /** Assumed held on entry only because the function releases it: no order is inferred from it. */
   inferred?: boolean;
+  /** Held only because a sparse annotation says so (`__releases()`, `__must_hold()`, `__acquire()`): taking it is no second acquisition. */
+  annotated?: boolean;
   /** Held from a callee whose return paths hold it in different classes or modes: neither is known here. */
   varies?: boolean;
   /** Held because `callee` returned it with its result, reached from that result by `steps`, which nothing here named. */
@@ -167,6 +169,8 @@ class FunctionFlow {
   /** Locks asserted held on entry (`lockdep_assert_held()`, `__must_hold()`), by instance text. */
   readonly asserted = new Map<string, SummaryLock>();
   private readonly acquiredInstances = new Set<string>();
+  /** Instances a sparse annotation said were held, that this function takes itself: the annotation was about its inside. */
+  private readonly annotationsTakenHere = new Set<string>();
   /** Instance texts and classes this function releases somewhere (itself or through a callee). */
   private readonly releasedHere = new Set<string>();
   private readonly acquisitions: FlowResult['acquisitions'] = [];
@@ -204,8 +208,8 @@ class FunctionFlow {
 
   run(): FlowResult {
     let entry = INITIAL;
-    for (const expr of this.fn.contracts.mustHold) entry = this.assumeAsserted(entry, expr, this.fn.nameRange);
-    for (const expr of this.fn.contracts.releases) entry = this.assumeHeld(entry, expr, this.fn.nameRange);
+    for (const expr of this.fn.contracts.mustHold) entry = this.assumeAsserted(entry, expr, this.fn.nameRange, true);
+    for (const expr of this.fn.contracts.releases) entry = this.assumeHeld(entry, expr, this.fn.nameRange, false, true);
     for (const lock of this.callerHeld) entry = this.assumeHeld(entry, lock.expr, this.fn.nameRange, true);
     const end = this.sequence(this.fn.body, [entry]);
     const endSite: Range = { start: this.fn.range.end, end: this.fn.range.end };
@@ -251,11 +255,16 @@ class FunctionFlow {
       case 'call':
         return states.flatMap((s) => this.storedCall({ ...s, events: s.events + 1 }, stmt.name, stmt.args, stmt.site, stmt.bind));
       case 'sleep':
-        return states.map((s) => this.sleep({ ...s, events: s.events + 1 }, stmt.what, stmt.site, []));
+        return states.map((s) => {
+          const after = this.sleep({ ...(stmt.drops ? this.whileWaiting(s, stmt.drops) : s), events: s.events + 1 }, stmt.what, stmt.site, []);
+          return { ...s, events: after.events, slept: after.slept };
+        });
       case 'atomic':
         return states.map((s) => this.atomic(s, stmt.op));
       case 'assume':
-        return states.map((s) => this.assumeAsserted(s, stmt.lock, stmt.site));
+        return states.map((s) => this.assumeAsserted(s, stmt.lock, stmt.site, stmt.annotation));
+      case 'stop':
+        return [];
       case 'alias':
         this.aliases.set(stmt.name, this.dealias(stmt.lock));
         return states;
@@ -473,9 +482,15 @@ class FunctionFlow {
 
   /** Puts a lock into the held set: checks sleeping, double locking and records order edges. */
   private take(state: State, lock: Held, text: string): State {
-    const held = state.held;
+    let held = state.held;
     if (acquisitionSleeps(lock.api) && !lock.tried) state = this.sleep(state, text, lock.site, lock.via);
-    const same = held.find((h) => h.expr.text === lock.expr.text && h.cls.id === lock.cls.id);
+    let same = held.find((h) => h.expr.text === lock.expr.text && h.cls.id === lock.cls.id);
+    // `f() __acquires(&l) __releases(&l) { spin_lock(&l); … }`: the annotation described the body, it took nothing.
+    if (same?.annotated) {
+      this.annotationsTakenHere.add(lock.expr.text);
+      held = held.filter((h) => h !== same);
+      same = undefined;
+    }
     // Taken again at the very same site: a loop over instances (`list_for_each_entry(w, …) lock(&w->l)`).
     const loopCarried = same !== undefined && same.site === lock.site;
     if (same && !loopCarried && !(same.api.recursive && lock.api.recursive) && !lock.tried && knownInstance(lock)) {
@@ -702,22 +717,31 @@ class FunctionFlow {
   }
 
   /** An assertion that the caller holds a lock: held from here, and released for the caller if some path drops it. */
-  private assumeAsserted(state: State, lockExpr: LockExpr, site: Range): State {
+  private assumeAsserted(state: State, lockExpr: LockExpr, site: Range, annotated = false): State {
     const expr = this.dealias(lockExpr);
     if (!this.acquiredInstances.has(expr.text) && !this.asserted.has(expr.text)) {
       const cls = this.resolver.resolve(expr);
       this.asserted.set(expr.text, { ...this.paramOf(expr), cls, expr, api: 'release', kind: 'lock', file: this.fn.file, site, chain: [] });
     }
-    return this.assumeHeld(state, lockExpr, site);
+    return this.assumeHeld(state, lockExpr, site, false, annotated);
   }
 
-  private assumeHeld(state: State, lockExpr: LockExpr, site: Range, inferred = false): State {
+  private assumeHeld(state: State, lockExpr: LockExpr, site: Range, inferred = false, annotated = false): State {
     const expr = this.dealias(lockExpr);
     if (state.held.some((h) => h.expr.text === expr.text)) return state;
     const cls = this.resolver.resolve(expr);
     const api: LockApi = { name: 'held on entry', role: 'acquire', kind: 'lock', mode: 'exclusive', ctx: 'none', lockArg: 0 };
-    const lock: Held = { cls, expr, api, site, scopeDepth: null, tried: true, via: [], fromEntry: true, ...(inferred ? { inferred } : {}) };
+    const lock: Held = { cls, expr, api, site, scopeDepth: null, tried: true, via: [], fromEntry: true, ...(inferred ? { inferred } : {}), ...(annotated ? { annotated } : {}) };
     return { ...state, held: [...state.held, lock] };
+  }
+
+  /** The path as a `_locked` wait sleeps: the queue's lock dropped, and with it the interrupts it disabled if the wait enables them. */
+  private whileWaiting(state: State, drops: { lock: LockExpr; irq: boolean }): State {
+    const text = this.dealias(drops.lock).text;
+    const dropped = state.held.filter((h) => h.expr.text === text);
+    if (dropped.length === 0) return state;
+    const irqOff = dropped.filter((h) => h.api.ctx === 'irq' || h.api.ctx === 'irqsave').length;
+    return { ...state, held: state.held.filter((h) => !dropped.includes(h)), irq: drops.irq ? Math.max(0, state.irq - irqOff) : state.irq };
   }
 
   /** Sleeping (directly or in a callee) while a spinning lock is held or interrupts are off. */
@@ -1152,7 +1176,7 @@ class FunctionFlow {
     const heldSomewhere = (text: string) => exits.some((e) => e.state.held.some((h) => h.expr.text === text));
     const found = [...this.callerHeld].filter((l) => !heldEverywhere(l.expr.text)).map((l) => (heldSomewhere(l.expr.text) ? { ...l, partial: true } : l));
     const releasesOnEntry = uniqueLocks(
-      [...found, ...contractReleases.filter((l) => !heldEverywhere(l.expr.text))]
+      [...found, ...contractReleases.filter((l) => !heldEverywhere(l.expr.text) && !this.annotationsTakenHere.has(l.expr.text))]
         .concat([...this.asserted.values()].filter((l) => droppedSomewhere(l.expr.text)).map((l) => ({ ...l, someReturns: true })))
         .concat([...this.releasedOnEntry.values()].map((l) => ({ ...l, partial: true }))),
     );
