@@ -281,6 +281,10 @@ describe('precision: sparse annotations take nothing', () => {
   it('two real acquisitions are still a double lock', () => {
     assert.deepEqual(result.in('sta_twice').map((f) => f.code), ['double-lock'], result.describe());
   });
+
+  it('__releases(l) on a function that drops l first is believed: a path that skips the release and takes l again is a double lock', () => {
+    assert.deepEqual(result.in('sta_xmote').map((f) => f.code), ['double-lock'], result.describe());
+  });
 });
 
 describe('precision: calls that do not return', () => {

@@ -30,7 +30,7 @@ export interface Held {
   takenAt?: number;
   /** Assumed held on entry only because the function releases it: no order is inferred from it. */
   inferred?: boolean;
-  /** Held only because a sparse annotation says so (`__releases()`, `__must_hold()`, `__acquire()`): taking it is no second acquisition. */
+  /** Held only because a sparse annotation about the body says so (see annotationsOfTheInside()): taking it is no second acquisition. */
   annotated?: boolean;
   /** Held from a callee whose return paths hold it in different classes or modes: neither is known here. */
   varies?: boolean;
@@ -171,6 +171,8 @@ class FunctionFlow {
   private readonly acquiredInstances = new Set<string>();
   /** Instances a sparse annotation said were held, that this function takes itself: the annotation was about its inside. */
   private readonly annotationsTakenHere = new Set<string>();
+  /** Sparse annotations whose lock the body takes next, rather than releases: they describe the body, not the caller. */
+  private readonly annotationsOfTheInside: { contracts: Set<string>; markers: Set<Stmt> };
   /** Instance texts and classes this function releases somewhere (itself or through a callee). */
   private readonly releasedHere = new Set<string>();
   private readonly acquisitions: FlowResult['acquisitions'] = [];
@@ -199,6 +201,7 @@ class FunctionFlow {
   ) {
     this.correlated = correlatedConditions(fn.body, (name) => changesHeldLocks(callees.summaryOf(name)?.summary));
     this.pairedReleases = releasedHandles(fn.body, catalogue);
+    this.annotationsOfTheInside = annotationsOfTheInside(fn);
     const conditions = allStatements(fn.body).flatMap((st) => (st.t === 'if' || (st.t === 'loop' && st.cond) ? [st.cond!] : []));
     this.testedAtoms = new Set(conditions.flatMap(atomTexts));
     this.testedTexts = new Set(
@@ -208,8 +211,9 @@ class FunctionFlow {
 
   run(): FlowResult {
     let entry = INITIAL;
-    for (const expr of this.fn.contracts.mustHold) entry = this.assumeAsserted(entry, expr, this.fn.nameRange, true);
-    for (const expr of this.fn.contracts.releases) entry = this.assumeHeld(entry, expr, this.fn.nameRange, false, true);
+    const inside = (expr: LockExpr) => this.annotationsOfTheInside.contracts.has(expr.text);
+    for (const expr of this.fn.contracts.mustHold) entry = this.assumeAsserted(entry, expr, this.fn.nameRange, inside(expr));
+    for (const expr of this.fn.contracts.releases) entry = this.assumeHeld(entry, expr, this.fn.nameRange, false, inside(expr));
     for (const lock of this.callerHeld) entry = this.assumeHeld(entry, lock.expr, this.fn.nameRange, true);
     const end = this.sequence(this.fn.body, [entry]);
     const endSite: Range = { start: this.fn.range.end, end: this.fn.range.end };
@@ -262,7 +266,7 @@ class FunctionFlow {
       case 'atomic':
         return states.map((s) => this.atomic(s, stmt.op));
       case 'assume':
-        return states.map((s) => this.assumeAsserted(s, stmt.lock, stmt.site, stmt.annotation));
+        return states.map((s) => this.assumeAsserted(s, stmt.lock, stmt.site, this.annotationsOfTheInside.markers.has(stmt)));
       case 'stop':
         return [];
       case 'alias':
@@ -1526,4 +1530,25 @@ function merge(states: State[]): State[] {
   }
   out = [...byLocks.values()];
   return out.slice(0, MAX_PATHS);
+}
+
+/**
+ * Sparse annotations the body contradicts: `__releases(l)`/`__must_hold(l)` on a function whose first
+ * use of `l` takes it, and an `__acquire(l)` marker followed by a call taking `l` (`f() __acquires(l)
+ * __releases(l) { spin_lock(l); … }`). They state what the body does inside, not that a caller holds
+ * the lock; one followed by a release (`__releases(l) { … spin_unlock(l); … spin_lock(l); }`) is believed.
+ */
+function annotationsOfTheInside(fn: FunctionFacts): { contracts: Set<string>; markers: Set<Stmt> } {
+  const uses: { stmt: Stmt; text: string; takes: boolean }[] = [];
+  for (const st of allStatements(fn.body)) {
+    if ((st.t === 'if' || st.t === 'loop') && st.cond) {
+      for (const leaf of conditionLeaves(st.cond)) if (leaf.op === 'lock') uses.push({ stmt: leaf.stmt, text: leaf.stmt.lock.text, takes: true });
+    } else if (st.t === 'lock') uses.push({ stmt: st, text: st.lock.text, takes: true });
+    else if (st.t === 'unlock' && st.lock) uses.push({ stmt: st, text: st.lock.text, takes: false });
+    else if (st.t === 'assume' && st.annotation) uses.push({ stmt: st, text: st.lock.text, takes: false });
+  }
+  const takenNext = (from: number, text: string) => uses.slice(from).find((u) => u.text === text && u.stmt.t !== 'assume')?.takes === true;
+  const contracts = new Set([...fn.contracts.releases, ...fn.contracts.mustHold].map((e) => e.text).filter((text) => takenNext(0, text)));
+  const markers = new Set(uses.flatMap((u, i) => (u.stmt.t === 'assume' && takenNext(i + 1, u.text) ? [u.stmt] : [])));
+  return { contracts, markers };
 }
