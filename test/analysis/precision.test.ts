@@ -336,3 +336,66 @@ describe('precision: elements of a lock array', () => {
     assert.equal(again.one('unlock-unheld', 'nic_unlock_pair').severity, 'warning');
   });
 });
+
+describe('precision: sparse annotations take nothing', () => {
+  const result = analyseFixtures('precision/sparse_annotations.c');
+
+  it('__acquires(l) __releases(l) on a function that takes l itself is no double lock, and releases nothing of its caller', () => {
+    assert.deepEqual(result.in('sta_flush'), [], result.describe());
+    assert.deepEqual(result.in('sta_remove'), [], result.describe());
+  });
+
+  it('__acquire(l) just before the real lock call is no double lock', () => {
+    assert.deepEqual(result.in('sta_reset'), [], result.describe());
+  });
+
+  it('two real acquisitions are still a double lock', () => {
+    assert.deepEqual(result.in('sta_twice').map((f) => f.code), ['double-lock'], result.describe());
+  });
+
+  it('__releases(l) on a function that drops l first is believed: a path that skips the release and takes l again is a double lock', () => {
+    assert.deepEqual(result.in('sta_xmote').map((f) => f.code), ['double-lock'], result.describe());
+  });
+});
+
+describe('precision: calls that do not return', () => {
+  const result = analyseFixtures('precision/noreturn.c');
+
+  it('BUG() and panic() end the path: nothing after them is reported', () => {
+    assert.deepEqual(result.in('erase_pending'), [], result.describe());
+    assert.deepEqual(result.in('erase_check'), [], result.describe());
+  });
+
+  it('BUG_ON(cond) and x_bug_on_msg(cond, …) go on only when cond is false', () => {
+    assert.deepEqual(result.in('erase_clear'), [], result.describe());
+    assert.deepEqual(result.in('erase_clear2'), [], result.describe());
+  });
+
+  it('WARN_ON(cond) returns: the path without the mutex goes on', () => {
+    assert.deepEqual(result.in('erase_clear_warn').map((f) => f.code), ['unlock-unheld'], result.describe());
+  });
+
+  it('without BUG() the path goes on and sleeps under the spinlock', () => {
+    const edited = analyseEdited('precision/noreturn.c', ['\t\t\tBUG();\n', '\t\t\tc->erasing = 1;\n']);
+    assert.ok(edited.in('erase_pending').some((f) => f.code === 'sleep-in-atomic'), edited.describe());
+  });
+});
+
+describe('precision: wait_event_*_locked*() drop the queue lock while they sleep', () => {
+  const result = analyseFixtures('precision/locked_waits.c');
+
+  it('sleeping in a _locked wait under the queue lock only is not atomic', () => {
+    assert.deepEqual(result.in('tick_read'), [], result.describe());
+    assert.deepEqual(result.in('tick_wait'), [], result.describe());
+  });
+
+  it('another spinlock held across the wait is still reported', () => {
+    const found = result.in('tick_read_stats');
+    assert.deepEqual(found.map((f) => f.code), ['sleep-in-atomic'], result.describe());
+    assert.deepEqual(found[0].locks, ['tick_ctx.stats_lock']);
+  });
+
+  it('a _locked wait without _irq keeps interrupts off while it sleeps', () => {
+    assert.deepEqual(result.in('tick_wait_irqoff').map((f) => f.code), ['sleep-in-atomic'], result.describe());
+  });
+});

@@ -21,8 +21,8 @@ import type {
   TypeRef,
 } from './functionFacts';
 import type { FunctionReuse, ReuseRound } from './functionReuse';
-import { ATOMIC_OPS, GUARD_TYPES, LockApiCatalogue, SLEEPING_GFP, isHeldAssertion, isSleepingCall } from './lockApis';
-import { lockExprOfNode, lockExprOfText } from './lockExpr';
+import { ATOMIC_OPS, GUARD_TYPES, LockApiCatalogue, SLEEPING_GFP, isBugOnCall, isHeldAssertion, lockedWait, isNoReturnCall, isSleepingCall, isSparseAnnotation } from './lockApis';
+import { lockExprOfNode, lockExprOfText, makeLockExpr } from './lockExpr';
 import { LiteNode, liteTree, lineStarts as startsOfLines, normaliseLineBreaks, positionIn, type Deadline, type Pruning, type SyntaxTree } from './parser';
 import type { Range } from './sites';
 
@@ -623,7 +623,7 @@ class BodyWalker {
         return;
       case 'expression_statement': {
         const expr = node.firstNamedChild;
-        if (expr) this.expression(expr, out);
+        if (expr && !this.bugOn(expr, out)) this.expression(expr, out);
         return;
       }
       case 'declaration':
@@ -778,6 +778,19 @@ class BodyWalker {
     out.push({ t: 'switch', cases, hasDefault });
   }
 
+  /** `BUG_ON(cond);` as `if (cond) BUG();`: calls in the condition are tested, not just made. False when `expr` is something else. */
+  private bugOn(expr: LiteNode, out: Stmt[]): boolean {
+    const call = unwrap(expr);
+    const callee = call.type === 'call_expression' ? call.childForFieldName('function') : null;
+    if (callee?.type !== 'identifier' || !isBugOnCall(callee.text)) return false;
+    const [first, ...rest] = call.childForFieldName('arguments')?.namedChildren ?? [];
+    if (!first) return false;
+    const cond = this.condition(first, out);
+    for (const arg of rest) this.expression(arg, out);
+    out.push({ t: 'if', cond, then: [{ t: 'stop', site: rangeOf(call) }], else: [] });
+    return true;
+  }
+
   private declaration(node: LiteNode, out: Stmt[]): void {
     for (const { name, type, init } of declaredNames(node)) {
       this.locals[name] = type;
@@ -872,9 +885,14 @@ class BodyWalker {
     if (atomic) return [{ t: 'atomic', op: atomic, site }];
     if (isHeldAssertion(name)) {
       const lock = args[0] ? lockExprOfNode(args[0]) : null;
-      return lock ? [{ t: 'assume', lock, site }] : null;
+      return lock ? [{ t: 'assume', lock, site, ...(isSparseAnnotation(name) ? { annotation: true } : {}) }] : null;
     }
-    if (isSleepingCall(name)) return [{ t: 'sleep', what: `${name}()`, site }];
+    if (isNoReturnCall(name)) return [{ t: 'stop', site }];
+    if (isSleepingCall(name)) {
+      const wait = lockedWait(name);
+      const queue = wait && args[0] ? lockExprOfNode(args[0]) : null;
+      return [{ t: 'sleep', what: `${name}()`, site, ...(wait && queue ? { drops: { lock: makeLockExpr(queue.root, [...queue.steps, '.lock']), irq: wait.irq } } : {}) }];
+    }
     const out: Stmt[] = [];
     const gfp = allocates(name) ? args.find((a) => SLEEPING_GFP.test(a.text)) : undefined;
     if (gfp) out.push({ t: 'sleep', what: `${name}(…, ${normalise(gfp.text)})`, site });

@@ -30,6 +30,8 @@ export interface Held {
   takenAt?: number;
   /** Assumed held on entry only because the function releases it: no order is inferred from it. */
   inferred?: boolean;
+  /** Held only because a sparse annotation about the body says so (see annotationsOfTheInside()): taking it is no second acquisition. */
+  annotated?: boolean;
   /** Held from a callee whose return paths hold it in different classes or modes: neither is known here. */
   varies?: boolean;
   /** Held because `callee` returned it with its result, reached from that result by `steps`, which nothing here named. */
@@ -167,6 +169,10 @@ class FunctionFlow {
   /** Locks asserted held on entry (`lockdep_assert_held()`, `__must_hold()`), by instance text. */
   readonly asserted = new Map<string, SummaryLock>();
   private readonly acquiredInstances = new Set<string>();
+  /** Instances a sparse annotation said were held, that this function takes itself: the annotation was about its inside. */
+  private readonly annotationsTakenHere = new Set<string>();
+  /** Sparse annotations whose lock the body takes next, rather than releases: they describe the body, not the caller. */
+  private readonly annotationsOfTheInside: { contracts: Set<string>; markers: Set<Stmt> };
   /** Instance texts and classes this function releases somewhere (itself or through a callee). */
   private readonly releasedHere = new Set<string>();
   private readonly acquisitions: FlowResult['acquisitions'] = [];
@@ -195,6 +201,7 @@ class FunctionFlow {
   ) {
     this.correlated = correlatedConditions(fn.body, (name) => changesHeldLocks(callees.summaryOf(name)?.summary));
     this.pairedReleases = releasedHandles(fn.body, catalogue);
+    this.annotationsOfTheInside = annotationsOfTheInside(fn);
     const conditions = allStatements(fn.body).flatMap((st) => (st.t === 'if' || (st.t === 'loop' && st.cond) ? [st.cond!] : []));
     this.testedAtoms = new Set(conditions.flatMap(atomTexts));
     this.testedTexts = new Set(
@@ -204,8 +211,9 @@ class FunctionFlow {
 
   run(): FlowResult {
     let entry = INITIAL;
-    for (const expr of this.fn.contracts.mustHold) entry = this.assumeAsserted(entry, expr, this.fn.nameRange);
-    for (const expr of this.fn.contracts.releases) entry = this.assumeHeld(entry, expr, this.fn.nameRange);
+    const inside = (expr: LockExpr) => this.annotationsOfTheInside.contracts.has(expr.text);
+    for (const expr of this.fn.contracts.mustHold) entry = this.assumeAsserted(entry, expr, this.fn.nameRange, inside(expr));
+    for (const expr of this.fn.contracts.releases) entry = this.assumeHeld(entry, expr, this.fn.nameRange, false, inside(expr));
     for (const lock of this.callerHeld) entry = this.assumeHeld(entry, lock.expr, this.fn.nameRange, true);
     const end = this.sequence(this.fn.body, [entry]);
     const endSite: Range = { start: this.fn.range.end, end: this.fn.range.end };
@@ -251,11 +259,16 @@ class FunctionFlow {
       case 'call':
         return states.flatMap((s) => this.storedCall({ ...s, events: s.events + 1 }, stmt.name, stmt.args, stmt.site, stmt.bind));
       case 'sleep':
-        return states.map((s) => this.sleep({ ...s, events: s.events + 1 }, stmt.what, stmt.site, []));
+        return states.map((s) => {
+          const after = this.sleep({ ...(stmt.drops ? this.whileWaiting(s, stmt.drops) : s), events: s.events + 1 }, stmt.what, stmt.site, []);
+          return { ...s, events: after.events, slept: after.slept };
+        });
       case 'atomic':
         return states.map((s) => this.atomic(s, stmt.op));
       case 'assume':
-        return states.map((s) => this.assumeAsserted(s, stmt.lock, stmt.site));
+        return states.map((s) => this.assumeAsserted(s, stmt.lock, stmt.site, this.annotationsOfTheInside.markers.has(stmt)));
+      case 'stop':
+        return [];
       case 'alias':
         this.aliases.set(stmt.name, this.dealias(stmt.lock));
         return states;
@@ -473,10 +486,16 @@ class FunctionFlow {
 
   /** Puts a lock into the held set: checks sleeping, double locking and records order edges. */
   private take(state: State, lock: Held, text: string): State {
-    const held = state.held;
+    let held = state.held;
     if (acquisitionSleeps(lock.api) && !lock.tried) state = this.sleep(state, text, lock.site, lock.via);
     // `x[0]` and `x[N]` are two locks; `x[i]` may be either: only one written alike is the held one.
-    const same = held.find((h) => h.expr.text === lock.expr.text && h.cls.id === lock.cls.id && !otherElement(h.expr, lock.expr));
+    let same = held.find((h) => h.expr.text === lock.expr.text && h.cls.id === lock.cls.id && !otherElement(h.expr, lock.expr));
+    // `f() __acquires(&l) __releases(&l) { spin_lock(&l); … }`: the annotation described the body, it took nothing.
+    if (same?.annotated) {
+      this.annotationsTakenHere.add(lock.expr.text);
+      held = held.filter((h) => h !== same);
+      same = undefined;
+    }
     // Taken again at the very same site: a loop over instances (`list_for_each_entry(w, …) lock(&w->l)`).
     const loopCarried = same !== undefined && same.site === lock.site;
     const counting = isCountingKind(lock.api.kind);
@@ -711,22 +730,31 @@ class FunctionFlow {
   }
 
   /** An assertion that the caller holds a lock: held from here, and released for the caller if some path drops it. */
-  private assumeAsserted(state: State, lockExpr: LockExpr, site: Range): State {
+  private assumeAsserted(state: State, lockExpr: LockExpr, site: Range, annotated = false): State {
     const expr = this.dealias(lockExpr);
     if (!this.acquiredInstances.has(expr.text) && !this.asserted.has(expr.text)) {
       const cls = this.resolver.resolve(expr);
       this.asserted.set(expr.text, { ...this.paramOf(expr), cls, expr, api: 'release', kind: 'lock', file: this.fn.file, site, chain: [] });
     }
-    return this.assumeHeld(state, lockExpr, site);
+    return this.assumeHeld(state, lockExpr, site, false, annotated);
   }
 
-  private assumeHeld(state: State, lockExpr: LockExpr, site: Range, inferred = false): State {
+  private assumeHeld(state: State, lockExpr: LockExpr, site: Range, inferred = false, annotated = false): State {
     const expr = this.dealias(lockExpr);
     if (state.held.some((h) => h.expr.text === expr.text)) return state;
     const cls = this.resolver.resolve(expr);
     const api: LockApi = { name: 'held on entry', role: 'acquire', kind: 'lock', mode: 'exclusive', ctx: 'none', lockArg: 0 };
-    const lock: Held = { cls, expr, api, site, scopeDepth: null, tried: true, via: [], fromEntry: true, ...(inferred ? { inferred } : {}) };
+    const lock: Held = { cls, expr, api, site, scopeDepth: null, tried: true, via: [], fromEntry: true, ...(inferred ? { inferred } : {}), ...(annotated ? { annotated } : {}) };
     return { ...state, held: [...state.held, lock] };
+  }
+
+  /** The path as a `_locked` wait sleeps: the queue's lock dropped, and with it the interrupts it disabled if the wait enables them. */
+  private whileWaiting(state: State, drops: { lock: LockExpr; irq: boolean }): State {
+    const text = this.dealias(drops.lock).text;
+    const dropped = state.held.filter((h) => h.expr.text === text);
+    if (dropped.length === 0) return state;
+    const irqOff = dropped.filter((h) => h.api.ctx === 'irq' || h.api.ctx === 'irqsave').length;
+    return { ...state, held: state.held.filter((h) => !dropped.includes(h)), irq: drops.irq ? Math.max(0, state.irq - irqOff) : state.irq };
   }
 
   /** Sleeping (directly or in a callee) while a spinning lock is held or interrupts are off. */
@@ -1164,7 +1192,7 @@ class FunctionFlow {
     // (A caller-held lock comes from the first pass's summary, where every release was still partial.)
     const found = [...this.callerHeld].filter((l) => !heldEverywhere(l.expr.text)).map(({ partial: _, ...l }) => (heldSomewhere(l.expr.text) ? { ...l, partial: true } : l));
     const releasesOnEntry = uniqueLocks(
-      [...found, ...contractReleases.filter((l) => !heldEverywhere(l.expr.text))]
+      [...found, ...contractReleases.filter((l) => !heldEverywhere(l.expr.text) && !this.annotationsTakenHere.has(l.expr.text))]
         .concat([...this.asserted.values()].filter((l) => droppedSomewhere(l.expr.text)).map((l) => ({ ...l, someReturns: true })))
         .concat([...this.releasedOnEntry.values()].map((l) => ({ ...l, partial: true }))),
     );
@@ -1515,4 +1543,25 @@ function merge(states: State[]): State[] {
   }
   out = [...byLocks.values()];
   return out.slice(0, MAX_PATHS);
+}
+
+/**
+ * Sparse annotations the body contradicts: `__releases(l)`/`__must_hold(l)` on a function whose first
+ * use of `l` takes it, and an `__acquire(l)` marker followed by a call taking `l` (`f() __acquires(l)
+ * __releases(l) { spin_lock(l); … }`). They state what the body does inside, not that a caller holds
+ * the lock; one followed by a release (`__releases(l) { … spin_unlock(l); … spin_lock(l); }`) is believed.
+ */
+function annotationsOfTheInside(fn: FunctionFacts): { contracts: Set<string>; markers: Set<Stmt> } {
+  const uses: { stmt: Stmt; text: string; takes: boolean }[] = [];
+  for (const st of allStatements(fn.body)) {
+    if ((st.t === 'if' || st.t === 'loop') && st.cond) {
+      for (const leaf of conditionLeaves(st.cond)) if (leaf.op === 'lock') uses.push({ stmt: leaf.stmt, text: leaf.stmt.lock.text, takes: true });
+    } else if (st.t === 'lock') uses.push({ stmt: st, text: st.lock.text, takes: true });
+    else if (st.t === 'unlock' && st.lock) uses.push({ stmt: st, text: st.lock.text, takes: false });
+    else if (st.t === 'assume' && st.annotation) uses.push({ stmt: st, text: st.lock.text, takes: false });
+  }
+  const takenNext = (from: number, text: string) => uses.slice(from).find((u) => u.text === text && u.stmt.t !== 'assume')?.takes === true;
+  const contracts = new Set([...fn.contracts.releases, ...fn.contracts.mustHold].map((e) => e.text).filter((text) => takenNext(0, text)));
+  const markers = new Set(uses.flatMap((u, i) => (u.stmt.t === 'assume' && takenNext(i + 1, u.text) ? [u.stmt] : [])));
+  return { contracts, markers };
 }

@@ -75,9 +75,16 @@ export type Stmt =
   | LockStmt
   | UnlockStmt
   | CallStmt
-  | { t: 'sleep'; what: string; site: Range }
+  /**
+   * `drops`: the lock the sleep releases while it waits (`wait_event_*_locked(wq, …)` drops `wq.lock`),
+   * and whether it enables interrupts meanwhile (`_locked_irq`).
+   */
+  | { t: 'sleep'; what: string; site: Range; drops?: { lock: LockExpr; irq: boolean } }
   | { t: 'atomic'; op: import('./lockApis').AtomicOp; site: Range }
-  | { t: 'assume'; lock: LockExpr; site: Range }
+  /** `annotation`: sparse's `__acquire()`, a claim for the checker rather than an assertion checked at run time. */
+  | { t: 'assume'; lock: LockExpr; site: Range; annotation?: boolean }
+  /** A call that does not return (`BUG()`, `panic()`): the path ends here. */
+  | { t: 'stop'; site: Range }
   | { t: 'if'; cond: Cond; then: Stmt[]; else: Stmt[] }
   | { t: 'loop'; cond: Cond | null; body: Stmt[]; bodyFirst: boolean }
   | { t: 'switch'; cases: Stmt[][]; hasDefault: boolean }

@@ -308,7 +308,33 @@ export function isSleepingCall(name: string): boolean {
 
 /** `lockdep_assert_held*()` says the lock is held here; so does sparse's `__acquire()`, after a callee took it. */
 export function isHeldAssertion(name: string): boolean {
-  return name === 'lockdep_assert_held' || name.startsWith('lockdep_assert_held_') || name === 'assert_spin_locked' || name === '__acquire';
+  return name === 'lockdep_assert_held' || name.startsWith('lockdep_assert_held_') || name === 'assert_spin_locked' || isSparseAnnotation(name);
+}
+
+/** Sparse's `__acquire()`: a statement for the checker, not checked at run time, often a mere balance marker. */
+export function isSparseAnnotation(name: string): boolean {
+  return name === '__acquire';
+}
+
+/**
+ * `wait_event_interruptible_locked_irq(wq, cond)` sleeps with `wq.lock` dropped and takes it back
+ * after: null for other calls, else whether it enables interrupts while it sleeps (`_irq`).
+ */
+export function lockedWait(name: string): { irq: boolean } | null {
+  if (!name.startsWith('wait_event') || !/_locked(_|$)/.test(name)) return null;
+  return { irq: name.endsWith('_locked_irq') };
+}
+
+/** Calls after which the path does not go on. */
+const NORETURN_CALLS = new Set(['BUG', 'panic', 'unreachable', '__builtin_unreachable', 'do_exit', 'kthread_exit', 'make_task_dead']);
+
+export function isNoReturnCall(name: string): boolean {
+  return NORETURN_CALLS.has(name);
+}
+
+/** `BUG_ON(cond)`, `VM_BUG_ON(cond)`, `mlog_bug_on_msg(cond, …)`: the path goes on only when the first argument is false. */
+export function isBugOnCall(name: string): boolean {
+  return /(^|_)bug_on(_|$)/i.test(name);
 }
 
 export class LockApiCatalogue {

@@ -19,6 +19,8 @@ export interface EngineEvents {
 /** More deaths than this within the window and the worker stays down. */
 const MAX_RESTARTS = 5;
 const RESTART_WINDOW_MS = 3 * 60_000;
+/** How long a shutdown waits for the worker to finish its current task: longer than a file's time budget. */
+const STOP_GRACE_MS = 12_000;
 
 export class EngineHost {
   private worker: Worker | undefined;
@@ -90,9 +92,22 @@ export class EngineHost {
     });
   }
 
+  /**
+   * Stops the worker between two tasks: terminating it in the middle of a parse would abort the
+   * whole process (the parser calls back into JavaScript to check its time budget). A worker that
+   * has not stopped after STOP_GRACE_MS is terminated anyway.
+   */
   async dispose(): Promise<void> {
     this.disposed = true;
-    await this.worker?.terminate();
+    const worker = this.worker;
+    if (!worker) return;
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    worker.postMessage({ type: 'stop' } satisfies ToEngine);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_GRACE_MS)));
+    await Promise.race([exited, late]);
+    clearTimeout(timer);
+    await worker.terminate();
   }
 
   private receive(message: FromEngine): void {

@@ -42,7 +42,9 @@ export type ToEngine =
   | { type: 'watched'; changes: WatchedChange[] }
   /** An import replayed into a restarted worker (a new one comes as an `importLockdep` request). */
   | { type: 'importReport'; key: string; text: string }
-  | { type: 'request'; id: number; request: EngineRequest };
+  | { type: 'request'; id: number; request: EngineRequest }
+  /** Shutdown: the worker ends once the task in hand is done. */
+  | { type: 'stop' };
 
 export type FromEngine =
   | { type: 'snapshot'; snapshot: AnalysisSnapshot }

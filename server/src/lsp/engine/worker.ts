@@ -5,5 +5,9 @@ import { EngineSession } from './session';
 
 export function runEngineWorker(port: MessagePort): void {
   const session = new EngineSession((message: FromEngine) => port.postMessage(message));
-  port.on('message', (message: ToEngine) => session.handle(message));
+  port.on('message', (message: ToEngine) => {
+    // In a worker, process.exit() ends this thread only.
+    if (message.type === 'stop') process.exit(0);
+    session.handle(message);
+  });
 }
