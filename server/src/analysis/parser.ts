@@ -52,6 +52,9 @@ export class Deadline {
 
 export type AnalysisStage = 'parsing' | 'extraction';
 
+/** The time one file may take to parse and extract, in the CLI and the language server alike. */
+export const FILE_BUDGET_MS = 10_000;
+
 /** Thrown when a file ran out of its time budget; the caller reports the file as cut off. */
 export class BudgetExceeded extends Error {
   constructor(

@@ -17,7 +17,7 @@ import { ClassResolver, TypeTable } from './lockClasses';
 import { DEFAULT_CATALOGUE, LockApiCatalogue } from './lockApis';
 import { LockGraph, type EdgeSite } from './lockGraph';
 import { keyAssignmentsOf, LockdepKeys, type KeyAssignment } from './lockdepKeys';
-import { Deadline, parseC } from './parser';
+import { Deadline, FILE_BUDGET_MS, parseC } from './parser';
 import type { Range } from './sites';
 import { summarySignature, type FunctionSummary } from './summaries';
 
@@ -518,7 +518,7 @@ export function analyzeTexts(inputs: AnalysisInput[], options: ProgramOptions = 
   const skipped: { file: string; reason: string }[] = [];
   for (const input of inputs) {
     try {
-      program.setFile(factsOf(input.file, input.text, program.catalogue, { timeoutMs: 10_000 }));
+      program.setFile(factsOf(input.file, input.text, program.catalogue, { timeoutMs: FILE_BUDGET_MS }));
     } catch (error) {
       skipped.push({ file: input.file, reason: error instanceof Error ? error.message : String(error) });
     }

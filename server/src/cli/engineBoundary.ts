@@ -7,7 +7,8 @@ import { BUILTIN_LOCK_APIS, DEFAULT_CATALOGUE, LockApiCatalogue, type LockApi } 
 import { applyLockdep, type LockdepInput } from '../analysis/lockdepMerge';
 import { LockProgram, factsOf, type AnalysisInput, type AnalysisResult } from '../analysis/program';
 import type { LockorderConfig } from '../config';
-import { PARSE_TIMEOUT_MS, defaultJobs, extractInParallel } from '../workspace/parallelExtract';
+import { FILE_BUDGET_MS } from '../analysis/parser';
+import { defaultJobs, extractInParallel } from '../workspace/parallelExtract';
 import { summarizeLockdep, type LockdepSummary } from './lockdepReports';
 
 export type { AnalysisInput, AnalysisResult };
@@ -59,7 +60,7 @@ export async function runEngine(
   } else {
     for (const input of inputs) {
       try {
-        program.setFile(factsOf(input.file, input.text, catalogue, { timeoutMs: PARSE_TIMEOUT_MS }));
+        program.setFile(factsOf(input.file, input.text, catalogue, { timeoutMs: FILE_BUDGET_MS }));
       } catch (error) {
         skipped.push({ file: input.file, reason: error instanceof Error ? error.message : String(error) });
       }

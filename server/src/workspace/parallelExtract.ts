@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { FileFacts } from '../analysis/functionFacts';
 import type { LockApi } from '../analysis/lockApis';
+import { FILE_BUDGET_MS } from '../analysis/parser';
 
 export interface ExtractRequest {
   file: string;
@@ -17,9 +18,6 @@ export interface ExtractOutcome {
   facts: FileFacts[];
   skipped: { file: string; reason: string }[];
 }
-
-/** Per-file parse budget: a file that takes longer is reported and left out. */
-export const PARSE_TIMEOUT_MS = 10_000;
 
 export interface WorkerJob {
   index: number;
@@ -51,7 +49,7 @@ export async function extractInParallel(inputs: ExtractRequest[], jobs: number, 
   const results: (FileFacts | undefined)[] = new Array(inputs.length);
   const skipped: ExtractOutcome['skipped'] = [];
   const workerCount = Math.max(1, Math.min(jobs, inputs.length));
-  const setup: WorkerSetup = { customApis, timeoutMs: PARSE_TIMEOUT_MS };
+  const setup: WorkerSetup = { customApis, timeoutMs: FILE_BUDGET_MS };
   // Largest texts first: the files still running when the queue empties are then small ones, so no
   // core idles while the other parses a 4 MB register header at the end.
   const order = inputs.map((_, index) => index).sort((a, b) => inputs[b].text.length - inputs[a].text.length || a - b);

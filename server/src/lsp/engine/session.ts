@@ -6,8 +6,8 @@
  * Timing: an open or a closed document is analysed at once; keystrokes wait for `debounceMs` of
  * quiet per document (by default none: the document is analysed as soon as the worker is idle, and
  * the keystrokes that arrived while it was busy are re-parsed together). Analyses are coalesced:
- * any number of requests before the event loop turns again make one `analyze()`. The workspace walk reads one file per turn of the event loop, so edits
- * and cancellation are handled between files.
+ * any number of requests before the event loop turns again make one `analyze()`. The workspace walk
+ * reads one file per turn of the event loop, so edits and cancellation are handled between files.
  *
  * Lockdep reports (open `lockdep` documents and imports) are merged into every analysis; an edit of
  * a report waits for quiet like a keystroke in C.
@@ -17,7 +17,7 @@ import { extractFile } from '../../analysis/extract';
 import type { Finding } from '../../analysis/findings';
 import { fixesFor } from '../../analysis/fixes';
 import type { LockApiCatalogue } from '../../analysis/lockApis';
-import { Deadline } from '../../analysis/parser';
+import { Deadline, FILE_BUDGET_MS } from '../../analysis/parser';
 import { factsOf, LockProgram, type ProgramAnalysis } from '../../analysis/program';
 import type { ImportLockdepResult } from '../protocol';
 import { DEFAULT_SETTINGS, needsReindex, type EngineSettings } from '../settings';
@@ -29,8 +29,6 @@ import { findingKey, type EngineReply, type EngineRequest, type FixesReply, type
 import { buildSnapshot } from './snapshot';
 import { WorkspaceFiles, type WorkspaceFile } from './workspaceIndex';
 
-/** Parsing and extraction of one file that take longer are cut off; the file is left out until its next change. */
-const PARSE_TIMEOUT_MS = 10_000;
 /** Progress messages are sent at most this often while indexing. */
 const PROGRESS_INTERVAL_MS = 100;
 
@@ -169,7 +167,7 @@ export class EngineSession {
     }
     this.oversized.delete(uri);
     try {
-      const deadline = new Deadline(PARSE_TIMEOUT_MS);
+      const deadline = new Deadline(FILE_BUDGET_MS);
       const tree = this.documents.parse(doc, deadline);
       this.program.setFile(extractFile(uri, text, tree, this.catalogue, { deadline, reuse: doc.functions }));
     } catch (error) {
@@ -263,7 +261,7 @@ export class EngineSession {
       return;
     }
     try {
-      this.program.setFile(factsOf(file.uri, text, this.catalogue, { timeoutMs: PARSE_TIMEOUT_MS }));
+      this.program.setFile(factsOf(file.uri, text, this.catalogue, { timeoutMs: FILE_BUDGET_MS }));
     } catch (error) {
       this.program.removeFile(file.uri);
       this.log('info', `Lockorder: skipped ${file.path}: ${describe(error)}`);
@@ -379,7 +377,7 @@ export class EngineSession {
   private findingsWith(file: string, text: string): Finding[] {
     const original = this.program.file(file);
     try {
-      this.program.setFile(factsOf(file, text, this.catalogue, { timeoutMs: PARSE_TIMEOUT_MS }));
+      this.program.setFile(factsOf(file, text, this.catalogue, { timeoutMs: FILE_BUDGET_MS }));
       return this.program.analyze().findings;
     } finally {
       if (original) this.program.setFile(original);
