@@ -5,7 +5,7 @@ import { analyzeTexts } from '../../server/src/analysis/program';
  */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { analyseEdited, analyseFixtures, assertOneInversion } from './engineHelpers';
+import { analyseEdited, analyseFixtures, assertOneInversion, describeFindings } from './engineHelpers';
 
 describe('precision: lock order', () => {
   it('a trylock adds no order edge, but a lock held after a successful trylock orders what follows', () => {
@@ -229,6 +229,85 @@ describe('precision: recursion', () => {
     assert.equal(viaFile.range.start.line, result.line('tree_walk_dir', 'tree_walk_file(node->child, cache)'));
     assert.match(viaFile.message, /via tree_walk_file\(\)/);
     assert.equal(result.findings.length, 1, result.describe());
+  });
+
+  // A group met callers first (its members reached by other paths before their callers) must still
+  // settle: run before the release in end_report() is known, report_bad() looks like it returns
+  // holding report_lock, and that wrong summary must not survive in the callers above it.
+  const reportingGroup = `
+static DEFINE_SPINLOCK(report_lock);
+static DEFINE_MUTEX(cfg_lock);
+
+static void end_report(unsigned long *flags)
+{
+	spin_unlock_irqrestore(&report_lock, *flags);
+	dump_state();
+}
+
+static void start_report(unsigned long *flags)
+{
+	spin_lock_irqsave(&report_lock, *flags);
+}
+
+void report_bad(void *obj)
+{
+	unsigned long flags;
+
+	start_report(&flags);
+	end_report(&flags);
+}
+
+void dump_state(void)
+{
+	report_bad(NULL);
+	check_free(NULL);
+	slab_free_hook(NULL);
+	free_obj(NULL);
+}
+
+bool check_free(void *obj)
+{
+	if (obj_is_bad(obj)) {
+		report_bad(obj);
+		return true;
+	}
+	return false;
+}
+
+bool slab_free_hook(void *obj)
+{
+	return check_free(obj);
+}
+
+void free_obj(void *obj)
+{
+	if (slab_free_hook(obj))
+		return;
+	release_pages(obj);
+}
+
+void configure(void *obj)
+{
+	free_obj(obj);
+	mutex_lock(&cfg_lock);
+	mutex_unlock(&cfg_lock);
+}
+`;
+
+  it('settles a recursive group whatever order its members are met in: no lock left held by a wrapper pair', () => {
+    const result = analyzeTexts([{ file: 'report.c', text: reportingGroup }]);
+    const holding = result.analysis.functions
+      .filter(({ result: r }) => r.summary.returnsHolding.length > 0 || r.summary.conditional.length > 0)
+      .map(({ fn }) => fn.name);
+    assert.deepEqual(holding, ['start_report']);
+    assert.deepEqual(result.findings, [], describeFindings(result.findings));
+  });
+
+  it('still sees a lock a group member really leaves held', () => {
+    const leaking = reportingGroup.replace('\tspin_unlock_irqrestore(&report_lock, *flags);\n', '');
+    const result = analyzeTexts([{ file: 'report.c', text: leaking }]);
+    const sleeps = result.findings.filter((f) => f.code === 'sleep-in-atomic' && f.function === 'configure');
+    assert.equal(sleeps.length, 1, describeFindings(result.findings));
   });
 });
 

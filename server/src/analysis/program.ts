@@ -10,7 +10,7 @@ import type { Finding, Severity } from './findings';
 import { compareFindings } from './findings';
 import { CalleeLookup, FlowResult, LocalFinding, analyzeFunction } from './flow';
 import { allStatements, conditionLeaves, type FileFacts, type FunctionFacts } from './functionFacts';
-import { stronglyConnected } from './stronglyConnected';
+import { calleesFirst, stronglyConnected } from './stronglyConnected';
 import type { GraphJson } from './graphJson';
 import { findInversions } from './inversions';
 import { ClassResolver, TypeTable } from './lockClasses';
@@ -334,20 +334,8 @@ export class LockProgram {
           if (this.run(component[0], types)) changed.add(component[0]);
           continue;
         }
-        // A recursive group starts from no summaries, as in a fresh analysis: started from its own
-        // last ones, its call chains would grow with every re-analysis.
         const before = new Map(component.map((fn) => [fn, this.lastChange(fn)]));
-        for (const fn of component) this.states.delete(fn);
-        for (let pass = 0; pass < 3; pass++) {
-          // Settled when a pass changes nothing the previous pass gave (the first always does).
-          let settled = pass > 0;
-          for (const fn of component) {
-            const previous = this.states.get(fn)?.change;
-            this.run(fn, types);
-            if (this.states.get(fn)?.change !== previous) settled = false;
-          }
-          if (settled) break;
-        }
+        this.settleGroup(component, types);
         for (const fn of component) if (this.lastChange(fn) !== before.get(fn)) changed.add(fn);
       }
       for (const fn of changed) {
@@ -356,6 +344,43 @@ export class LockProgram {
     }
     this.dirty.clear();
     this.replaced.clear();
+  }
+
+  /**
+   * A recursive group starts from no summaries, as in a fresh analysis (started from its own last
+   * ones, its call chains would grow with every re-analysis). Members run callees first as far as the
+   * recursion allows, so that a member's first summary already sees most of what it calls; a member
+   * runs again only when a callee in the group changed since, until the group settles or each has
+   * had MAX_GROUP_PASSES runs. Met in another order, a wrapper pair's release not yet known when its
+   * callers ran left them "returning holding" the lock, and that stuck three levels up.
+   */
+  private settleGroup(component: FunctionFacts[], types: TypeTable): void {
+    const members = new Set(component);
+    const calleesInGroup = (fn: FunctionFacts): FunctionFacts[] => {
+      const out: FunctionFacts[] = [];
+      for (const name of this.calls.get(fn) ?? []) {
+        const callee = this.resolve(name, fn);
+        if (callee && callee !== fn && members.has(callee)) out.push(callee);
+      }
+      return out;
+    };
+    const order = calleesFirst(component, calleesInGroup);
+    for (const fn of component) this.states.delete(fn);
+    let stale = new Set(order);
+    for (let pass = 0; pass < MAX_GROUP_PASSES && stale.size > 0; pass++) {
+      const now = stale;
+      stale = new Set();
+      for (const fn of order) {
+        // Made stale earlier in this pass by a callee that comes before it: runs now.
+        if (!now.has(fn) && !stale.has(fn)) continue;
+        stale.delete(fn);
+        const previous = this.states.get(fn)?.change;
+        this.run(fn, types);
+        if (this.states.get(fn)?.change === previous) continue;
+        for (const caller of this.callersOf.get(fn.name) ?? []) if (members.has(caller) && this.resolve(fn.name, caller) === fn) stale.add(caller);
+        if (this.callsItself(fn)) stale.add(fn);
+      }
+    }
   }
 
   /** Analyses one function; true when its summary changed. */
@@ -406,6 +431,8 @@ function functionKey(fn: FunctionFacts): string {
 
 /** Rounds of caller re-analysis after summaries change; deeper ripples stop here. */
 const MAX_ROUNDS = 8;
+/** How many times a member of a recursive group may run before its summary is taken as it is. */
+const MAX_GROUP_PASSES = 4;
 
 /** Where a summary's locks and sleeps come from, as text. */
 function summarySites(summary: FunctionSummary): string {

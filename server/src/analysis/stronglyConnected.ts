@@ -51,3 +51,34 @@ export function stronglyConnected<T>(nodes: Iterable<T>, successors: (node: T) =
   return components;
 }
 
+
+/**
+ * The nodes in depth-first postorder (iterative): each comes after the nodes it reaches, except
+ * where a cycle leads back to one still being visited. Inside a recursive group this is callees
+ * first wherever the recursion allows it.
+ */
+export function calleesFirst<T>(nodes: Iterable<T>, successors: (node: T) => T[]): T[] {
+  const visited = new Set<T>();
+  const out: T[] = [];
+  for (const root of nodes) {
+    if (visited.has(root)) continue;
+    visited.add(root);
+    const work: [T, T[], number][] = [[root, successors(root), 0]];
+    while (work.length > 0) {
+      const top = work[work.length - 1];
+      const [v, next, i] = top;
+      if (i < next.length) {
+        top[2]++;
+        const w = next[i];
+        if (!visited.has(w)) {
+          visited.add(w);
+          work.push([w, successors(w), 0]);
+        }
+        continue;
+      }
+      work.pop();
+      out.push(v);
+    }
+  }
+  return out;
+}
