@@ -311,6 +311,126 @@ void configure(void *obj)
   });
 });
 
+describe('precision: wrappers that change how a lock is held', () => {
+  const source = `
+struct rw_semaphore { int count; };
+struct mm_struct { struct rw_semaphore mmap_lock; };
+struct vm_area { unsigned long start; };
+struct net_device { spinlock_t addr_list_lock; unsigned char nested_level; };
+
+static inline void mmap_read_lock(struct mm_struct *mm) { down_read(&mm->mmap_lock); }
+static inline void mmap_read_unlock(struct mm_struct *mm) { up_read(&mm->mmap_lock); }
+static inline int mmap_write_lock_killable(struct mm_struct *mm) { return down_write_killable(&mm->mmap_lock); }
+static inline void mmap_write_unlock(struct mm_struct *mm) { up_write(&mm->mmap_lock); }
+static inline void mmap_write_downgrade(struct mm_struct *mm) { downgrade_write(&mm->mmap_lock); }
+
+struct vm_area *grow_stack(struct mm_struct *mm, unsigned long addr)
+{
+	struct vm_area *vma;
+
+	mmap_read_unlock(mm);
+	if (mmap_write_lock_killable(mm))
+		return NULL;
+	vma = find_area(mm, addr);
+	if (!vma) {
+		mmap_write_unlock(mm);
+		return NULL;
+	}
+	mmap_write_downgrade(mm);
+	return vma;
+}
+
+int handle_fault(struct mm_struct *mm, unsigned long addr)
+{
+	struct vm_area *vma;
+
+	mmap_read_lock(mm);
+	vma = find_area(mm, addr);
+	if (!vma) {
+		vma = grow_stack(mm, addr);
+		if (!vma)
+			return -1;
+	}
+	fix_page(vma, addr);
+	mmap_read_unlock(mm);
+	return 0;
+}
+
+static inline void netif_addr_lock_bh(struct net_device *dev)
+{
+	local_bh_disable();
+	spin_lock_nested(&dev->addr_list_lock, dev->nested_level);
+}
+static inline void netif_addr_unlock_bh(struct net_device *dev) { spin_unlock_bh(&dev->addr_list_lock); }
+
+void sync_addresses(struct net_device *dev)
+{
+	netif_addr_lock_bh(dev);
+	copy_addresses(dev);
+	netif_addr_unlock_bh(dev);
+}
+`;
+
+  it('a downgrade inside a wrapper leaves the caller holding the lock for read', () => {
+    const result = analyzeTexts([{ file: 'fault.c', text: source }]);
+    assert.deepEqual(result.findings, [], describeFindings(result.findings));
+  });
+
+  it('a real mismatch after such a wrapper is still reported', () => {
+    const wrong = source.replace('\tfix_page(vma, addr);\n\tmmap_read_unlock(mm);', '\tfix_page(vma, addr);\n\tmmap_write_unlock(mm);');
+    assert.notEqual(wrong, source);
+    const result = analyzeTexts([{ file: 'fault.c', text: wrong }]);
+    const mismatched = result.findings.filter((f) => f.code === 'mismatched-unlock' && f.function === 'handle_fault');
+    assert.ok(mismatched.length > 0, describeFindings(result.findings));
+  });
+});
+
+describe('precision: a lock result returned directly', () => {
+  const source = `
+struct dev { struct mutex lock; int count; };
+
+static int dev_lock_interruptible(struct dev *d)
+{
+	return mutex_lock_interruptible(&d->lock);
+}
+
+static int dev_trylock(struct dev *d)
+{
+	return (mutex_trylock(&d->lock));
+}
+
+int dev_bump(struct dev *d)
+{
+	if (dev_lock_interruptible(d))
+		return -EINTR;
+	d->count++;
+	mutex_unlock(&d->lock);
+	return 0;
+}
+
+int dev_poll(struct dev *d)
+{
+	if (!dev_trylock(d))
+		return -EBUSY;
+	d->count++;
+	mutex_unlock(&d->lock);
+	return 0;
+}
+`;
+  const summaries = (text: string) =>
+    new Map(analyzeTexts([{ file: 'dev.c', text }]).analysis.functions.map(({ fn, result }) => [fn.name, result.summary]));
+
+  it('is held on the outcome the API gives for success, as when stored in a variable first', () => {
+    const byName = summaries(source);
+    assert.deepEqual(byName.get('dev_lock_interruptible')!.conditional.map((c) => `${c.lock.cls.id}:${c.success}`), ['dev.lock:zero']);
+    assert.deepEqual(byName.get('dev_lock_interruptible')!.returnsHolding, []);
+    assert.deepEqual(byName.get('dev_trylock')!.conditional.map((c) => `${c.lock.cls.id}:${c.success}`), ['dev.lock:nonzero']);
+    // Its callers take and release the lock themselves: nothing is left for their callers.
+    for (const caller of ['dev_bump', 'dev_poll']) assert.deepEqual(byName.get(caller)!.releasesOnEntry, [], caller);
+    assert.deepEqual(analyzeTexts([{ file: 'dev.c', text: source }]).findings, []);
+  });
+});
+
 describe('precision: debug-only blocks', () => {
   const source = (directive: string) => `
 struct nic { spinlock_t tx_lock; spinlock_t misc_lock; };

@@ -669,8 +669,11 @@ class BodyWalker {
         return;
       case 'return_statement': {
         const value = node.firstNamedChild;
-        if (value) this.expression(value, out);
-        out.push({ t: 'return', value: value ? normalise(value.text) : null, site: rangeOf(node) });
+        // `return mutex_lock_interruptible(&d->lock);`: the result tells the caller whether the lock
+        // is held, as `ret = …; return ret;` does; named so, the flow follows both outcomes.
+        const result = value && this.mayFailLock(value) ? RETURNED_RESULT : undefined;
+        if (value) this.expression(value, out, result);
+        out.push({ t: 'return', value: result ?? (value ? normalise(value.text) : null), site: rangeOf(node) });
         return;
       }
       case 'goto_statement': {
@@ -836,6 +839,13 @@ class BodyWalker {
     }
     // `ret = spin_trylock(&l)` binds the call's result: the call itself is visited as an event and
     // finds its binding through the assignment's left side.
+  }
+
+  /** A trylock, or a lock that can be interrupted or killed, called directly (parentheses aside). */
+  private mayFailLock(node: LiteNode): boolean {
+    const call = unwrap(node);
+    const callee = call.type === 'call_expression' ? call.childForFieldName('function') : null;
+    return callee?.type === 'identifier' && this.catalogue.get(callee.text)?.success !== undefined;
   }
 
   private call(node: LiteNode, out: Stmt[], bind?: string): void {
@@ -1018,6 +1028,8 @@ function allocates(name: string): boolean {
 }
 
 const CONDITION_PASSTHROUGH = new Set(['likely', 'unlikely', '__builtin_expect', 'WARN_ON', 'WARN_ON_ONCE', 'WARN', 'WARN_ONCE']);
+/** The variable a directly returned lock result is bound to (reserved-looking, so no C file uses it). */
+const RETURNED_RESULT = '__lockorder_result';
 const NOT_CALLS = new Set(['if', 'while', 'for', 'switch', 'return', 'sizeof', 'typeof', '__typeof__', 'defined', 'do', 'case', 'alignof', '_Alignof', 'offsetof']);
 const CALL_START = /\b([A-Za-z_]\w*)\s*\(/g;
 

@@ -145,7 +145,7 @@ export function analyzeFunction(
   const first = firstFlow.run();
   // Locks asserted held (`lockdep_assert_held`, `__must_hold`) are held on entry already, as asserted;
   // those only a callee releases are passed on to callers, not assumed here.
-  const callerHeld = first.summary.releasesOnEntry.filter((l) => !firstFlow.asserted.has(l.expr.text) && !l.someReturns);
+  const callerHeld = first.summary.releasesOnEntry.filter((l) => !firstFlow.asserted.has(l.expr.text) && !l.someReturns && !isDowngrade(l, catalogue));
   if (callerHeld.length === 0) return first;
   // It releases locks it never took: its callers hold them. Follow it again with them held on entry,
   // so that dropping and re-taking a caller's lock (`unlock(); schedule(); lock();`) reads as balanced.
@@ -166,6 +166,8 @@ class FunctionFlow {
   private readonly consulted = new Map<string, string>();
   private readonly acquires = new Map<string, SummaryLock>();
   private readonly releasedOnEntry = new Map<string, SummaryLock>();
+  /** Caller's locks this function downgrades (write to read) for it, as `mmap_write_downgrade()` does. */
+  private readonly downgradedOnEntry = new Map<string, SummaryLock>();
   /** Locks asserted held on entry (`lockdep_assert_held()`, `__must_hold()`), by instance text. */
   readonly asserted = new Map<string, SummaryLock>();
   private readonly acquiredInstances = new Set<string>();
@@ -443,7 +445,7 @@ class FunctionFlow {
     const api = this.catalogue.get(stmt.api);
     if (!api) return [state];
     if (api.needsPairedRelease && !this.pairedReleases.has(this.dealias(stmt.lock).text)) return [state];
-    if (api.role === 'downgrade') return [downgrade(state, this.dealias(stmt.lock).text, this.catalogue)];
+    if (api.role === 'downgrade') return [this.downgrade(state, this.dealias(stmt.lock), stmt.api, stmt.site, [])];
     const mayFail = api.success !== undefined;
     if (!mayFail) return [this.acquire(state, stmt, api, false)];
     const tried = api.role === 'trylock';
@@ -699,6 +701,9 @@ class FunctionFlow {
       // here or by a caller (often inside a wrapper), which is the usual split form, not a bug.
       return { ...next, irq: Math.max(0, next.irq - 1) };
     }
+    // A lock held from a wrapper may have been taken after a local_bh_disable() inside it
+    // (`netif_addr_lock_bh()`): summaries do not carry the bottom-half state, so the pairing is unknown.
+    if (api.ctx === 'bh' && held.api.ctx === 'none' && held.via.length > 0) return next;
     if (api.ctx === 'bh' && held.api.ctx === 'none' && next.bh > 0) {
       // read_lock_bh(a); spin_lock(b); read_unlock(a); … spin_unlock_bh(b): bottom halves were off on this path.
       return { ...next, bh: next.bh - 1 };
@@ -847,6 +852,10 @@ class FunctionFlow {
     for (const lock of summary.releasesOnEntry) {
       const inst = this.instantiate(lock, name, args);
       if (!inst) continue;
+      if (isDowngrade(lock, this.catalogue)) {
+        s = this.downgrade(s, inst.expr, lock.api, site, chainOf(lock));
+        continue;
+      }
       const before = s;
       // A release whose mode depends on the arguments fits whatever took the lock.
       s = this.release(s, lock.varies ? ANY_RELEASE.name : inst.api.name, inst.expr, undefined, site, chainOf(lock), inst.cls, !lock.partial && !lock.someReturns);
@@ -962,6 +971,17 @@ class FunctionFlow {
     if (param.paramIndex !== undefined) return param;
     // `callee:m`, a callee's local carried up by `instantiate`, stays a local a level higher too.
     return this.fn.locals[expr.root] !== undefined || expr.root.includes(':') ? { local: true } : {};
+  }
+
+  /** Write to read; a caller's lock, not held here, is downgraded for the caller (a wrapper). */
+  private downgrade(state: State, expr: LockExpr, apiName: string, site: Range, via: string[]): State {
+    if (state.held.some((h) => h.expr.text === expr.text)) return downgrade(state, expr.text, this.catalogue);
+    if (this.reachableByCallers(expr)) {
+      const cls = this.resolver.resolve(expr);
+      const key = `${cls.id}@${expr.text}`;
+      if (!this.downgradedOnEntry.has(key)) this.downgradedOnEntry.set(key, { ...this.rootOf(expr), cls, expr, api: apiName, kind: this.catalogue.get(apiName)?.kind ?? 'rwsem', file: this.fn.file, site, chain: via });
+    }
+    return state;
   }
 
   /** `maybe`: the lock may be released on some paths only (deep in a callee), not on all. */
@@ -1194,7 +1214,8 @@ class FunctionFlow {
     const releasesOnEntry = uniqueLocks(
       [...found, ...contractReleases.filter((l) => !heldEverywhere(l.expr.text) && !this.annotationsTakenHere.has(l.expr.text))]
         .concat([...this.asserted.values()].filter((l) => droppedSomewhere(l.expr.text)).map((l) => ({ ...l, someReturns: true })))
-        .concat([...this.releasedOnEntry.values()].map((l) => ({ ...l, partial: true }))),
+        .concat([...this.releasedOnEntry.values()].map((l) => ({ ...l, partial: true })))
+        .concat([...this.downgradedOnEntry.values()]),
     );
     // Own acquisitions taken on every path to a return (held there, or released before it).
     const takenOn = (e: Exit, expr: LockExpr) =>
@@ -1444,6 +1465,11 @@ function mentions(text: string, variable: string): boolean {
 
 function failedAttempt(state: State, text: string): State {
   return { ...state, failed: addUnique(state.failed, text) };
+}
+
+/** A caller's lock the summarised function downgrades rather than releases. */
+function isDowngrade(lock: SummaryLock, catalogue: LockApiCatalogue): boolean {
+  return catalogue.get(lock.api)?.role === 'downgrade';
 }
 
 function downgrade(state: State, text: string, catalogue: LockApiCatalogue): State {
