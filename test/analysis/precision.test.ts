@@ -431,6 +431,60 @@ int dev_poll(struct dev *d)
   });
 });
 
+describe('precision: bodies that mention no locking', () => {
+  // hid_hw_request() mentions no lock, so its calls are read from its text: the fallback after the
+  // test of the method sleeps, but is not made on every path; and `ops->request()` is no call to
+  // some function that happens to be named `request`.
+  const source = `
+struct ll_driver { void (*request)(struct hid_device *h, int r); };
+struct hid_device { struct ll_driver *ll_driver; };
+struct ent { spinlock_t report_lock; struct hid_device *hid; };
+
+int __hid_request(struct hid_device *hid, int report)
+{
+	char *buf = kmalloc(16, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	kfree(buf);
+	return 0;
+}
+
+void request(struct hid_device *hid, int report)
+{
+	msleep(10);
+}
+
+void hid_hw_request(struct hid_device *hdev, int report)
+{
+	if (hdev->ll_driver->request)
+		return hdev->ll_driver->request(hdev, report);
+
+	__hid_request(hdev, report);
+}
+
+void play(struct ent *e)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&e->report_lock, flags);
+	hid_hw_request(e->hid, 1);
+	spin_unlock_irqrestore(&e->report_lock, flags);
+}
+`;
+
+  it('a callee that sleeps only after a branch, or through a method pointer, is no sleep on every path', () => {
+    const result = analyzeTexts([{ file: 'hid.c', text: source }]);
+    assert.deepEqual(result.findings, [], describeFindings(result.findings));
+  });
+
+  it('the same callee called on every path is reported', () => {
+    const straight = source.replace('\tif (hdev->ll_driver->request)\n\t\treturn hdev->ll_driver->request(hdev, report);\n', '');
+    assert.notEqual(straight, source);
+    const result = analyzeTexts([{ file: 'hid.c', text: straight }]);
+    assert.deepEqual(result.findings.map((f) => `${f.code} ${f.function}`), ['sleep-in-atomic play'], describeFindings(result.findings));
+  });
+});
+
 describe('precision: debug-only blocks', () => {
   const source = (directive: string) => `
 struct nic { spinlock_t tx_lock; spinlock_t misc_lock; };

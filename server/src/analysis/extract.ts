@@ -1041,9 +1041,14 @@ const CALL_START = /\b([A-Za-z_]\w*)\s*\(/g;
 function callsInText(bodyText: string, offset: number, context: FileContext): Stmt[] {
   const code = blankCommentsAndStrings(bodyText);
   const out: Stmt[] = [];
+  // Calls after the first branch may not be made on every path (`if (ops->request) return
+  // ops->request(…); fallback(…);`): a callee that always sleeps does not make this one always sleep.
+  const branchAt = firstBranch(code);
   for (const match of code.matchAll(CALL_START)) {
     const name = match[1];
     if (NOT_CALLS.has(name)) continue;
+    // `dev->ops->request(…)`: a call through a pointer contributes nothing, as in `callStmt`.
+    if (MEMBER_BEFORE.test(code.slice(Math.max(0, (match.index ?? 0) - 3), match.index))) continue;
     const open = (match.index ?? 0) + match[0].length;
     const args = splitArguments(code, open);
     const start = positionIn(context.lineStarts, offset + (match.index ?? 0));
@@ -1052,9 +1057,19 @@ function callsInText(bodyText: string, offset: number, context: FileContext): St
     const last = stmts[stmts.length - 1];
     const bind = last?.t === 'call' ? assignedInText(code, match.index ?? 0) : undefined;
     if (last?.t === 'call' && bind) last.bind = bind;
+    if (last?.t === 'call' && (match.index ?? 0) > branchAt) last.someOnly = true;
     out.push(...stmts);
   }
   return out;
+}
+
+const MEMBER_BEFORE = /(?:->|\.)\s*$/;
+const BRANCH = /\b(?:if|switch|while|for|do|goto|break|continue)\b|\w*for_?each\w*|\?|&&|\|\|/;
+/** Where the first statement that may skip what follows starts (a `return` before the end counts). */
+function firstBranch(code: string): number {
+  const branch = BRANCH.exec(code)?.index ?? code.length;
+  const early = /\breturn\b[^;]*;\s*[^\s}]/.exec(code)?.index ?? code.length;
+  return Math.min(branch, early);
 }
 
 /** `x = f(`, `*pp = f(` or `struct foo *x = f(` just before a call found in text: the variable its result lands in. */

@@ -259,7 +259,7 @@ class FunctionFlow {
       case 'unlock':
         return states.map((s) => this.release(s, stmt.api, stmt.lock, stmt.handle, stmt.site));
       case 'call':
-        return states.flatMap((s) => this.storedCall({ ...s, events: s.events + 1 }, stmt.name, stmt.args, stmt.site, stmt.bind));
+        return states.flatMap((s) => this.storedCall({ ...s, events: s.events + 1 }, stmt.name, stmt.args, stmt.site, stmt.bind, stmt.someOnly));
       case 'sleep':
         return states.map((s) => {
           const after = this.sleep({ ...(stmt.drops ? this.whileWaiting(s, stmt.drops) : s), events: s.events + 1 }, stmt.what, stmt.site, []);
@@ -805,18 +805,18 @@ class FunctionFlow {
    * does, into one where the variable holds the success value and the lock is held, and one where it
    * holds the failure value. A result never tested that way gives nothing to follow either outcome by.
    */
-  private storedCall(state: State, name: string, args: (string | null)[], site: Range, bind: string | undefined): State[] {
+  private storedCall(state: State, name: string, args: (string | null)[], site: Range, bind: string | undefined, someOnly = false): State[] {
     const tested = bind !== undefined && this.testedAtoms.has(bind);
     const conditional = tested && (this.callees.summaryOf(name)?.summary.conditional.length ?? 0) > 0;
-    if (!bind || !conditional) return [this.call(state, name, args, site, null, bind)];
-    return [true, false].map((value) => decide(this.call(state, name, args, site, value, bind), bind, value));
+    if (!bind || !conditional) return [this.call(state, name, args, site, null, bind, someOnly)];
+    return [true, false].map((value) => decide(this.call(state, name, args, site, value, bind, someOnly), bind, value));
   }
 
   /**
    * Applies a callee's summary. `value` is the call's truth when it is tested in a condition; `bind`
    * is the variable its result is stored in.
    */
-  private call(state: State, name: string, args: (string | null)[], site: Range, value: boolean | null = null, bind?: string): State {
+  private call(state: State, name: string, args: (string | null)[], site: Range, value: boolean | null = null, bind?: string, someOnly = false): State {
     const bitStore = BIT_STORE[name];
     if (bitStore !== undefined && args[0] && args[1]) {
       const key = this.fieldKey(args[1], args[0]);
@@ -848,7 +848,8 @@ class FunctionFlow {
     // A callee that drops the caller's lock and then sleeps (`unlock(lock); schedule();`) does not
     // sleep under it: its releases come first.
     const sleepsAfterReleasing = (summary.sleeps?.releasedBefore?.length ?? 0) > 0;
-    if (summary.sleeps && !sleepsAfterReleasing) s = this.sleep(s, summary.sleeps.what, site, [name, ...summary.sleeps.chain], summary.sleeps.always);
+    const alwaysSleeps = !!summary.sleeps?.always && !someOnly;
+    if (summary.sleeps && !sleepsAfterReleasing) s = this.sleep(s, summary.sleeps.what, site, [name, ...summary.sleeps.chain], alwaysSleeps);
     for (const lock of summary.releasesOnEntry) {
       const inst = this.instantiate(lock, name, args);
       if (!inst) continue;
@@ -863,7 +864,7 @@ class FunctionFlow {
       if (lock.someReturns && s !== before) s = { ...s, releasedByCallee: s.releasedByCallee.filter((r) => before.releasedByCallee.includes(r)) };
     }
     // (One that takes the lock back before returning, `unlock(&t->lock); schedule(); lock(&t->lock);`, is known by its class.)
-    if (summary.sleeps && sleepsAfterReleasing) s = this.sleep(s, summary.sleeps.what, site, [name, ...summary.sleeps.chain], summary.sleeps.always, summary.sleeps.releasedBefore);
+    if (summary.sleeps && sleepsAfterReleasing) s = this.sleep(s, summary.sleeps.what, site, [name, ...summary.sleeps.chain], alwaysSleeps, summary.sleeps.releasedBefore);
     for (const lock of summary.returnsHolding) {
       const inst = this.instantiate(lock, name, args, bind);
       if (!inst) continue;

@@ -69,6 +69,8 @@ export interface CallStmt {
   args: (string | null)[];
   bind?: string;
   site: Range;
+  /** Found in a body known only as text, after a branch: it may be made on some paths only. */
+  someOnly?: boolean;
 }
 
 export type Stmt =
