@@ -98,8 +98,9 @@ function cycleFindings(cycle: string[], edges: LockEdge[], declared: DeclaredOrd
   const established = establishedOrder(cycle, edges, declared);
   const primaryEdge = (established && edges.find((e) => e.to === established.order[0])) || edges[0];
   const primary = primaryEdge.sites.find((s) => s.chain.length === 0) ?? primaryEdge.sites[0];
-  const sites = edges.flatMap((edge) =>
+  const sites = edges.flatMap((edge, index) =>
     edge.sites.map((site) => ({
+      index,
       file: site.file,
       range: site.site,
       function: site.function,
@@ -128,7 +129,7 @@ function cycleFindings(cycle: string[], edges: LockEdge[], declared: DeclaredOrd
     locks: [...cycle],
     related,
     cycleId: `cycle:${cycle.join(' -> ')}`,
-    sites: sites.map(({ file, range, function: fn, message }) => ({ file, range, function: fn, message })),
+    sites: sites.map(({ file, range, function: fn, message, index }) => ({ file, range, function: fn, message, edge: index })),
   };
   if (established && primaryEdge.to === established.order[0] && primary.chain.length === 0) {
     finding.detail = {
