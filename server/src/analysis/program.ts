@@ -12,7 +12,7 @@ import { CalleeLookup, FlowResult, LocalFinding, analyzeFunction } from './flow'
 import { allStatements, conditionLeaves, type FileFacts, type FunctionFacts } from './functionFacts';
 import { stronglyConnected } from './stronglyConnected';
 import type { GraphJson } from './graphJson';
-import { findInversions } from './inversions';
+import { findInversions, InversionMemo } from './inversions';
 import { ClassResolver, TypeTable } from './lockClasses';
 import { DEFAULT_CATALOGUE, LockApiCatalogue } from './lockApis';
 import { LockGraph, type EdgeSite } from './lockGraph';
@@ -98,6 +98,8 @@ export class LockProgram {
   private around: { file: string; before: FilePart; after: FilePart } | undefined;
   /** Summary signatures of functions whose file was replaced, to tell callers whether anything changed. */
   private readonly replaced = new Map<string, string>();
+  /** The last analysis's inversion findings, reused for cycles whose sites did not change. */
+  private readonly inversions = new InversionMemo();
   readonly catalogue: LockApiCatalogue;
 
   constructor(private readonly options: ProgramOptions = {}) {
@@ -212,7 +214,7 @@ export class LockProgram {
     const { functions, graph, local, keys } = this.assemble();
     const declared = DeclaredOrderIndex.of([...this.files.values()], this.options.declaredOrders ?? []);
     const lockdepKeys = LockdepKeys.of(keys);
-    const { findings: inversions, cycles } = findInversions(graph, declared, lockdepKeys);
+    const { findings: inversions, cycles } = findInversions(graph, declared, lockdepKeys, this.inversions);
     const findings = [
       ...local,
       ...inversions,
