@@ -101,7 +101,8 @@ function siteKey(site: Site): string {
  * scope (closed, or workspace diagnostics turned off) is cleared once.
  */
 export class DiagnosticsPublisher {
-  private readonly published = new Map<string, string>();
+  /** Per file, the list last sent and its JSON. */
+  private readonly published = new Map<string, { diagnostics: Diagnostic[]; text: string }>();
 
   constructor(private readonly send: (uri: string, diagnostics: Diagnostic[]) => void) {}
 
@@ -121,10 +122,48 @@ export class DiagnosticsPublisher {
     for (const uri of analysedOpen) wanted.set(uri, []);
     for (const [uri, diagnostics] of byFile) if (inScope(uri)) wanted.set(uri, diagnostics);
     for (const [uri, diagnostics] of wanted) {
+      const last = this.published.get(uri);
+      // The same diagnostic objects (those of findings that did not change) need no comparison.
+      if (last && sameObjects(last.diagnostics, diagnostics)) continue;
       const text = JSON.stringify(diagnostics);
-      if (this.published.get(uri) === text) continue;
-      this.published.set(uri, text);
+      if (last?.text === text) {
+        last.diagnostics = diagnostics;
+        continue;
+      }
+      this.published.set(uri, { diagnostics, text });
       this.send(uri, diagnostics);
     }
+  }
+}
+
+function sameObjects<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/**
+ * `diagnosticsByFile` over the findings of successive snapshots: a finding that is the same object as
+ * before (the engine sends only changed findings, the others are kept) keeps its diagnostics, the
+ * same objects, for as long as the severity settings are the same object too.
+ */
+export class FindingDiagnostics {
+  private byFinding = new WeakMap<Finding, [string, Diagnostic[]][]>();
+  private severity: LockorderConfig['severity'] | undefined;
+
+  byFile(findings: readonly Finding[], severity: LockorderConfig['severity']): Map<string, Diagnostic[]> {
+    if (severity !== this.severity) {
+      this.byFinding = new WeakMap();
+      this.severity = severity;
+    }
+    const byFile = new Map<string, Diagnostic[]>();
+    for (const finding of findings) {
+      let parts = this.byFinding.get(finding);
+      if (!parts) this.byFinding.set(finding, (parts = [...diagnosticsByFile([finding], severity)]));
+      for (const [file, diagnostics] of parts) {
+        const list = byFile.get(file);
+        if (list) list.push(...diagnostics);
+        else byFile.set(file, [...diagnostics]);
+      }
+    }
+    return byFile;
   }
 }

@@ -11,18 +11,46 @@ import { ClassResolver, type TypeTable } from '../../analysis/lockClasses';
 import type { EdgeSite, LockEdge } from '../../analysis/lockGraph';
 import type { LockProgram, ProgramAnalysis } from '../../analysis/program';
 import type { LockdepView } from './lockdepView';
-import type { AnalysisSnapshot, LockNeighbour, LockReference, LockSummary } from './messages';
+import type { Finding } from '../../analysis/findings';
+import type { FindingEntry, LockNeighbour, LockReference, LockSummary, SnapshotMessage } from './messages';
 
 /** Sites kept per neighbour: hover links this many and counts the rest. */
 export const SITES_PER_NEIGHBOUR = 3;
+
+/**
+ * Gives each finding an id for as long as it is the same object, and remembers which ones the main
+ * thread has: those of the last snapshot sent (it keeps exactly those).
+ */
+export class FindingIds {
+  private sent = new Map<Finding, number>();
+  private nextId = 1;
+
+  /** The entries of a snapshot about to be sent: new findings with their content, the others by id. */
+  entries(findings: readonly Finding[]): FindingEntry[] {
+    const sent = new Map<Finding, number>();
+    const entries = findings.map((finding): FindingEntry => {
+      const known = this.sent.get(finding) ?? sent.get(finding);
+      if (known !== undefined) {
+        sent.set(finding, known);
+        return { id: known };
+      }
+      const id = this.nextId++;
+      sent.set(finding, id);
+      return { id, finding };
+    });
+    this.sent = sent;
+    return entries;
+  }
+}
 
 export function buildSnapshot(
   generation: number,
   analysis: ProgramAnalysis,
   program: LockProgram,
   openUris: readonly string[],
-  lockdep?: LockdepView,
-): AnalysisSnapshot {
+  lockdep: LockdepView | undefined,
+  ids: FindingIds,
+): SnapshotMessage {
   const references: Record<string, LockReference[]> = {};
   const open = new Set(openUris.filter((uri) => program.file(uri) !== undefined));
   for (const uri of open) references[uri] = [];
@@ -42,7 +70,7 @@ export function buildSnapshot(
   const shown = lockdep?.merged ?? analysis;
   return {
     generation,
-    findings: shown.findings,
+    findings: ids.entries(shown.findings),
     declaredOrders: analysis.declared.orders.map((o) => ({ locks: o.locks, file: o.file, range: o.range })),
     references,
     locks: summaries(shown, named, lockdep, analysis),
