@@ -92,6 +92,20 @@ function keyOf(node: LiteNode): string {
  */
 export function movedBy(facts: FunctionFacts, delta: number): FunctionFacts {
   if (delta === 0) return facts;
+  const moved = copyMovedBy(facts, delta);
+  origins.set(moved, { facts, delta });
+  return moved;
+}
+
+/** Facts made by `movedBy`, with what they were made from. */
+const origins = new WeakMap<FunctionFacts, { facts: FunctionFacts; delta: number }>();
+
+/** The facts these were moved from by `movedBy`, and by how many lines; undefined for facts it did not make. */
+export function movedFrom(facts: FunctionFacts): { facts: FunctionFacts; delta: number } | undefined {
+  return origins.get(facts);
+}
+
+function copyMovedBy(facts: FunctionFacts, delta: number): FunctionFacts {
   const copies = new Map<object, unknown>();
   const copy = (value: unknown): unknown => {
     if (typeof value !== 'object' || value === null) return value;
