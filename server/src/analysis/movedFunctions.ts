@@ -5,6 +5,8 @@
  * brought in (in other files, or elsewhere in this one) stay where they were.
  */
 import type { FlowResult } from './flow';
+import type { Range } from './sites';
+import type { SummaryLock } from './summaries';
 import type { FunctionFacts } from './functionFacts';
 import { movedFrom } from './functionReuse';
 
@@ -40,40 +42,45 @@ function sameMovedBy(a: unknown, b: unknown, delta: number): boolean {
 }
 
 /**
- * The result of `fn` (as it was analysed, at its old place) moved `delta` lines down: a position is
- * the function's own when it is in its file and within its old lines. Other positions (callees' locks
- * and sleeps, with their own file) are kept, and so are the maps of the result (names and signatures).
+ * The result of `fn` (as it was analysed, at its old place) moved `delta` lines down. A position is
+ * the function's own when it is in its file and within its old lines: the sites of its acquisitions
+ * and edges, and the summary's locks and sleep where they are its own. Positions its callees brought
+ * in (in other files, or elsewhere in this one) are kept. Objects without a position to move are
+ * shared with the old result. Only results without local findings are moved (their messages name
+ * lines), so it has none.
  */
 export function movedResult(result: FlowResult, fn: FunctionFacts, delta: number): FlowResult {
+  if (result.findings.length > 0) throw new Error(`${fn.name}() has local findings: it must be analysed again, not moved`);
   const first = fn.range.start.line;
   const last = fn.range.end.line;
-  // Objects with nothing to move inside are shared with the old result, not copied.
-  const move = (value: unknown, file: string): unknown => {
-    if (typeof value !== 'object' || value === null || value instanceof Map || value instanceof Set) return value;
-    if (Array.isArray(value)) {
-      let out: unknown[] | undefined;
-      for (let i = 0; i < value.length; i++) {
-        const moved = move(value[i], file);
-        if (moved !== value[i]) (out ??= value.slice())[i] = moved;
-      }
-      return out ?? value;
-    }
-    const source = value as Record<string, unknown>;
-    if (isPosition(source)) {
-      const own = file === fn.file && source.line >= first && source.line <= last;
-      return own ? { line: source.line + delta, character: source.character } : source;
-    }
-    // A `file` names where the positions beside it are; `innerFile` where `innerSite` is.
-    const here = typeof source.file === 'string' ? source.file : file;
-    let out: Record<string, unknown> | undefined;
-    for (const key in source) {
-      const at = key === 'innerSite' && typeof source.innerFile === 'string' ? source.innerFile : here;
-      const moved = move(source[key], at);
-      if (moved !== source[key]) (out ??= { ...source })[key] = moved;
-    }
-    return out ?? source;
+  const range = (r: Range, file: string): Range => {
+    if (file !== fn.file || r.start.line < first || r.start.line > last) return r;
+    return { start: { line: r.start.line + delta, character: r.start.character }, end: { line: r.end.line + delta, character: r.end.character } };
   };
-  return move(result, fn.file) as FlowResult;
+  const lock = (l: SummaryLock): SummaryLock => {
+    const site = range(l.site, l.file);
+    return site === l.site ? l : { ...l, site };
+  };
+  const locks = (list: SummaryLock[]) => list.map(lock);
+  const { summary } = result;
+  const sleepSite = summary.sleeps && range(summary.sleeps.site, summary.sleeps.file);
+  return {
+    ...result,
+    edges: result.edges.map((e) => ({
+      ...e,
+      site: range(e.site, fn.file),
+      heldSite: range(e.heldSite, fn.file),
+      ...(e.innerSite && { innerSite: range(e.innerSite, e.innerFile ?? fn.file) }),
+    })),
+    acquisitions: result.acquisitions.map((a) => ({ ...a, site: range(a.site, fn.file) })),
+    summary: {
+      acquires: locks(summary.acquires),
+      returnsHolding: locks(summary.returnsHolding),
+      conditional: summary.conditional.map((c) => ({ ...c, lock: lock(c.lock) })),
+      releasesOnEntry: locks(summary.releasesOnEntry),
+      sleeps: summary.sleeps && sleepSite !== summary.sleeps.site ? { ...summary.sleeps, site: sleepSite! } : summary.sleeps,
+    },
+  };
 }
 
 /** `{ line, character }` and nothing else. */
