@@ -21,7 +21,44 @@ const SOURCE = [
   '',
 ].join('\n');
 
+/** A session with `text` open, its first snapshot, and a way to wait for the next one. */
+function sessionOf(uri: string, text: string): { session: EngineSession; first: Promise<SnapshotMessage>; next: () => Promise<SnapshotMessage> } {
+  let waiting: ((snapshot: SnapshotMessage) => void) | undefined;
+  const session = new EngineSession((message: FromEngine) => {
+    if (message.type === 'snapshot') waiting?.(message.snapshot);
+    if (message.type === 'log' && message.level === 'error') assert.fail(message.message);
+  });
+  const next = () => new Promise<SnapshotMessage>((resolve) => (waiting = resolve));
+  session.handle({ type: 'configure', settings: { ...DEFAULT_SETTINGS.engine, debounceMs: 0 } });
+  const first = next();
+  session.handle({ type: 'open', uri, version: 1, text, language: 'c' });
+  return { session, first, next };
+}
+
 describe('engine snapshots', () => {
+  it('name the locks of an edited document where a fresh session does, after lines are added and a release renamed', async () => {
+    const uri = 'file:///tmp/lockorder-snapshots/refs.c';
+    const { session, first, next } = sessionOf(uri, SOURCE);
+    await first;
+    const edits = [
+      { range: { start: { line: 4, character: 0 }, end: { line: 4, character: 0 } }, text: '\n\n' },
+      // `spin_unlock(&a)` in b_then_a becomes `spin_unlock(&b)`.
+      { range: { start: { line: 7, character: 65 }, end: { line: 7, character: 66 } }, text: 'b' },
+    ];
+    let text = SOURCE;
+    for (const [i, change] of edits.entries()) {
+      const snapshot = next();
+      session.handle({ type: 'change', uri, version: i + 2, changes: [change] });
+      const lines = text.split('\n');
+      const { line, character } = change.range.start;
+      lines[line] = `${lines[line].slice(0, character)}${change.text}${lines[line].slice(change.range.end.character)}`;
+      text = lines.join('\n');
+      const edited = await snapshot;
+      assert.deepEqual(edited.references, (await sessionOf(uri, text).first).references, `after edit ${i + 1}:\n${text}`);
+    }
+    assert.match(text.split('\n')[7], /spin_lock\(&a\); spin_unlock\(&b\)/);
+  });
+
   it('send the findings of an edit in full and the others by id', async () => {
     const uri = 'file:///tmp/lockorder-snapshots/two.c';
     let waiting: ((snapshot: SnapshotMessage) => void) | undefined;

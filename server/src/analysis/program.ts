@@ -223,6 +223,11 @@ export class LockProgram {
     return (this.types ??= TypeTable.of(this.files.values()));
   }
 
+  /** A function's flow result, as of the last analysis. */
+  resultOf(fn: FunctionFacts): FlowResult | undefined {
+    return this.states.get(fn)?.result;
+  }
+
   file(file: string): FileFacts | undefined {
     return this.files.get(file);
   }

@@ -26,7 +26,7 @@ import { DocumentStore } from './documentStore';
 import { LockdepReports } from './lockdepReports';
 import { LockdepView } from './lockdepView';
 import { findingKey, type EngineReply, type EngineRequest, type FixesReply, type FromEngine, type ToEngine, type WatchedChange } from './messages';
-import { buildSnapshot, FindingIds } from './snapshot';
+import { buildSnapshot, FindingIds, ReleaseReferences } from './snapshot';
 import { WorkspaceFiles, type WorkspaceFile } from './workspaceIndex';
 
 /** Progress messages are sent at most this often while indexing. */
@@ -57,6 +57,8 @@ export class EngineSession {
   private lastLockdep: LockdepView | undefined;
   /** Which findings the main thread has, so that a snapshot sends only the new ones in full. */
   private readonly findingIds = new FindingIds();
+  /** The releases each open function names, kept while its facts are unchanged. */
+  private readonly releases = new ReleaseReferences();
 
   constructor(private readonly emit: (message: FromEngine) => void) {}
 
@@ -312,7 +314,7 @@ export class EngineSession {
     this.lastAnalysis = analysis;
     this.lastLockdep = this.reports.isEmpty() ? undefined : new LockdepView(analysis, this.reports.all());
     this.generation++;
-    this.emit({ type: 'snapshot', snapshot: buildSnapshot(this.generation, analysis, this.program, this.documents.uris(), this.lastLockdep, this.findingIds) });
+    this.emit({ type: 'snapshot', snapshot: buildSnapshot(this.generation, analysis, this.program, this.documents.uris(), this.lastLockdep, this.findingIds, this.releases) });
     return analysis;
   }
 
