@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { analyzeTexts } from '../../server/src/analysis/program';
-import { diagnosticsByFile, SITES_PER_ORDER } from '../../server/src/lsp/diagnostics';
+import { DiagnosticsPublisher, diagnosticsByFile, SITES_PER_ORDER } from '../../server/src/lsp/diagnostics';
 import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver/node';
 import { LspTestClient, fixturePath, uriOf, type Diagnostic } from './lspClient';
 
@@ -167,5 +167,26 @@ describe('diagnostics of a cycle with many sites', () => {
         assert.doesNotMatch(d.relatedInformation!.find((r) => r.location.range.start.line === line)!.message, /more site/);
       }
     }
+  });
+});
+
+describe('publishing diagnostics', () => {
+  const abbaText = readFileSync(abba, 'utf8');
+  const uri = 'file:///abba.c';
+  const byFile = (text: string) => diagnosticsByFile(analyzeTexts([{ file: uri, text }]).findings, {});
+
+  it('sends a file again only when one of its diagnostics differs, whether the objects are new or kept', () => {
+    const sent: number[] = [];
+    const publisher = new DiagnosticsPublisher((_, diagnostics) => sent.push(diagnostics.length));
+    const open = new Set([uri]);
+    const first = byFile(abbaText);
+    publisher.update(first, open, false);
+    publisher.update(first, open, false);
+    publisher.update(byFile(abbaText), open, false);
+    assert.deepEqual(sent, [2], 'the same diagnostics, as the same or as new objects, are sent once');
+    publisher.update(byFile(`\n${abbaText}`), open, false);
+    assert.deepEqual(sent, [2, 2], 'moved diagnostics are sent');
+    publisher.update(byFile(abbaText.replace('mutex_lock(&table_lock);\n\tmutex_lock(&stats_lock);', 'mutex_lock(&stats_lock);\n\tmutex_lock(&table_lock);')), open, false);
+    assert.deepEqual(sent, [2, 2, 0], 'and so is a clean file');
   });
 });

@@ -101,8 +101,10 @@ function siteKey(site: Site): string {
  * scope (closed, or workspace diagnostics turned off) is cleared once.
  */
 export class DiagnosticsPublisher {
-  /** Per file, the list last sent and its JSON. */
-  private readonly published = new Map<string, { diagnostics: Diagnostic[]; text: string }>();
+  /** Per file, the list last sent. */
+  private readonly published = new Map<string, Diagnostic[]>();
+  /** The JSON of diagnostics compared so far: each object is written out once. */
+  private readonly texts = new WeakMap<Diagnostic, string>();
 
   constructor(private readonly send: (uri: string, diagnostics: Diagnostic[]) => void) {}
 
@@ -123,21 +125,21 @@ export class DiagnosticsPublisher {
     for (const [uri, diagnostics] of byFile) if (inScope(uri)) wanted.set(uri, diagnostics);
     for (const [uri, diagnostics] of wanted) {
       const last = this.published.get(uri);
-      // The same diagnostic objects (those of findings that did not change) need no comparison.
-      if (last && sameObjects(last.diagnostics, diagnostics)) continue;
-      const text = JSON.stringify(diagnostics);
-      if (last?.text === text) {
-        last.diagnostics = diagnostics;
-        continue;
-      }
-      this.published.set(uri, { diagnostics, text });
-      this.send(uri, diagnostics);
+      this.published.set(uri, diagnostics);
+      if (!last || !this.same(last, diagnostics)) this.send(uri, diagnostics);
     }
   }
-}
 
-function sameObjects<T>(a: readonly T[], b: readonly T[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
+  /** Equal lists: the same objects (those of findings that did not change), or equal JSON one by one. */
+  private same(a: readonly Diagnostic[], b: readonly Diagnostic[]): boolean {
+    return a.length === b.length && a.every((x, i) => x === b[i] || this.text(x) === this.text(b[i]));
+  }
+
+  private text(diagnostic: Diagnostic): string {
+    let text = this.texts.get(diagnostic);
+    if (text === undefined) this.texts.set(diagnostic, (text = JSON.stringify(diagnostic)));
+    return text;
+  }
 }
 
 /**
