@@ -52,6 +52,20 @@ describe('incremental analysis', () => {
     assert.deepEqual(filesShowing(program.analyze().findings), [COMMIT.file, HANDLE.file]);
   });
 
+  it('keeps the finding objects of a cycle whose sites did not change, and builds anew those of one whose sites did', () => {
+    const unrelated = { file: 'unrelated.c', text: 'void unrelated(void)\n{\n}\n' };
+    const program = programOf(HEADER, COMMIT, HANDLE, unrelated);
+    const [before] = program.analyze().findings;
+    program.setFile(factsOf(unrelated.file, 'void unrelated(void)\n{\n\tcount++;\n}\n'));
+    assert.equal(program.analyze().findings[0], before, 'the same object');
+    // A line added at the top of handle.c moves its site of the cycle.
+    const moved = { file: HANDLE.file, text: `\n${HANDLE.text}` };
+    program.setFile(factsOf(moved.file, moved.text));
+    const after = program.analyze().findings;
+    assert.notEqual(after[0], before);
+    assert.deepEqual(after, programOf(HEADER, COMMIT, moved, unrelated).analyze().findings);
+  });
+
   it('drops a removed file’s edges and the findings they made', () => {
     const program = programOf(HEADER, COMMIT, HANDLE);
     assert.deepEqual(edgeIds(program), ['journal.j_state_lock -> transaction.t_handle_lock', 'transaction.t_handle_lock -> journal.j_state_lock']);

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { analyzeTexts } from '../../server/src/analysis/program';
+import { DiagnosticsPublisher, diagnosticsByFile, SITES_PER_ORDER } from '../../server/src/lsp/diagnostics';
+import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver/node';
 import { LspTestClient, fixturePath, uriOf, type Diagnostic } from './lspClient';
 
 const abba = fixturePath('abba.c');
@@ -126,5 +129,64 @@ describe('language server: diagnostics', () => {
     const uri = uriOf(abba);
     client.notify('textDocument/didClose', { textDocument: { uri } });
     await client.waitForDiagnostics(uri, (d) => d.length === 0);
+  });
+});
+
+describe('diagnostics of a cycle with many sites', () => {
+  // Six functions take `a` then `b`, two take `b` then `a`: eight diagnostics for one cycle.
+  const forward = [0, 1, 2, 3, 4, 5].map((i) => `void forward${i}(void) { spin_lock(&a); spin_lock(&b); spin_unlock(&b); spin_unlock(&a); }`);
+  const backward = [0, 1].map((i) => `void backward${i}(void) { spin_lock(&b); spin_lock(&a); spin_unlock(&a); spin_unlock(&b); }`);
+  const text = ['static DEFINE_SPINLOCK(a);', 'static DEFINE_SPINLOCK(b);', ...forward, ...backward, ''].join('\n');
+  const file = 'file:///busy.c';
+  const diagnostics = diagnosticsByFile(analyzeTexts([{ file, text }]).findings, {}).get(file) ?? [];
+  const forwardLines = forward.map((_, i) => i + 2);
+  const backwardLines = backward.map((_, i) => i + 8);
+  const relatedLines = (d: LspDiagnostic) => (d.relatedInformation ?? []).map((r) => r.location.range.start.line);
+
+  it('shows the cycle at every site', () => {
+    assert.deepEqual(diagnostics.map((d) => d.range.start.line).sort((a, b) => a - b), [...forwardLines, ...backwardLines]);
+  });
+
+  it('names every site of the opposite order when there are few', () => {
+    for (const d of diagnostics.filter((d) => forwardLines.includes(d.range.start.line))) {
+      for (const line of backwardLines) assert.ok(relatedLines(d).includes(line), `line ${d.range.start.line} names line ${line}: ${JSON.stringify(relatedLines(d))}`);
+    }
+  });
+
+  it(`names at most ${SITES_PER_ORDER} sites of each order, the last with how many more there are`, () => {
+    for (const d of diagnostics) {
+      const own = d.range.start.line;
+      const named = relatedLines(d).filter((line) => forwardLines.includes(line));
+      assert.equal(named.length, SITES_PER_ORDER, `line ${own}: ${JSON.stringify(relatedLines(d))}`);
+      assert.ok(!named.includes(own), 'a site is not related to itself');
+      const others = forwardLines.filter((line) => line !== own).length;
+      const last = d.relatedInformation!.find((r) => r.location.range.start.line === named[named.length - 1])!;
+      assert.match(last.message, new RegExp(`; ${others - SITES_PER_ORDER} more sites take the locks in this order$`));
+      // The sites before the last carry their own message only.
+      for (const line of named.slice(0, -1)) {
+        assert.doesNotMatch(d.relatedInformation!.find((r) => r.location.range.start.line === line)!.message, /more site/);
+      }
+    }
+  });
+});
+
+describe('publishing diagnostics', () => {
+  const abbaText = readFileSync(abba, 'utf8');
+  const uri = 'file:///abba.c';
+  const byFile = (text: string) => diagnosticsByFile(analyzeTexts([{ file: uri, text }]).findings, {});
+
+  it('sends a file again only when one of its diagnostics differs, whether the objects are new or kept', () => {
+    const sent: number[] = [];
+    const publisher = new DiagnosticsPublisher((_, diagnostics) => sent.push(diagnostics.length));
+    const open = new Set([uri]);
+    const first = byFile(abbaText);
+    publisher.update(first, open, false);
+    publisher.update(first, open, false);
+    publisher.update(byFile(abbaText), open, false);
+    assert.deepEqual(sent, [2], 'the same diagnostics, as the same or as new objects, are sent once');
+    publisher.update(byFile(`\n${abbaText}`), open, false);
+    assert.deepEqual(sent, [2, 2], 'moved diagnostics are sent');
+    publisher.update(byFile(abbaText.replace('mutex_lock(&table_lock);\n\tmutex_lock(&stats_lock);', 'mutex_lock(&stats_lock);\n\tmutex_lock(&table_lock);')), open, false);
+    assert.deepEqual(sent, [2, 2, 0], 'and so is a clean file');
   });
 });

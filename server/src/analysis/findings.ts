@@ -41,6 +41,12 @@ export interface RelatedSite extends Site {
   message: string;
 }
 
+/** An acquisition that takes part in a cycle. */
+export interface CycleSite extends RelatedSite {
+  /** The edge of the cycle it proves: from `locks[edge]` to the next lock of `locks`. */
+  edge: number;
+}
+
 export interface Finding extends Site {
   code: FindingCode;
   severity: Severity;
@@ -54,7 +60,7 @@ export interface Finding extends Site {
    * For inversions: every participating acquisition, the primary one first, each with a message
    * from its own point of view. An editor shows the finding at each of them.
    */
-  sites?: RelatedSite[];
+  sites?: CycleSite[];
   /** Extra, code-specific detail used by fixes (kept plain data). */
   detail?: FindingDetail;
 }

@@ -87,32 +87,47 @@ function keyOf(node: LiteNode): string {
 
 /**
  * A copy of the facts with every position `delta` lines further down; the facts themselves when
- * they did not move (so that the program knows the function for the same one). Objects shared
- * inside the facts stay shared in the copy.
+ * they did not move (so that the program knows the function for the same one).
  */
 export function movedBy(facts: FunctionFacts, delta: number): FunctionFacts {
   if (delta === 0) return facts;
-  const copies = new Map<object, unknown>();
+  const moved = copyMovedBy(facts, delta);
+  origins.set(moved, { facts, delta });
+  return moved;
+}
+
+/** Facts made by `movedBy`, with what they were made from. */
+const origins = new WeakMap<FunctionFacts, { facts: FunctionFacts; delta: number }>();
+
+/** The facts these were moved from by `movedBy`, and by how many lines; undefined for facts it did not make. */
+export function movedFrom(facts: FunctionFacts): { facts: FunctionFacts; delta: number } | undefined {
+  return origins.get(facts);
+}
+
+/**
+ * Facts are plain data without cycles (the CLI's workers send them as JSON), so the copy is a tree
+ * walk; objects with no position inside (lock expressions, types, conditions) are shared with the
+ * old facts rather than copied.
+ */
+function copyMovedBy(facts: FunctionFacts, delta: number): FunctionFacts {
   const copy = (value: unknown): unknown => {
     if (typeof value !== 'object' || value === null) return value;
-    const known = copies.get(value);
-    if (known !== undefined) return known;
     if (Array.isArray(value)) {
-      const out: unknown[] = new Array(value.length);
-      copies.set(value, out);
-      for (let i = 0; i < value.length; i++) out[i] = copy(value[i]);
-      return out;
+      let out: unknown[] | undefined;
+      for (let i = 0; i < value.length; i++) {
+        const moved = copy(value[i]);
+        if (moved !== value[i]) (out ??= value.slice())[i] = moved;
+      }
+      return out ?? value;
     }
     const source = value as Record<string, unknown>;
-    if (isPosition(source)) {
-      const moved = { line: source.line + delta, character: source.character };
-      copies.set(value, moved);
-      return moved;
+    if (isPosition(source)) return { line: source.line + delta, character: source.character };
+    let out: Record<string, unknown> | undefined;
+    for (const key in source) {
+      const moved = copy(source[key]);
+      if (moved !== source[key]) (out ??= { ...source })[key] = moved;
     }
-    const out: Record<string, unknown> = {};
-    copies.set(value, out);
-    for (const key in source) out[key] = copy(source[key]);
-    return out;
+    return out ?? source;
   };
   return copy(facts) as FunctionFacts;
 }

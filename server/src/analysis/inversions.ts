@@ -11,18 +11,73 @@ import type { Finding, Severity } from './findings';
 import type { LockdepKeys } from './lockdepKeys';
 import type { EdgeSite, LockEdge, LockGraph } from './lockGraph';
 
-export function findInversions(graph: LockGraph, declared: DeclaredOrderIndex, keys: LockdepKeys): { findings: Finding[]; cycles: string[][] } {
+export function findInversions(
+  graph: LockGraph,
+  declared: DeclaredOrderIndex,
+  keys: LockdepKeys,
+  memo: InversionMemo = new InversionMemo(),
+): { findings: Finding[]; cycles: string[][] } {
   const findings: Finding[] = [];
   const cycles: string[][] = [];
+  const round = memo.begin(declared);
   for (const component of graph.components()) {
     for (const cycle of graph.cyclesIn(component)) {
       const edges = cycle.map((from, i) => graph.edge(from, cycle[(i + 1) % cycle.length])!);
       if (isGated(edges) || isReadersOnly(edges) || cycle.some((cls) => keys.unconfirmable(cls) !== null)) continue;
       cycles.push(cycle);
-      findings.push(...cycleFindings(cycle, edges, declared));
+      findings.push(...round.findings(cycle, edges, () => cycleFindings(cycle, edges, declared)));
     }
   }
+  round.end();
   return { findings, cycles };
+}
+
+interface Remembered {
+  /** The sites of each edge of the cycle, as the findings were built from them. */
+  sites: EdgeSite[][];
+  findings: Finding[];
+}
+
+/**
+ * The findings of the last analysis's cycles, for the next one (the language server's, after a
+ * keystroke): a cycle whose edges have the very same site objects, in the same order, gets the very
+ * same findings back, without building their messages again. The program keeps the sites of every
+ * function it did not analyse again, so a cycle away from the edit keeps its findings, and whoever
+ * publishes them can tell it did not change by identity.
+ */
+export class InversionMemo {
+  private remembered = new Map<string, Remembered>();
+  /** The declared orders' names the remembered findings were built with (they decide the primary site). */
+  private declaredKey = '';
+
+  begin(declared: DeclaredOrderIndex): { findings(cycle: string[], edges: LockEdge[], build: () => Finding[]): Finding[]; end(): void } {
+    const declaredKey = JSON.stringify(declared.orders.map((o) => o.locks));
+    const previous = declaredKey === this.declaredKey ? this.remembered : new Map<string, Remembered>();
+    const next = new Map<string, Remembered>();
+    return {
+      findings: (cycle, edges, build) => {
+        const key = cycle.join('\u0000');
+        const known = previous.get(key);
+        const sites = edges.map((e) => e.sites);
+        const entry = known && sameSites(known.sites, sites) ? known : { sites: sites.map((list) => list.slice()), findings: build() };
+        next.set(key, entry);
+        return entry.findings;
+      },
+      end: () => {
+        this.remembered = next;
+        this.declaredKey = declaredKey;
+      },
+    };
+  }
+}
+
+function sameSites(a: EdgeSite[][], b: EdgeSite[][]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i].length !== b[i].length) return false;
+    for (let k = 0; k < a[i].length; k++) if (a[i][k] !== b[i][k]) return false;
+  }
+  return true;
 }
 
 /** Locks held at every site of an edge, besides the edge's own two. */
@@ -98,8 +153,9 @@ function cycleFindings(cycle: string[], edges: LockEdge[], declared: DeclaredOrd
   const established = establishedOrder(cycle, edges, declared);
   const primaryEdge = (established && edges.find((e) => e.to === established.order[0])) || edges[0];
   const primary = primaryEdge.sites.find((s) => s.chain.length === 0) ?? primaryEdge.sites[0];
-  const sites = edges.flatMap((edge) =>
+  const sites = edges.flatMap((edge, index) =>
     edge.sites.map((site) => ({
+      index,
       file: site.file,
       range: site.site,
       function: site.function,
@@ -128,7 +184,7 @@ function cycleFindings(cycle: string[], edges: LockEdge[], declared: DeclaredOrd
     locks: [...cycle],
     related,
     cycleId: `cycle:${cycle.join(' -> ')}`,
-    sites: sites.map(({ file, range, function: fn, message }) => ({ file, range, function: fn, message })),
+    sites: sites.map(({ file, range, function: fn, message, index }) => ({ file, range, function: fn, message, edge: index })),
   };
   if (established && primaryEdge.to === established.order[0] && primary.chain.length === 0) {
     finding.detail = {

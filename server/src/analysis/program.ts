@@ -12,10 +12,11 @@ import { CalleeLookup, FlowResult, LocalFinding, analyzeFunction } from './flow'
 import { allStatements, conditionLeaves, type FileFacts, type FunctionFacts } from './functionFacts';
 import { calleesFirst, stronglyConnected } from './stronglyConnected';
 import type { GraphJson } from './graphJson';
-import { findInversions } from './inversions';
+import { findInversions, InversionMemo } from './inversions';
 import { ClassResolver, TypeTable } from './lockClasses';
 import { DEFAULT_CATALOGUE, LockApiCatalogue } from './lockApis';
 import { LockGraph, type EdgeSite } from './lockGraph';
+import { lineShift, movedResult } from './movedFunctions';
 import { keyAssignmentsOf, LockdepKeys, type KeyAssignment } from './lockdepKeys';
 import { Deadline, FILE_BUDGET_MS, parseC } from './parser';
 import type { Range } from './sites';
@@ -98,6 +99,8 @@ export class LockProgram {
   private around: { file: string; before: FilePart; after: FilePart } | undefined;
   /** Summary signatures of functions whose file was replaced, to tell callers whether anything changed. */
   private readonly replaced = new Map<string, string>();
+  /** The last analysis's inversion findings, reused for cycles whose sites did not change. */
+  private readonly inversions = new InversionMemo();
   readonly catalogue: LockApiCatalogue;
 
   constructor(private readonly options: ProgramOptions = {}) {
@@ -113,6 +116,7 @@ export class LockProgram {
     const oldNames = new Set(this.files.get(facts.file)?.functions.map((f) => f.name) ?? []);
     const newNames = new Set(facts.functions.map((f) => f.name));
     const kept = this.keptFunctions(facts);
+    const moved = this.movedFunctions(facts, kept);
     this.dropFunctions(facts.file, kept);
     this.forgetPart(facts.file);
     if (!this.files.has(facts.file)) this.forgetOrder();
@@ -132,10 +136,62 @@ export class LockProgram {
         if (!callers) this.callersOf.set(name, (callers = new Set()));
         callers.add(fn);
       }
-      this.dirty.add(fn);
       if (!oldNames.has(fn.name)) this.dirtyCallersOf(fn.name);
+      if (!moved.has(fn)) this.dirty.add(fn);
     }
     this.resolveCache.clear();
+    // A function that only moved takes its old analysis, moved, unless a name it calls gained or
+    // lost a definition here (its calls may resolve differently).
+    const renamed = new Set([...oldNames, ...newNames].filter((name) => !oldNames.has(name) || !newNames.has(name)));
+    const shifted: FunctionFacts[] = [];
+    for (const [fn, { state, delta, before }] of moved) {
+      if ([...this.calls.get(fn)!].some((name) => renamed.has(name))) {
+        this.dirty.add(fn);
+        continue;
+      }
+      this.states.set(fn, this.movedState(fn, before, state, delta));
+      shifted.push(fn);
+    }
+    // Callers copy the places of a summary's locks into their edges: they follow it.
+    for (const fn of shifted) if (this.states.get(fn)!.change !== moved.get(fn)!.state.change) this.dirtyCallersOf(fn.name);
+  }
+
+  /**
+   * The new functions of `facts` that are old ones moved by whole lines, analysed and not waiting to
+   * be analysed again, with their old state. Functions with local findings are left out: their
+   * messages name lines ("taken at line N").
+   */
+  private movedFunctions(facts: FileFacts, kept: ReadonlySet<FunctionFacts>): Map<FunctionFacts, { before: FunctionFacts; state: FunctionState; delta: number }> {
+    const moved = new Map<FunctionFacts, { before: FunctionFacts; state: FunctionState; delta: number }>();
+    const old = this.files.get(facts.file);
+    if (!old || old === facts || this.typesChanged) return moved;
+    const candidates = new Map<string, FunctionFacts[]>();
+    for (const fn of old.functions) {
+      const state = this.states.get(fn);
+      if (kept.has(fn) || !state || this.dirty.has(fn) || state.result.findings.length > 0) continue;
+      const list = candidates.get(fn.name);
+      if (list) list.push(fn);
+      else candidates.set(fn.name, [fn]);
+    }
+    for (const fn of facts.functions) {
+      if (kept.has(fn)) continue;
+      const list = candidates.get(fn.name);
+      for (const [i, before] of (list ?? []).entries()) {
+        const delta = lineShift(before, fn);
+        if (delta === undefined) continue;
+        moved.set(fn, { before, state: this.states.get(before)!, delta });
+        list!.splice(i, 1);
+        break;
+      }
+    }
+    return moved;
+  }
+
+  /** The state of `before`, analysed at its old place, for `fn`: the same function `delta` lines further down. */
+  private movedState(fn: FunctionFacts, before: FunctionFacts, state: FunctionState, delta: number): FunctionState {
+    const result = movedResult(state.result, before, delta);
+    const change = `${state.signature}\u0001${summarySites(result.summary)}`;
+    return { result, signature: state.signature, change, contribution: { ...contributionOf(fn, result), keys: state.contribution.keys } };
   }
 
   /** The functions of `facts` that are the same objects as in the file's current facts. */
@@ -165,6 +221,11 @@ export class LockProgram {
   /** The struct, typedef and global facts of every file, as the last analysis used them. */
   typeTable(): TypeTable {
     return (this.types ??= TypeTable.of(this.files.values()));
+  }
+
+  /** A function's flow result, as of the last analysis. */
+  resultOf(fn: FunctionFacts): FlowResult | undefined {
+    return this.states.get(fn)?.result;
   }
 
   file(file: string): FileFacts | undefined {
@@ -212,7 +273,7 @@ export class LockProgram {
     const { functions, graph, local, keys } = this.assemble();
     const declared = DeclaredOrderIndex.of([...this.files.values()], this.options.declaredOrders ?? []);
     const lockdepKeys = LockdepKeys.of(keys);
-    const { findings: inversions, cycles } = findInversions(graph, declared, lockdepKeys);
+    const { findings: inversions, cycles } = findInversions(graph, declared, lockdepKeys, this.inversions);
     const findings = [
       ...local,
       ...inversions,

@@ -6,7 +6,7 @@
  * the whole story. The diagnostic's `data.key` names its finding for code actions.
  */
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver/node';
-import type { Finding, RelatedSite, Severity } from '../analysis/findings';
+import type { CycleSite, Finding, RelatedSite, Severity } from '../analysis/findings';
 import type { Site } from '../analysis/sites';
 import { applySeverityOverrides, type LockorderConfig } from '../config';
 import { findingKey } from './engine/messages';
@@ -26,6 +26,14 @@ export interface DiagnosticData {
   key: string;
 }
 
+/**
+ * Related information names at most this many other sites of each edge of a cycle (each "taken
+ * while holding" order): a cycle in busy code has dozens of sites, and listing them all at each of
+ * them would make the list unreadable and the payload grow with the square of their number. The
+ * last site named tells how many more there are; the lock graph lists them all.
+ */
+export const SITES_PER_ORDER = 3;
+
 /** Diagnostics per file URI, after the severity settings (`off` drops a code). */
 export function diagnosticsByFile(findings: readonly Finding[], severity: LockorderConfig['severity']): Map<string, Diagnostic[]> {
   const byFile = new Map<string, Diagnostic[]>();
@@ -35,12 +43,32 @@ export function diagnosticsByFile(findings: readonly Finding[], severity: Lockor
     else byFile.set(file, [diagnostic]);
   };
   for (const finding of applySeverityOverrides(findings, { severity })) {
-    const sites: RelatedSite[] = finding.sites && finding.sites.length > 0 ? finding.sites : [{ ...finding }];
-    for (const site of sites) {
-      // Another site is named by its short related message where the finding has one.
-      const otherSites = sites.filter((s) => s !== site).map((s) => finding.related.find((r) => sameSite(r, s)) ?? s);
-      const rest = finding.related.filter((r) => !sites.some((s) => sameSite(s, r)));
-      add(site.file, diagnosticAt(finding, site, [...otherSites, ...rest]));
+    if (!finding.sites || finding.sites.length === 0) {
+      add(finding.file, diagnosticAt(finding, finding, finding.related.filter((r) => siteKey(r) !== siteKey(finding))));
+      continue;
+    }
+    // Another site is named by its short related message where the finding has one.
+    const relatedAt = new Map<string, RelatedSite>();
+    for (const r of finding.related) if (!relatedAt.has(siteKey(r))) relatedAt.set(siteKey(r), r);
+    const siteKeys = new Set(finding.sites.map(siteKey));
+    const rest = finding.related.filter((r) => !siteKeys.has(siteKey(r)));
+    const byEdge = new Map<number, CycleSite[]>();
+    for (const site of finding.sites) {
+      const group = byEdge.get(site.edge);
+      if (group) group.push(site);
+      else byEdge.set(site.edge, [site]);
+    }
+    for (const site of finding.sites) {
+      const others: RelatedSite[] = [];
+      for (const group of byEdge.values()) {
+        const shown = group.filter((s) => s !== site);
+        shown.slice(0, SITES_PER_ORDER).forEach((s, i) => {
+          const named = relatedAt.get(siteKey(s)) ?? s;
+          const more = i === SITES_PER_ORDER - 1 ? shown.length - SITES_PER_ORDER : 0;
+          others.push(more > 0 ? { ...named, message: `${named.message}; ${more} more ${more === 1 ? 'site takes' : 'sites take'} the locks in this order` } : named);
+        });
+      }
+      add(site.file, diagnosticAt(finding, site, [...others, ...rest]));
     }
   }
   return byFile;
@@ -63,8 +91,8 @@ function diagnosticAt(finding: Finding, site: RelatedSite, others: RelatedSite[]
   };
 }
 
-function sameSite(a: Site, b: Site): boolean {
-  return a.file === b.file && a.range.start.line === b.range.start.line && a.range.start.character === b.range.start.character;
+function siteKey(site: Site): string {
+  return `${site.file}\u0000${site.range.start.line}:${site.range.start.character}`;
 }
 
 /**
@@ -73,7 +101,10 @@ function sameSite(a: Site, b: Site): boolean {
  * scope (closed, or workspace diagnostics turned off) is cleared once.
  */
 export class DiagnosticsPublisher {
-  private readonly published = new Map<string, string>();
+  /** Per file, the list last sent. */
+  private readonly published = new Map<string, Diagnostic[]>();
+  /** The JSON of diagnostics compared so far: each object is written out once. */
+  private readonly texts = new WeakMap<Diagnostic, string>();
 
   constructor(private readonly send: (uri: string, diagnostics: Diagnostic[]) => void) {}
 
@@ -93,10 +124,48 @@ export class DiagnosticsPublisher {
     for (const uri of analysedOpen) wanted.set(uri, []);
     for (const [uri, diagnostics] of byFile) if (inScope(uri)) wanted.set(uri, diagnostics);
     for (const [uri, diagnostics] of wanted) {
-      const text = JSON.stringify(diagnostics);
-      if (this.published.get(uri) === text) continue;
-      this.published.set(uri, text);
-      this.send(uri, diagnostics);
+      const last = this.published.get(uri);
+      this.published.set(uri, diagnostics);
+      if (!last || !this.same(last, diagnostics)) this.send(uri, diagnostics);
     }
+  }
+
+  /** Equal lists: the same objects (those of findings that did not change), or equal JSON one by one. */
+  private same(a: readonly Diagnostic[], b: readonly Diagnostic[]): boolean {
+    return a.length === b.length && a.every((x, i) => x === b[i] || this.text(x) === this.text(b[i]));
+  }
+
+  private text(diagnostic: Diagnostic): string {
+    let text = this.texts.get(diagnostic);
+    if (text === undefined) this.texts.set(diagnostic, (text = JSON.stringify(diagnostic)));
+    return text;
+  }
+}
+
+/**
+ * `diagnosticsByFile` over the findings of successive snapshots: a finding that is the same object as
+ * before (the engine sends only changed findings, the others are kept) keeps its diagnostics, the
+ * same objects, for as long as the severity settings are the same object too.
+ */
+export class FindingDiagnostics {
+  private byFinding = new WeakMap<Finding, [string, Diagnostic[]][]>();
+  private severity: LockorderConfig['severity'] | undefined;
+
+  byFile(findings: readonly Finding[], severity: LockorderConfig['severity']): Map<string, Diagnostic[]> {
+    if (severity !== this.severity) {
+      this.byFinding = new WeakMap();
+      this.severity = severity;
+    }
+    const byFile = new Map<string, Diagnostic[]>();
+    for (const finding of findings) {
+      let parts = this.byFinding.get(finding);
+      if (!parts) this.byFinding.set(finding, (parts = [...diagnosticsByFile([finding], severity)]));
+      for (const [file, diagnostics] of parts) {
+        const list = byFile.get(file);
+        if (list) list.push(...diagnostics);
+        else byFile.set(file, [...diagnostics]);
+      }
+    }
+    return byFile;
   }
 }

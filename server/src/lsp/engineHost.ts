@@ -6,7 +6,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { GraphJson } from '../analysis/graphJson';
-import type { AnalysisSnapshot, EngineReply, EngineRequest, FixesReply, FromEngine, ReportLink, ToEngine } from './engine/messages';
+import type { Finding } from '../analysis/findings';
+import type { AnalysisSnapshot, EngineReply, EngineRequest, FixesReply, FromEngine, ReportLink, SnapshotMessage, ToEngine } from './engine/messages';
 import type { ClearLockdepResult, ImportLockdepResult } from './protocol';
 
 export interface EngineEvents {
@@ -28,6 +29,8 @@ export class EngineHost {
   private readonly waiting = new Map<number, { resolve: (result: EngineReply) => void; fallback: EngineReply }>();
   private readonly deaths: number[] = [];
   private disposed = false;
+  /** The findings of the worker's last snapshot, by id: the next one sends only new findings in full. */
+  private findings = new Map<number, Finding>();
 
   /**
    * @param script the server's entry module, which runs the engine when started as a worker
@@ -42,9 +45,13 @@ export class EngineHost {
   start(): void {
     const worker = new Worker(this.script, { stdout: true, stderr: true });
     this.worker = worker;
+    // A new worker numbers its findings afresh, and sends each in full once.
+    this.findings = new Map();
     worker.stdout.on('data', (chunk: Buffer) => this.events.log('info', chunk.toString().trimEnd()));
     worker.stderr.on('data', (chunk: Buffer) => this.events.log('error', chunk.toString().trimEnd()));
-    worker.on('message', (message: FromEngine) => this.receive(message));
+    worker.on('message', (message: FromEngine) => {
+      if (worker === this.worker) this.receive(message);
+    });
     worker.on('error', (error) => this.events.log('error', `Lockorder: engine worker failed: ${error.stack ?? error.message}`));
     worker.on('exit', (code) => this.exited(worker, code));
     for (const message of this.replay()) worker.postMessage(message);
@@ -113,7 +120,7 @@ export class EngineHost {
   private receive(message: FromEngine): void {
     switch (message.type) {
       case 'snapshot':
-        return this.events.snapshot(message.snapshot);
+        return this.events.snapshot(this.resolve(message.snapshot));
       case 'indexProgress':
         return this.events.indexProgress(message.indexed, message.total);
       case 'indexDone':
@@ -127,6 +134,24 @@ export class EngineHost {
         return;
       }
     }
+  }
+
+  /** The snapshot with every finding's content, from this message or the ones before. */
+  private resolve(message: SnapshotMessage): AnalysisSnapshot {
+    const byId = new Map<number, Finding>();
+    const findings: Finding[] = [];
+    for (const { id, finding } of message.findings) {
+      const known = finding ?? this.findings.get(id);
+      if (!known) {
+        // Cannot happen while messages arrive in order; the finding is left out rather than the snapshot.
+        this.events.log('error', `Lockorder: the engine named finding ${id} without having sent it`);
+        continue;
+      }
+      byId.set(id, known);
+      findings.push(known);
+    }
+    this.findings = byId;
+    return { ...message, findings };
   }
 
   private exited(worker: Worker, code: number): void {

@@ -24,7 +24,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding } from '../analysis/findings';
 import { applySeverityOverrides } from '../config';
 import { quickFixes } from './codeActions';
-import { DiagnosticsPublisher, diagnosticsByFile } from './diagnostics';
+import { DiagnosticsPublisher, FindingDiagnostics } from './diagnostics';
 import type { AnalysisSnapshot, DocumentLanguage, ToEngine, WatchedChange, WorkspaceFolderRef } from './engine/messages';
 import { EngineHost } from './engineHost';
 import { guarded } from './guard';
@@ -66,6 +66,7 @@ class LockorderServer {
   private readonly imports = new Map<string, string>();
   private readonly engine: EngineHost;
   private readonly publisher: DiagnosticsPublisher;
+  private readonly diagnostics = new FindingDiagnostics();
   private readonly progress: IndexProgress;
   private index: LockIndex | undefined;
   private indexRequested = false;
@@ -270,7 +271,7 @@ class LockorderServer {
     // The snapshot has references for exactly the open documents it analysed, and notes for the open reports.
     const analysedOpen = new Set([...Object.keys(snapshot.references), ...Object.keys(snapshot.lockdep)].filter((uri) => this.documents.has(uri)));
     const touchesOpen = (f: Finding) => analysedOpen.has(f.file) || (f.sites ?? []).some((s) => analysedOpen.has(s.file));
-    const byFile = diagnosticsByFile(everyFile ? snapshot.findings : snapshot.findings.filter(touchesOpen), this.settings.severity);
+    const byFile = this.diagnostics.byFile(everyFile ? snapshot.findings : snapshot.findings.filter(touchesOpen), this.settings.severity);
     for (const [uri, notes] of Object.entries(snapshot.lockdep)) {
       if (analysedOpen.has(uri)) byFile.set(uri, [...(byFile.get(uri) ?? []), ...reportDiagnostics(notes)]);
     }

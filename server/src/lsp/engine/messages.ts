@@ -47,7 +47,7 @@ export type ToEngine =
   | { type: 'stop' };
 
 export type FromEngine =
-  | { type: 'snapshot'; snapshot: AnalysisSnapshot }
+  | { type: 'snapshot'; snapshot: SnapshotMessage }
   | { type: 'indexProgress'; indexed: number; total: number }
   | { type: 'indexDone'; indexed: number; total: number; cancelled: boolean }
   | { type: 'log'; level: 'info' | 'error'; message: string }
@@ -127,6 +127,19 @@ export interface AnalysisSnapshot {
   /** Per open lockdep report: what the editor shows on it. */
   lockdep: Record<string, ReportNote[]>;
 }
+
+/**
+ * A finding as a snapshot sends it: by an id it keeps for as long as it does not change, its content
+ * only in the first snapshot that has it. Findings away from an edit stay the same objects in the
+ * engine, so a keystroke sends only the few that changed.
+ */
+export interface FindingEntry {
+  id: number;
+  finding?: Finding;
+}
+
+/** A snapshot on its way to the main thread, which fills in the findings it already has (`EngineHost`). */
+export type SnapshotMessage = Omit<AnalysisSnapshot, 'findings'> & { findings: FindingEntry[] };
 
 /** A diagnostic on a lockdep report: a report's summary, a lock name no class matches, an unusable report. */
 export interface ReportNote {

@@ -26,7 +26,7 @@ import { DocumentStore } from './documentStore';
 import { LockdepReports } from './lockdepReports';
 import { LockdepView } from './lockdepView';
 import { findingKey, type EngineReply, type EngineRequest, type FixesReply, type FromEngine, type ToEngine, type WatchedChange } from './messages';
-import { buildSnapshot } from './snapshot';
+import { buildSnapshot, FindingIds, ReleaseReferences } from './snapshot';
 import { WorkspaceFiles, type WorkspaceFile } from './workspaceIndex';
 
 /** Progress messages are sent at most this often while indexing. */
@@ -55,6 +55,10 @@ export class EngineSession {
   private readonly reports = new LockdepReports();
   /** The last analysis with the reports merged in; undefined when there are none. */
   private lastLockdep: LockdepView | undefined;
+  /** Which findings the main thread has, so that a snapshot sends only the new ones in full. */
+  private readonly findingIds = new FindingIds();
+  /** The releases each open function names, kept while its facts are unchanged. */
+  private readonly releases = new ReleaseReferences();
 
   constructor(private readonly emit: (message: FromEngine) => void) {}
 
@@ -310,7 +314,7 @@ export class EngineSession {
     this.lastAnalysis = analysis;
     this.lastLockdep = this.reports.isEmpty() ? undefined : new LockdepView(analysis, this.reports.all());
     this.generation++;
-    this.emit({ type: 'snapshot', snapshot: buildSnapshot(this.generation, analysis, this.program, this.documents.uris(), this.lastLockdep) });
+    this.emit({ type: 'snapshot', snapshot: buildSnapshot(this.generation, analysis, this.program, this.documents.uris(), this.lastLockdep, this.findingIds, this.releases) });
     return analysis;
   }
 

@@ -11,38 +11,69 @@ import { ClassResolver, type TypeTable } from '../../analysis/lockClasses';
 import type { EdgeSite, LockEdge } from '../../analysis/lockGraph';
 import type { LockProgram, ProgramAnalysis } from '../../analysis/program';
 import type { LockdepView } from './lockdepView';
-import type { AnalysisSnapshot, LockNeighbour, LockReference, LockSummary } from './messages';
+import type { Finding } from '../../analysis/findings';
+import type { FindingEntry, LockNeighbour, LockReference, LockSummary, SnapshotMessage } from './messages';
 
 /** Sites kept per neighbour: hover links this many and counts the rest. */
 export const SITES_PER_NEIGHBOUR = 3;
+
+/**
+ * Gives each finding an id for as long as it is the same object, and remembers which ones the main
+ * thread has: those of the last snapshot sent (it keeps exactly those).
+ */
+export class FindingIds {
+  private sent = new Map<Finding, number>();
+  private nextId = 1;
+
+  /** The entries of a snapshot about to be sent: new findings with their content, the others by id. */
+  entries(findings: readonly Finding[]): FindingEntry[] {
+    const sent = new Map<Finding, number>();
+    const entries = findings.map((finding): FindingEntry => {
+      const known = this.sent.get(finding) ?? sent.get(finding);
+      if (known !== undefined) {
+        sent.set(finding, known);
+        return { id: known };
+      }
+      const id = this.nextId++;
+      sent.set(finding, id);
+      return { id, finding };
+    });
+    this.sent = sent;
+    return entries;
+  }
+}
 
 export function buildSnapshot(
   generation: number,
   analysis: ProgramAnalysis,
   program: LockProgram,
   openUris: readonly string[],
-  lockdep?: LockdepView,
-): AnalysisSnapshot {
+  lockdep: LockdepView | undefined,
+  ids: FindingIds,
+  releases: ReleaseReferences,
+): SnapshotMessage {
   const references: Record<string, LockReference[]> = {};
-  const open = new Set(openUris.filter((uri) => program.file(uri) !== undefined));
-  for (const uri of open) references[uri] = [];
-  for (const { fn, result } of analysis.functions) {
-    const refs = references[fn.file];
-    if (!refs) continue;
-    for (const a of result.acquisitions) refs.push({ range: a.site, cls: a.cls.id, kind: a.kind });
+  const open = openUris.filter((uri) => program.file(uri) !== undefined);
+  for (const uri of open) {
+    const facts = program.file(uri)!;
+    const refs: LockReference[] = [];
+    for (const fn of facts.functions) {
+      for (const a of program.resultOf(fn)?.acquisitions ?? []) refs.push({ range: a.site, cls: a.cls.id, kind: a.kind });
+    }
+    references[uri] = refs;
   }
-  if (open.size > 0) {
+  if (open.length > 0) {
     const types = program.typeTable();
     for (const uri of open) {
       const facts = program.file(uri)!;
-      references[uri].push(...releasesIn(facts, types, program.catalogue), ...declarationsIn(facts));
+      references[uri].push(...releases.of(facts, types, program.catalogue), ...declarationsIn(facts));
     }
   }
   const named = new Set(Object.values(references).flatMap((refs) => refs.map((r) => r.cls)));
   const shown = lockdep?.merged ?? analysis;
   return {
     generation,
-    findings: shown.findings,
+    findings: ids.entries(shown.findings),
     declaredOrders: analysis.declared.orders.map((o) => ({ locks: o.locks, file: o.file, range: o.range })),
     references,
     locks: summaries(shown, named, lockdep, analysis),
@@ -85,14 +116,37 @@ function siteJson(site: EdgeSite): GraphSiteJson {
   return { file: site.file, line: site.site.start.line + 1, column: site.site.start.character + 1, function: site.function, text: site.text };
 }
 
-function releasesIn(facts: FileFacts, types: TypeTable, catalogue: LockApiCatalogue): LockReference[] {
-  const refs: LockReference[] = [];
-  for (const fn of facts.functions) {
-    const resolver = new ClassResolver(types, fn);
-    for (const unlock of unlocksOf(fn)) {
-      if (!unlock.lock) continue;
-      refs.push({ range: unlock.site, cls: resolver.resolve(unlock.lock).id, kind: catalogue.get(unlock.api)?.kind ?? 'lock' });
+/**
+ * The releases in open documents, by function: a function's are kept for as long as its facts are the
+ * same object and the types and lock APIs are the same (a keystroke re-extracts one function).
+ */
+export class ReleaseReferences {
+  private byFunction = new WeakMap<FunctionFacts, LockReference[]>();
+  private types: TypeTable | undefined;
+  private catalogue: LockApiCatalogue | undefined;
+
+  of(facts: FileFacts, types: TypeTable, catalogue: LockApiCatalogue): LockReference[] {
+    if (types !== this.types || catalogue !== this.catalogue) {
+      this.byFunction = new WeakMap();
+      this.types = types;
+      this.catalogue = catalogue;
     }
+    const refs: LockReference[] = [];
+    for (const fn of facts.functions) {
+      let own = this.byFunction.get(fn);
+      if (!own) this.byFunction.set(fn, (own = releasesIn(fn, types, catalogue)));
+      refs.push(...own);
+    }
+    return refs;
+  }
+}
+
+function releasesIn(fn: FunctionFacts, types: TypeTable, catalogue: LockApiCatalogue): LockReference[] {
+  const refs: LockReference[] = [];
+  const resolver = new ClassResolver(types, fn);
+  for (const unlock of unlocksOf(fn)) {
+    if (!unlock.lock) continue;
+    refs.push({ range: unlock.site, cls: resolver.resolve(unlock.lock).id, kind: catalogue.get(unlock.api)?.kind ?? 'lock' });
   }
   return refs;
 }
