@@ -824,9 +824,11 @@ class FunctionFlow {
     if (isEmptySummary(summary)) return state;
     let s = state;
     const chainOf = (l: SummaryLock) => [name, ...l.chain];
+    const atomic = inAtomicSection(s);
     for (const lock of summary.acquires) {
       const deepEnough = lock.chain.length + 1 >= MAX_CHAIN_DEPTH;
       if (s.held.length === 0 && (deepEnough || this.acquires.size >= MAX_SUMMARY_LOCKS)) continue;
+      if (atomic && this.reliedOnNotTaken(lock)) continue;
       // The callee takes it only for a state of the object that this path is known not to be in.
       const open = this.openGuards(lock.guards, s);
       if (open === null) continue;
@@ -876,6 +878,19 @@ class FunctionFlow {
       }
     }
     return s;
+  }
+
+  /**
+   * A sleeping lock a callee takes on some of its paths, for reasons this caller cannot see (the
+   * object looked up is already in memory, a result says the work is done): a caller that calls it
+   * under a spinlock relies on that path not being taken, since taking it would sleep there. One the
+   * callee takes on every path, or only for a state of the object passed (a field guard, which this
+   * caller could have set), stays: then the order, and the sleep, are possible.
+   */
+  private reliedOnNotTaken(lock: SummaryLock): boolean {
+    if (lock.everyPath || (lock.guards?.length ?? 0) > 0) return false;
+    const api = this.catalogue.get(lock.api);
+    return api !== undefined && acquisitionSleeps(api);
   }
 
   /** Marks a lock held from a callee with what its summary says of it beyond the lock itself. */
@@ -1229,6 +1244,11 @@ function heldFrom(inst: { cls: LockClass; expr: LockExpr; api: LockApi }, site: 
 
 function isEmptySummary(s: FunctionSummary): boolean {
   return s.acquires.length === 0 && s.returnsHolding.length === 0 && s.releasesOnEntry.length === 0 && s.conditional.length === 0 && s.sleeps === null;
+}
+
+/** Holding a spinning lock taken here, or with interrupts, bottom halves or preemption off: nothing may sleep. */
+function inAtomicSection(state: State): boolean {
+  return state.irq > 0 || state.bh > 0 || state.preempt > 0 || state.held.some((h) => isAtomicKind(h.api.kind) && !h.fromEntry && !h.tried);
 }
 
 /** A callee that leaves its caller holding a lock, or releases one of the caller's. */
