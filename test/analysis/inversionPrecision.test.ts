@@ -79,4 +79,21 @@ describe('precision: inversions', () => {
     assert.deepEqual(unlocked.edgesIn('store_gc'), ['store.gc_mutex -> node.sem', 'store.gc_mutex -> store.io_mutex']);
     assert.deepEqual(unlocked.of('lock-order-inversion', 'store_gc').map((f) => [...f.locks].sort()), [['store.gc_mutex', 'store.io_mutex']], unlocked.describe());
   });
+
+  it('a callee lock taken only for a flag parameter is not taken by a caller passing the flag off', () => {
+    const result = analyseFixtures('precision/flag_arguments.c');
+    assert.deepEqual(result.findings, [], result.describe());
+    assert.deepEqual(result.edgesIn('cp_get_checkpoint'), []);
+
+    // Asking the header read to create: the transaction begins under the metadata semaphore.
+    const creates = analyseEdited('precision/flag_arguments.c', ['meta_get_block(mf, 0, 0)', 'meta_get_block(mf, 0, 1)']);
+    assert.deepEqual(creates.edgesIn('cp_get_checkpoint'), ['meta_file.mi_sem -> fs_info.segctor_sem']);
+    assertOneInversion(creates, ['cp_get_checkpoint', 'ioctl_get_cpinfo'], ['fs_info.segctor_sem', 'meta_file.mi_sem']);
+    // The same through the helper that passes its own flag on.
+    const passesOn = analyseEdited('precision/flag_arguments.c', ['cp_get_checkpoint_block(mf, cno, 0)', 'cp_get_checkpoint_block(mf, cno, 1)']);
+    assertOneInversion(passesOn, ['cp_get_checkpoint', 'ioctl_get_cpinfo'], ['fs_info.segctor_sem', 'meta_file.mi_sem']);
+    // A flag the caller cannot tell (a variable of its own) may ask for it.
+    const computed = analyseEdited('precision/flag_arguments.c', ['cp_get_checkpoint_block(mf, cno, 0)', 'cp_get_checkpoint_block(mf, cno, cno > 8)']);
+    assertOneInversion(computed, ['cp_get_checkpoint', 'ioctl_get_cpinfo'], ['fs_info.segctor_sem', 'meta_file.mi_sem']);
+  });
 });
