@@ -65,4 +65,35 @@ describe('precision: inversions', () => {
     const kept = analyseEdited('precision/nested_release.c', ['\tpath_release(p);\n', '']);
     assertOneInversion(kept, ['chunk_scan', 'chunk_alloc'], ['chunk_map.chunk_mutex', 'tree_buf.lock']);
   });
+
+  it('a sleeping lock a callee takes under the caller’s spinlock is a path the caller does not take', () => {
+    const result = analyseFixtures('precision/atomic_callers.c');
+    assert.deepEqual(result.of('lock-order-inversion'), [], result.describe());
+    assert.deepEqual(result.edgesIn('store_refile'), []);
+    assert.deepEqual(result.edgesIn('store_gc'), ['store.gc_mutex -> store.table_lock']);
+    // Taking the node's locks is still a path of node_get() itself.
+    assert.deepEqual(result.edgesIn('node_get'), ['node.sem -> store.io_mutex']);
+
+    // Without the spinlock the refile pass may read a node in: the GC mutex is then held over the I/O mutex.
+    const unlocked = analyseEdited('precision/atomic_callers.c', ['\tspin_lock(&st->table_lock);\n\tn = node_get', '\tn = node_get'], ['\tspin_unlock(&st->table_lock);\n}\n\nstatic void store_gc', '}\n\nstatic void store_gc']);
+    assert.deepEqual(unlocked.edgesIn('store_gc'), ['store.gc_mutex -> node.sem', 'store.gc_mutex -> store.io_mutex']);
+    assert.deepEqual(unlocked.of('lock-order-inversion', 'store_gc').map((f) => [...f.locks].sort()), [['store.gc_mutex', 'store.io_mutex']], unlocked.describe());
+  });
+
+  it('a callee lock taken only for a flag parameter is not taken by a caller passing the flag off', () => {
+    const result = analyseFixtures('precision/flag_arguments.c');
+    assert.deepEqual(result.findings, [], result.describe());
+    assert.deepEqual(result.edgesIn('cp_get_checkpoint'), []);
+
+    // Asking the header read to create: the transaction begins under the metadata semaphore.
+    const creates = analyseEdited('precision/flag_arguments.c', ['meta_get_block(mf, 0, 0)', 'meta_get_block(mf, 0, 1)']);
+    assert.deepEqual(creates.edgesIn('cp_get_checkpoint'), ['meta_file.mi_sem -> fs_info.segctor_sem']);
+    assertOneInversion(creates, ['cp_get_checkpoint', 'ioctl_get_cpinfo'], ['fs_info.segctor_sem', 'meta_file.mi_sem']);
+    // The same through the helper that passes its own flag on.
+    const passesOn = analyseEdited('precision/flag_arguments.c', ['cp_get_checkpoint_block(mf, cno, 0)', 'cp_get_checkpoint_block(mf, cno, 1)']);
+    assertOneInversion(passesOn, ['cp_get_checkpoint', 'ioctl_get_cpinfo'], ['fs_info.segctor_sem', 'meta_file.mi_sem']);
+    // A flag the caller cannot tell (a variable of its own) may ask for it.
+    const computed = analyseEdited('precision/flag_arguments.c', ['cp_get_checkpoint_block(mf, cno, 0)', 'cp_get_checkpoint_block(mf, cno, cno > 8)']);
+    assertOneInversion(computed, ['cp_get_checkpoint', 'ioctl_get_cpinfo'], ['fs_info.segctor_sem', 'meta_file.mi_sem']);
+  });
 });

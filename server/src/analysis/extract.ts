@@ -907,6 +907,8 @@ class BodyWalker {
     const gfp = allocates(name) ? args.find((a) => SLEEPING_GFP.test(a.text)) : undefined;
     if (gfp) out.push({ t: 'sleep', what: `${name}(…, ${normalise(gfp.text)})`, site });
     const call: CallStmt = { t: 'call', name, args: args.map(argumentText), site };
+    const constants = constantArguments(args);
+    if (constants) call.constants = constants;
     if (bind) call.bind = bind;
     out.push(call);
     return out;
@@ -1236,6 +1238,16 @@ function constantTruth(node: LiteNode): boolean | undefined {
   if (node.type === 'true') return true;
   if (node.type === 'false' || node.text === 'NULL') return false;
   return undefined;
+}
+
+/** The truth of each argument written as a constant, by position; undefined when none is. */
+function constantArguments(args: readonly LiteNode[]): Record<number, boolean> | undefined {
+  let out: Record<number, boolean> | undefined;
+  args.forEach((arg, i) => {
+    const truth = constantTruth(arg);
+    if (truth !== undefined) (out ??= {})[i] = truth;
+  });
+  return out;
 }
 
 function isZero(node: LiteNode): boolean {

@@ -192,6 +192,10 @@ class FunctionFlow {
   private readonly testedAtoms: Set<string>;
   /** Every condition's atoms and the arguments of the calls it makes (`IS_ERR(handle)`). */
   private readonly testedTexts: Set<string>;
+  /** Parameters tested as flags (`if (!create)`), by name, with their index: what they decide guards locks for callers. */
+  private readonly flagParams = new Map<string, number>();
+  /** Parameters the body never assigns: a caller's flag passed through one still means the caller's. */
+  private readonly unassignedParams = new Map<string, number>();
 
   constructor(
     private readonly fn: FunctionFacts,
@@ -209,6 +213,15 @@ class FunctionFlow {
     this.testedTexts = new Set(
       conditions.flatMap(conditionLeaves).flatMap((leaf) => (leaf.op === 'atom' ? [leaf.text] : leaf.op === 'call' ? leaf.stmt.args.filter((a): a is string => a !== null) : [])),
     );
+    const assigned = new Set(allStatements(fn.body).flatMap((st) => (st.t === 'assign' ? st.vars : [])));
+    fn.params.forEach((p, index) => {
+      if (assigned.has(p.name)) return;
+      this.unassignedParams.set(p.name, index);
+      if (!this.testedAtoms.has(p.name)) return;
+      this.flagParams.set(p.name, index);
+      // Followed on every path, so that what a path decided of it can guard the locks taken there.
+      this.correlated.add(p.name);
+    });
   }
 
   run(): FlowResult {
@@ -259,7 +272,7 @@ class FunctionFlow {
       case 'unlock':
         return states.map((s) => this.release(s, stmt.api, stmt.lock, stmt.handle, stmt.site));
       case 'call':
-        return states.flatMap((s) => this.storedCall({ ...s, events: s.events + 1 }, stmt.name, stmt.args, stmt.site, stmt.bind, stmt.someOnly));
+        return states.flatMap((s) => this.storedCall({ ...s, events: s.events + 1 }, stmt.name, stmt.args, stmt.site, stmt.bind, stmt.constants, stmt.someOnly));
       case 'sleep':
         return states.map((s) => {
           const after = this.sleep({ ...(stmt.drops ? this.whileWaiting(s, stmt.drops) : s), events: s.events + 1 }, stmt.what, stmt.site, []);
@@ -434,7 +447,7 @@ class FunctionFlow {
       if (succeeded) return this.acquire(state, atom.stmt, api, api.role === 'trylock');
       return failedAttempt(state, this.dealias(atom.stmt.lock).text);
     }
-    if (atom.op === 'call') return this.call(state, atom.stmt.name, atom.stmt.args, atom.stmt.site, value, atom.stmt.bind);
+    if (atom.op === 'call') return this.call(state, atom.stmt.name, atom.stmt.args, atom.stmt.site, value, atom.stmt.bind, atom.stmt.constants);
     return state;
   }
 
@@ -805,18 +818,35 @@ class FunctionFlow {
    * does, into one where the variable holds the success value and the lock is held, and one where it
    * holds the failure value. A result never tested that way gives nothing to follow either outcome by.
    */
-  private storedCall(state: State, name: string, args: (string | null)[], site: Range, bind: string | undefined, someOnly = false): State[] {
+  private storedCall(
+    state: State,
+    name: string,
+    args: (string | null)[],
+    site: Range,
+    bind: string | undefined,
+    constants: Record<number, boolean> | undefined,
+    someOnly = false,
+  ): State[] {
     const tested = bind !== undefined && this.testedAtoms.has(bind);
     const conditional = tested && (this.callees.summaryOf(name)?.summary.conditional.length ?? 0) > 0;
-    if (!bind || !conditional) return [this.call(state, name, args, site, null, bind, someOnly)];
-    return [true, false].map((value) => decide(this.call(state, name, args, site, value, bind, someOnly), bind, value));
+    if (!bind || !conditional) return [this.call(state, name, args, site, null, bind, constants, someOnly)];
+    return [true, false].map((value) => decide(this.call(state, name, args, site, value, bind, constants, someOnly), bind, value));
   }
 
   /**
    * Applies a callee's summary. `value` is the call's truth when it is tested in a condition; `bind`
    * is the variable its result is stored in.
    */
-  private call(state: State, name: string, args: (string | null)[], site: Range, value: boolean | null = null, bind?: string, someOnly = false): State {
+  private call(
+    state: State,
+    name: string,
+    args: (string | null)[],
+    site: Range,
+    value: boolean | null = null,
+    bind?: string,
+    constants?: Record<number, boolean>,
+    someOnly = false,
+  ): State {
     const bitStore = BIT_STORE[name];
     if (bitStore !== undefined && args[0] && args[1]) {
       const key = this.fieldKey(args[1], args[0]);
@@ -829,11 +859,16 @@ class FunctionFlow {
     if (isEmptySummary(summary)) return state;
     let s = state;
     const chainOf = (l: SummaryLock) => [name, ...l.chain];
+    const atomic = inAtomicSection(s);
     for (const lock of summary.acquires) {
       const deepEnough = lock.chain.length + 1 >= MAX_CHAIN_DEPTH;
       if (s.held.length === 0 && (deepEnough || this.acquires.size >= MAX_SUMMARY_LOCKS)) continue;
-      // The callee takes it only for a state of the object that this path is known not to be in.
-      const open = this.openGuards(lock.guards, s);
+      // The callee takes it only for a flag value this call does not pass, or for a state of the
+      // object that this path is known not to be in.
+      const passed = this.passedFlags(lock.guards, args, constants, s);
+      if (passed === null) continue;
+      if (atomic && this.reliedOnNotTaken(lock, passed.fields)) continue;
+      const open = this.openGuards(passed.fields, s);
       if (open === null) continue;
       const inst = this.instantiate(lock, name, args);
       if (!inst) continue;
@@ -843,7 +878,7 @@ class FunctionFlow {
         if (h.cls.id !== held.cls.id && !droppedFirst.includes(h.cls.id)) this.addEdge(h, held, s.held, `${name}()`, lock, open.length > 0);
         else if (h.cls.id === held.cls.id && !droppedFirst.includes(h.cls.id)) this.checkTakenAgainInCallee(h, held, lock, site);
       }
-      if (!deepEnough) this.noteSummaryAcquire(held, lock, this.entryClassesReleased(s), [...open, ...this.pathGuards(s)]);
+      if (!deepEnough) this.noteSummaryAcquire(held, lock, this.entryClassesReleased(s), [...open, ...passed.flags, ...this.pathGuards(s)]);
     }
     // A callee that drops the caller's lock and then sleeps (`unlock(lock); schedule();`) does not
     // sleep under it: its releases come first.
@@ -886,6 +921,19 @@ class FunctionFlow {
       }
     }
     return s;
+  }
+
+  /**
+   * A sleeping lock a callee takes on some of its paths, for reasons this caller cannot see (the
+   * object looked up is already in memory, a result says the work is done): a caller that calls it
+   * under a spinlock relies on that path not being taken, since taking it would sleep there. One the
+   * callee takes on every path, or only for a state of the object passed (a field guard, which this
+   * caller could have set), stays: then the order, and the sleep, are possible.
+   */
+  private reliedOnNotTaken(lock: SummaryLock, fieldGuards: FieldGuard[]): boolean {
+    if (lock.everyPath || fieldGuards.length > 0) return false;
+    const api = this.catalogue.get(lock.api);
+    return api !== undefined && acquisitionSleeps(api);
   }
 
   /** Marks a lock held from a callee with what its summary says of it beyond the lock itself. */
@@ -1041,9 +1089,52 @@ class FunctionFlow {
     return key ? { key, value: !negated } : null;
   }
 
-  /** The field tests around this point that the path did not settle by storing the field itself. */
+  /**
+   * The field tests around this point that the path did not settle by storing the field itself, and
+   * the flag parameters it decided (`if (!create) return;` … here `create` is true).
+   */
   private pathGuards(state: State): FieldGuard[] {
-    return uniqueGuards(this.guards.filter((g) => state.facts[`=${g.key}`] === undefined));
+    const fields = uniqueGuards(this.guards.filter((g) => state.facts[`=${g.key}`] === undefined));
+    const flags: FieldGuard[] = [];
+    for (const [name, index] of this.flagParams) {
+      const value = state.facts[name];
+      if (value !== undefined) flags.push({ key: `${FLAG_GUARD}${index}`, value });
+    }
+    return flags.length > 0 ? [...fields, ...flags] : fields;
+  }
+
+  /**
+   * A callee lock's guards in this call's terms: its flag parameters decided by the arguments (a
+   * constant, or a value this path decided), passed on as this function's own parameter's flag, or
+   * dropped (an argument it cannot tell); null when an argument contradicts one. Field guards are
+   * left for openGuards().
+   */
+  private passedFlags(
+    guards: FieldGuard[] | undefined,
+    args: (string | null)[],
+    constants: Record<number, boolean> | undefined,
+    state: State,
+  ): { fields: FieldGuard[]; flags: FieldGuard[] } | null {
+    if (!guards) return NO_GUARDS;
+    if (!guards.some((g) => g.key.startsWith(FLAG_GUARD))) return { fields: guards, flags: [] };
+    const fields: FieldGuard[] = [];
+    const flags: FieldGuard[] = [];
+    for (const g of guards) {
+      if (!g.key.startsWith(FLAG_GUARD)) {
+        fields.push(g);
+        continue;
+      }
+      const index = Number(g.key.slice(FLAG_GUARD.length));
+      const arg = args[index] ?? null;
+      const known = constants?.[index] ?? (arg !== null ? state.facts[arg] : undefined);
+      if (known !== undefined) {
+        if (known !== g.value) return null;
+        continue;
+      }
+      const own = arg !== null ? this.unassignedParams.get(arg) : undefined;
+      if (own !== undefined) flags.push({ key: `${FLAG_GUARD}${own}`, value: g.value });
+    }
+    return { fields, flags };
   }
 
   /** A callee lock's guards that this path leaves open; null when the path contradicts one. */
@@ -1253,6 +1344,11 @@ function isEmptySummary(s: FunctionSummary): boolean {
   return s.acquires.length === 0 && s.returnsHolding.length === 0 && s.releasesOnEntry.length === 0 && s.conditional.length === 0 && s.sleeps === null;
 }
 
+/** Holding a spinning lock taken here, or with interrupts, bottom halves or preemption off: nothing may sleep. */
+function inAtomicSection(state: State): boolean {
+  return state.irq > 0 || state.bh > 0 || state.preempt > 0 || state.held.some((h) => isAtomicKind(h.api.kind) && !h.fromEntry && !h.tried);
+}
+
 /** A callee that leaves its caller holding a lock, or releases one of the caller's. */
 function changesHeldLocks(summary: FunctionSummary | undefined): boolean {
   return summary !== undefined && (summary.returnsHolding.length > 0 || summary.conditional.length > 0 || summary.releasesOnEntry.length > 0);
@@ -1296,6 +1392,10 @@ const FIELD_ATOM = /^[A-Za-z_]\w*(?:(?:->|\.)\w+)+$/;
 const BIT_TEST = /^(?:__)?test_(?:and_(?:set|clear|change)_)?bit$/;
 /** Calls that store one bit: the value stored. */
 const BIT_STORE: Readonly<Record<string, boolean>> = { set_bit: true, __set_bit: true, clear_bit: false, __clear_bit: false };
+
+/** The key of a guard on a parameter tested as a flag: `arg#2`. */
+const FLAG_GUARD = 'arg#';
+const NO_GUARDS: { fields: FieldGuard[]; flags: FieldGuard[] } = { fields: [], flags: [] };
 
 function lastGuard(guards: readonly FieldGuard[], key: string): FieldGuard | undefined {
   for (let i = guards.length - 1; i >= 0; i--) if (guards[i].key === key) return guards[i];

@@ -67,6 +67,8 @@ export interface CallStmt {
    * text because few are ever needed: only where the callee takes a lock through that parameter.
    */
   args: (string | null)[];
+  /** Arguments written as constants (`0`, `NULL`, `true`), by position, as their truth. */
+  constants?: Record<number, boolean>;
   bind?: string;
   site: Range;
   /** Found in a body known only as text, after a branch: it may be made on some paths only. */

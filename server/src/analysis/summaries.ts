@@ -60,7 +60,10 @@ export interface SummaryLock {
   someReturns?: boolean;
 }
 
-/** `key` is `struct.field`, or `struct.field:BIT` for a bit tested with `test_bit()`. */
+/**
+ * `key` is `struct.field`, `struct.field:BIT` for a bit tested with `test_bit()`, or `arg#N` for the
+ * function's parameter N tested as a flag (`if (create)`): a caller passing a constant decides it.
+ */
 export interface FieldGuard {
   key: string;
   value: boolean;
