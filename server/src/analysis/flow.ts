@@ -596,11 +596,13 @@ class FunctionFlow {
         }
       }
     }
-    // Whatever lock it names, an `_irqrestore` of a lock not taken with irqsave here restores the
-    // interrupts an earlier plain release left off (`lock_irqsave(a); unlock(a); lock(b);
-    // unlock_irqrestore(b)`, with `b` taken out of sight or by a caller).
+    // Whatever lock it names, an `_irqrestore` or `_irq` release of a lock not taken with interrupts
+    // off here turns back on the interrupts an earlier plain release left off (`lock_irq(a);
+    // lock(b); unlock(a); unlock_irq(b)`: the interrupt state passed from `a` to `b`; or `b` taken
+    // out of sight or by a caller).
     const matched = index >= 0 ? state.held[index] : undefined;
-    const restoresOwed = api.ctx === 'irqsave' && (!matched || matched.fromEntry || (matched.api.ctx !== 'irq' && matched.api.ctx !== 'irqsave'));
+    const enablesIrq = api.ctx === 'irqsave' || api.ctx === 'irq';
+    const restoresOwed = enablesIrq && (!matched || matched.fromEntry || (matched.api.ctx !== 'irq' && matched.api.ctx !== 'irqsave'));
     // (A matched release settles the count in checkReleaseMatches.)
     if (restoresOwed && state.owed.some((o) => o.what === 'irq')) {
       state = { ...state, irq: matched ? state.irq : Math.max(0, state.irq - 1), owed: dropFirst(state.owed, 'irq') };
@@ -666,8 +668,10 @@ class FunctionFlow {
 
   /** `spin_lock_irqsave` must end with `spin_unlock_irqrestore`, `read_lock` with `read_unlock`, and so on. */
   private checkReleaseMatches(state: State, held: Held, api: LockApi, apiName: string, site: Range): State {
-    // A lock held on entry was taken by a caller with an API we did not see.
-    if (held.fromEntry || held.varies || api === ANY_RELEASE) return state;
+    // A lock held on entry was taken by a caller with an API we did not see; a release known only
+    // from a contract (`__releases`) is the matching one. Either way, what this function's own
+    // acquisition turned off (a caller's lock taken back here with `_irq`) is turned back on.
+    if (held.fromEntry || held.varies || api === ANY_RELEASE) return held.varies ? state : restoreContext(state, held, api);
     const expected = this.catalogue.expectedRelease(held.api)?.name ?? 'the matching release';
     const locks = [held.cls.id];
     const takenAt = [{ site: held.site, message: `taken with \`${held.api.name}\` here` }];
@@ -1455,6 +1459,14 @@ function downgrade(state: State, text: string, catalogue: LockApiCatalogue): Sta
 function dropScoped(state: State, depth: number): State {
   if (!state.held.some((h) => h.scopeDepth !== null && h.scopeDepth >= depth)) return state;
   return { ...state, held: state.held.filter((h) => h.scopeDepth === null || h.scopeDepth < depth) };
+}
+
+/** The interrupts or bottom halves `held`'s acquisition turned off, turned back on by `api` (any release for ANY_RELEASE). */
+function restoreContext(state: State, held: Held, api: LockApi): State {
+  const any = api === ANY_RELEASE;
+  if ((held.api.ctx === 'irq' || held.api.ctx === 'irqsave') && (any || api.ctx === 'irq' || api.ctx === 'irqsave')) return { ...state, irq: Math.max(0, state.irq - 1) };
+  if (held.api.ctx === 'bh' && (any || api.ctx === 'bh')) return { ...state, bh: Math.max(0, state.bh - 1) };
+  return state;
 }
 
 function dropFirst(owed: readonly Owed[], what: Owed['what']): Owed[] {

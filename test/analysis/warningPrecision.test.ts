@@ -1,0 +1,35 @@
+/**
+ * Precision of the warnings other than inversions (double-lock, unreleased-lock, unlock-unheld,
+ * mismatched-unlock, sleep-in-atomic): code patterns from real kernel code that read as bugs to a
+ * naive analysis and are not. Each is quiet on its fixture and, where a small edit makes it a real
+ * bug, loud on the edited copy.
+ */
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { analyseEdited, analyseFixtures } from './engineHelpers';
+
+describe('warning precision: interrupt and bottom-half state', () => {
+  const file = 'warnings/irq_handoff.c';
+
+  it('an `_irq` release turns back on the interrupts a plain release of another lock left off', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('hand_over'), [], result.describe());
+    const plain = analyseEdited(file, ['\traw_spin_unlock_irq(&ws->wait_lock);', '\traw_spin_unlock(&ws->wait_lock);']);
+    assert.match(plain.one('mismatched-unlock', 'hand_over').message, /worker\.pi_lock/);
+  });
+
+  it("a caller's lock dropped and taken back with `_irq` in a loop leaves interrupts on while it sleeps", () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('wait_until_up'), [], result.describe());
+    const plain = analyseEdited(file, ['\t\traw_spin_unlock_irq(&s->wait_lock);\n\t\tschedule();', '\t\traw_spin_unlock(&s->wait_lock);\n\t\tschedule();']);
+    assert.match(plain.one('sleep-in-atomic', 'wait_until_up').message, /interrupts disabled/);
+  });
+
+  it('a callee declared `__releases` re-enables the bottom halves its caller\'s `_bh` lock turned off', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('post_work'), [], result.describe());
+    // The sleep now comes before the release: the caller's spinlock is held while it sleeps.
+    const early = analyseEdited(file, ['\tspin_unlock_bh(&mb->queue_lock);\n\tdown(&mb->bar);', '\tdown(&mb->bar);\n\tspin_unlock_bh(&mb->queue_lock);']);
+    assert.match(early.one('sleep-in-atomic', 'post_work').message, /mailbox\.queue_lock|bottom halves/);
+  });
+});
