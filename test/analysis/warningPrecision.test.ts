@@ -33,3 +33,21 @@ describe('warning precision: interrupt and bottom-half state', () => {
     assert.match(early.one('sleep-in-atomic', 'post_work').message, /mailbox\.queue_lock|bottom halves/);
   });
 });
+
+describe('warning precision: API families', () => {
+  const file = 'warnings/api_families.c';
+
+  it('preempt_enable_no_resched() turns preemption back on before schedule()', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('yield_cpu'), [], result.describe());
+    const without = analyseEdited(file, ['\tpreempt_enable_no_resched();\n', '']);
+    assert.match(without.one('sleep-in-atomic', 'yield_cpu').message, /preemption disabled/);
+  });
+
+  it('do_group_exit() ends the path: the loop is not entered again with the lock released', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('next_signal'), [], result.describe());
+    const returning = analyseEdited(file, ['\t\tdo_group_exit(sig);', '\t\treport_exit(sig);']);
+    assert.ok(returning.of('unlock-unheld', 'next_signal').length > 0, returning.describe());
+  });
+});

@@ -265,7 +265,13 @@ export const ATOMIC_OPS: Readonly<Record<string, AtomicOp>> = {
   local_bh_disable: 'bh_disable',
   local_bh_enable: 'bh_enable',
   preempt_disable: 'preempt_disable',
+  preempt_disable_notrace: 'preempt_disable',
   preempt_enable: 'preempt_enable',
+  preempt_enable_notrace: 'preempt_enable',
+  // Enabled without a resched point, usually right before schedule().
+  preempt_enable_no_resched: 'preempt_enable',
+  preempt_enable_no_resched_notrace: 'preempt_enable',
+  sched_preempt_enable_no_resched: 'preempt_enable',
 };
 
 /** Calls that can sleep (besides acquiring a sleeping lock and allocating with a sleeping GFP mask). */
@@ -326,7 +332,19 @@ export function lockedWait(name: string): { irq: boolean } | null {
 }
 
 /** Calls after which the path does not go on. */
-const NORETURN_CALLS = new Set(['BUG', 'panic', 'unreachable', '__builtin_unreachable', 'do_exit', 'kthread_exit', 'make_task_dead']);
+const NORETURN_CALLS = new Set([
+  'BUG',
+  'panic',
+  'unreachable',
+  '__builtin_unreachable',
+  'do_exit',
+  'do_group_exit',
+  'do_task_dead',
+  'kthread_exit',
+  'kthread_complete_and_exit',
+  '__module_put_and_kthread_exit',
+  'make_task_dead',
+]);
 
 export function isNoReturnCall(name: string): boolean {
   return NORETURN_CALLS.has(name);
