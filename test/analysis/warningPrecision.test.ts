@@ -51,3 +51,21 @@ describe('warning precision: API families', () => {
     assert.ok(returning.of('unlock-unheld', 'next_signal').length > 0, returning.describe());
   });
 });
+
+describe('warning precision: flags deciding the atomic context', () => {
+  const file = 'warnings/atomic_flags.c';
+
+  it('interrupts turned off and back on under the same test are on again after the second test', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('process_locs'), [], result.describe());
+    const other = analyseEdited(file, ['\tif (!mod)\n\t\tlocal_irq_restore(flags);', '\tif (mod)\n\t\tlocal_irq_restore(flags);']);
+    assert.match(other.one('sleep-in-atomic', 'process_locs').message, /interrupts disabled/);
+  });
+
+  it('a sleep under the test opposite to the one that turned preemption off is not in atomic context', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('stall_cpu'), [], result.describe());
+    const same = analyseEdited(file, ['\t\tif (t->block)\n', '\t\tif (!t->block)\n']);
+    assert.match(same.one('sleep-in-atomic', 'stall_cpu').message, /preemption disabled/);
+  });
+});

@@ -1243,7 +1243,7 @@ function changesHeldLocks(summary: FunctionSummary | undefined): boolean {
 /**
  * Conditions worth remembering on a path: variables that carry a lock call's result, and conditions
  * tested more than once where at least one test guards a lock operation (`if (x) lock(); … if (x)
- * unlock();`), a call to a lock or unlock wrapper included. Remembering every condition would split
+ * unlock();`), a call to a lock or unlock wrapper or a change of the interrupt state included. Remembering every condition would split
  * paths that differ in nothing that matters.
  */
 function correlatedConditions(body: Stmt[], isLockWrapper: (name: string) => boolean): Set<string> {
@@ -1251,7 +1251,8 @@ function correlatedConditions(body: Stmt[], isLockWrapper: (name: string) => boo
   const guarding = new Set<string>();
   const binds = new Set<string>();
   const constants = new Set<string>();
-  const hasLockOp = (stmts: Stmt[]) => allStatements(stmts).some((s) => s.t === 'lock' || s.t === 'unlock' || (s.t === 'call' && isLockWrapper(s.name)));
+  // Turning interrupts or preemption off and on under a test (`if (!mod) local_irq_save(f); … if (!mod) local_irq_restore(f);`) counts as well.
+  const hasLockOp = (stmts: Stmt[]) => allStatements(stmts).some((s) => s.t === 'lock' || s.t === 'unlock' || s.t === 'atomic' || (s.t === 'call' && isLockWrapper(s.name)));
   for (const s of allStatements(body)) {
     if (s.t === 'lock' && s.bind) binds.add(s.bind);
     else if (s.t === 'assign' && s.value !== undefined) s.vars.forEach((v) => constants.add(v));
