@@ -69,3 +69,28 @@ describe('warning precision: flags deciding the atomic context', () => {
     assert.match(same.one('sleep-in-atomic', 'stall_cpu').message, /preemption disabled/);
   });
 });
+
+describe('warning precision: loop conditions and comparisons', () => {
+  const file = 'warnings/loop_flags.c';
+
+  it('a retry counter tested after the loop tells the exhausted loop (lock released) from a break (lock held)', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('send_command'), [], result.describe());
+    const untested = analyseEdited(file, ['\tif (cnt >= max_retries)\n\t\treturn -EAGAIN;\n', '']);
+    assert.ok(untested.of('unlock-unheld', 'send_command').length > 0, untested.describe());
+  });
+
+  it("a flag set where the lock is dropped makes the loop go on: the lock is held when it ends", () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('set_readonly'), [], result.describe());
+    const unset = analyseEdited(file, ['\t\t\tbusy = true;\n', '']);
+    assert.ok(unset.of('unlock-unheld', 'set_readonly').length > 0, unset.describe());
+  });
+
+  it('`x != C` is the negation of `x == C`: the lock taken under one is not taken again under the other', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('refill'), [], result.describe());
+    const same = analyseEdited(file, ['\t\tif (gfp != GFP_ATOMIC)\n\t\t\tspin_lock_irqsave', '\t\tif (gfp == GFP_ATOMIC)\n\t\t\tspin_lock_irqsave']);
+    assert.equal(same.one('double-lock', 'refill').severity, 'error');
+  });
+});

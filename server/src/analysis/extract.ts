@@ -940,6 +940,10 @@ class BodyWalker {
           const inner = this.condition(left, pre);
           return operator === '==' ? { op: 'not', arg: inner } : inner;
         }
+        if (operator && COMPARISONS.has(operator)) {
+          this.expression(node, pre);
+          return comparison(left, operator, right);
+        }
         break;
       }
       case 'call_expression': {
@@ -1209,6 +1213,22 @@ function constantTruth(node: LiteNode): boolean | undefined {
   if (node.type === 'true') return true;
   if (node.type === 'false' || node.text === 'NULL') return false;
   return undefined;
+}
+
+const COMPARISONS: ReadonlySet<string> = new Set(['==', '!=', '<', '<=', '>', '>=']);
+/** The comparison each of these negates: `a != b` is `!(a == b)`. */
+const NEGATED_COMPARISONS: Readonly<Record<string, string>> = { '!=': '==', '>=': '<', '>': '<=' };
+
+/**
+ * A comparison in one canonical form, so that tests of one relation written two ways are one
+ * condition: `cnt >= max` is `!(cnt < max)`, `gfp != GFP_ATOMIC` is `!(gfp == GFP_ATOMIC)`, and a
+ * pre-increment compares the variable's new value (`++cnt < max` tests `cnt < max`).
+ */
+function comparison(left: LiteNode, operator: string, right: LiteNode): Cond {
+  const side = (node: LiteNode) => normalise(node.text).replace(/^(?:\+\+|--)\s*(?=[A-Za-z_]\w*$)/, '');
+  const negated = NEGATED_COMPARISONS[operator];
+  const atom: Cond = { op: 'atom', text: `${side(left)} ${negated ?? operator} ${side(right)}` };
+  return negated ? { op: 'not', arg: atom } : atom;
 }
 
 function isZero(node: LiteNode): boolean {

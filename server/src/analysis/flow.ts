@@ -329,7 +329,7 @@ class FunctionFlow {
     let seen = new Set(entry.map(loopKey));
     for (let pass = 0; pass < LOOP_PASSES && head.length > 0; pass++) {
       let inside: State[] = [];
-      if (bodyFirst && pass === 0) inside = head;
+      if (bodyFirst && pass === 0) inside = cond ? head.map((s) => this.assumeLoopGoesOn(cond, s)) : head;
       else if (cond === null) inside = head;
       else {
         for (const s of head) for (const [value, next] of this.branch(cond, s)) (value ? inside : exits).push(next);
@@ -357,6 +357,19 @@ class FunctionFlow {
       }
     }
     return merge(exits);
+  }
+
+  /**
+   * A `do { … } while (++tries < max);` entered for the first time: its condition is taken to hold,
+   * as it does on every later pass, so that a path leaving the body by `break` is not the one that
+   * exhausted the loop (`if (tries >= max)` after it is false there). Only a remembered condition
+   * of one test is assumed.
+   */
+  private assumeLoopGoesOn(cond: Cond, state: State): State {
+    const negated = cond.op === 'not';
+    const leaf = negated ? cond.arg : cond;
+    if (leaf.op !== 'atom' || /^\d+$/.test(leaf.text) || !this.correlated.has(leaf.text) || state.facts[leaf.text] !== undefined) return state;
+    return decide(state, leaf.text, !negated);
   }
 
   private switchStatement(cases: Stmt[][], hasDefault: boolean, entry: State[]): State[] {
@@ -1256,9 +1269,10 @@ function correlatedConditions(body: Stmt[], isLockWrapper: (name: string) => boo
   for (const s of allStatements(body)) {
     if (s.t === 'lock' && s.bind) binds.add(s.bind);
     else if (s.t === 'assign' && s.value !== undefined) s.vars.forEach((v) => constants.add(v));
-    else if (s.t === 'if') {
-      const guards = hasLockOp(s.then) || hasLockOp(s.else);
-      for (const leaf of conditionLeaves(s.cond)) {
+    else if (s.t === 'if' || (s.t === 'loop' && s.cond)) {
+      // A loop's condition guards its body (`do { lock(); if (busy) { unlock(); again = true; } } while (again);`).
+      const guards = s.t === 'if' ? hasLockOp(s.then) || hasLockOp(s.else) : hasLockOp(s.body);
+      for (const leaf of conditionLeaves(s.cond!)) {
         const a = conditionKey(leaf);
         if (a === undefined) continue;
         counts.set(a, (counts.get(a) ?? 0) + 1);
