@@ -94,3 +94,23 @@ describe('warning precision: loop conditions and comparisons', () => {
     assert.equal(same.one('double-lock', 'refill').severity, 'error');
   });
 });
+
+describe('warning precision: pointers that tell whether a lock is held', () => {
+  const file = 'warnings/pointer_tests.c';
+
+  it("a pointer set to a lock's address when the lock is taken is not NULL when tested before the release", () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('map_aux'), [], result.describe());
+    const inverted = analyseEdited(file, ['\tif (aux_mutex)\n', '\tif (!aux_mutex)\n']);
+    assert.equal(inverted.one('unreleased-lock', 'map_aux').severity, 'warning');
+  });
+
+  it('a lookup returning its object locked or NULL is a conditional acquisition, whatever the pointer is called', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('acct_get'), [], result.describe());
+    assert.deepEqual(result.in('acct_process'), [], result.describe());
+    // NULL returned with the lock held: a leak.
+    const leaky = analyseEdited(file, ['\tmutex_lock(&res->lock);\n', '\tmutex_lock(&res->lock);\n\tif (res->count < 0)\n\t\treturn NULL;\n']);
+    assert.ok(leaky.of('unreleased-lock', 'acct_get').length > 0, leaky.describe());
+  });
+});

@@ -269,9 +269,12 @@ class FunctionFlow {
         return states.map((s) => this.assumeAsserted(s, stmt.lock, stmt.site, this.annotationsOfTheInside.markers.has(stmt)));
       case 'stop':
         return [];
-      case 'alias':
+      case 'alias': {
         this.aliases.set(stmt.name, this.dealias(stmt.lock));
-        return states;
+        // `m = &rb->aux_mutex;`: a lock's address is not NULL, so a later `if (m) mutex_unlock(m);` is taken.
+        const nonNull = stmt.lock.steps.length > 0 && this.correlated.has(stmt.name);
+        return nonNull ? states.map((s) => decide(s, stmt.name, true)) : states;
+      }
       case 'assign':
         return states.map((s) => {
           let next = forgetObjects(forget(s, stmt.vars), stmt.vars);
@@ -1110,11 +1113,15 @@ class FunctionFlow {
    */
   private tellingResult(holding: Exit[], notHolding: Exit[]): string | undefined {
     const returnedBoth = (v: string | null): v is string => v !== null && holding.some((e) => e.value === v);
-    const isPointer = (v: string) => (this.fn.locals[v] ?? this.fn.params.find((p) => p.name === v)?.type)?.pointers;
     return notHolding
       .map((e) => e.value)
       .filter(returnedBoth)
-      .find((v) => /^[A-Za-z_]\w*$/.test(v) && !!isPointer(v) && [...this.testedTexts].some((text) => mentions(text, v)));
+      .find((v) => /^[A-Za-z_]\w*$/.test(v) && this.isPointer(v) && [...this.testedTexts].some((text) => mentions(text, v)));
+  }
+
+  /** Whether a variable (a local or a parameter) is declared as a pointer. */
+  private isPointer(name: string): boolean {
+    return !!(this.fn.locals[name] ?? this.fn.params.find((p) => p.name === name)?.type)?.pointers;
   }
 
   /** Which locks the function leaves held, and on which paths: wrappers, trylock wrappers, or leaks. */
@@ -1158,7 +1165,7 @@ class FunctionFlow {
         returnsHolding.push(asSummary);
         continue;
       }
-      const success = conditionalSuccess(holding, notHolding);
+      const success = conditionalSuccess(holding, notHolding, (v) => this.isPointer(v));
       if (success) {
         conditional.push({ lock: asSummary, success });
         continue;
@@ -1345,11 +1352,12 @@ const ERROR_CARRIER = /^(ret|rc|err|error|retval|status|res|result|rv|r)$/;
  * interruptible lock wrapper (`return 0` holding, `return -EINTR` not). An error code returned while
  * holding is a leak, not a success, so it never makes a wrapper.
  */
-function conditionalSuccess(holding: Exit[], notHolding: Exit[]): 'nonzero' | 'zero' | null {
+function conditionalSuccess(holding: Exit[], notHolding: Exit[], isPointer: (name: string) => boolean): 'nonzero' | 'zero' | null {
   if (holding.some((e) => e.value === null) || notHolding.some((e) => e.value === null)) return null;
   const holdValues = new Set(holding.map((e) => e.value));
   if (notHolding.some((e) => holdValues.has(e.value))) return null;
-  const looksSuccessful = (v: string) => !FAILURE.test(v) && !ERROR_CARRIER.test(v);
+  // (A pointer named like an error code, `res`, is an object returned locked.)
+  const looksSuccessful = (v: string) => !FAILURE.test(v) && (!ERROR_CARRIER.test(v) || isPointer(v));
   if (holding.every((e) => looksSuccessful(e.value!)) && notHolding.every((e) => FAILURE.test(e.value!))) return 'nonzero';
   const isErrorCode = (v: string) => /^-\w+$/.test(v) || /^-?E[A-Z]+\w*$/.test(v) || ERROR_CARRIER.test(v);
   if (holding.every((e) => e.value === '0') && notHolding.every((e) => e.nonzero || isErrorCode(e.value!))) return 'zero';
