@@ -522,10 +522,13 @@ class FunctionFlow {
         `\`${lock.cls.id}\` is taken here while already held (taken at line ${same.site.start.line + 1}${viaText(same.via)}): ${counting ? 'unless the semaphore counts more than one or another path ups it, this deadlocks' : 'this deadlocks'}`,
         [lock.cls.id],
         [{ site: same.site, message: `\`${lock.cls.id}\` first taken here` }],
-        !lock.cls.resolved || counting,
+        // (Held on entry only by inference, from a release on some path: not surely held on this one.)
+        !lock.cls.resolved || counting || same.inferred === true,
       );
+      // Likely not held after all: the path goes on with the lock taken here in its place.
+      if (same.inferred) held = held.filter((h) => h !== same);
       // A semaphore with a count left, or one a partner ups meanwhile, is taken once more: the path goes on.
-      if (!counting) return { ...state, dead: true };
+      else if (!counting) return { ...state, dead: true };
     }
     if (!lock.tried) {
       for (const h of held) {
@@ -1174,10 +1177,13 @@ class FunctionFlow {
       // callee's terms), and that it either releases somewhere itself, or works under while it
       // releases other locks of its own: a function that releases nothing and takes this one on some
       // paths takes it for its caller (`if (!locked) down_write(&n->lock);`, a get_x() whose put_x()
-      // twin releases): a conditional lock wrapper.
+      // twin releases): a conditional lock wrapper. Nor does one whose other paths only failed to
+      // take it: it gives the lock back out of sight (`if (down_write_killable(…)) return -EINTR; …
+      // fs_unlock(dir);`).
       const releasesIt = this.releasedHere.has(text) || this.releasedHere.has(lock.cls.id);
       const worksUnderIt = holding.some((e) => e.state.events > (e.state.held.find((h) => h.expr.text === text)?.takenAt ?? e.state.events));
-      const ownLeak = lock.via.length === 0 && (releasesIt || (worksUnderIt && this.releasedHere.size > 0));
+      const notTried = notHolding.some((e) => !e.state.failed.includes(text));
+      const ownLeak = lock.via.length === 0 && (releasesIt || (worksUnderIt && notTried && this.releasedHere.size > 0));
       if (!ownLeak || declared.has(text) || declared.has(lock.cls.id) || this.fn.incomplete) continue;
       const telling = this.tellingResult(holding, notHolding);
       for (const exit of holding) {
