@@ -25,6 +25,15 @@ describe('warning precision: interrupt and bottom-half state', () => {
     assert.match(plain.one('sleep-in-atomic', 'wait_until_up').message, /interrupts disabled/);
   });
 
+  it("a callee that drops its caller's `_irq` lock before it sleeps does not sleep with interrupts off", () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('phy_configure'), [], result.describe());
+    assert.deepEqual(result.in('phy_reset'), [], result.describe());
+    // Dropped without turning interrupts back on: they are off while it sleeps.
+    const plain = analyseEdited(file, ['\t\tspin_unlock_irq(&lp->lock);\n\t\tmsleep(50);', '\t\tspin_unlock(&lp->lock);\n\t\tmsleep(50);']);
+    assert.ok(plain.findings.some((f) => f.code === 'sleep-in-atomic' && /interrupts disabled/.test(f.message)), plain.describe());
+  });
+
   it('a callee declared `__releases` re-enables the bottom halves its caller\'s `_bh` lock turned off', () => {
     const result = analyseFixtures(file);
     assert.deepEqual(result.in('post_work'), [], result.describe());

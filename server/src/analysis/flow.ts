@@ -790,14 +790,19 @@ class FunctionFlow {
     // Through calls, only a callee that sleeps on every path, close by, is worth a report.
     if (chain.length > 0 && (!always || chain.length > MAX_SLEEP_CHAIN)) return state;
     const spinning = state.held.filter((h) => isAtomicKind(h.api.kind) && !h.fromEntry && !droppedFirst.includes(h.cls.id));
-    const atomic = spinning.length > 0 || state.irq > 0 || state.bh > 0 || state.preempt > 0;
+    // A lock the callee drops before it sleeps gives back, with its matching release, the interrupts
+    // or bottom halves its acquisition turned off (`unlock_irq(&lp->lock); msleep(); lock_irq(&lp->lock);`).
+    const dropped = droppedFirst.length > 0 ? state.held.filter((h) => !h.fromEntry && droppedFirst.includes(h.cls.id)) : [];
+    const irq = state.irq - dropped.filter((h) => h.api.ctx === 'irq' || h.api.ctx === 'irqsave').length;
+    const bh = state.bh - dropped.filter((h) => h.api.ctx === 'bh').length;
+    const atomic = spinning.length > 0 || irq > 0 || bh > 0 || state.preempt > 0;
     if (atomic) {
       const holder = spinning[spinning.length - 1];
       const context = holder
         ? `while \`${holder.cls.id}\` (${holder.api.kind}) is held`
-        : state.irq > 0
+        : irq > 0
           ? 'with interrupts disabled'
-          : state.bh > 0
+          : bh > 0
             ? 'with bottom halves disabled'
             : 'with preemption disabled';
       const how = chain.length > 0 ? ` (via ${chain.join('() → ')}())` : '';
