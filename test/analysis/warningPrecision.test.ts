@@ -146,3 +146,13 @@ describe('warning precision: releases out of sight', () => {
     assert.ok(twice.of('double-lock', 'fsconfig_locked').some((f) => f.severity === 'error'), twice.describe());
   });
 });
+
+describe('warning precision: allocation masks', () => {
+  it('an allocation whose mask is GFP_ATOMIC on some condition is not surely sleeping', () => {
+    const file = 'warnings/api_families.c';
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('fsm_interrupt'), [], result.describe());
+    const always = analyseEdited(file, ['flag & FSM_IN_INTERRUPT ? GFP_ATOMIC : GFP_KERNEL', 'GFP_KERNEL']);
+    assert.match(always.one('sleep-in-atomic', 'fsm_interrupt').message, /kzalloc/);
+  });
+});

@@ -21,7 +21,7 @@ import type {
   TypeRef,
 } from './functionFacts';
 import type { FunctionReuse, ReuseRound } from './functionReuse';
-import { ATOMIC_OPS, GUARD_TYPES, LockApiCatalogue, SLEEPING_GFP, isBugOnCall, isHeldAssertion, lockedWait, isNoReturnCall, isSleepingCall, isSparseAnnotation } from './lockApis';
+import { ATOMIC_OPS, GUARD_TYPES, LockApiCatalogue, isBugOnCall, isHeldAssertion, lockedWait, isNoReturnCall, isSleepingCall, isSparseAnnotation, sleepingGfp } from './lockApis';
 import { lockExprOfNode, lockExprOfText, makeLockExpr } from './lockExpr';
 import { LiteNode, liteTree, lineStarts as startsOfLines, normaliseLineBreaks, positionIn, type Deadline, type Pruning, type SyntaxTree } from './parser';
 import type { Range } from './sites';
@@ -894,7 +894,7 @@ class BodyWalker {
       return [{ t: 'sleep', what: `${name}()`, site, ...(wait && queue ? { drops: { lock: makeLockExpr(queue.root, [...queue.steps, '.lock']), irq: wait.irq } } : {}) }];
     }
     const out: Stmt[] = [];
-    const gfp = allocates(name) ? args.find((a) => SLEEPING_GFP.test(a.text)) : undefined;
+    const gfp = allocates(name) ? args.find((a) => sleepingGfp(a.text)) : undefined;
     if (gfp) out.push({ t: 'sleep', what: `${name}(…, ${normalise(gfp.text)})`, site });
     const call: CallStmt = { t: 'call', name, args: args.map(argumentText), site };
     if (bind) call.bind = bind;
@@ -1068,7 +1068,7 @@ function textCallStmts(name: string, args: string[], site: Range, catalogue: Loc
   if (ATOMIC_OPS[name]) return [{ t: 'atomic', op: ATOMIC_OPS[name], site }];
   if (isSleepingCall(name)) return [{ t: 'sleep', what: `${name}()`, site }];
   const out: Stmt[] = [];
-  const gfp = allocates(name) ? args.find((a) => SLEEPING_GFP.test(a)) : undefined;
+  const gfp = allocates(name) ? args.find((a) => sleepingGfp(a)) : undefined;
   if (gfp) out.push({ t: 'sleep', what: `${name}(…, ${normalise(gfp)})`, site });
   out.push({ t: 'call', name, args: args.map((a) => (lockExprOfText(a) ? normalise(a) : null)), site });
   return out;

@@ -307,6 +307,15 @@ export const SLEEPING_PREFIXES: readonly string[] = ['wait_event', 'wait_for_com
 
 /** GFP masks that allow direct reclaim, so an allocation with them may sleep. */
 export const SLEEPING_GFP = /\bGFP_(?:KERNEL|KERNEL_ACCOUNT|NOFS|NOIO|USER|HIGHUSER\w*)\b/;
+const NON_SLEEPING_GFP = /\bGFP_(?:ATOMIC|NOWAIT)\b/;
+
+/**
+ * A GFP argument that lets the allocation sleep. One that picks an atomic mask on some condition
+ * (`in_irq ? GFP_ATOMIC : GFP_KERNEL`) is chosen by the caller's context: not surely sleeping.
+ */
+export function sleepingGfp(text: string): boolean {
+  return SLEEPING_GFP.test(text) && !NON_SLEEPING_GFP.test(text);
+}
 
 export function isSleepingCall(name: string): boolean {
   return SLEEPING_CALLS.has(name) || SLEEPING_PREFIXES.some((p) => name.startsWith(p));
