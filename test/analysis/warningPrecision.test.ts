@@ -156,3 +156,24 @@ describe('warning precision: allocation masks', () => {
     assert.match(always.one('sleep-in-atomic', 'fsm_interrupt').message, /kzalloc/);
   });
 });
+
+describe('warning precision: locks handed to the caller', () => {
+  const file = 'warnings/handoffs.c';
+
+  it('a flag stored through a parameter on exactly the paths that hold the lock tells the caller', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('lock_full_stripe'), [], result.describe());
+    const untold = analyseEdited(file, ['\t*locked_ret = true;\n', '']);
+    assert.equal(untold.one('unreleased-lock', 'lock_full_stripe').severity, 'warning');
+    // Told on every path, held on one: it no longer tells.
+    const always = analyseEdited(file, ['\t*locked_ret = false;\n', '\t*locked_ret = true;\n']);
+    assert.equal(always.one('unreleased-lock', 'lock_full_stripe').severity, 'warning');
+  });
+
+  it('an object stored for the caller only on the path that returns it locked is handed over', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('setup_file_key'), [], result.describe());
+    const untold = analyseEdited(file, ['\t*mk_ret = mk;\n', '']);
+    assert.equal(untold.one('unreleased-lock', 'setup_file_key').severity, 'warning');
+  });
+});

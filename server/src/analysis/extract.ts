@@ -470,7 +470,7 @@ function withoutIdleAssignments(body: Stmt[]): Stmt[] {
   const fieldConstant = (s: Stmt) => s.t === 'assign' && s.value !== undefined && s.vars.some((v) => FIELD_PATH.test(v));
   const prune = (stmts: Stmt[]): Stmt[] =>
     stmts
-      .filter((s) => s.t !== 'assign' || s.vars.some(mentioned) || fieldConstant(s))
+      .filter((s) => s.t !== 'assign' || s.vars.some(mentioned) || fieldConstant(s) || s.deref)
       .map((s) => {
         switch (s.t) {
           case 'if':
@@ -827,7 +827,8 @@ class BodyWalker {
     const right = node.childForFieldName('right');
     const operator = node.childForFieldName('operator')?.type;
     const constant = node.type === 'assignment_expression' && operator === '=' && right ? constantTruth(right) : undefined;
-    out.push(constant === undefined ? { t: 'assign', vars: [lock.text] } : { t: 'assign', vars: [lock.text], value: constant });
+    const deref = node.type === 'assignment_expression' && lock.steps.length === 0 && target.type === 'pointer_expression' && target.text.startsWith('*');
+    out.push({ t: 'assign', vars: [lock.text], ...(constant !== undefined ? { value: constant } : {}), ...(deref ? { deref } : {}) });
     if (node.type !== 'assignment_expression' || lock.steps.length > 0) return;
     const local = this.locals[lock.root];
     if (right && local && local.pointers > 0 && LOCK_TYPES.has(local.name)) {

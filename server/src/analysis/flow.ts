@@ -275,13 +275,16 @@ class FunctionFlow {
         const nonNull = stmt.lock.steps.length > 0 && this.correlated.has(stmt.name);
         return nonNull ? states.map((s) => decide(s, stmt.name, true)) : states;
       }
-      case 'assign':
+      case 'assign': {
+        // `*locked = true;`, `*out = obj;` through a parameter: what the caller is told on this path.
+        const told = stmt.deref && this.paramOf(makeLockExpr(stmt.vars[0], [])).paramIndex !== undefined ? outKey(stmt.vars[0]) : undefined;
         return states.map((s) => {
           let next = forgetObjects(forget(s, stmt.vars), stmt.vars);
           if (stmt.value !== undefined) for (const v of stmt.vars) if (this.correlated.has(v)) next = decide(next, v, stmt.value);
           for (const v of stmt.vars) next = this.storeField(next, v, stmt.value);
-          return next;
+          return told ? setFact(next, told, stmt.value ?? true) : next;
         });
+      }
       case 'if': {
         const out: State[] = [];
         const guard = this.guardOf(stmt.cond);
@@ -1190,6 +1193,9 @@ class FunctionFlow {
       const notTried = notHolding.some((e) => !e.state.failed.includes(text));
       const ownLeak = lock.via.length === 0 && (releasesIt || (worksUnderIt && notTried && this.releasedHere.size > 0));
       if (!ownLeak || declared.has(text) || declared.has(lock.cls.id) || this.fn.incomplete) continue;
+      // A flag or an object stored for the caller on exactly the paths that hold it (`*locked = true;`,
+      // `*key_ret = key; return 0;`): the caller is told, and releases it.
+      if (toldThroughParameter(holding, notHolding)) continue;
       const telling = this.tellingResult(holding, notHolding);
       for (const exit of holding) {
         if (telling !== undefined && exit.value === telling) continue;
@@ -1551,6 +1557,16 @@ function loopKey(s: State): string {
   const facts: Record<string, boolean> = {};
   for (const k of Object.keys(s.facts)) if (!isFieldFact(k)) facts[k] = s.facts[k];
   return computeStateKey({ ...s, facts });
+}
+
+/** The fact a store through parameter `p` leaves on a path: its truth, or true for a non-constant. */
+function outKey(param: string): string {
+  return `=*${param}`;
+}
+
+function toldThroughParameter(holding: Exit[], notHolding: Exit[]): boolean {
+  const keys = Object.keys(holding[0]?.state.facts ?? {}).filter((k) => k.startsWith('=*'));
+  return keys.some((k) => holding.every((e) => e.state.facts[k] === true) && notHolding.every((e) => e.state.facts[k] !== true));
 }
 
 function isFieldFact(key: string): boolean {
