@@ -177,3 +177,15 @@ describe('warning precision: locks handed to the caller', () => {
     assert.equal(untold.one('unreleased-lock', 'setup_file_key').severity, 'warning');
   });
 });
+
+describe('warning precision: results compared where the lock is dropped', () => {
+  const file = 'warnings/handoffs.c';
+
+  it('`if (ret != OK) unlock(); return ret;` hands the lock over with ret == OK', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('lock_ol_stateid'), [], result.describe());
+    // An early return before the comparison: that path holds the lock whatever ret says.
+    const early = analyseEdited(file, ['\tret = verify_open_stid(stp);\n', '\tret = verify_open_stid(stp);\n\tif (stp->state < 0)\n\t\treturn ret;\n']);
+    assert.ok(early.of('unreleased-lock', 'lock_ol_stateid').some((f) => f.severity === 'warning'), early.describe());
+  });
+});

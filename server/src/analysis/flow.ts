@@ -1195,7 +1195,7 @@ class FunctionFlow {
       if (!ownLeak || declared.has(text) || declared.has(lock.cls.id) || this.fn.incomplete) continue;
       // A flag or an object stored for the caller on exactly the paths that hold it (`*locked = true;`,
       // `*key_ret = key; return 0;`): the caller is told, and releases it.
-      if (toldThroughParameter(holding, notHolding)) continue;
+      if (toldThroughParameter(holding, notHolding) || toldByComparison(holding, notHolding)) continue;
       const telling = this.tellingResult(holding, notHolding);
       for (const exit of holding) {
         if (telling !== undefined && exit.value === telling) continue;
@@ -1304,12 +1304,33 @@ function correlatedConditions(body: Stmt[], isLockWrapper: (name: string) => boo
       }
     }
   }
-  // A result variable tested where the lock is dropped (`if (ret) unlock(); return ret;`) says which way it went.
+  // A result variable tested where the lock is dropped (`if (ret) unlock(); return ret;`, `if (ret != OK)
+  // unlock(); return ret;`) says which way it went.
   const returned = new Set(allStatements(body).flatMap((s) => (s.t === 'return' && s.value !== null && /^[A-Za-z_]\w*$/.test(s.value) ? [s.value] : [])));
-  const out = new Set([...binds, ...[...guarding].filter((text) => returned.has(text))]);
+  const out = new Set([...binds, ...[...guarding].filter((text) => returned.has(text) || returned.has(comparedVariable(text) ?? ''))]);
   // Tested twice, or set to a constant somewhere (`locked = true; … if (locked) unlock();`).
   for (const text of guarding) if ((counts.get(text) ?? 0) > 1 || constants.has(text)) out.add(text);
   return out;
+}
+
+/** The variable a canonical comparison tests, `ret` in `ret == nfs_ok`. */
+function comparedVariable(text: string): string | undefined {
+  return /^([A-Za-z_]\w*) (?:==|<|<=) \S/.exec(text)?.[1];
+}
+
+/**
+ * Every return gives the same variable, and a comparison of it decided on each path is one way on
+ * the paths holding the lock and the other way on the rest (`if (ret != OK) unlock(); return ret;`):
+ * the result tells the caller whether it holds the lock, though not as a value we can name.
+ */
+function toldByComparison(holding: Exit[], notHolding: Exit[]): boolean {
+  const value = holding[0]?.value;
+  if (!value || ![...holding, ...notHolding].every((e) => e.value === value)) return false;
+  const keys = Object.keys(holding[0].state.facts).filter((k) => comparedVariable(k) === value);
+  return keys.some((k) => {
+    const held = holding[0].state.facts[k];
+    return holding.every((e) => e.state.facts[k] === held) && notHolding.every((e) => e.state.facts[k] === !held);
+  });
 }
 
 /** A condition that reads one field: `p->skip_locking`, `db->state.in_timeout`. */
