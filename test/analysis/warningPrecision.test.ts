@@ -189,3 +189,21 @@ describe('warning precision: results compared where the lock is dropped', () => 
     assert.ok(early.of('unreleased-lock', 'lock_ol_stateid').some((f) => f.severity === 'warning'), early.describe());
   });
 });
+
+describe('warning precision: releases through function pointers', () => {
+  const file = 'warnings/indirect_unlock.c';
+
+  it("a function pointer named for unlocking releases the lock held inside the object it is given", () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('queue_forget'), [], result.describe());
+    const other = analyseEdited(file, ['\t\tfiq->ops->wake_forget_and_unlock(fiq);', '\t\tfiq->ops->wake_forget(fiq);']);
+    assert.equal(other.one('unreleased-lock', 'queue_forget').severity, 'warning');
+  });
+
+  it("called with its caller's lock held, it releases the caller's lock: the caller sleeps unlocked", () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('request_send'), [], result.describe());
+    const other = analyseEdited(file, ['\tfiq->ops->wake_pending_and_unlock(fiq);', '\tfiq->ops->wake_pending(fiq);']);
+    assert.match(other.one('sleep-in-atomic', 'request_send').message, /input_queue\.lock/);
+  });
+});

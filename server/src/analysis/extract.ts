@@ -21,7 +21,7 @@ import type {
   TypeRef,
 } from './functionFacts';
 import type { FunctionReuse, ReuseRound } from './functionReuse';
-import { ATOMIC_OPS, GUARD_TYPES, LockApiCatalogue, isBugOnCall, isHeldAssertion, lockedWait, isNoReturnCall, isSleepingCall, isSparseAnnotation, sleepingGfp } from './lockApis';
+import { ATOMIC_OPS, GUARD_TYPES, LOCK_TYPES, LockApiCatalogue, isBugOnCall, isHeldAssertion, lockedWait, isNoReturnCall, isSleepingCall, isSparseAnnotation, sleepingGfp } from './lockApis';
 import { lockExprOfNode, lockExprOfText, makeLockExpr } from './lockExpr';
 import { LiteNode, liteTree, lineStarts as startsOfLines, normaliseLineBreaks, positionIn, type Deadline, type Pruning, type SyntaxTree } from './parser';
 import type { Range } from './sites';
@@ -32,28 +32,6 @@ export function rangeOf(node: { startPosition: { row: number; column: number }; 
   return { start: { line: s.row, character: s.column }, end: { line: e.row, character: e.column } };
 }
 
-/** Types whose pointer locals are aliases of a lock (`spinlock_t *l = &dev->lock;`). */
-const LOCK_TYPES = new Set([
-  'spinlock_t',
-  'raw_spinlock_t',
-  'rwlock_t',
-  'mutex',
-  'rt_mutex',
-  'rw_semaphore',
-  'semaphore',
-  'pthread_mutex_t',
-  'pthread_rwlock_t',
-  'pthread_spinlock_t',
-  'mtx_t',
-  'KSPIN_LOCK',
-  'PKSPIN_LOCK',
-  'FAST_MUTEX',
-  'PFAST_MUTEX',
-  'CRITICAL_SECTION',
-  'LPCRITICAL_SECTION',
-  'SRWLOCK',
-  'PSRWLOCK',
-]);
 
 const LOCK_TYPE_KIND: Record<string, string> = {
   spinlock_t: 'spinlock',
@@ -862,7 +840,9 @@ class BodyWalker {
       }
       return null;
     }
-    // Calls through pointers contribute nothing: we never guess a target.
+    // Calls through pointers contribute nothing: we never guess a target. One named for unlocking
+    // (`fiq->ops->wake_pending_and_unlock(fiq)`) releases a lock of the object it is given.
+    if (callee.type === 'field_expression') return this.indirectUnlock(node, callee);
     if (callee.type !== 'identifier') return null;
     const name = callee.text;
     const args = node.childForFieldName('arguments')?.namedChildren ?? [];
@@ -901,6 +881,14 @@ class BodyWalker {
     if (bind) call.bind = bind;
     out.push(call);
     return out;
+  }
+
+  private indirectUnlock(node: LiteNode, callee: LiteNode): Stmt[] | null {
+    const member = callee.childForFieldName('field')?.text ?? '';
+    if (!INDIRECT_UNLOCK.test(member)) return null;
+    const object = node.childForFieldName('arguments')?.firstNamedChild;
+    const lock = object ? lockExprOfNode(object) : null;
+    return lock ? [{ t: 'unlock', api: 'release', lock, inside: true, site: rangeOf(node) }] : null;
   }
 
   private guardStmt(node: LiteNode, lockArgIndex: number, typeCall?: LiteNode): LockStmt | null {
@@ -1215,6 +1203,9 @@ function constantTruth(node: LiteNode): boolean | undefined {
   if (node.type === 'false' || node.text === 'NULL') return false;
   return undefined;
 }
+
+/** Function-pointer members named for releasing their argument's lock: `unlock`, `wake_and_unlock`. */
+const INDIRECT_UNLOCK = /(?:^|_)unlock$/;
 
 const COMPARISONS: ReadonlySet<string> = new Set(['==', '!=', '<', '<=', '>', '>=']);
 /** The comparison each of these negates: `a != b` is `!(a == b)`. */

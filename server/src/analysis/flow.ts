@@ -255,6 +255,7 @@ class FunctionFlow {
       case 'lock':
         return states.flatMap((s) => this.lockStatement(s, stmt));
       case 'unlock':
+        if (stmt.inside && stmt.lock) return states.map((s) => this.releaseInside(s, stmt.lock!, stmt.site));
         return states.map((s) => this.release(s, stmt.api, stmt.lock, stmt.handle, stmt.site));
       case 'call':
         return states.flatMap((s) => this.storedCall({ ...s, events: s.events + 1 }, stmt.name, stmt.args, stmt.site, stmt.bind));
@@ -670,6 +671,20 @@ class FunctionFlow {
       return state;
     }
     return this.releaseHeld(state, index, api, apiName, site, via);
+  }
+
+  /**
+   * A call through a function pointer that releases the lock inside `object` (`fiq->ops->
+   * wake_and_unlock(fiq)`): the one lock held inside it, or, none being held, its struct's only lock
+   * when the object is a parameter (the caller's lock).
+   */
+  private releaseInside(state: State, object: LockExpr, site: Range): State {
+    const obj = this.dealias(object);
+    const inside = state.held.filter((h) => h.expr.root === obj.root && h.expr.text.length > obj.text.length && /^(->|\.)/.test(h.expr.text.slice(obj.text.length)) && h.expr.text.startsWith(obj.text));
+    if (inside.length === 1) return this.releaseHeld(state, state.held.indexOf(inside[0]), ANY_RELEASE, ANY_RELEASE.name, site, []);
+    const only = inside.length === 0 ? this.resolver.onlyLockOf(obj) : null;
+    if (only && this.paramOf(only).paramIndex !== undefined) return this.release(state, ANY_RELEASE.name, only, undefined, site);
+    return state;
   }
 
   /** `via`: the callee chain the release came through, when it is not this function's own. */
@@ -1640,7 +1655,7 @@ function annotationsOfTheInside(fn: FunctionFacts): { contracts: Set<string>; ma
     if ((st.t === 'if' || st.t === 'loop') && st.cond) {
       for (const leaf of conditionLeaves(st.cond)) if (leaf.op === 'lock') uses.push({ stmt: leaf.stmt, text: leaf.stmt.lock.text, takes: true });
     } else if (st.t === 'lock') uses.push({ stmt: st, text: st.lock.text, takes: true });
-    else if (st.t === 'unlock' && st.lock) uses.push({ stmt: st, text: st.lock.text, takes: false });
+    else if (st.t === 'unlock' && st.lock && !st.inside) uses.push({ stmt: st, text: st.lock.text, takes: false });
     else if (st.t === 'assume' && st.annotation) uses.push({ stmt: st, text: st.lock.text, takes: false });
   }
   const takenNext = (from: number, text: string) => uses.slice(from).find((u) => u.text === text && u.stmt.t !== 'assume')?.takes === true;

@@ -56,6 +56,11 @@ export interface UnlockStmt {
   api: string;
   lock?: LockExpr;
   handle?: string;
+  /**
+   * A call through a function pointer named for unlocking (`fiq->ops->wake_and_unlock(fiq)`):
+   * `lock` is the object passed, and the release is of the lock inside it.
+   */
+  inside?: boolean;
   site: Range;
 }
 

@@ -246,6 +246,29 @@ export const GUARD_TYPES: Readonly<Record<string, string>> = {
   rt_mutex: 'rt_mutex_lock',
 };
 
+/** Lock types: their pointer locals are aliases of a lock (`spinlock_t *l = &dev->lock;`), their members an object's locks. */
+export const LOCK_TYPES = new Set([
+  'spinlock_t',
+  'raw_spinlock_t',
+  'rwlock_t',
+  'mutex',
+  'rt_mutex',
+  'rw_semaphore',
+  'semaphore',
+  'pthread_mutex_t',
+  'pthread_rwlock_t',
+  'pthread_spinlock_t',
+  'mtx_t',
+  'KSPIN_LOCK',
+  'PKSPIN_LOCK',
+  'FAST_MUTEX',
+  'PFAST_MUTEX',
+  'CRITICAL_SECTION',
+  'LPCRITICAL_SECTION',
+  'SRWLOCK',
+  'PSRWLOCK',
+]);
+
 /** Calls that change the interrupt, bottom-half or preemption state without a lock. */
 export type AtomicOp =
   | 'irq_disable'
