@@ -207,3 +207,15 @@ describe('warning precision: releases through function pointers', () => {
     assert.match(other.one('sleep-in-atomic', 'request_send').message, /input_queue\.lock/);
   });
 });
+
+describe('warning precision: objects that may be absent', () => {
+  const file = 'warnings/object_tests.c';
+
+  it('a return where the object was NULL had no lock to take: the others tell holding from not', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('get_io_locks'), [], result.describe());
+    // Returned true with the second lock dropped: a leak whatever the object.
+    const dropped = analyseEdited(file, ['\ttrace_leave(op);\n', '\tif (op->error > 1)\n\t\tmutex_unlock(&vnode2->io_lock);\n\ttrace_leave(op);\n']);
+    assert.ok(dropped.of('unreleased-lock', 'get_io_locks').length > 0, dropped.describe());
+  });
+});

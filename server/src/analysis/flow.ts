@@ -1211,6 +1211,10 @@ class FunctionFlow {
       // A flag or an object stored for the caller on exactly the paths that hold it (`*locked = true;`,
       // `*key_ret = key; return 0;`): the caller is told, and releases it.
       if (toldThroughParameter(holding, notHolding) || toldByComparison(holding, notHolding)) continue;
+      // Returns where the object was NULL had no lock to take (`if (vnode2) lock(&vnode2->io_lock);
+      // return true;`): without them, the others may tell holding from not.
+      const present = notHolding.filter((e) => e.state.facts[lock.expr.root] !== false);
+      if (present.length < notHolding.length && (present.length === 0 || conditionalSuccess(holding, present, (v) => this.isPointer(v)))) continue;
       const telling = this.tellingResult(holding, notHolding);
       for (const exit of holding) {
         if (telling !== undefined && exit.value === telling) continue;
@@ -1304,6 +1308,16 @@ function correlatedConditions(body: Stmt[], isLockWrapper: (name: string) => boo
   const binds = new Set<string>();
   const constants = new Set<string>();
   // Turning interrupts or preemption off and on under a test (`if (!mod) local_irq_save(f); … if (!mod) local_irq_restore(f);`) counts as well.
+  // `if (p) lock(&p->l);`: whether the object was there decides whether the lock was taken.
+  const lockedRoots = (stmts: Stmt[]) =>
+    new Set(
+      allStatements(stmts).flatMap((s) => {
+        if (s.t === 'lock') return [s.lock.root];
+        const cond = s.t === 'if' || s.t === 'loop' ? s.cond : null;
+        return cond ? conditionLeaves(cond).flatMap((leaf) => (leaf.op === 'lock' ? [leaf.stmt.lock.root] : [])) : [];
+      }),
+    );
+  const objectTests = new Set<string>();
   const hasLockOp = (stmts: Stmt[]) => allStatements(stmts).some((s) => s.t === 'lock' || s.t === 'unlock' || s.t === 'atomic' || (s.t === 'call' && isLockWrapper(s.name)));
   for (const s of allStatements(body)) {
     if (s.t === 'lock' && s.bind) binds.add(s.bind);
@@ -1311,9 +1325,11 @@ function correlatedConditions(body: Stmt[], isLockWrapper: (name: string) => boo
     else if (s.t === 'if' || (s.t === 'loop' && s.cond)) {
       // A loop's condition guards its body (`do { lock(); if (busy) { unlock(); again = true; } } while (again);`).
       const guards = s.t === 'if' ? hasLockOp(s.then) || hasLockOp(s.else) : hasLockOp(s.body);
+      const roots = s.t === 'if' ? lockedRoots(s.then) : undefined;
       for (const leaf of conditionLeaves(s.cond!)) {
         const a = conditionKey(leaf);
         if (a === undefined) continue;
+        if (leaf.op === 'atom' && roots?.has(a)) objectTests.add(a);
         counts.set(a, (counts.get(a) ?? 0) + 1);
         if (guards) guarding.add(a);
       }
@@ -1322,7 +1338,7 @@ function correlatedConditions(body: Stmt[], isLockWrapper: (name: string) => boo
   // A result variable tested where the lock is dropped (`if (ret) unlock(); return ret;`, `if (ret != OK)
   // unlock(); return ret;`) says which way it went.
   const returned = new Set(allStatements(body).flatMap((s) => (s.t === 'return' && s.value !== null && /^[A-Za-z_]\w*$/.test(s.value) ? [s.value] : [])));
-  const out = new Set([...binds, ...[...guarding].filter((text) => returned.has(text) || returned.has(comparedVariable(text) ?? ''))]);
+  const out = new Set([...binds, ...objectTests, ...[...guarding].filter((text) => returned.has(text) || returned.has(comparedVariable(text) ?? ''))]);
   // Tested twice, or set to a constant somewhere (`locked = true; … if (locked) unlock();`).
   for (const text of guarding) if ((counts.get(text) ?? 0) > 1 || constants.has(text)) out.add(text);
   return out;
