@@ -21,7 +21,7 @@ import type {
   TypeRef,
 } from './functionFacts';
 import type { FunctionReuse, ReuseRound } from './functionReuse';
-import { ATOMIC_OPS, GUARD_TYPES, LockApiCatalogue, SLEEPING_GFP, isBugOnCall, isHeldAssertion, lockedWait, isNoReturnCall, isSleepingCall, isSparseAnnotation } from './lockApis';
+import { ATOMIC_OPS, GUARD_TYPES, LOCK_TYPES, LockApiCatalogue, isBugOnCall, isHeldAssertion, lockedWait, isNoReturnCall, isSleepingCall, isSparseAnnotation, sleepingGfp } from './lockApis';
 import { lockExprOfNode, lockExprOfText, makeLockExpr } from './lockExpr';
 import { LiteNode, liteTree, lineStarts as startsOfLines, normaliseLineBreaks, positionIn, type Deadline, type Pruning, type SyntaxTree } from './parser';
 import type { Range } from './sites';
@@ -32,28 +32,6 @@ export function rangeOf(node: { startPosition: { row: number; column: number }; 
   return { start: { line: s.row, character: s.column }, end: { line: e.row, character: e.column } };
 }
 
-/** Types whose pointer locals are aliases of a lock (`spinlock_t *l = &dev->lock;`). */
-const LOCK_TYPES = new Set([
-  'spinlock_t',
-  'raw_spinlock_t',
-  'rwlock_t',
-  'mutex',
-  'rt_mutex',
-  'rw_semaphore',
-  'semaphore',
-  'pthread_mutex_t',
-  'pthread_rwlock_t',
-  'pthread_spinlock_t',
-  'mtx_t',
-  'KSPIN_LOCK',
-  'PKSPIN_LOCK',
-  'FAST_MUTEX',
-  'PFAST_MUTEX',
-  'CRITICAL_SECTION',
-  'LPCRITICAL_SECTION',
-  'SRWLOCK',
-  'PSRWLOCK',
-]);
 
 const LOCK_TYPE_KIND: Record<string, string> = {
   spinlock_t: 'spinlock',
@@ -470,7 +448,7 @@ function withoutIdleAssignments(body: Stmt[]): Stmt[] {
   const fieldConstant = (s: Stmt) => s.t === 'assign' && s.value !== undefined && s.vars.some((v) => FIELD_PATH.test(v));
   const prune = (stmts: Stmt[]): Stmt[] =>
     stmts
-      .filter((s) => s.t !== 'assign' || s.vars.some(mentioned) || fieldConstant(s))
+      .filter((s) => s.t !== 'assign' || s.vars.some(mentioned) || fieldConstant(s) || s.deref)
       .map((s) => {
         switch (s.t) {
           case 'if':
@@ -830,7 +808,8 @@ class BodyWalker {
     const right = node.childForFieldName('right');
     const operator = node.childForFieldName('operator')?.type;
     const constant = node.type === 'assignment_expression' && operator === '=' && right ? constantTruth(right) : undefined;
-    out.push(constant === undefined ? { t: 'assign', vars: [lock.text] } : { t: 'assign', vars: [lock.text], value: constant });
+    const deref = node.type === 'assignment_expression' && lock.steps.length === 0 && target.type === 'pointer_expression' && target.text.startsWith('*');
+    out.push({ t: 'assign', vars: [lock.text], ...(constant !== undefined ? { value: constant } : {}), ...(deref ? { deref } : {}) });
     if (node.type !== 'assignment_expression' || lock.steps.length > 0) return;
     const local = this.locals[lock.root];
     if (right && local && local.pointers > 0 && LOCK_TYPES.has(local.name)) {
@@ -871,7 +850,9 @@ class BodyWalker {
       }
       return null;
     }
-    // Calls through pointers contribute nothing: we never guess a target.
+    // Calls through pointers contribute nothing: we never guess a target. One named for unlocking
+    // (`fiq->ops->wake_pending_and_unlock(fiq)`) releases a lock of the object it is given.
+    if (callee.type === 'field_expression') return this.indirectUnlock(node, callee);
     if (callee.type !== 'identifier') return null;
     const name = callee.text;
     const args = node.childForFieldName('arguments')?.namedChildren ?? [];
@@ -904,7 +885,7 @@ class BodyWalker {
       return [{ t: 'sleep', what: `${name}()`, site, ...(wait && queue ? { drops: { lock: makeLockExpr(queue.root, [...queue.steps, '.lock']), irq: wait.irq } } : {}) }];
     }
     const out: Stmt[] = [];
-    const gfp = allocates(name) ? args.find((a) => SLEEPING_GFP.test(a.text)) : undefined;
+    const gfp = allocates(name) ? args.find((a) => sleepingGfp(a.text)) : undefined;
     if (gfp) out.push({ t: 'sleep', what: `${name}(…, ${normalise(gfp.text)})`, site });
     const call: CallStmt = { t: 'call', name, args: args.map(argumentText), site };
     const constants = constantArguments(args);
@@ -912,6 +893,14 @@ class BodyWalker {
     if (bind) call.bind = bind;
     out.push(call);
     return out;
+  }
+
+  private indirectUnlock(node: LiteNode, callee: LiteNode): Stmt[] | null {
+    const member = callee.childForFieldName('field')?.text ?? '';
+    if (!INDIRECT_UNLOCK.test(member)) return null;
+    const object = node.childForFieldName('arguments')?.firstNamedChild;
+    const lock = object ? lockExprOfNode(object) : null;
+    return lock ? [{ t: 'unlock', api: 'release', lock, inside: true, site: rangeOf(node) }] : null;
   }
 
   private guardStmt(node: LiteNode, lockArgIndex: number, typeCall?: LiteNode): LockStmt | null {
@@ -951,6 +940,10 @@ class BodyWalker {
         if (isZero(right) && (operator === '==' || operator === '!=' || operator === '<')) {
           const inner = this.condition(left, pre);
           return operator === '==' ? { op: 'not', arg: inner } : inner;
+        }
+        if (operator && COMPARISONS.has(operator)) {
+          this.expression(node, pre);
+          return comparison(left, operator, right);
         }
         break;
       }
@@ -1093,7 +1086,7 @@ function textCallStmts(name: string, args: string[], site: Range, catalogue: Loc
   if (ATOMIC_OPS[name]) return [{ t: 'atomic', op: ATOMIC_OPS[name], site }];
   if (isSleepingCall(name)) return [{ t: 'sleep', what: `${name}()`, site }];
   const out: Stmt[] = [];
-  const gfp = allocates(name) ? args.find((a) => SLEEPING_GFP.test(a)) : undefined;
+  const gfp = allocates(name) ? args.find((a) => sleepingGfp(a)) : undefined;
   if (gfp) out.push({ t: 'sleep', what: `${name}(…, ${normalise(gfp)})`, site });
   out.push({ t: 'call', name, args: args.map((a) => (lockExprOfText(a) ? normalise(a) : null)), site });
   return out;
@@ -1248,6 +1241,25 @@ function constantArguments(args: readonly LiteNode[]): Record<number, boolean> |
     if (truth !== undefined) (out ??= {})[i] = truth;
   });
   return out;
+}
+
+/** Function-pointer members named for releasing their argument's lock: `unlock`, `wake_and_unlock`. */
+const INDIRECT_UNLOCK = /(?:^|_)unlock$/;
+
+const COMPARISONS: ReadonlySet<string> = new Set(['==', '!=', '<', '<=', '>', '>=']);
+/** The comparison each of these negates: `a != b` is `!(a == b)`. */
+const NEGATED_COMPARISONS: Readonly<Record<string, string>> = { '!=': '==', '>=': '<', '>': '<=' };
+
+/**
+ * A comparison in one canonical form, so that tests of one relation written two ways are one
+ * condition: `cnt >= max` is `!(cnt < max)`, `gfp != GFP_ATOMIC` is `!(gfp == GFP_ATOMIC)`, and a
+ * pre-increment compares the variable's new value (`++cnt < max` tests `cnt < max`).
+ */
+function comparison(left: LiteNode, operator: string, right: LiteNode): Cond {
+  const side = (node: LiteNode) => normalise(node.text).replace(/^(?:\+\+|--)\s*(?=[A-Za-z_]\w*$)/, '');
+  const negated = NEGATED_COMPARISONS[operator];
+  const atom: Cond = { op: 'atom', text: `${side(left)} ${negated ?? operator} ${side(right)}` };
+  return negated ? { op: 'not', arg: atom } : atom;
 }
 
 function isZero(node: LiteNode): boolean {

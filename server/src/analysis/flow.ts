@@ -270,6 +270,7 @@ class FunctionFlow {
       case 'lock':
         return states.flatMap((s) => this.lockStatement(s, stmt));
       case 'unlock':
+        if (stmt.inside && stmt.lock) return states.map((s) => this.releaseInside(s, stmt.lock!, stmt.site));
         return states.map((s) => this.release(s, stmt.api, stmt.lock, stmt.handle, stmt.site));
       case 'call':
         return states.flatMap((s) => this.storedCall({ ...s, events: s.events + 1 }, stmt.name, stmt.args, stmt.site, stmt.bind, stmt.constants, stmt.someOnly));
@@ -284,16 +285,22 @@ class FunctionFlow {
         return states.map((s) => this.assumeAsserted(s, stmt.lock, stmt.site, this.annotationsOfTheInside.markers.has(stmt)));
       case 'stop':
         return [];
-      case 'alias':
+      case 'alias': {
         this.aliases.set(stmt.name, this.dealias(stmt.lock));
-        return states;
-      case 'assign':
+        // `m = &rb->aux_mutex;`: a lock's address is not NULL, so a later `if (m) mutex_unlock(m);` is taken.
+        const nonNull = stmt.lock.steps.length > 0 && this.correlated.has(stmt.name);
+        return nonNull ? states.map((s) => decide(s, stmt.name, true)) : states;
+      }
+      case 'assign': {
+        // `*locked = true;`, `*out = obj;` through a parameter: what the caller is told on this path.
+        const told = stmt.deref && this.paramOf(makeLockExpr(stmt.vars[0], [])).paramIndex !== undefined ? outKey(stmt.vars[0]) : undefined;
         return states.map((s) => {
           let next = forgetObjects(forget(s, stmt.vars), stmt.vars);
           if (stmt.value !== undefined) for (const v of stmt.vars) if (this.correlated.has(v)) next = decide(next, v, stmt.value);
           for (const v of stmt.vars) next = this.storeField(next, v, stmt.value);
-          return next;
+          return told ? setFact(next, told, stmt.value ?? true) : next;
         });
+      }
       case 'if': {
         const out: State[] = [];
         const guard = this.guardOf(stmt.cond);
@@ -344,7 +351,7 @@ class FunctionFlow {
     let seen = new Set(entry.map(loopKey));
     for (let pass = 0; pass < LOOP_PASSES && head.length > 0; pass++) {
       let inside: State[] = [];
-      if (bodyFirst && pass === 0) inside = head;
+      if (bodyFirst && pass === 0) inside = cond ? head.map((s) => this.assumeLoopGoesOn(cond, s)) : head;
       else if (cond === null) inside = head;
       else {
         for (const s of head) for (const [value, next] of this.branch(cond, s)) (value ? inside : exits).push(next);
@@ -372,6 +379,19 @@ class FunctionFlow {
       }
     }
     return merge(exits);
+  }
+
+  /**
+   * A `do { … } while (++tries < max);` entered for the first time: its condition is taken to hold,
+   * as it does on every later pass, so that a path leaving the body by `break` is not the one that
+   * exhausted the loop (`if (tries >= max)` after it is false there). Only a remembered condition
+   * of one test is assumed.
+   */
+  private assumeLoopGoesOn(cond: Cond, state: State): State {
+    const negated = cond.op === 'not';
+    const leaf = negated ? cond.arg : cond;
+    if (leaf.op !== 'atom' || /^\d+$/.test(leaf.text) || !this.correlated.has(leaf.text) || state.facts[leaf.text] !== undefined) return state;
+    return decide(state, leaf.text, !negated);
   }
 
   private switchStatement(cases: Stmt[][], hasDefault: boolean, entry: State[]): State[] {
@@ -521,10 +541,13 @@ class FunctionFlow {
         `\`${lock.cls.id}\` is taken here while already held (taken at line ${same.site.start.line + 1}${viaText(same.via)}): ${counting ? 'unless the semaphore counts more than one or another path ups it, this deadlocks' : 'this deadlocks'}`,
         [lock.cls.id],
         [{ site: same.site, message: `\`${lock.cls.id}\` first taken here` }],
-        !lock.cls.resolved || counting,
+        // (Held on entry only by inference, from a release on some path: not surely held on this one.)
+        !lock.cls.resolved || counting || same.inferred === true,
       );
+      // Likely not held after all: the path goes on with the lock taken here in its place.
+      if (same.inferred) held = held.filter((h) => h !== same);
       // A semaphore with a count left, or one a partner ups meanwhile, is taken once more: the path goes on.
-      if (!counting) return { ...state, dead: true };
+      else if (!counting) return { ...state, dead: true };
     }
     if (!lock.tried) {
       for (const h of held) {
@@ -611,11 +634,13 @@ class FunctionFlow {
         }
       }
     }
-    // Whatever lock it names, an `_irqrestore` of a lock not taken with irqsave here restores the
-    // interrupts an earlier plain release left off (`lock_irqsave(a); unlock(a); lock(b);
-    // unlock_irqrestore(b)`, with `b` taken out of sight or by a caller).
+    // Whatever lock it names, an `_irqrestore` or `_irq` release of a lock not taken with interrupts
+    // off here turns back on the interrupts an earlier plain release left off (`lock_irq(a);
+    // lock(b); unlock(a); unlock_irq(b)`: the interrupt state passed from `a` to `b`; or `b` taken
+    // out of sight or by a caller).
     const matched = index >= 0 ? state.held[index] : undefined;
-    const restoresOwed = api.ctx === 'irqsave' && (!matched || matched.fromEntry || (matched.api.ctx !== 'irq' && matched.api.ctx !== 'irqsave'));
+    const enablesIrq = api.ctx === 'irqsave' || api.ctx === 'irq';
+    const restoresOwed = enablesIrq && (!matched || matched.fromEntry || (matched.api.ctx !== 'irq' && matched.api.ctx !== 'irqsave'));
     // (A matched release settles the count in checkReleaseMatches.)
     if (restoresOwed && state.owed.some((o) => o.what === 'irq')) {
       state = { ...state, irq: matched ? state.irq : Math.max(0, state.irq - 1), owed: dropFirst(state.owed, 'irq') };
@@ -663,6 +688,20 @@ class FunctionFlow {
     return this.releaseHeld(state, index, api, apiName, site, via);
   }
 
+  /**
+   * A call through a function pointer that releases the lock inside `object` (`fiq->ops->
+   * wake_and_unlock(fiq)`): the one lock held inside it, or, none being held, its struct's only lock
+   * when the object is a parameter (the caller's lock).
+   */
+  private releaseInside(state: State, object: LockExpr, site: Range): State {
+    const obj = this.dealias(object);
+    const inside = state.held.filter((h) => h.expr.root === obj.root && h.expr.text.length > obj.text.length && /^(->|\.)/.test(h.expr.text.slice(obj.text.length)) && h.expr.text.startsWith(obj.text));
+    if (inside.length === 1) return this.releaseHeld(state, state.held.indexOf(inside[0]), ANY_RELEASE, ANY_RELEASE.name, site, []);
+    const only = inside.length === 0 ? this.resolver.onlyLockOf(obj) : null;
+    if (only && this.paramOf(only).paramIndex !== undefined) return this.release(state, ANY_RELEASE.name, only, undefined, site);
+    return state;
+  }
+
   /** `via`: the callee chain the release came through, when it is not this function's own. */
   private releaseHeld(state: State, index: number, api: LockApi, apiName: string, site: Range, via: string[]): State {
     const held = state.held[index];
@@ -681,8 +720,10 @@ class FunctionFlow {
 
   /** `spin_lock_irqsave` must end with `spin_unlock_irqrestore`, `read_lock` with `read_unlock`, and so on. */
   private checkReleaseMatches(state: State, held: Held, api: LockApi, apiName: string, site: Range): State {
-    // A lock held on entry was taken by a caller with an API we did not see.
-    if (held.fromEntry || held.varies || api === ANY_RELEASE) return state;
+    // A lock held on entry was taken by a caller with an API we did not see; a release known only
+    // from a contract (`__releases`) is the matching one. Either way, what this function's own
+    // acquisition turned off (a caller's lock taken back here with `_irq`) is turned back on.
+    if (held.fromEntry || held.varies || api === ANY_RELEASE) return held.varies ? state : restoreContext(state, held, api);
     const expected = this.catalogue.expectedRelease(held.api)?.name ?? 'the matching release';
     const locks = [held.cls.id];
     const takenAt = [{ site: held.site, message: `taken with \`${held.api.name}\` here` }];
@@ -785,14 +826,19 @@ class FunctionFlow {
     // Through calls, only a callee that sleeps on every path, close by, is worth a report.
     if (chain.length > 0 && (!always || chain.length > MAX_SLEEP_CHAIN)) return state;
     const spinning = state.held.filter((h) => isAtomicKind(h.api.kind) && !h.fromEntry && !droppedFirst.includes(h.cls.id));
-    const atomic = spinning.length > 0 || state.irq > 0 || state.bh > 0 || state.preempt > 0;
+    // A lock the callee drops before it sleeps gives back, with its matching release, the interrupts
+    // or bottom halves its acquisition turned off (`unlock_irq(&lp->lock); msleep(); lock_irq(&lp->lock);`).
+    const dropped = droppedFirst.length > 0 ? state.held.filter((h) => !h.fromEntry && droppedFirst.includes(h.cls.id)) : [];
+    const irq = state.irq - dropped.filter((h) => h.api.ctx === 'irq' || h.api.ctx === 'irqsave').length;
+    const bh = state.bh - dropped.filter((h) => h.api.ctx === 'bh').length;
+    const atomic = spinning.length > 0 || irq > 0 || bh > 0 || state.preempt > 0;
     if (atomic) {
       const holder = spinning[spinning.length - 1];
       const context = holder
         ? `while \`${holder.cls.id}\` (${holder.api.kind}) is held`
-        : state.irq > 0
+        : irq > 0
           ? 'with interrupts disabled'
-          : state.bh > 0
+          : bh > 0
             ? 'with bottom halves disabled'
             : 'with preemption disabled';
       const how = chain.length > 0 ? ` (via ${chain.join('() → ')}())` : '';
@@ -1205,11 +1251,15 @@ class FunctionFlow {
    */
   private tellingResult(holding: Exit[], notHolding: Exit[]): string | undefined {
     const returnedBoth = (v: string | null): v is string => v !== null && holding.some((e) => e.value === v);
-    const isPointer = (v: string) => (this.fn.locals[v] ?? this.fn.params.find((p) => p.name === v)?.type)?.pointers;
     return notHolding
       .map((e) => e.value)
       .filter(returnedBoth)
-      .find((v) => /^[A-Za-z_]\w*$/.test(v) && !!isPointer(v) && [...this.testedTexts].some((text) => mentions(text, v)));
+      .find((v) => /^[A-Za-z_]\w*$/.test(v) && this.isPointer(v) && [...this.testedTexts].some((text) => mentions(text, v)));
+  }
+
+  /** Whether a variable (a local or a parameter) is declared as a pointer. */
+  private isPointer(name: string): boolean {
+    return !!(this.fn.locals[name] ?? this.fn.params.find((p) => p.name === name)?.type)?.pointers;
   }
 
   /** Which locks the function leaves held, and on which paths: wrappers, trylock wrappers, or leaks. */
@@ -1253,7 +1303,7 @@ class FunctionFlow {
         returnsHolding.push(asSummary);
         continue;
       }
-      const success = conditionalSuccess(holding, notHolding);
+      const success = conditionalSuccess(holding, notHolding, (v) => this.isPointer(v));
       if (success) {
         conditional.push({ lock: asSummary, success });
         continue;
@@ -1262,11 +1312,21 @@ class FunctionFlow {
       // callee's terms), and that it either releases somewhere itself, or works under while it
       // releases other locks of its own: a function that releases nothing and takes this one on some
       // paths takes it for its caller (`if (!locked) down_write(&n->lock);`, a get_x() whose put_x()
-      // twin releases): a conditional lock wrapper.
+      // twin releases): a conditional lock wrapper. Nor does one whose other paths only failed to
+      // take it: it gives the lock back out of sight (`if (down_write_killable(…)) return -EINTR; …
+      // fs_unlock(dir);`).
       const releasesIt = this.releasedHere.has(text) || this.releasedHere.has(lock.cls.id);
       const worksUnderIt = holding.some((e) => e.state.events > (e.state.held.find((h) => h.expr.text === text)?.takenAt ?? e.state.events));
-      const ownLeak = lock.via.length === 0 && (releasesIt || (worksUnderIt && this.releasedHere.size > 0));
+      const notTried = notHolding.some((e) => !e.state.failed.includes(text));
+      const ownLeak = lock.via.length === 0 && (releasesIt || (worksUnderIt && notTried && this.releasedHere.size > 0));
       if (!ownLeak || declared.has(text) || declared.has(lock.cls.id) || this.fn.incomplete) continue;
+      // A flag or an object stored for the caller on exactly the paths that hold it (`*locked = true;`,
+      // `*key_ret = key; return 0;`): the caller is told, and releases it.
+      if (toldThroughParameter(holding, notHolding) || toldByComparison(holding, notHolding)) continue;
+      // Returns where the object was NULL had no lock to take (`if (vnode2) lock(&vnode2->io_lock);
+      // return true;`): without them, the others may tell holding from not.
+      const present = notHolding.filter((e) => e.state.facts[lock.expr.root] !== false);
+      if (present.length < notHolding.length && (present.length === 0 || conditionalSuccess(holding, present, (v) => this.isPointer(v)))) continue;
       const telling = this.tellingResult(holding, notHolding);
       for (const exit of holding) {
         if (telling !== undefined && exit.value === telling) continue;
@@ -1357,7 +1417,7 @@ function changesHeldLocks(summary: FunctionSummary | undefined): boolean {
 /**
  * Conditions worth remembering on a path: variables that carry a lock call's result, and conditions
  * tested more than once where at least one test guards a lock operation (`if (x) lock(); … if (x)
- * unlock();`), a call to a lock or unlock wrapper included. Remembering every condition would split
+ * unlock();`), a call to a lock or unlock wrapper or a change of the interrupt state included. Remembering every condition would split
  * paths that differ in nothing that matters.
  */
 function correlatedConditions(body: Stmt[], isLockWrapper: (name: string) => boolean): Set<string> {
@@ -1365,26 +1425,61 @@ function correlatedConditions(body: Stmt[], isLockWrapper: (name: string) => boo
   const guarding = new Set<string>();
   const binds = new Set<string>();
   const constants = new Set<string>();
-  const hasLockOp = (stmts: Stmt[]) => allStatements(stmts).some((s) => s.t === 'lock' || s.t === 'unlock' || (s.t === 'call' && isLockWrapper(s.name)));
+  // Turning interrupts or preemption off and on under a test (`if (!mod) local_irq_save(f); … if (!mod) local_irq_restore(f);`) counts as well.
+  // `if (p) lock(&p->l);`: whether the object was there decides whether the lock was taken.
+  const lockedRoots = (stmts: Stmt[]) =>
+    new Set(
+      allStatements(stmts).flatMap((s) => {
+        if (s.t === 'lock') return [s.lock.root];
+        const cond = s.t === 'if' || s.t === 'loop' ? s.cond : null;
+        return cond ? conditionLeaves(cond).flatMap((leaf) => (leaf.op === 'lock' ? [leaf.stmt.lock.root] : [])) : [];
+      }),
+    );
+  const objectTests = new Set<string>();
+  const hasLockOp = (stmts: Stmt[]) => allStatements(stmts).some((s) => s.t === 'lock' || s.t === 'unlock' || s.t === 'atomic' || (s.t === 'call' && isLockWrapper(s.name)));
   for (const s of allStatements(body)) {
     if (s.t === 'lock' && s.bind) binds.add(s.bind);
     else if (s.t === 'assign' && s.value !== undefined) s.vars.forEach((v) => constants.add(v));
-    else if (s.t === 'if') {
-      const guards = hasLockOp(s.then) || hasLockOp(s.else);
-      for (const leaf of conditionLeaves(s.cond)) {
+    else if (s.t === 'if' || (s.t === 'loop' && s.cond)) {
+      // A loop's condition guards its body (`do { lock(); if (busy) { unlock(); again = true; } } while (again);`).
+      const guards = s.t === 'if' ? hasLockOp(s.then) || hasLockOp(s.else) : hasLockOp(s.body);
+      const roots = s.t === 'if' ? lockedRoots(s.then) : undefined;
+      for (const leaf of conditionLeaves(s.cond!)) {
         const a = conditionKey(leaf);
         if (a === undefined) continue;
+        if (leaf.op === 'atom' && roots?.has(a)) objectTests.add(a);
         counts.set(a, (counts.get(a) ?? 0) + 1);
         if (guards) guarding.add(a);
       }
     }
   }
-  // A result variable tested where the lock is dropped (`if (ret) unlock(); return ret;`) says which way it went.
+  // A result variable tested where the lock is dropped (`if (ret) unlock(); return ret;`, `if (ret != OK)
+  // unlock(); return ret;`) says which way it went.
   const returned = new Set(allStatements(body).flatMap((s) => (s.t === 'return' && s.value !== null && /^[A-Za-z_]\w*$/.test(s.value) ? [s.value] : [])));
-  const out = new Set([...binds, ...[...guarding].filter((text) => returned.has(text))]);
+  const out = new Set([...binds, ...objectTests, ...[...guarding].filter((text) => returned.has(text) || returned.has(comparedVariable(text) ?? ''))]);
   // Tested twice, or set to a constant somewhere (`locked = true; … if (locked) unlock();`).
   for (const text of guarding) if ((counts.get(text) ?? 0) > 1 || constants.has(text)) out.add(text);
   return out;
+}
+
+/** The variable a canonical comparison tests, `ret` in `ret == nfs_ok`. */
+function comparedVariable(text: string): string | undefined {
+  return /^([A-Za-z_]\w*) (?:==|<|<=) \S/.exec(text)?.[1];
+}
+
+/**
+ * Every return gives the same variable, and a comparison of it decided on each path is one way on
+ * the paths holding the lock and the other way on the rest (`if (ret != OK) unlock(); return ret;`):
+ * the result tells the caller whether it holds the lock, though not as a value we can name.
+ */
+function toldByComparison(holding: Exit[], notHolding: Exit[]): boolean {
+  const value = holding[0]?.value;
+  if (!value || ![...holding, ...notHolding].every((e) => e.value === value)) return false;
+  const keys = Object.keys(holding[0].state.facts).filter((k) => comparedVariable(k) === value);
+  return keys.some((k) => {
+    const held = holding[0].state.facts[k];
+    return holding.every((e) => e.state.facts[k] === held) && notHolding.every((e) => e.state.facts[k] === !held);
+  });
 }
 
 /** A condition that reads one field: `p->skip_locking`, `db->state.in_timeout`. */
@@ -1448,11 +1543,12 @@ const ERROR_CARRIER = /^(ret|rc|err|error|retval|status|res|result|rv|r)$/;
  * interruptible lock wrapper (`return 0` holding, `return -EINTR` not). An error code returned while
  * holding is a leak, not a success, so it never makes a wrapper.
  */
-function conditionalSuccess(holding: Exit[], notHolding: Exit[]): 'nonzero' | 'zero' | null {
+function conditionalSuccess(holding: Exit[], notHolding: Exit[], isPointer: (name: string) => boolean): 'nonzero' | 'zero' | null {
   if (holding.some((e) => e.value === null) || notHolding.some((e) => e.value === null)) return null;
   const holdValues = new Set(holding.map((e) => e.value));
   if (notHolding.some((e) => holdValues.has(e.value))) return null;
-  const looksSuccessful = (v: string) => !FAILURE.test(v) && !ERROR_CARRIER.test(v);
+  // (A pointer named like an error code, `res`, is an object returned locked.)
+  const looksSuccessful = (v: string) => !FAILURE.test(v) && (!ERROR_CARRIER.test(v) || isPointer(v));
   if (holding.every((e) => looksSuccessful(e.value!)) && notHolding.every((e) => FAILURE.test(e.value!))) return 'nonzero';
   const isErrorCode = (v: string) => /^-\w+$/.test(v) || /^-?E[A-Z]+\w*$/.test(v) || ERROR_CARRIER.test(v);
   if (holding.every((e) => e.value === '0') && notHolding.every((e) => e.nonzero || isErrorCode(e.value!))) return 'zero';
@@ -1584,6 +1680,14 @@ function dropScoped(state: State, depth: number): State {
   return { ...state, held: state.held.filter((h) => h.scopeDepth === null || h.scopeDepth < depth) };
 }
 
+/** The interrupts or bottom halves `held`'s acquisition turned off, turned back on by `api` (any release for ANY_RELEASE). */
+function restoreContext(state: State, held: Held, api: LockApi): State {
+  const any = api === ANY_RELEASE;
+  if ((held.api.ctx === 'irq' || held.api.ctx === 'irqsave') && (any || api.ctx === 'irq' || api.ctx === 'irqsave')) return { ...state, irq: Math.max(0, state.irq - 1) };
+  if (held.api.ctx === 'bh' && (any || api.ctx === 'bh')) return { ...state, bh: Math.max(0, state.bh - 1) };
+  return state;
+}
+
 function dropFirst(owed: readonly Owed[], what: Owed['what']): Owed[] {
   const index = owed.findIndex((o) => o.what === what);
   return index < 0 ? [...owed] : owed.filter((_, i) => i !== index);
@@ -1632,6 +1736,16 @@ function loopKey(s: State): string {
   const facts: Record<string, boolean> = {};
   for (const k of Object.keys(s.facts)) if (!isFieldFact(k)) facts[k] = s.facts[k];
   return computeStateKey({ ...s, facts });
+}
+
+/** The fact a store through parameter `p` leaves on a path: its truth, or true for a non-constant. */
+function outKey(param: string): string {
+  return `=*${param}`;
+}
+
+function toldThroughParameter(holding: Exit[], notHolding: Exit[]): boolean {
+  const keys = Object.keys(holding[0]?.state.facts ?? {}).filter((k) => k.startsWith('=*'));
+  return keys.some((k) => holding.every((e) => e.state.facts[k] === true) && notHolding.every((e) => e.state.facts[k] !== true));
 }
 
 function isFieldFact(key: string): boolean {
@@ -1684,7 +1798,7 @@ function annotationsOfTheInside(fn: FunctionFacts): { contracts: Set<string>; ma
     if ((st.t === 'if' || st.t === 'loop') && st.cond) {
       for (const leaf of conditionLeaves(st.cond)) if (leaf.op === 'lock') uses.push({ stmt: leaf.stmt, text: leaf.stmt.lock.text, takes: true });
     } else if (st.t === 'lock') uses.push({ stmt: st, text: st.lock.text, takes: true });
-    else if (st.t === 'unlock' && st.lock) uses.push({ stmt: st, text: st.lock.text, takes: false });
+    else if (st.t === 'unlock' && st.lock && !st.inside) uses.push({ stmt: st, text: st.lock.text, takes: false });
     else if (st.t === 'assume' && st.annotation) uses.push({ stmt: st, text: st.lock.text, takes: false });
   }
   const takenNext = (from: number, text: string) => uses.slice(from).find((u) => u.text === text && u.stmt.t !== 'assume')?.takes === true;

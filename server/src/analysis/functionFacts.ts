@@ -56,6 +56,11 @@ export interface UnlockStmt {
   api: string;
   lock?: LockExpr;
   handle?: string;
+  /**
+   * A call through a function pointer named for unlocking (`fiq->ops->wake_and_unlock(fiq)`):
+   * `lock` is the object passed, and the release is of the lock inside it.
+   */
+  inside?: boolean;
   site: Range;
 }
 
@@ -102,7 +107,13 @@ export type Stmt =
    * Variables written here: decisions taken earlier on them no longer hold, and a lock reached
    * through one is another object from now on. `value` is the truth of a constant stored (`x = 0`).
    */
-  | { t: 'assign'; vars: string[]; value?: boolean }
+  | {
+      t: 'assign';
+      vars: string[];
+      value?: boolean;
+      /** Stored through the pointer, `*p = …` (the one var is `p`): a result handed to the caller when `p` is a parameter. */
+      deref?: boolean;
+    }
   /** `spinlock_t *l = &dev->lock;`: later uses of `l` mean that lock. */
   | { t: 'alias'; name: string; lock: LockExpr };
 

@@ -246,6 +246,29 @@ export const GUARD_TYPES: Readonly<Record<string, string>> = {
   rt_mutex: 'rt_mutex_lock',
 };
 
+/** Lock types: their pointer locals are aliases of a lock (`spinlock_t *l = &dev->lock;`), their members an object's locks. */
+export const LOCK_TYPES = new Set([
+  'spinlock_t',
+  'raw_spinlock_t',
+  'rwlock_t',
+  'mutex',
+  'rt_mutex',
+  'rw_semaphore',
+  'semaphore',
+  'pthread_mutex_t',
+  'pthread_rwlock_t',
+  'pthread_spinlock_t',
+  'mtx_t',
+  'KSPIN_LOCK',
+  'PKSPIN_LOCK',
+  'FAST_MUTEX',
+  'PFAST_MUTEX',
+  'CRITICAL_SECTION',
+  'LPCRITICAL_SECTION',
+  'SRWLOCK',
+  'PSRWLOCK',
+]);
+
 /** Calls that change the interrupt, bottom-half or preemption state without a lock. */
 export type AtomicOp =
   | 'irq_disable'
@@ -265,7 +288,13 @@ export const ATOMIC_OPS: Readonly<Record<string, AtomicOp>> = {
   local_bh_disable: 'bh_disable',
   local_bh_enable: 'bh_enable',
   preempt_disable: 'preempt_disable',
+  preempt_disable_notrace: 'preempt_disable',
   preempt_enable: 'preempt_enable',
+  preempt_enable_notrace: 'preempt_enable',
+  // Enabled without a resched point, usually right before schedule().
+  preempt_enable_no_resched: 'preempt_enable',
+  preempt_enable_no_resched_notrace: 'preempt_enable',
+  sched_preempt_enable_no_resched: 'preempt_enable',
 };
 
 /** Calls that can sleep (besides acquiring a sleeping lock and allocating with a sleeping GFP mask). */
@@ -301,6 +330,15 @@ export const SLEEPING_PREFIXES: readonly string[] = ['wait_event', 'wait_for_com
 
 /** GFP masks that allow direct reclaim, so an allocation with them may sleep. */
 export const SLEEPING_GFP = /\bGFP_(?:KERNEL|KERNEL_ACCOUNT|NOFS|NOIO|USER|HIGHUSER\w*)\b/;
+const NON_SLEEPING_GFP = /\bGFP_(?:ATOMIC|NOWAIT)\b/;
+
+/**
+ * A GFP argument that lets the allocation sleep. One that picks an atomic mask on some condition
+ * (`in_irq ? GFP_ATOMIC : GFP_KERNEL`) is chosen by the caller's context: not surely sleeping.
+ */
+export function sleepingGfp(text: string): boolean {
+  return SLEEPING_GFP.test(text) && !NON_SLEEPING_GFP.test(text);
+}
 
 export function isSleepingCall(name: string): boolean {
   return SLEEPING_CALLS.has(name) || SLEEPING_PREFIXES.some((p) => name.startsWith(p));
@@ -326,7 +364,19 @@ export function lockedWait(name: string): { irq: boolean } | null {
 }
 
 /** Calls after which the path does not go on. */
-const NORETURN_CALLS = new Set(['BUG', 'panic', 'unreachable', '__builtin_unreachable', 'do_exit', 'kthread_exit', 'make_task_dead']);
+const NORETURN_CALLS = new Set([
+  'BUG',
+  'panic',
+  'unreachable',
+  '__builtin_unreachable',
+  'do_exit',
+  'do_group_exit',
+  'do_task_dead',
+  'kthread_exit',
+  'kthread_complete_and_exit',
+  '__module_put_and_kthread_exit',
+  'make_task_dead',
+]);
 
 export function isNoReturnCall(name: string): boolean {
   return NORETURN_CALLS.has(name);

@@ -5,6 +5,8 @@
  * to the expression text, and such classes are marked unresolved so reports on them stay quiet.
  */
 import type { FileFacts, FunctionFacts, LockExpr, StructDef, TypeRef } from './functionFacts';
+import { LOCK_TYPES } from './lockApis';
+import { makeLockExpr } from './lockExpr';
 
 export interface LockClass {
   /** The class id and display name: `snd_port.lock`, `lock1`, `inode.i_rwsem/1`. */
@@ -57,6 +59,12 @@ export class TypeTable {
     return this.globals.get(name);
   }
 
+  /** The members of a struct whose type is a lock, by name. */
+  lockMembers(struct: string): string[] {
+    const fields = this.structs.get(struct)?.fields ?? {};
+    return Object.keys(fields).filter((name) => fields[name].pointers === 0 && LOCK_TYPES.has(this.canonical(fields[name].name)));
+  }
+
   hasStruct(name: string): boolean {
     return this.structs.has(name);
   }
@@ -105,6 +113,16 @@ export class ClassResolver {
     }
     // Unknown roots: a bare name is a global declared elsewhere; a path from an unknown variable is only text.
     return { id: expr.text, resolved: expr.steps.length === 0 && !expr.root.endsWith('()') };
+  }
+
+  /** The lock inside the object a variable points to (`fiq` → `fiq->lock`) when its struct has exactly one. */
+  onlyLockOf(object: LockExpr): LockExpr | null {
+    if (object.steps.length > 0) return null;
+    const param = this.fn.params.find((p) => p.name === object.root);
+    const declared = param ? param.type : this.fn.locals[object.root];
+    if (!declared || declared.pointers !== 1) return null;
+    const members = this.types.lockMembers(this.types.canonical(declared.name));
+    return members.length === 1 ? makeLockExpr(object.root, [`->${members[0]}`]) : null;
   }
 
   /** `snd_port` + `->queues`,`[]`,`.lock` → `snd_queue.lock`, following field types as far as known. */

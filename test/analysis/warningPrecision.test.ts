@@ -1,0 +1,221 @@
+/**
+ * Precision of the warnings other than inversions (double-lock, unreleased-lock, unlock-unheld,
+ * mismatched-unlock, sleep-in-atomic): code patterns from real kernel code that read as bugs to a
+ * naive analysis and are not. Each is quiet on its fixture and, where a small edit makes it a real
+ * bug, loud on the edited copy.
+ */
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { analyseEdited, analyseFixtures } from './engineHelpers';
+
+describe('warning precision: interrupt and bottom-half state', () => {
+  const file = 'warnings/irq_handoff.c';
+
+  it('an `_irq` release turns back on the interrupts a plain release of another lock left off', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('hand_over'), [], result.describe());
+    const plain = analyseEdited(file, ['\traw_spin_unlock_irq(&ws->wait_lock);', '\traw_spin_unlock(&ws->wait_lock);']);
+    assert.match(plain.one('mismatched-unlock', 'hand_over').message, /worker\.pi_lock/);
+  });
+
+  it("a caller's lock dropped and taken back with `_irq` in a loop leaves interrupts on while it sleeps", () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('wait_until_up'), [], result.describe());
+    const plain = analyseEdited(file, ['\t\traw_spin_unlock_irq(&s->wait_lock);\n\t\tschedule();', '\t\traw_spin_unlock(&s->wait_lock);\n\t\tschedule();']);
+    assert.match(plain.one('sleep-in-atomic', 'wait_until_up').message, /interrupts disabled/);
+  });
+
+  it("a callee that drops its caller's `_irq` lock before it sleeps does not sleep with interrupts off", () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('phy_configure'), [], result.describe());
+    assert.deepEqual(result.in('phy_reset'), [], result.describe());
+    // Dropped without turning interrupts back on: they are off while it sleeps.
+    const plain = analyseEdited(file, ['\t\tspin_unlock_irq(&lp->lock);\n\t\tmsleep(50);', '\t\tspin_unlock(&lp->lock);\n\t\tmsleep(50);']);
+    assert.ok(plain.findings.some((f) => f.code === 'sleep-in-atomic' && /interrupts disabled/.test(f.message)), plain.describe());
+  });
+
+  it('a callee declared `__releases` re-enables the bottom halves its caller\'s `_bh` lock turned off', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('post_work'), [], result.describe());
+    // The sleep now comes before the release: the caller's spinlock is held while it sleeps.
+    const early = analyseEdited(file, ['\tspin_unlock_bh(&mb->queue_lock);\n\tdown(&mb->bar);', '\tdown(&mb->bar);\n\tspin_unlock_bh(&mb->queue_lock);']);
+    assert.match(early.one('sleep-in-atomic', 'post_work').message, /mailbox\.queue_lock|bottom halves/);
+  });
+});
+
+describe('warning precision: API families', () => {
+  const file = 'warnings/api_families.c';
+
+  it('preempt_enable_no_resched() turns preemption back on before schedule()', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('yield_cpu'), [], result.describe());
+    const without = analyseEdited(file, ['\tpreempt_enable_no_resched();\n', '']);
+    assert.match(without.one('sleep-in-atomic', 'yield_cpu').message, /preemption disabled/);
+  });
+
+  it('do_group_exit() ends the path: the loop is not entered again with the lock released', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('next_signal'), [], result.describe());
+    const returning = analyseEdited(file, ['\t\tdo_group_exit(sig);', '\t\treport_exit(sig);']);
+    assert.ok(returning.of('unlock-unheld', 'next_signal').length > 0, returning.describe());
+  });
+});
+
+describe('warning precision: flags deciding the atomic context', () => {
+  const file = 'warnings/atomic_flags.c';
+
+  it('interrupts turned off and back on under the same test are on again after the second test', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('process_locs'), [], result.describe());
+    const other = analyseEdited(file, ['\tif (!mod)\n\t\tlocal_irq_restore(flags);', '\tif (mod)\n\t\tlocal_irq_restore(flags);']);
+    assert.match(other.one('sleep-in-atomic', 'process_locs').message, /interrupts disabled/);
+  });
+
+  it('a sleep under the test opposite to the one that turned preemption off is not in atomic context', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('stall_cpu'), [], result.describe());
+    const same = analyseEdited(file, ['\t\tif (t->block)\n', '\t\tif (!t->block)\n']);
+    assert.match(same.one('sleep-in-atomic', 'stall_cpu').message, /preemption disabled/);
+  });
+});
+
+describe('warning precision: loop conditions and comparisons', () => {
+  const file = 'warnings/loop_flags.c';
+
+  it('a retry counter tested after the loop tells the exhausted loop (lock released) from a break (lock held)', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('send_command'), [], result.describe());
+    const untested = analyseEdited(file, ['\tif (cnt >= max_retries)\n\t\treturn -EAGAIN;\n', '']);
+    assert.ok(untested.of('unlock-unheld', 'send_command').length > 0, untested.describe());
+  });
+
+  it("a flag set where the lock is dropped makes the loop go on: the lock is held when it ends", () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('set_readonly'), [], result.describe());
+    const unset = analyseEdited(file, ['\t\t\tbusy = true;\n', '']);
+    assert.ok(unset.of('unlock-unheld', 'set_readonly').length > 0, unset.describe());
+  });
+
+  it('`x != C` is the negation of `x == C`: the lock taken under one is not taken again under the other', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('refill'), [], result.describe());
+    const same = analyseEdited(file, ['\t\tif (gfp != GFP_ATOMIC)\n\t\t\tspin_lock_irqsave', '\t\tif (gfp == GFP_ATOMIC)\n\t\t\tspin_lock_irqsave']);
+    assert.equal(same.one('double-lock', 'refill').severity, 'error');
+  });
+});
+
+describe('warning precision: pointers that tell whether a lock is held', () => {
+  const file = 'warnings/pointer_tests.c';
+
+  it("a pointer set to a lock's address when the lock is taken is not NULL when tested before the release (another test is no such proof)", () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('map_aux'), [], result.describe());
+    const inverted = analyseEdited(file, ['\tif (aux_mutex)\n', '\tif (pages)\n']);
+    assert.equal(inverted.one('unreleased-lock', 'map_aux').severity, 'warning');
+  });
+
+  it('a lookup returning its object locked or NULL is a conditional acquisition, whatever the pointer is called', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('acct_get'), [], result.describe());
+    assert.deepEqual(result.in('acct_process'), [], result.describe());
+    // NULL returned with the lock held: a leak.
+    const leaky = analyseEdited(file, ['\tmutex_lock(&res->lock);\n', '\tmutex_lock(&res->lock);\n\tif (res->count < 0)\n\t\treturn NULL;\n']);
+    assert.ok(leaky.of('unreleased-lock', 'acct_get').length > 0, leaky.describe());
+  });
+});
+
+describe('warning precision: releases out of sight', () => {
+  const file = 'warnings/unseen_releases.c';
+
+  it('a lock held on every return that took it, and released on none, is no leak "released on other paths" when the others failed to take it', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('make_subvol'), [], result.describe());
+    // Released on an error path here: now the other return does leak it.
+    const released = analyseEdited(file, [
+      '\terror = create_subvol(dir);\n',
+      '\terror = create_subvol(dir);\n\tif (error < -1) {\n\t\tup_read(&fs->subvol_sem);\n\t\tup_write(&dir->i_rwsem);\n\t\treturn error;\n\t}\n',
+    ]);
+    assert.equal(released.one('unreleased-lock', 'make_subvol').severity, 'warning');
+  });
+
+  it('a lock assumed held on entry only because some path releases it makes a second acquisition a note, not an error', () => {
+    const result = analyseFixtures(file);
+    assert.equal(result.one('double-lock', 'fsconfig_locked').severity, 'information');
+    // Taken twice on one path: certain.
+    const twice = analyseEdited(file, ['\t\tdown_write(&sb->s_umount);\n', '\t\tdown_write(&sb->s_umount);\n\t\tdown_write(&sb->s_umount);\n']);
+    assert.ok(twice.of('double-lock', 'fsconfig_locked').some((f) => f.severity === 'error'), twice.describe());
+  });
+});
+
+describe('warning precision: allocation masks', () => {
+  it('an allocation whose mask is GFP_ATOMIC on some condition is not surely sleeping', () => {
+    const file = 'warnings/api_families.c';
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('fsm_interrupt'), [], result.describe());
+    const always = analyseEdited(file, ['flag & FSM_IN_INTERRUPT ? GFP_ATOMIC : GFP_KERNEL', 'GFP_KERNEL']);
+    assert.match(always.one('sleep-in-atomic', 'fsm_interrupt').message, /kzalloc/);
+  });
+});
+
+describe('warning precision: locks handed to the caller', () => {
+  const file = 'warnings/handoffs.c';
+
+  it('a flag stored through a parameter on exactly the paths that hold the lock tells the caller', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('lock_full_stripe'), [], result.describe());
+    const untold = analyseEdited(file, ['\t*locked_ret = true;\n', '']);
+    assert.equal(untold.one('unreleased-lock', 'lock_full_stripe').severity, 'warning');
+    // Told on every path, held on one: it no longer tells.
+    const always = analyseEdited(file, ['\t*locked_ret = false;\n', '\t*locked_ret = true;\n']);
+    assert.equal(always.one('unreleased-lock', 'lock_full_stripe').severity, 'warning');
+  });
+
+  it('an object stored for the caller only on the path that returns it locked is handed over', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('setup_file_key'), [], result.describe());
+    const untold = analyseEdited(file, ['\t*mk_ret = mk;\n', '']);
+    assert.equal(untold.one('unreleased-lock', 'setup_file_key').severity, 'warning');
+  });
+});
+
+describe('warning precision: results compared where the lock is dropped', () => {
+  const file = 'warnings/handoffs.c';
+
+  it('`if (ret != OK) unlock(); return ret;` hands the lock over with ret == OK', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('lock_ol_stateid'), [], result.describe());
+    // An early return before the comparison: that path holds the lock whatever ret says.
+    const early = analyseEdited(file, ['\tret = verify_open_stid(stp);\n', '\tret = verify_open_stid(stp);\n\tif (stp->state < 0)\n\t\treturn ret;\n']);
+    assert.ok(early.of('unreleased-lock', 'lock_ol_stateid').some((f) => f.severity === 'warning'), early.describe());
+  });
+});
+
+describe('warning precision: releases through function pointers', () => {
+  const file = 'warnings/indirect_unlock.c';
+
+  it("a function pointer named for unlocking releases the lock held inside the object it is given", () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('queue_forget'), [], result.describe());
+    const other = analyseEdited(file, ['\t\tfiq->ops->wake_forget_and_unlock(fiq);', '\t\tfiq->ops->wake_forget(fiq);']);
+    assert.equal(other.one('unreleased-lock', 'queue_forget').severity, 'warning');
+  });
+
+  it("called with its caller's lock held, it releases the caller's lock: the caller sleeps unlocked", () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('request_send'), [], result.describe());
+    const other = analyseEdited(file, ['\tfiq->ops->wake_pending_and_unlock(fiq);', '\tfiq->ops->wake_pending(fiq);']);
+    assert.match(other.one('sleep-in-atomic', 'request_send').message, /input_queue\.lock/);
+  });
+});
+
+describe('warning precision: objects that may be absent', () => {
+  const file = 'warnings/object_tests.c';
+
+  it('a return where the object was NULL had no lock to take: the others tell holding from not', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('get_io_locks'), [], result.describe());
+    // Returned true with the second lock dropped: a leak whatever the object.
+    const dropped = analyseEdited(file, ['\ttrace_leave(op);\n', '\tif (op->error > 1)\n\t\tmutex_unlock(&vnode2->io_lock);\n\ttrace_leave(op);\n']);
+    assert.ok(dropped.of('unreleased-lock', 'get_io_locks').length > 0, dropped.describe());
+  });
+});
