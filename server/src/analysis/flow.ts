@@ -77,8 +77,6 @@ export interface FlowResult {
   edges: OrderEvidence[];
   findings: LocalFinding[];
   summary: FunctionSummary;
-  /** Callee summary signatures this result depended on, by called name ('' for none), for reuse. */
-  consulted: Map<string, string>;
   /** Every acquisition here, for hover and the graph: class, site, api. */
   acquisitions: { cls: LockClass; site: Range; api: string; kind: string; text: string }[];
 }
@@ -141,7 +139,11 @@ export function analyzeFunction(
   catalogue: LockApiCatalogue,
   callees: CalleeLookup,
 ): FlowResult {
-  const firstFlow = new FunctionFlow(fn, resolver, catalogue, callees, []);
+  const statements = allStatements(fn.body);
+  // About half of fs/'s functions lock nothing and call nothing that does: no path changes that.
+  if (touchesNoLock(fn, statements, callees)) return emptyResult();
+  const shape = shapeOf(fn, statements, catalogue, callees);
+  const firstFlow = new FunctionFlow(fn, resolver, catalogue, callees, shape, []);
   const first = firstFlow.run();
   // Locks asserted held (`lockdep_assert_held`, `__must_hold`) are held on entry already, as asserted;
   // those only a callee releases are passed on to callers, not assumed here.
@@ -149,7 +151,72 @@ export function analyzeFunction(
   if (callerHeld.length === 0) return first;
   // It releases locks it never took: its callers hold them. Follow it again with them held on entry,
   // so that dropping and re-taking a caller's lock (`unlock(); schedule(); lock();`) reads as balanced.
-  return new FunctionFlow(fn, resolver, catalogue, callees, callerHeld).run();
+  return new FunctionFlow(fn, resolver, catalogue, callees, shape, callerHeld).run();
+}
+
+/** What a function's statements say before any path is followed; both passes over it share it. */
+interface FunctionShape {
+  /** Every statement, nested ones included, in order. */
+  statements: Stmt[];
+  correlated: Set<string>;
+  pairedReleases: Set<string>;
+  annotationsOfTheInside: { contracts: Set<string>; markers: Set<Stmt> };
+  testedAtoms: Set<string>;
+  testedTexts: Set<string>;
+}
+
+function shapeOf(fn: FunctionFacts, statements: Stmt[], catalogue: LockApiCatalogue, callees: CalleeLookup): FunctionShape {
+  const conditions = statements.flatMap((st) => (st.t === 'if' || (st.t === 'loop' && st.cond) ? [st.cond!] : []));
+  return {
+    statements,
+    correlated: correlatedConditions(fn.body, statements, (name) => changesHeldLocks(callees.summaryOf(name)?.summary)),
+    pairedReleases: releasedHandles(statements, catalogue),
+    annotationsOfTheInside: annotationsOfTheInside(fn, statements),
+    testedAtoms: new Set(conditions.flatMap(atomTexts)),
+    testedTexts: new Set(
+      conditions.flatMap(conditionLeaves).flatMap((leaf) => (leaf.op === 'atom' ? [leaf.text] : leaf.op === 'call' ? leaf.stmt.args.filter((a): a is string => a !== null) : [])),
+    ),
+  };
+}
+
+/**
+ * A function with no lock statement, no contract and only callees whose summaries are empty (or
+ * unknown): every path through it holds, takes, releases and sleeps on nothing.
+ */
+function touchesNoLock(fn: FunctionFacts, statements: Stmt[], callees: CalleeLookup): boolean {
+  const { acquires, releases, mustHold, condAcquires } = fn.contracts;
+  if (acquires.length > 0 || releases.length > 0 || mustHold.length > 0 || condAcquires.length > 0) return false;
+  const quiet = (name: string) => {
+    const found = callees.summaryOf(name);
+    return found === undefined || isEmptySummary(found.summary);
+  };
+  for (const s of statements) {
+    switch (s.t) {
+      case 'lock':
+      case 'unlock':
+      case 'sleep':
+      case 'atomic':
+      case 'assume':
+      case 'alias':
+        return false;
+      case 'call':
+        if (!quiet(s.name)) return false;
+        break;
+      case 'if':
+      case 'loop':
+        for (const leaf of s.cond ? conditionLeaves(s.cond) : []) {
+          if (leaf.op === 'lock' || (leaf.op === 'call' && !quiet(leaf.stmt.name))) return false;
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return true;
+}
+
+function emptyResult(): FlowResult {
+  return { edges: [], findings: [], summary: { acquires: [], returnsHolding: [], conditional: [], releasesOnEntry: [], sleeps: null }, acquisitions: [] };
 }
 
 class FunctionFlow {
@@ -163,7 +230,6 @@ class FunctionFlow {
   /** Innermost frame kind for `break`: loop or switch. */
   private readonly breakTargets: ('loop' | 'switch')[] = [];
   private readonly aliases = new Map<string, LockExpr>();
-  private readonly consulted = new Map<string, string>();
   private readonly acquires = new Map<string, SummaryLock>();
   private readonly releasedOnEntry = new Map<string, SummaryLock>();
   /** Locks asserted held on entry (`lockdep_assert_held()`, `__must_hold()`), by instance text. */
@@ -196,17 +262,15 @@ class FunctionFlow {
     private readonly resolver: ClassResolver,
     private readonly catalogue: LockApiCatalogue,
     private readonly callees: CalleeLookup,
+    shape: FunctionShape,
     /** Locks known to be held by callers (found by a first pass that saw them released here). */
     private readonly callerHeld: SummaryLock[],
   ) {
-    this.correlated = correlatedConditions(fn.body, (name) => changesHeldLocks(callees.summaryOf(name)?.summary));
-    this.pairedReleases = releasedHandles(fn.body, catalogue);
-    this.annotationsOfTheInside = annotationsOfTheInside(fn);
-    const conditions = allStatements(fn.body).flatMap((st) => (st.t === 'if' || (st.t === 'loop' && st.cond) ? [st.cond!] : []));
-    this.testedAtoms = new Set(conditions.flatMap(atomTexts));
-    this.testedTexts = new Set(
-      conditions.flatMap(conditionLeaves).flatMap((leaf) => (leaf.op === 'atom' ? [leaf.text] : leaf.op === 'call' ? leaf.stmt.args.filter((a): a is string => a !== null) : [])),
-    );
+    this.correlated = shape.correlated;
+    this.pairedReleases = shape.pairedReleases;
+    this.annotationsOfTheInside = shape.annotationsOfTheInside;
+    this.testedAtoms = shape.testedAtoms;
+    this.testedTexts = shape.testedTexts;
   }
 
   run(): FlowResult {
@@ -223,7 +287,6 @@ class FunctionFlow {
       edges: [...this.edges.values()],
       findings: [...this.findings.values()],
       summary,
-      consulted: this.consulted,
       acquisitions: this.acquisitions,
     };
   }
@@ -818,7 +881,6 @@ class FunctionFlow {
       if (key) return setFact(state, `=${key}`, bitStore);
     }
     const found = this.callees.summaryOf(name);
-    this.consulted.set(name, found?.signature ?? '');
     if (!found) return state;
     const summary = found.summary;
     if (isEmptySummary(summary)) return state;
@@ -1211,9 +1273,9 @@ class FunctionFlow {
 }
 
 /** Lock texts released in a function by APIs that pair with `needsPairedRelease` acquisitions. */
-function releasedHandles(body: Stmt[], catalogue: LockApiCatalogue): Set<string> {
+function releasedHandles(statements: Stmt[], catalogue: LockApiCatalogue): Set<string> {
   const out = new Set<string>();
-  for (const s of allStatements(body)) {
+  for (const s of statements) {
     if (s.t === 'unlock' && s.lock && catalogue.get(s.api)?.kind === 'win32_mutex') out.add(s.lock.text);
   }
   return out;
@@ -1242,27 +1304,41 @@ function changesHeldLocks(summary: FunctionSummary | undefined): boolean {
  * unlock();`), a call to a lock or unlock wrapper included. Remembering every condition would split
  * paths that differ in nothing that matters.
  */
-function correlatedConditions(body: Stmt[], isLockWrapper: (name: string) => boolean): Set<string> {
+function correlatedConditions(body: Stmt[], statements: Stmt[], isLockWrapper: (name: string) => boolean): Set<string> {
   const counts = new Map<string, number>();
   const guarding = new Set<string>();
   const binds = new Set<string>();
   const constants = new Set<string>();
-  const hasLockOp = (stmts: Stmt[]) => allStatements(stmts).some((s) => s.t === 'lock' || s.t === 'unlock' || (s.t === 'call' && isLockWrapper(s.name)));
-  for (const s of allStatements(body)) {
-    if (s.t === 'lock' && s.bind) binds.add(s.bind);
-    else if (s.t === 'assign' && s.value !== undefined) s.vars.forEach((v) => constants.add(v));
-    else if (s.t === 'if') {
-      const guards = hasLockOp(s.then) || hasLockOp(s.else);
-      for (const leaf of conditionLeaves(s.cond)) {
-        const a = conditionKey(leaf);
-        if (a === undefined) continue;
-        counts.set(a, (counts.get(a) ?? 0) + 1);
-        if (guards) guarding.add(a);
+  // One walk: each list says whether it (nested statements included) holds a lock operation, which
+  // is what an `if` asks of its branches.
+  const visit = (stmts: readonly Stmt[]): boolean => {
+    let locks = false;
+    for (const s of stmts) {
+      if (s.t === 'lock' || s.t === 'unlock' || (s.t === 'call' && isLockWrapper(s.name))) locks = true;
+      if (s.t === 'lock' && s.bind) binds.add(s.bind);
+      else if (s.t === 'assign' && s.value !== undefined) s.vars.forEach((v) => constants.add(v));
+      else if (s.t === 'if') {
+        const thenLocks = visit(s.then);
+        const elseLocks = visit(s.else);
+        const guards = thenLocks || elseLocks;
+        if (guards) locks = true;
+        for (const leaf of conditionLeaves(s.cond)) {
+          const a = conditionKey(leaf);
+          if (a === undefined) continue;
+          counts.set(a, (counts.get(a) ?? 0) + 1);
+          if (guards) guarding.add(a);
+        }
+      } else if (s.t === 'loop' || s.t === 'scope') {
+        if (visit(s.body)) locks = true;
+      } else if (s.t === 'switch') {
+        for (const c of s.cases) if (visit(c)) locks = true;
       }
     }
-  }
+    return locks;
+  };
+  visit(body);
   // A result variable tested where the lock is dropped (`if (ret) unlock(); return ret;`) says which way it went.
-  const returned = new Set(allStatements(body).flatMap((s) => (s.t === 'return' && s.value !== null && /^[A-Za-z_]\w*$/.test(s.value) ? [s.value] : [])));
+  const returned = new Set(statements.flatMap((s) => (s.t === 'return' && s.value !== null && /^[A-Za-z_]\w*$/.test(s.value) ? [s.value] : [])));
   const out = new Set([...binds, ...[...guarding].filter((text) => returned.has(text))]);
   // Tested twice, or set to a constant somewhere (`locked = true; … if (locked) unlock();`).
   for (const text of guarding) if ((counts.get(text) ?? 0) > 1 || constants.has(text)) out.add(text);
@@ -1551,9 +1627,9 @@ function merge(states: State[]): State[] {
  * __releases(l) { spin_lock(l); … }`). They state what the body does inside, not that a caller holds
  * the lock; one followed by a release (`__releases(l) { … spin_unlock(l); … spin_lock(l); }`) is believed.
  */
-function annotationsOfTheInside(fn: FunctionFacts): { contracts: Set<string>; markers: Set<Stmt> } {
+function annotationsOfTheInside(fn: FunctionFacts, statements: Stmt[]): { contracts: Set<string>; markers: Set<Stmt> } {
   const uses: { stmt: Stmt; text: string; takes: boolean }[] = [];
-  for (const st of allStatements(fn.body)) {
+  for (const st of statements) {
     if ((st.t === 'if' || st.t === 'loop') && st.cond) {
       for (const leaf of conditionLeaves(st.cond)) if (leaf.op === 'lock') uses.push({ stmt: leaf.stmt, text: leaf.stmt.lock.text, takes: true });
     } else if (st.t === 'lock') uses.push({ stmt: st, text: st.lock.text, takes: true });
