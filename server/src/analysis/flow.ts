@@ -319,8 +319,15 @@ class FunctionFlow {
         return states.flatMap((s) => this.lockStatement(s, stmt));
       case 'unlock':
         return states.map((s) => this.release(s, stmt.api, stmt.lock, stmt.handle, stmt.site));
-      case 'call':
-        return states.flatMap((s) => this.storedCall({ ...s, events: s.events + 1 }, stmt.name, stmt.args, stmt.site, stmt.bind));
+      case 'call': {
+        const out: State[] = [];
+        for (const s of states) {
+          // A call is work done under the locks held (see `takenAt`); with none held there is nothing to count.
+          const counted = s.held.length === 0 ? s : { ...s, events: s.events + 1 };
+          for (const next of this.storedCall(counted, stmt.name, stmt.args, stmt.site, stmt.bind)) out.push(next);
+        }
+        return out;
+      }
       case 'sleep':
         return states.map((s) => {
           const after = this.sleep({ ...(stmt.drops ? this.whileWaiting(s, stmt.drops) : s), events: s.events + 1 }, stmt.what, stmt.site, []);
@@ -580,7 +587,7 @@ class FunctionFlow {
         this.addEdge(h, lock, held, text);
       }
     }
-    if (lock.via.length === 0) this.noteSummaryAcquire(lock, undefined, this.entryClassesReleased(state), this.pathGuards(state));
+    if (lock.via.length === 0) this.noteSummaryAcquire(lock, undefined, state);
     let { irq, bh } = state;
     if (lock.api.ctx === 'irq' || lock.api.ctx === 'irqsave') irq++;
     if (lock.api.ctx === 'bh') bh++;
@@ -900,7 +907,7 @@ class FunctionFlow {
         if (h.cls.id !== held.cls.id && !droppedFirst.includes(h.cls.id)) this.addEdge(h, held, s.held, `${name}()`, lock, open.length > 0);
         else if (h.cls.id === held.cls.id && !droppedFirst.includes(h.cls.id)) this.checkTakenAgainInCallee(h, held, lock, site);
       }
-      if (!deepEnough) this.noteSummaryAcquire(held, lock, this.entryClassesReleased(s), [...open, ...this.pathGuards(s)]);
+      if (!deepEnough) this.noteSummaryAcquire(held, lock, s, open);
     }
     // A callee that drops the caller's lock and then sleeps (`unlock(lock); schedule();`) does not
     // sleep under it: its releases come first.
@@ -1108,17 +1115,26 @@ class FunctionFlow {
     });
   }
 
-  private noteSummaryAcquire(lock: Held, from: SummaryLock | undefined, releasedBefore: string[], guards: FieldGuard[]): void {
+  /**
+   * `open`: the guards of the callee's lock this path leaves open. (Which entry locks the path has
+   * released, and the guards around it, are worked out only for a lock not yet known unguarded:
+   * most calls take again what an earlier path took.)
+   */
+  private noteSummaryAcquire(lock: Held, from: SummaryLock | undefined, state: State, open: FieldGuard[] = []): void {
     if (lock.tried || lock.via.length >= MAX_CHAIN_DEPTH) return;
     const key = `${lock.cls.id}@${lock.expr.text}`;
     const known = this.acquires.get(key);
     if (known) {
       // Taken on several paths: only what holds on all of them still guards it.
-      if (known.guards) this.acquires.set(key, withGuards(known, known.guards.filter((g) => guards.some((h) => h.key === g.key && h.value === g.value))));
+      if (known.guards) {
+        const guards = [...open, ...this.pathGuards(state)];
+        this.acquires.set(key, withGuards(known, known.guards.filter((g) => guards.some((h) => h.key === g.key && h.value === g.value))));
+      }
       return;
     }
     if (this.acquires.size >= MAX_SUMMARY_LOCKS) return;
-    const before = [...new Set([...(from?.releasedBefore ?? []), ...releasedBefore])];
+    const guards = [...open, ...this.pathGuards(state)];
+    const before = [...new Set([...(from?.releasedBefore ?? []), ...this.entryClassesReleased(state)])];
     this.acquires.set(key, {
       ...(guards.length > 0 ? { guards: uniqueGuards(guards) } : {}),
       ...(before.length > 0 ? { releasedBefore: before } : {}),
