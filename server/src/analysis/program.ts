@@ -383,7 +383,8 @@ export class LockProgram {
   }
 
   private callsItself(fn: FunctionFacts): boolean {
-    return [...(this.calls.get(fn) ?? [])].some((name) => this.resolve(name, fn) === fn);
+    for (const name of this.calls.get(fn) ?? []) if (this.resolve(name, fn) === fn) return true;
+    return false;
   }
 
   /** Tarjan over the functions in `work`; components come out callees-first. */
