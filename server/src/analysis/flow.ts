@@ -466,23 +466,31 @@ class FunctionFlow {
     }
     const results: [boolean, State][] = [];
     const seen = new Set<string>();
+    // The masks followed, less the atoms that short-circuiting left unevaluated: a mask differing from
+    // one of them only there takes the same branch with the same effects again.
+    const followed: number[] = [];
     const combos = 1 << atoms.length;
     for (let mask = 0; mask < combos; mask++) {
-      const values = atoms.map((_, i) => (mask & (1 << i)) !== 0);
-      if (!atoms.every((atom, i) => consistent(atom, values[i], state))) continue;
-      const evaluated = new Set<number>();
-      const value = evaluate(cond, atoms, values, evaluated);
+      let possible = true;
+      for (let i = 0; i < atoms.length && possible; i++) possible = consistent(atoms[i], (mask & (1 << i)) !== 0, state);
+      if (!possible) continue;
+      const evaluated = { bits: 0 };
+      const value = evaluate(cond, atoms, mask, evaluated);
+      const effective = mask & evaluated.bits;
+      if (followed.includes(effective)) continue;
+      followed.push(effective);
       let s = state;
       for (let i = 0; i < atoms.length; i++) {
-        if (!evaluated.has(i)) continue;
+        if ((evaluated.bits & (1 << i)) === 0) continue;
         const atom = atoms[i];
+        const truth = (mask & (1 << i)) !== 0;
         const key = conditionKey(atom);
-        if (atom.op === 'atom' && key !== undefined && this.correlated.has(key)) s = decide(s, key, values[i]);
+        if (atom.op === 'atom' && key !== undefined && this.correlated.has(key)) s = decide(s, key, truth);
         else {
-          s = this.atomEffect(atom, s, values[i]);
+          s = this.atomEffect(atom, s, truth);
           // `if (is_onoff(cmd)) down_write(); … if (is_onoff(cmd)) up_write();`: a query asked twice answers alike.
           const query = atom.op === 'call' && !changesHeldLocks(this.callees.summaryOf(atom.stmt.name)?.summary);
-          if (query && key !== undefined && this.correlated.has(key)) s = decide(s, key, values[i]);
+          if (query && key !== undefined && this.correlated.has(key)) s = decide(s, key, truth);
         }
       }
       const key = `${value}|${stateKey(s)}`;
@@ -1451,8 +1459,8 @@ function sameSteps(perExit: (string[] | undefined)[]): string[] | undefined {
   return first;
 }
 
-/** Evaluates with C's short-circuit rules, noting which atoms were evaluated. */
-function evaluate(cond: Cond, atoms: Cond[], values: boolean[], evaluated: Set<number>): boolean {
+/** Evaluates with C's short-circuit rules (atom i is true where bit i of `values` is set), noting which atoms were evaluated. */
+function evaluate(cond: Cond, atoms: Cond[], values: number, evaluated: { bits: number }): boolean {
   switch (cond.op) {
     case 'and':
       return evaluate(cond.left, atoms, values, evaluated) && evaluate(cond.right, atoms, values, evaluated);
@@ -1461,9 +1469,9 @@ function evaluate(cond: Cond, atoms: Cond[], values: boolean[], evaluated: Set<n
     case 'not':
       return !evaluate(cond.arg, atoms, values, evaluated);
     default: {
-      const index = atoms.indexOf(cond);
-      evaluated.add(index);
-      return values[index];
+      const bit = 1 << atoms.indexOf(cond);
+      evaluated.bits |= bit;
+      return (values & bit) !== 0;
     }
   }
 }
