@@ -111,6 +111,96 @@ export function extractFile(file: string, source: string, tree: SyntaxTree, cata
   return facts;
 }
 
+/**
+ * The facts of a text that holds nothing but preprocessor lines, comments and blank lines (register
+ * headers of tens of megabytes of `#define mmFOO 0x1234` do), found without parsing it: such a text
+ * has no function, declaration or type in it, only lock macros (`DEFINE_MUTEX`). Null for any other
+ * text, and wherever the parser might read the text differently from a line-by-line look (a comment
+ * running on past a directive's line, a condition with braces), so that those are parsed as usual.
+ * A `lockorder` comment is read from the tree, so a text mentioning it is parsed too.
+ */
+export function preprocessorOnlyFacts(file: string, source: string): FileFacts | null {
+  const text = normaliseLineBreaks(source);
+  if (!onlyPreprocessorLines(text) || text.includes('lockorder')) return null;
+  const lineStarts = startsOfLines(text);
+  const facts: FileFacts = {
+    file,
+    functions: [],
+    structs: [],
+    typedefs: {},
+    globals: {},
+    lockDeclarations: [],
+    declaredOrders: [],
+    ignores: {},
+    lineCount: lineStarts.length,
+    errorNodes: 0,
+  };
+  collectLockMacros(text, lineStarts, facts);
+  return facts;
+}
+
+/** Directives whose rest of line is a macro body, a name or a message: nothing the parser reads as code. */
+const OPAQUE_DIRECTIVE = /^#[ \t]*(?:define|undef|include|ifdef|ifndef|endif|else|pragma|error|warning|line)\b/;
+/** Directives whose rest of line the parser reads as an expression. */
+const CONDITION_DIRECTIVE = /^#[ \t]*(?:if|elif)\b/;
+
+function onlyPreprocessorLines(text: string): boolean {
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    // Blank space between lines, and comments standing on their own.
+    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0c || c === 0x0b) {
+      i++;
+      continue;
+    }
+    if (c === 0x2f && text.charCodeAt(i + 1) === 0x2a) {
+      const end = text.indexOf('*/', i + 2);
+      if (end < 0) return false;
+      i = end + 2;
+      continue;
+    }
+    if (c === 0x2f && text.charCodeAt(i + 1) === 0x2f) {
+      const end = text.indexOf('\n', i);
+      if (end < 0) return true;
+      if (text.charCodeAt(end - 1) === 0x5c || (text.charCodeAt(end - 1) === 0x0d && text.charCodeAt(end - 2) === 0x5c)) return false;
+      i = end + 1;
+      continue;
+    }
+    if (c !== 0x23) return false;
+    const end = directiveEnd(text, i);
+    if (end < 0) return false;
+    const directive = text.slice(i, end);
+    if (CONDITION_DIRECTIVE.test(directive)) {
+      if (/[{};]/.test(directive)) return false;
+    } else if (!OPAQUE_DIRECTIVE.test(directive)) return false;
+    i = end;
+  }
+  return true;
+}
+
+/**
+ * Where the directive starting at `start` ends: at the first line break not escaped by a backslash.
+ * -1 where a comment inside it would leave the parser reading the rest some other way: one that runs
+ * over a line break, or is followed by more than blank space on its line.
+ */
+function directiveEnd(text: string, start: number): number {
+  let i = start;
+  for (;;) {
+    const lineEnd = text.indexOf('\n', i);
+    const line = text.slice(i, lineEnd < 0 ? text.length : lineEnd);
+    const comment = line.indexOf('/*');
+    if (comment >= 0) {
+      const close = line.indexOf('*/', comment + 2);
+      if (close < 0 || line.slice(close + 2).trim() !== '') return -1;
+    }
+    if (lineEnd < 0) return text.length;
+    const escaped = text.charCodeAt(lineEnd - 1) === 0x5c || (text.charCodeAt(lineEnd - 1) === 0x0d && text.charCodeAt(lineEnd - 2) === 0x5c);
+    if (!escaped) return lineEnd + 1;
+    i = lineEnd + 1;
+  }
+}
+
 interface FileContext {
   catalogue: LockApiCatalogue;
   text: string;

@@ -77,8 +77,6 @@ export interface FlowResult {
   edges: OrderEvidence[];
   findings: LocalFinding[];
   summary: FunctionSummary;
-  /** Callee summary signatures this result depended on, by called name ('' for none), for reuse. */
-  consulted: Map<string, string>;
   /** Every acquisition here, for hover and the graph: class, site, api. */
   acquisitions: { cls: LockClass; site: Range; api: string; kind: string; text: string }[];
 }
@@ -141,7 +139,11 @@ export function analyzeFunction(
   catalogue: LockApiCatalogue,
   callees: CalleeLookup,
 ): FlowResult {
-  const firstFlow = new FunctionFlow(fn, resolver, catalogue, callees, []);
+  const statements = allStatements(fn.body);
+  // About half of fs/'s functions lock nothing and call nothing that does: no path changes that.
+  if (touchesNoLock(fn, statements, callees)) return emptyResult();
+  const shape = shapeOf(fn, statements, catalogue, callees);
+  const firstFlow = new FunctionFlow(fn, resolver, catalogue, callees, shape, []);
   const first = firstFlow.run();
   // Locks asserted held (`lockdep_assert_held`, `__must_hold`) are held on entry already, as asserted;
   // those only a callee releases are passed on to callers, not assumed here.
@@ -149,7 +151,72 @@ export function analyzeFunction(
   if (callerHeld.length === 0) return first;
   // It releases locks it never took: its callers hold them. Follow it again with them held on entry,
   // so that dropping and re-taking a caller's lock (`unlock(); schedule(); lock();`) reads as balanced.
-  return new FunctionFlow(fn, resolver, catalogue, callees, callerHeld).run();
+  return new FunctionFlow(fn, resolver, catalogue, callees, shape, callerHeld).run();
+}
+
+/** What a function's statements say before any path is followed; both passes over it share it. */
+interface FunctionShape {
+  /** Every statement, nested ones included, in order. */
+  statements: Stmt[];
+  correlated: Set<string>;
+  pairedReleases: Set<string>;
+  annotationsOfTheInside: { contracts: Set<string>; markers: Set<Stmt> };
+  testedAtoms: Set<string>;
+  testedTexts: Set<string>;
+}
+
+function shapeOf(fn: FunctionFacts, statements: Stmt[], catalogue: LockApiCatalogue, callees: CalleeLookup): FunctionShape {
+  const conditions = statements.flatMap((st) => (st.t === 'if' || (st.t === 'loop' && st.cond) ? [st.cond!] : []));
+  return {
+    statements,
+    correlated: correlatedConditions(statements, (name) => changesHeldLocks(callees.summaryOf(name)?.summary)),
+    pairedReleases: releasedHandles(statements, catalogue),
+    annotationsOfTheInside: annotationsOfTheInside(fn, statements),
+    testedAtoms: new Set(conditions.flatMap(atomTexts)),
+    testedTexts: new Set(
+      conditions.flatMap(conditionLeaves).flatMap((leaf) => (leaf.op === 'atom' ? [leaf.text] : leaf.op === 'call' ? leaf.stmt.args.filter((a): a is string => a !== null) : [])),
+    ),
+  };
+}
+
+/**
+ * A function with no lock statement, no contract and only callees whose summaries are empty (or
+ * unknown): every path through it holds, takes, releases and sleeps on nothing.
+ */
+function touchesNoLock(fn: FunctionFacts, statements: Stmt[], callees: CalleeLookup): boolean {
+  const { acquires, releases, mustHold, condAcquires } = fn.contracts;
+  if (acquires.length > 0 || releases.length > 0 || mustHold.length > 0 || condAcquires.length > 0) return false;
+  const quiet = (name: string) => {
+    const found = callees.summaryOf(name);
+    return found === undefined || isEmptySummary(found.summary);
+  };
+  for (const s of statements) {
+    switch (s.t) {
+      case 'lock':
+      case 'unlock':
+      case 'sleep':
+      case 'atomic':
+      case 'assume':
+      case 'alias':
+        return false;
+      case 'call':
+        if (!quiet(s.name)) return false;
+        break;
+      case 'if':
+      case 'loop':
+        for (const leaf of s.cond ? conditionLeaves(s.cond) : []) {
+          if (leaf.op === 'lock' || (leaf.op === 'call' && !quiet(leaf.stmt.name))) return false;
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return true;
+}
+
+function emptyResult(): FlowResult {
+  return { edges: [], findings: [], summary: { acquires: [], returnsHolding: [], conditional: [], releasesOnEntry: [], sleeps: null }, acquisitions: [] };
 }
 
 class FunctionFlow {
@@ -163,7 +230,6 @@ class FunctionFlow {
   /** Innermost frame kind for `break`: loop or switch. */
   private readonly breakTargets: ('loop' | 'switch')[] = [];
   private readonly aliases = new Map<string, LockExpr>();
-  private readonly consulted = new Map<string, string>();
   private readonly acquires = new Map<string, SummaryLock>();
   private readonly releasedOnEntry = new Map<string, SummaryLock>();
   /** Caller's locks this function downgrades (write to read) for it, as `mmap_write_downgrade()` does. */
@@ -202,18 +268,16 @@ class FunctionFlow {
     private readonly resolver: ClassResolver,
     private readonly catalogue: LockApiCatalogue,
     private readonly callees: CalleeLookup,
+    shape: FunctionShape,
     /** Locks known to be held by callers (found by a first pass that saw them released here). */
     private readonly callerHeld: SummaryLock[],
   ) {
-    this.correlated = correlatedConditions(fn.body, (name) => changesHeldLocks(callees.summaryOf(name)?.summary));
-    this.pairedReleases = releasedHandles(fn.body, catalogue);
-    this.annotationsOfTheInside = annotationsOfTheInside(fn);
-    const conditions = allStatements(fn.body).flatMap((st) => (st.t === 'if' || (st.t === 'loop' && st.cond) ? [st.cond!] : []));
-    this.testedAtoms = new Set(conditions.flatMap(atomTexts));
-    this.testedTexts = new Set(
-      conditions.flatMap(conditionLeaves).flatMap((leaf) => (leaf.op === 'atom' ? [leaf.text] : leaf.op === 'call' ? leaf.stmt.args.filter((a): a is string => a !== null) : [])),
-    );
-    const assigned = new Set(allStatements(fn.body).flatMap((st) => (st.t === 'assign' ? st.vars : [])));
+    this.correlated = shape.correlated;
+    this.pairedReleases = shape.pairedReleases;
+    this.annotationsOfTheInside = shape.annotationsOfTheInside;
+    this.testedAtoms = shape.testedAtoms;
+    this.testedTexts = shape.testedTexts;
+    const assigned = new Set(shape.statements.flatMap((st) => (st.t === 'assign' ? st.vars : [])));
     fn.params.forEach((p, index) => {
       if (assigned.has(p.name)) return;
       this.unassignedParams.set(p.name, index);
@@ -238,7 +302,6 @@ class FunctionFlow {
       edges: [...this.edges.values()],
       findings: [...this.findings.values()],
       summary,
-      consulted: this.consulted,
       acquisitions: this.acquisitions,
     };
   }
@@ -272,8 +335,15 @@ class FunctionFlow {
       case 'unlock':
         if (stmt.inside && stmt.lock) return states.map((s) => this.releaseInside(s, stmt.lock!, stmt.site));
         return states.map((s) => this.release(s, stmt.api, stmt.lock, stmt.handle, stmt.site));
-      case 'call':
-        return states.flatMap((s) => this.storedCall({ ...s, events: s.events + 1 }, stmt.name, stmt.args, stmt.site, stmt.bind, stmt.constants, stmt.someOnly));
+      case 'call': {
+        const out: State[] = [];
+        for (const s of states) {
+          // A call is work done under the locks held (see `takenAt`); with none held there is nothing to count.
+          const counted = s.held.length === 0 ? s : { ...s, events: s.events + 1 };
+          for (const next of this.storedCall(counted, stmt.name, stmt.args, stmt.site, stmt.bind, stmt.constants, stmt.someOnly)) out.push(next);
+        }
+        return out;
+      }
       case 'sleep':
         return states.map((s) => {
           const after = this.sleep({ ...(stmt.drops ? this.whileWaiting(s, stmt.drops) : s), events: s.events + 1 }, stmt.what, stmt.site, []);
@@ -431,23 +501,31 @@ class FunctionFlow {
     }
     const results: [boolean, State][] = [];
     const seen = new Set<string>();
+    // The masks followed, less the atoms that short-circuiting left unevaluated: a mask differing from
+    // one of them only there takes the same branch with the same effects again.
+    const followed: number[] = [];
     const combos = 1 << atoms.length;
     for (let mask = 0; mask < combos; mask++) {
-      const values = atoms.map((_, i) => (mask & (1 << i)) !== 0);
-      if (!atoms.every((atom, i) => consistent(atom, values[i], state))) continue;
-      const evaluated = new Set<number>();
-      const value = evaluate(cond, atoms, values, evaluated);
+      let possible = true;
+      for (let i = 0; i < atoms.length && possible; i++) possible = consistent(atoms[i], (mask & (1 << i)) !== 0, state);
+      if (!possible) continue;
+      const evaluated = { bits: 0 };
+      const value = evaluate(cond, atoms, mask, evaluated);
+      const effective = mask & evaluated.bits;
+      if (followed.includes(effective)) continue;
+      followed.push(effective);
       let s = state;
       for (let i = 0; i < atoms.length; i++) {
-        if (!evaluated.has(i)) continue;
+        if ((evaluated.bits & (1 << i)) === 0) continue;
         const atom = atoms[i];
+        const truth = (mask & (1 << i)) !== 0;
         const key = conditionKey(atom);
-        if (atom.op === 'atom' && key !== undefined && this.correlated.has(key)) s = decide(s, key, values[i]);
+        if (atom.op === 'atom' && key !== undefined && this.correlated.has(key)) s = decide(s, key, truth);
         else {
-          s = this.atomEffect(atom, s, values[i]);
+          s = this.atomEffect(atom, s, truth);
           // `if (is_onoff(cmd)) down_write(); … if (is_onoff(cmd)) up_write();`: a query asked twice answers alike.
           const query = atom.op === 'call' && !changesHeldLocks(this.callees.summaryOf(atom.stmt.name)?.summary);
-          if (query && key !== undefined && this.correlated.has(key)) s = decide(s, key, values[i]);
+          if (query && key !== undefined && this.correlated.has(key)) s = decide(s, key, truth);
         }
       }
       const key = `${value}|${stateKey(s)}`;
@@ -555,7 +633,7 @@ class FunctionFlow {
         this.addEdge(h, lock, held, text);
       }
     }
-    if (lock.via.length === 0) this.noteSummaryAcquire(lock, undefined, this.entryClassesReleased(state), this.pathGuards(state));
+    if (lock.via.length === 0) this.noteSummaryAcquire(lock, undefined, state);
     let { irq, bh } = state;
     if (lock.api.ctx === 'irq' || lock.api.ctx === 'irqsave') irq++;
     if (lock.api.ctx === 'bh') bh++;
@@ -899,7 +977,6 @@ class FunctionFlow {
       if (key) return setFact(state, `=${key}`, bitStore);
     }
     const found = this.callees.summaryOf(name);
-    this.consulted.set(name, found?.signature ?? '');
     if (!found) return state;
     const summary = found.summary;
     if (isEmptySummary(summary)) return state;
@@ -924,7 +1001,7 @@ class FunctionFlow {
         if (h.cls.id !== held.cls.id && !droppedFirst.includes(h.cls.id)) this.addEdge(h, held, s.held, `${name}()`, lock, open.length > 0);
         else if (h.cls.id === held.cls.id && !droppedFirst.includes(h.cls.id)) this.checkTakenAgainInCallee(h, held, lock, site);
       }
-      if (!deepEnough) this.noteSummaryAcquire(held, lock, this.entryClassesReleased(s), [...open, ...passed.flags, ...this.pathGuards(s)]);
+      if (!deepEnough) this.noteSummaryAcquire(held, lock, s, [...open, ...passed.flags]);
     }
     // A callee that drops the caller's lock and then sleeps (`unlock(lock); schedule();`) does not
     // sleep under it: its releases come first.
@@ -1204,17 +1281,26 @@ class FunctionFlow {
     });
   }
 
-  private noteSummaryAcquire(lock: Held, from: SummaryLock | undefined, releasedBefore: string[], guards: FieldGuard[]): void {
+  /**
+   * `open`: the guards of the callee's lock this path leaves open. (Which entry locks the path has
+   * released, and the guards around it, are worked out only for a lock not yet known unguarded:
+   * most calls take again what an earlier path took.)
+   */
+  private noteSummaryAcquire(lock: Held, from: SummaryLock | undefined, state: State, open: FieldGuard[] = []): void {
     if (lock.tried || lock.via.length >= MAX_CHAIN_DEPTH) return;
     const key = `${lock.cls.id}@${lock.expr.text}`;
     const known = this.acquires.get(key);
     if (known) {
       // Taken on several paths: only what holds on all of them still guards it.
-      if (known.guards) this.acquires.set(key, withGuards(known, known.guards.filter((g) => guards.some((h) => h.key === g.key && h.value === g.value))));
+      if (known.guards) {
+        const guards = [...open, ...this.pathGuards(state)];
+        this.acquires.set(key, withGuards(known, known.guards.filter((g) => guards.some((h) => h.key === g.key && h.value === g.value))));
+      }
       return;
     }
     if (this.acquires.size >= MAX_SUMMARY_LOCKS) return;
-    const before = [...new Set([...(from?.releasedBefore ?? []), ...releasedBefore])];
+    const guards = [...open, ...this.pathGuards(state)];
+    const before = [...new Set([...(from?.releasedBefore ?? []), ...this.entryClassesReleased(state)])];
     this.acquires.set(key, {
       ...(guards.length > 0 ? { guards: uniqueGuards(guards) } : {}),
       ...(before.length > 0 ? { releasedBefore: before } : {}),
@@ -1384,9 +1470,9 @@ class FunctionFlow {
 }
 
 /** Lock texts released in a function by APIs that pair with `needsPairedRelease` acquisitions. */
-function releasedHandles(body: Stmt[], catalogue: LockApiCatalogue): Set<string> {
+function releasedHandles(statements: Stmt[], catalogue: LockApiCatalogue): Set<string> {
   const out = new Set<string>();
-  for (const s of allStatements(body)) {
+  for (const s of statements) {
     if (s.t === 'unlock' && s.lock && catalogue.get(s.api)?.kind === 'win32_mutex') out.add(s.lock.text);
   }
   return out;
@@ -1420,7 +1506,7 @@ function changesHeldLocks(summary: FunctionSummary | undefined): boolean {
  * unlock();`), a call to a lock or unlock wrapper or a change of the interrupt state included. Remembering every condition would split
  * paths that differ in nothing that matters.
  */
-function correlatedConditions(body: Stmt[], isLockWrapper: (name: string) => boolean): Set<string> {
+function correlatedConditions(statements: Stmt[], isLockWrapper: (name: string) => boolean): Set<string> {
   const counts = new Map<string, number>();
   const guarding = new Set<string>();
   const binds = new Set<string>();
@@ -1437,7 +1523,7 @@ function correlatedConditions(body: Stmt[], isLockWrapper: (name: string) => boo
     );
   const objectTests = new Set<string>();
   const hasLockOp = (stmts: Stmt[]) => allStatements(stmts).some((s) => s.t === 'lock' || s.t === 'unlock' || s.t === 'atomic' || (s.t === 'call' && isLockWrapper(s.name)));
-  for (const s of allStatements(body)) {
+  for (const s of statements) {
     if (s.t === 'lock' && s.bind) binds.add(s.bind);
     else if (s.t === 'assign' && s.value !== undefined) s.vars.forEach((v) => constants.add(v));
     else if (s.t === 'if' || (s.t === 'loop' && s.cond)) {
@@ -1455,7 +1541,7 @@ function correlatedConditions(body: Stmt[], isLockWrapper: (name: string) => boo
   }
   // A result variable tested where the lock is dropped (`if (ret) unlock(); return ret;`, `if (ret != OK)
   // unlock(); return ret;`) says which way it went.
-  const returned = new Set(allStatements(body).flatMap((s) => (s.t === 'return' && s.value !== null && /^[A-Za-z_]\w*$/.test(s.value) ? [s.value] : [])));
+  const returned = new Set(statements.flatMap((s) => (s.t === 'return' && s.value !== null && /^[A-Za-z_]\w*$/.test(s.value) ? [s.value] : [])));
   const out = new Set([...binds, ...objectTests, ...[...guarding].filter((text) => returned.has(text) || returned.has(comparedVariable(text) ?? ''))]);
   // Tested twice, or set to a constant somewhere (`locked = true; … if (locked) unlock();`).
   for (const text of guarding) if ((counts.get(text) ?? 0) > 1 || constants.has(text)) out.add(text);
@@ -1577,8 +1663,8 @@ function sameSteps(perExit: (string[] | undefined)[]): string[] | undefined {
   return first;
 }
 
-/** Evaluates with C's short-circuit rules, noting which atoms were evaluated. */
-function evaluate(cond: Cond, atoms: Cond[], values: boolean[], evaluated: Set<number>): boolean {
+/** Evaluates with C's short-circuit rules (atom i is true where bit i of `values` is set), noting which atoms were evaluated. */
+function evaluate(cond: Cond, atoms: Cond[], values: number, evaluated: { bits: number }): boolean {
   switch (cond.op) {
     case 'and':
       return evaluate(cond.left, atoms, values, evaluated) && evaluate(cond.right, atoms, values, evaluated);
@@ -1587,9 +1673,9 @@ function evaluate(cond: Cond, atoms: Cond[], values: boolean[], evaluated: Set<n
     case 'not':
       return !evaluate(cond.arg, atoms, values, evaluated);
     default: {
-      const index = atoms.indexOf(cond);
-      evaluated.add(index);
-      return values[index];
+      const bit = 1 << atoms.indexOf(cond);
+      evaluated.bits |= bit;
+      return (values & bit) !== 0;
     }
   }
 }
@@ -1792,9 +1878,9 @@ function merge(states: State[]): State[] {
  * __releases(l) { spin_lock(l); … }`). They state what the body does inside, not that a caller holds
  * the lock; one followed by a release (`__releases(l) { … spin_unlock(l); … spin_lock(l); }`) is believed.
  */
-function annotationsOfTheInside(fn: FunctionFacts): { contracts: Set<string>; markers: Set<Stmt> } {
+function annotationsOfTheInside(fn: FunctionFacts, statements: Stmt[]): { contracts: Set<string>; markers: Set<Stmt> } {
   const uses: { stmt: Stmt; text: string; takes: boolean }[] = [];
-  for (const st of allStatements(fn.body)) {
+  for (const st of statements) {
     if ((st.t === 'if' || st.t === 'loop') && st.cond) {
       for (const leaf of conditionLeaves(st.cond)) if (leaf.op === 'lock') uses.push({ stmt: leaf.stmt, text: leaf.stmt.lock.text, takes: true });
     } else if (st.t === 'lock') uses.push({ stmt: st, text: st.lock.text, takes: true });

@@ -101,14 +101,19 @@ export function keyAssignmentsOf(fn: FunctionFacts, resolver: ClassResolver): Ke
 }
 
 /** Calls to key APIs, each with whether it runs only on some paths (inside an if, a loop or a switch). */
-function keyCallsIn(body: readonly Stmt[], conditional: boolean): { call: CallStmt; conditional: boolean }[] {
-  const out: { call: CallStmt; conditional: boolean }[] = [];
+function keyCallsIn(
+  body: readonly Stmt[],
+  conditional: boolean,
+  out: { call: CallStmt; conditional: boolean }[] = [],
+): { call: CallStmt; conditional: boolean }[] {
   for (const s of body) {
     if (s.t === 'call' && KEY_APIS[s.name]) out.push({ call: s, conditional });
-    else if (s.t === 'scope') out.push(...keyCallsIn(s.body, conditional));
-    else if (s.t === 'if') out.push(...keyCallsIn(s.then, true), ...keyCallsIn(s.else, true));
-    else if (s.t === 'loop') out.push(...keyCallsIn(s.body, true));
-    else if (s.t === 'switch') for (const c of s.cases) out.push(...keyCallsIn(c, true));
+    else if (s.t === 'scope') keyCallsIn(s.body, conditional, out);
+    else if (s.t === 'if') {
+      keyCallsIn(s.then, true, out);
+      keyCallsIn(s.else, true, out);
+    } else if (s.t === 'loop') keyCallsIn(s.body, true, out);
+    else if (s.t === 'switch') for (const c of s.cases) keyCallsIn(c, true, out);
   }
   return out;
 }

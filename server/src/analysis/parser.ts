@@ -237,10 +237,27 @@ export class LiteNode implements NodeLike {
   }
 }
 
+/** What the copy needs to know of a node type, looked up once per type. */
 interface SymbolInfo {
   type: string;
   named: boolean;
+  /** A token: the copy does not ask the cursor for its children. */
+  leaf: boolean;
+  /** Its offsets are read, not taken from its children (see `spansHiddenTokens`). */
+  spansHidden: boolean;
+  /** No child of it fills a field, so the copy does not ask for their field ids. */
+  fieldless: boolean;
 }
+
+/**
+ * Named node types whose children never fill a field, from the grammar's node-types.json (which the
+ * Node binding exposes as `nodeTypeInfo` when the file is shipped). Without it every child is asked.
+ */
+const FIELDLESS_TYPES: ReadonlySet<string> = new Set(
+  ((C as unknown as { nodeTypeInfo?: { type: string; named: boolean; fields?: object; subtypes?: unknown }[] }).nodeTypeInfo ?? [])
+    .filter((info) => info.named && info.subtypes === undefined && Object.keys(info.fields ?? {}).length === 0)
+    .map((info) => info.type),
+);
 
 /**
  * Node types that can begin or end with a token the tree does not show (the newline closing a
@@ -291,56 +308,72 @@ export function liteTree(tree: SyntaxTree, text: string, pruning?: Pruning, dead
     node.startIndex = cursor.startIndex;
     node.endIndex = cursor.endIndex;
   };
-  const make = (): LiteNode => {
+  const symbolHere = (): SymbolInfo => {
     const typeId = cursor.nodeTypeId;
     let symbol = symbols.get(typeId);
     // ERROR nodes share one id with no name of their own; ask for the name every time for those.
     if (!symbol || symbol.type === 'ERROR') {
-      symbol = { type: cursor.nodeType, named: cursor.nodeIsNamed };
+      const type = cursor.nodeType;
+      const named = cursor.nodeIsNamed;
+      symbol = { type, named, leaf: !named || NAMED_LEAF_TYPES.has(type), spansHidden: spansHiddenTokens(type), fieldless: named && FIELDLESS_TYPES.has(type) };
       symbols.set(typeId, symbol);
     }
-    const fieldId = cursor.currentFieldId;
-    let field = fields.get(fieldId);
-    if (field === undefined) {
-      field = fieldId === 0 ? null : cursor.currentFieldName ?? null;
-      fields.set(fieldId, field);
+    return symbol;
+  };
+  const make = (symbol: SymbolInfo, parent: SymbolInfo | null): LiteNode => {
+    let field: string | null = null;
+    if (parent !== null && !parent.fieldless) {
+      const fieldId = cursor.currentFieldId;
+      const known = fields.get(fieldId);
+      if (known === undefined) {
+        field = fieldId === 0 ? null : cursor.currentFieldName ?? null;
+        fields.set(fieldId, field);
+      } else field = known;
     }
     const node = new LiteNode(symbol.type, field, symbol.named, source);
-    if (spansHiddenTokens(symbol.type)) readSpan(node);
+    if (symbol.spansHidden) readSpan(node);
     return node;
   };
-  const root = make();
+  const rootSymbol = symbolHere();
+  const root = make(rootSymbol, null);
   // The root also spans the whitespace after its last child, so its offsets are read, not derived.
   readSpan(root);
   let current = root;
+  // The symbols of `current` and its ancestors, innermost last.
+  const path: SymbolInfo[] = [rootSymbol];
   for (let copied = 1; ; copied++) {
     // Huge files are cut off here too; asking the clock for every node would cost more than the copy.
     if (copied % 4096 === 0) deadline?.check('extraction');
+    const symbol = path[path.length - 1];
     let pruned = false;
-    if (pruning?.types.has(current.type)) {
+    if (pruning?.types.has(symbol.type)) {
       if (current.startIndex < 0) readSpan(current);
       pruned = pruning.test(current);
     }
-    const leaf = !current.isNamed || NAMED_LEAF_TYPES.has(current.type);
-    if (!pruned && !leaf && cursor.gotoFirstChild()) {
-      const child = make();
+    if (!pruned && !symbol.leaf && cursor.gotoFirstChild()) {
+      const childSymbol = symbolHere();
+      const child = make(childSymbol, symbol);
       child.parent = current;
       current.children = [child];
       current = child;
+      path.push(childSymbol);
       continue;
     }
     if (current.startIndex < 0) readSpan(current);
     for (;;) {
       if (cursor.gotoNextSibling()) {
         const parent = current.parent!;
-        const sibling = make();
+        const siblingSymbol = symbolHere();
+        const sibling = make(siblingSymbol, path[path.length - 2]);
         sibling.parent = parent;
         parent.children.push(sibling);
         current = sibling;
+        path[path.length - 1] = siblingSymbol;
         break;
       }
       if (!cursor.gotoParent()) return root;
       current = current.parent!;
+      path.pop();
       if (current.startIndex < 0) {
         current.startIndex = current.children[0].startIndex;
         current.endIndex = current.children[current.children.length - 1].endIndex;

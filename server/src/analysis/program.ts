@@ -4,7 +4,7 @@
  * summaries bottom-up over the call graph, reusing every function whose facts and callee summaries
  * did not change, then rebuilds the graph and the findings.
  */
-import { extractFile } from './extract';
+import { extractFile, preprocessorOnlyFacts } from './extract';
 import { checkDeclaredOrders, DeclaredOrderIndex } from './declaredOrders';
 import type { Finding, Severity } from './findings';
 import { compareFindings } from './findings';
@@ -469,7 +469,8 @@ export class LockProgram {
   }
 
   private callsItself(fn: FunctionFacts): boolean {
-    return [...(this.calls.get(fn) ?? [])].some((name) => this.resolve(name, fn) === fn);
+    for (const name of this.calls.get(fn) ?? []) if (this.resolve(name, fn) === fn) return true;
+    return false;
   }
 
   /** Tarjan over the functions in `work`; components come out callees-first. */
@@ -590,12 +591,14 @@ export interface AnalysisResult {
   skipped?: { file: string; reason: string }[];
 }
 
-/** Parses and extracts one file. The tree is returned for callers that re-parse incrementally. */
 /**
  * Parses and extracts one file. With a budget, both together must end within `timeoutMs` or the
- * file is cut off with a `BudgetExceeded`.
+ * file is cut off with a `BudgetExceeded`. A text of preprocessor lines only is not parsed (see
+ * `preprocessorOnlyFacts`).
  */
 export function factsOf(file: string, text: string, catalogue: LockApiCatalogue = DEFAULT_CATALOGUE, budget: { timeoutMs?: number } = {}): FileFacts {
+  const withoutCode = preprocessorOnlyFacts(file, text);
+  if (withoutCode) return withoutCode;
   const deadline = budget.timeoutMs === undefined ? undefined : new Deadline(budget.timeoutMs);
   const tree = parseC(text, undefined, deadline);
   return extractFile(file, text, tree, catalogue, { deadline });
