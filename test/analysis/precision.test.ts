@@ -485,6 +485,48 @@ void play(struct ent *e)
   });
 });
 
+describe('precision: a result variable that tells whether the lock is held', () => {
+  const source = `
+static DECLARE_RWSEM(helper_sem);
+static int disabled;
+
+int helper_read_trylock(void)
+{
+	int ret = 0;
+
+	down_read(&helper_sem);
+	for (;;) {
+		if (!disabled)
+			break;
+		if (disabled == 2)
+			ret = -EAGAIN;
+		up_read(&helper_sem);
+		if (ret)
+			break;
+		schedule();
+		down_read(&helper_sem);
+	}
+	return ret;
+}
+`;
+
+  it('0 returned holding, an error returned after releasing: a conditional acquisition, not a leak', () => {
+    const result = analyzeTexts([{ file: 'umh.c', text: source }]);
+    assert.deepEqual(result.findings, [], describeFindings(result.findings));
+    const summary = result.analysis.functions.find(({ fn }) => fn.name === 'helper_read_trylock')!.result.summary;
+    assert.deepEqual(summary.conditional.map((c) => `${c.lock.cls.id}:${c.success}`), ['helper_sem:zero']);
+  });
+
+  it('an error returned still holding it is a leak', () => {
+    const leaking = source.replace('\t\tup_read(&helper_sem);\n', '\t\tif (disabled == 3)\n\t\t\treturn -EBUSY;\n\t\tup_read(&helper_sem);\n');
+    assert.notEqual(leaking, source);
+    const result = analyzeTexts([{ file: 'umh.c', text: leaking }]);
+    const busyLine = leaking.split('\n').findIndex((line) => line.includes('return -EBUSY'));
+    const leaks = result.findings.filter((f) => f.code === 'unreleased-lock');
+    assert.ok(leaks.some((f) => f.range.start.line === busyLine), describeFindings(result.findings));
+  });
+});
+
 describe('precision: debug-only blocks', () => {
   const source = (directive: string) => `
 struct nic { spinlock_t tx_lock; spinlock_t misc_lock; };
@@ -650,5 +692,11 @@ describe('precision: wait_event_*_locked*() drop the queue lock while they sleep
 
   it('a _locked wait without _irq keeps interrupts off while it sleeps', () => {
     assert.deepEqual(result.in('tick_wait_irqoff').map((f) => f.code), ['sleep-in-atomic'], result.describe());
+  });
+
+  it('wait_event_lock_irq() and its forms drop the lock they are given, and only that one', () => {
+    assert.deepEqual(result.in('req_get'), [], result.describe());
+    const found = result.in('req_get_counted');
+    assert.deepEqual(found.map((f) => `${f.code} ${f.locks.join()}`), ['sleep-in-atomic req_queue.stat_lock'], result.describe());
   });
 });

@@ -971,8 +971,10 @@ class BodyWalker {
     if (isNoReturnCall(name)) return [{ t: 'stop', site }];
     if (isSleepingCall(name)) {
       const wait = lockedWait(name);
-      const queue = wait && args[0] ? lockExprOfNode(args[0]) : null;
-      return [{ t: 'sleep', what: `${name}()`, site, ...(wait && queue ? { drops: { lock: makeLockExpr(queue.root, [...queue.steps, '.lock']), irq: wait.irq } } : {}) }];
+      const named = wait?.lockArg !== undefined ? args[wait.lockArg] : undefined;
+      const queue = wait && wait.lockArg === undefined && args[0] ? lockExprOfNode(args[0]) : null;
+      const dropped = named ? lockExprOfNode(named) : queue ? makeLockExpr(queue.root, [...queue.steps, '.lock']) : null;
+      return [{ t: 'sleep', what: `${name}()`, site, ...(wait && dropped ? { drops: { lock: dropped, irq: wait.irq } } : {}) }];
     }
     const out: Stmt[] = [];
     const gfp = allocates(name) ? args.find((a) => sleepingGfp(a.text)) : undefined;

@@ -1545,6 +1545,9 @@ function correlatedConditions(statements: Stmt[], isLockWrapper: (name: string) 
   const out = new Set([...binds, ...objectTests, ...[...guarding].filter((text) => returned.has(text) || returned.has(comparedVariable(text) ?? ''))]);
   // Tested twice, or set to a constant somewhere (`locked = true; … if (locked) unlock();`).
   for (const text of guarding) if ((counts.get(text) ?? 0) > 1 || constants.has(text)) out.add(text);
+  // A result set to a constant, tested and returned (`ret = 0; … if (ret) break; … return ret;`):
+  // what each path decided of it is what the caller learns, whether the test guards a lock or not.
+  for (const text of counts.keys()) if (returned.has(text) && constants.has(text)) out.add(text);
   return out;
 }
 

@@ -355,12 +355,16 @@ export function isSparseAnnotation(name: string): boolean {
 }
 
 /**
- * `wait_event_interruptible_locked_irq(wq, cond)` sleeps with `wq.lock` dropped and takes it back
- * after: null for other calls, else whether it enables interrupts while it sleeps (`_irq`).
+ * Waits that sleep with a lock dropped and take it back after: `wait_event_interruptible_locked_irq(wq,
+ * cond)` drops `wq.lock`; `wait_event_lock_irq(wq, cond, lock)` and its `_interruptible`, `_timeout`
+ * and `_cmd` forms drop their third argument. Null for other calls, else which argument names the
+ * lock (`lockArg`, absent for the queue's own) and whether interrupts are on while it sleeps (`_irq`).
  */
-export function lockedWait(name: string): { irq: boolean } | null {
-  if (!name.startsWith('wait_event') || !/_locked(_|$)/.test(name)) return null;
-  return { irq: name.endsWith('_locked_irq') };
+export function lockedWait(name: string): { irq: boolean; lockArg?: number } | null {
+  if (!name.startsWith('wait_event')) return null;
+  if (/_locked(_|$)/.test(name)) return { irq: /_locked_irq$/.test(name) };
+  if (/_lock_irq(_|$)/.test(name)) return { irq: true, lockArg: 2 };
+  return null;
 }
 
 /** Calls after which the path does not go on. */
