@@ -699,4 +699,9 @@ describe('precision: wait_event_*_locked*() drop the queue lock while they sleep
     const found = result.in('req_get_counted');
     assert.deepEqual(found.map((f) => `${f.code} ${f.locks.join()}`), ['sleep-in-atomic req_queue.stat_lock'], result.describe());
   });
+
+  it('a helper that waits dropping its caller\'s lock does not sleep under that lock, but under any other', () => {
+    assert.deepEqual(result.in('req_send'), [], result.describe());
+    assert.deepEqual(result.in('req_send_counted').map((f) => `${f.code} ${f.locks.join()}`), ['sleep-in-atomic req_queue.stat_lock'], result.describe());
+  });
 });

@@ -346,7 +346,12 @@ class FunctionFlow {
       }
       case 'sleep':
         return states.map((s) => {
-          const after = this.sleep({ ...(stmt.drops ? this.whileWaiting(s, stmt.drops) : s), events: s.events + 1 }, stmt.what, stmt.site, []);
+          const waiting = stmt.drops ? this.whileWaiting(s, stmt.drops) : s;
+          // A wait that drops a lock this function does not hold drops its caller's (a helper called
+          // with `q->lock` held that waits with `wait_event_lock_irq(…, q->lock)`): callers see it dropped first.
+          const dropped = stmt.drops && waiting === s ? this.dealias(stmt.drops.lock) : undefined;
+          const callersDropped = dropped && this.reachableByCallers(dropped) ? [this.resolver.resolve(dropped).id] : [];
+          const after = this.sleep({ ...waiting, events: s.events + 1 }, stmt.what, stmt.site, [], true, [], callersDropped);
           return { ...s, events: after.events, slept: after.slept };
         });
       case 'atomic':
@@ -896,9 +901,9 @@ class FunctionFlow {
 
   /** Sleeping (directly or in a callee) while a spinning lock is held or interrupts are off. */
   /** `droppedFirst`: classes of this path's locks that the sleeping callee released before it slept. */
-  private sleep(state: State, what: string, site: Range, chain: string[], always = true, droppedFirst: readonly string[] = []): State {
+  private sleep(state: State, what: string, site: Range, chain: string[], always = true, droppedFirst: readonly string[] = [], callersDropped: readonly string[] = []): State {
     if (!this.sleeps && chain.length < MAX_SLEEP_CHAIN) {
-      const released = this.entryClassesReleased(state);
+      const released = [...this.entryClassesReleased(state), ...callersDropped];
       this.sleeps = { what, chain, always: false, file: this.fn.file, site, ...(released.length > 0 ? { releasedBefore: released } : {}) };
     }
     // Through calls, only a callee that sleeps on every path, close by, is worth a report.
