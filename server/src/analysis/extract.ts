@@ -86,18 +86,7 @@ export interface ExtractOptions {
 export function extractFile(file: string, source: string, tree: SyntaxTree, catalogue: LockApiCatalogue, { deadline, reuse }: ExtractOptions = {}): FileFacts {
   const text = normaliseLineBreaks(source);
   const lineStarts = startsOfLines(text);
-  const facts: FileFacts = {
-    file,
-    functions: [],
-    structs: [],
-    typedefs: {},
-    globals: {},
-    lockDeclarations: [],
-    declaredOrders: [],
-    ignores: {},
-    lineCount: lineStarts.length,
-    errorNodes: 0,
-  };
+  const facts = noFacts(file, lineStarts.length);
   const reused = reuse?.begin(text, catalogue);
   const pruning: Pruning = reused
     ? { types: REUSABLE_OR_PRUNABLE_TYPES, test: (node) => reused.has(node) || prunable(node, text, catalogue) }
@@ -123,20 +112,14 @@ export function preprocessorOnlyFacts(file: string, source: string): FileFacts |
   const text = normaliseLineBreaks(source);
   if (!onlyPreprocessorLines(text) || text.includes('lockorder')) return null;
   const lineStarts = startsOfLines(text);
-  const facts: FileFacts = {
-    file,
-    functions: [],
-    structs: [],
-    typedefs: {},
-    globals: {},
-    lockDeclarations: [],
-    declaredOrders: [],
-    ignores: {},
-    lineCount: lineStarts.length,
-    errorNodes: 0,
-  };
+  const facts = noFacts(file, lineStarts.length);
   collectLockMacros(text, lineStarts, facts);
   return facts;
+}
+
+/** The facts of a file before anything is found in it. */
+function noFacts(file: string, lineCount: number): FileFacts {
+  return { file, functions: [], structs: [], typedefs: {}, globals: {}, lockDeclarations: [], declaredOrders: [], ignores: {}, lineCount, errorNodes: 0 };
 }
 
 /** Directives whose rest of line is a macro body, a name or a message: nothing the parser reads as code. */

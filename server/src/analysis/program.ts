@@ -417,15 +417,7 @@ export class LockProgram {
    */
   private settleGroup(component: FunctionFacts[], types: TypeTable): void {
     const members = new Set(component);
-    const calleesInGroup = (fn: FunctionFacts): FunctionFacts[] => {
-      const out: FunctionFacts[] = [];
-      for (const name of this.calls.get(fn) ?? []) {
-        const callee = this.resolve(name, fn);
-        if (callee && callee !== fn && members.has(callee)) out.push(callee);
-      }
-      return out;
-    };
-    const order = calleesFirst(component, calleesInGroup);
+    const order = calleesFirst(component, (fn) => this.calleesAmong(fn, members));
     for (const fn of component) this.states.delete(fn);
     let stale = new Set(order);
     for (let pass = 0; pass < MAX_GROUP_PASSES && stale.size > 0; pass++) {
@@ -475,15 +467,17 @@ export class LockProgram {
 
   /** Tarjan over the functions in `work`; components come out callees-first. */
   private components(work: FunctionFacts[], inWork: Set<FunctionFacts>): FunctionFacts[][] {
-    const successors = (fn: FunctionFacts): FunctionFacts[] => {
-      const out: FunctionFacts[] = [];
-      for (const name of this.calls.get(fn) ?? []) {
-        const callee = this.resolve(name, fn);
-        if (callee && callee !== fn && inWork.has(callee)) out.push(callee);
-      }
-      return out;
-    };
-    return stronglyConnected(work, successors);
+    return stronglyConnected(work, (fn) => this.calleesAmong(fn, inWork));
+  }
+
+  /** The functions of `among` that `fn` calls, itself aside. */
+  private calleesAmong(fn: FunctionFacts, among: Set<FunctionFacts>): FunctionFacts[] {
+    const out: FunctionFacts[] = [];
+    for (const name of this.calls.get(fn) ?? []) {
+      const callee = this.resolve(name, fn);
+      if (callee && callee !== fn && among.has(callee)) out.push(callee);
+    }
+    return out;
   }
 }
 
