@@ -835,8 +835,8 @@ class BodyWalker {
   /** `BUG_ON(cond);` as `if (cond) BUG();`: calls in the condition are tested, not just made. False when `expr` is something else. */
   private bugOn(expr: LiteNode, out: Stmt[]): boolean {
     const call = unwrap(expr);
-    const callee = call.type === 'call_expression' ? call.childForFieldName('function') : null;
-    if (callee?.type !== 'identifier' || !isBugOnCall(callee.text)) return false;
+    const name = directCallName(call);
+    if (name === undefined || !isBugOnCall(name)) return false;
     const [first, ...rest] = call.childForFieldName('arguments')?.namedChildren ?? [];
     if (!first) return false;
     const cond = this.condition(first, out);
@@ -895,9 +895,8 @@ class BodyWalker {
 
   /** A trylock, or a lock that can be interrupted or killed, called directly (parentheses aside). */
   private mayFailLock(node: LiteNode): boolean {
-    const call = unwrap(node);
-    const callee = call.type === 'call_expression' ? call.childForFieldName('function') : null;
-    return callee?.type === 'identifier' && this.catalogue.get(callee.text)?.success !== undefined;
+    const name = directCallName(unwrap(node));
+    return name !== undefined && this.catalogue.get(name)?.success !== undefined;
   }
 
   private call(node: LiteNode, out: Stmt[], bind?: string): void {
@@ -1023,8 +1022,7 @@ class BodyWalker {
         break;
       }
       case 'call_expression': {
-        const callee = node.childForFieldName('function');
-        const name = callee?.type === 'identifier' ? callee.text : '';
+        const name = directCallName(node) ?? '';
         // These return their (first) argument's truth: `if (WARN_ON_ONCE(down_read_trylock(&s)))`.
         if (CONDITION_PASSTHROUGH.has(name)) {
           const arg = node.childForFieldName('arguments')?.firstNamedChild;
@@ -1117,17 +1115,18 @@ function callsInText(bodyText: string, offset: number, context: FileContext): St
   for (const match of code.matchAll(CALL_START)) {
     const name = match[1];
     if (NOT_CALLS.has(name)) continue;
+    const at = match.index ?? 0;
     // `dev->ops->request(…)`: a call through a pointer contributes nothing, as in `callStmt`.
-    if (MEMBER_BEFORE.test(code.slice(Math.max(0, (match.index ?? 0) - 3), match.index))) continue;
-    const open = (match.index ?? 0) + match[0].length;
+    if (MEMBER_BEFORE.test(code.slice(Math.max(0, at - 3), at))) continue;
+    const open = at + match[0].length;
     const args = splitArguments(code, open);
-    const start = positionIn(context.lineStarts, offset + (match.index ?? 0));
+    const start = positionIn(context.lineStarts, offset + at);
     const end = positionIn(context.lineStarts, offset + (args.end ?? open));
     const stmts = textCallStmts(name, args.list, { start, end }, context.catalogue);
     const last = stmts[stmts.length - 1];
-    const bind = last?.t === 'call' ? assignedInText(code, match.index ?? 0) : undefined;
+    const bind = last?.t === 'call' ? assignedInText(code, at) : undefined;
     if (last?.t === 'call' && bind) last.bind = bind;
-    if (last?.t === 'call' && (match.index ?? 0) > branchAt) last.someOnly = true;
+    if (last?.t === 'call' && at > branchAt) last.someOnly = true;
     out.push(...stmts);
   }
   return out;
@@ -1193,6 +1192,12 @@ function splitArguments(code: string, open: number): { list: string[]; end: numb
 function blankCommentsAndStrings(text: string): string {
   if (!/["'/]/.test(text)) return text;
   return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'/g, (m) => m.replace(/[^\n]/g, ' '));
+}
+
+/** `f` for a call `f(…)` of a function named directly; undefined for anything else. */
+function directCallName(node: LiteNode): string | undefined {
+  const callee = node.type === 'call_expression' ? node.childForFieldName('function') : null;
+  return callee?.type === 'identifier' ? callee.text : undefined;
 }
 
 function unwrap(node: LiteNode): LiteNode {
@@ -1274,15 +1279,12 @@ function macroWithBody(stmt: LiteNode, next: LiteNode | undefined, pattern: RegE
   const last = stmt.lastChild;
   if (!last || !last.isMissing) return null;
   const call = stmt.firstNamedChild;
-  if (!call || call.type !== 'call_expression') return null;
-  const callee = call.childForFieldName('function');
-  if (!callee || callee.type !== 'identifier') return null;
-  const name = callee.text;
-  return pattern.test(name) ? { call, name } : null;
+  const name = call ? directCallName(call) : undefined;
+  return call && name !== undefined && pattern.test(name) ? { call, name } : null;
 }
 
 /** Macros inside a body that take a block: guards and loops. */
-const BLOCK_MACRO = /^scoped_(cond_)?guard$|for_each|foreach|_loop\b|^for_|^while_|_walk(?:_[a-z_]+)?$/;
+const BLOCK_MACRO = new RegExp(`^scoped_(cond_)?guard$|${LOOP_MACRO.source}`);
 
 /** An argument that could name a lock, as normalised text; null for literals and arithmetic. */
 function argumentText(node: LiteNode): string | null {

@@ -11,7 +11,7 @@ import { ClassResolver, LockClass } from './lockClasses';
 import { LockApi, LockApiCatalogue, acquisitionSleeps, isAtomicKind, isCountingKind, modesMatch } from './lockApis';
 import { elementText, lockExprOfText, makeLockExpr, otherElement, substituteRoot, variableElement } from './lockExpr';
 import type { Range } from './sites';
-import { ConditionalAcquire, FieldGuard, FunctionSummary, MAX_CHAIN_DEPTH, MAX_SUMMARY_LOCKS, SleepEvidence, SummaryLock } from './summaries';
+import { ConditionalAcquire, emptySummary, FieldGuard, FunctionSummary, isEmptySummary, MAX_CHAIN_DEPTH, MAX_SUMMARY_LOCKS, SleepEvidence, SummaryLock } from './summaries';
 
 export interface Held {
   cls: LockClass;
@@ -216,7 +216,7 @@ function touchesNoLock(fn: FunctionFacts, statements: Stmt[], callees: CalleeLoo
 }
 
 function emptyResult(): FlowResult {
-  return { edges: [], findings: [], summary: { acquires: [], returnsHolding: [], conditional: [], releasesOnEntry: [], sleeps: null }, acquisitions: [] };
+  return { edges: [], findings: [], summary: emptySummary(), acquisitions: [] };
 }
 
 class FunctionFlow {
@@ -736,7 +736,6 @@ class FunctionFlow {
     if (index < 0) {
       const text = expr?.text ?? handle ?? '?';
       // Through a callee, a release of a lock not held here says nothing certain: the callee may
-      // Through a callee, a release of a lock not held here says nothing certain: the callee may
       // have taken it in a way we do not model (atomic_dec_and_lock), or it is a lock held here
       // under another name. Only a parameter's lock or a global that the callee releases on every
       // path, while nothing of its kind is held here, makes this function release its caller's lock
@@ -890,7 +889,7 @@ class FunctionFlow {
     return { ...state, held: [...state.held, lock] };
   }
 
-  /** The path as a `_locked` wait sleeps: the queue's lock dropped, and with it the interrupts it disabled if the wait enables them. */
+  /** The path as a wait that drops a lock sleeps: that lock dropped, and with it the interrupts it disabled if the wait enables them. */
   private whileWaiting(state: State, drops: { lock: LockExpr; irq: boolean }): State {
     const text = this.dealias(drops.lock).text;
     const dropped = state.held.filter((h) => h.expr.text === text);
@@ -1489,10 +1488,6 @@ function releasedHandles(statements: Stmt[], catalogue: LockApiCatalogue): Set<s
  */
 function heldFrom(inst: { cls: LockClass; expr: LockExpr; api: LockApi }, site: Range, tried: boolean, via: string[]): Held {
   return { cls: inst.cls, expr: inst.expr, api: inst.api, site, scopeDepth: null, tried, via, fromEntry: false };
-}
-
-function isEmptySummary(s: FunctionSummary): boolean {
-  return s.acquires.length === 0 && s.returnsHolding.length === 0 && s.releasesOnEntry.length === 0 && s.conditional.length === 0 && s.sleeps === null;
 }
 
 /** Holding a spinning lock taken here, or with interrupts, bottom halves or preemption off: nothing may sleep. */

@@ -51,7 +51,6 @@ export function stronglyConnected<T>(nodes: Iterable<T>, successors: (node: T) =
   return components;
 }
 
-
 /**
  * The nodes in depth-first postorder (iterative): each comes after the nodes it reaches, except
  * where a cycle leads back to one still being visited. Inside a recursive group this is callees

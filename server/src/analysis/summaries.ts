@@ -98,7 +98,14 @@ export interface FunctionSummary {
   sleeps: SleepEvidence | null;
 }
 
-export const EMPTY_SUMMARY: FunctionSummary = { acquires: [], returnsHolding: [], conditional: [], releasesOnEntry: [], sleeps: null };
+/** A summary of a function that takes, holds, releases and sleeps on nothing. */
+export function emptySummary(): FunctionSummary {
+  return { acquires: [], returnsHolding: [], conditional: [], releasesOnEntry: [], sleeps: null };
+}
+
+export function isEmptySummary(s: FunctionSummary): boolean {
+  return s.acquires.length === 0 && s.returnsHolding.length === 0 && s.releasesOnEntry.length === 0 && s.conditional.length === 0 && s.sleeps === null;
+}
 
 /** Transitive acquisitions are capped per function: enough for evidence, bounded in memory. */
 export const MAX_SUMMARY_LOCKS = 48;

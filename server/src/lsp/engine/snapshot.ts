@@ -53,21 +53,15 @@ export function buildSnapshot(
   releases: ReleaseReferences,
 ): SnapshotMessage {
   const references: Record<string, LockReference[]> = {};
-  const open = openUris.filter((uri) => program.file(uri) !== undefined);
-  for (const uri of open) {
-    const facts = program.file(uri)!;
+  for (const uri of openUris) {
+    const facts = program.file(uri);
+    if (!facts) continue;
     const refs: LockReference[] = [];
     for (const fn of facts.functions) {
       for (const a of program.resultOf(fn)?.acquisitions ?? []) refs.push({ range: a.site, cls: a.cls.id, kind: a.kind });
     }
+    refs.push(...releases.of(facts, program.typeTable(), program.catalogue), ...declarationsIn(facts));
     references[uri] = refs;
-  }
-  if (open.length > 0) {
-    const types = program.typeTable();
-    for (const uri of open) {
-      const facts = program.file(uri)!;
-      references[uri].push(...releases.of(facts, types, program.catalogue), ...declarationsIn(facts));
-    }
   }
   const named = new Set(Object.values(references).flatMap((refs) => refs.map((r) => r.cls)));
   const shown = lockdep?.merged ?? analysis;
