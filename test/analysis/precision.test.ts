@@ -527,6 +527,59 @@ int helper_read_trylock(void)
   });
 });
 
+describe('precision: held only on success, for a partner that releases', () => {
+  // A reload_down()/reload_up() pair: down returns 0 holding the lock, errors without it, and one
+  // path returns what a callee says, so the value alone cannot prove a conditional acquisition.
+  const source = `
+static DEFINE_MUTEX(cfg_mutex);
+
+int dev_reload_down(struct dev *d, int action)
+{
+	int rc = 0;
+
+	switch (action) {
+	case 1:
+		mutex_lock(&cfg_mutex);
+		if (d->busy) {
+			mutex_unlock(&cfg_mutex);
+			return -EBUSY;
+		}
+		rc = dev_unregister(d);
+		if (rc) {
+			mutex_unlock(&cfg_mutex);
+			break;
+		}
+		break;
+	case 2:
+		return dev_live_activate(d);
+	default:
+		rc = -EOPNOTSUPP;
+	}
+	return rc;
+}
+
+void dev_reload_up(struct dev *d)
+{
+	dev_register(d);
+	mutex_unlock(&cfg_mutex);
+}
+`;
+
+  it('is a mention, not a warning', () => {
+    const result = analyzeTexts([{ file: 'reload.c', text: source }]);
+    const leaks = result.findings.filter((f) => f.code === 'unreleased-lock');
+    assert.deepEqual(leaks.map((f) => `${f.function}:${f.severity}`), ['dev_reload_down:information'], describeFindings(result.findings));
+  });
+
+  it('0 returned holding on a path that also returns an error while holding stays a warning', () => {
+    const leaking = source.replace('\t\t\treturn -EBUSY;', '\t\t\treturn -EBUSY;\n\t\t}\n\t\tif (d->dead) {\n\t\t\treturn -ENODEV;');
+    assert.notEqual(leaking, source);
+    const result = analyzeTexts([{ file: 'reload.c', text: leaking }]);
+    const leaks = result.findings.filter((f) => f.code === 'unreleased-lock');
+    assert.ok(leaks.length > 0 && leaks.every((f) => f.severity === 'warning'), describeFindings(result.findings));
+  });
+});
+
 describe('precision: debug-only blocks', () => {
   const source = (directive: string) => `
 struct nic { spinlock_t tx_lock; spinlock_t misc_lock; };

@@ -1418,6 +1418,7 @@ class FunctionFlow {
       const present = notHolding.filter((e) => e.state.facts[lock.expr.root] !== false);
       if (present.length < notHolding.length && (present.length === 0 || conditionalSuccess(holding, present, (v) => this.isPointer(v)))) continue;
       const telling = this.tellingResult(holding, notHolding);
+      const heldOnSuccess = heldOnlyOnSuccess(holding, notHolding);
       for (const exit of holding) {
         if (telling !== undefined && exit.value === telling) continue;
         const release = this.catalogue.expectedRelease(lock.api)?.name ?? 'the matching release';
@@ -1428,7 +1429,7 @@ class FunctionFlow {
           [lock.cls.id],
           [{ site: lock.site, message: `\`${lock.cls.id}\` taken here` }],
           // A semaphore is often given back by a partner function (prepare/done): only worth a mention.
-          !lock.cls.resolved || isCountingKind(lock.api.kind),
+          !lock.cls.resolved || isCountingKind(lock.api.kind) || heldOnSuccess,
           { kind: 'release', lockText: lock.expr.text, releaseCall: release },
         );
       }
@@ -1644,6 +1645,21 @@ function conditionalSuccess(holding: Exit[], notHolding: Exit[], isPointer: (nam
   // A predicate that answers `false` holding the lock and `true` without it (fast_dput()).
   if (holding.every((e) => e.value === 'false') && notHolding.every((e) => e.value === 'true')) return 'zero';
   return null;
+}
+
+/**
+ * Held on every path that returns 0, released on every path that returns an error, and some other
+ * path returns what a callee or an error variable gave (`return activate(bp);`): the shape of a hand-off to a partner that
+ * releases after success (a `reload_down()` whose `reload_up()` unlocks), which the value alone
+ * cannot prove. Worth a mention, not a warning.
+ */
+function heldOnlyOnSuccess(holding: Exit[], notHolding: Exit[]): boolean {
+  const isErrorCode = (v: string | null) => v !== null && (/^-\w+$/.test(v) || /^-?E[A-Z]+\w*$/.test(v));
+  return (
+    holding.every((e) => e.value === '0') &&
+    notHolding.some((e) => isErrorCode(e.value)) &&
+    notHolding.every((e) => e.value !== null && e.value !== '0' && (e.nonzero || isErrorCode(e.value) || ERROR_CARRIER.test(e.value) || /^\w+\(/.test(e.value)))
+  );
 }
 
 /**
