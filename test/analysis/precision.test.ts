@@ -580,6 +580,44 @@ void dev_reload_up(struct dev *d)
   });
 });
 
+describe('precision: two objects of one class held together', () => {
+  const result = analyseFixtures('precision/instance_order.c');
+
+  it('taken in the order the caller passed them: a warning naming both', () => {
+    const [finding] = result.in('transfer');
+    assert.equal(result.in('transfer').length, 1, result.describe());
+    assert.equal(finding.code, 'lock-order-inversion');
+    assert.equal(finding.severity, 'warning');
+    assert.equal(finding.range.start.line, result.line('transfer', 'mutex_lock(&to->lock)'));
+    assert.deepEqual(finding.locks, ['account.lock']);
+    assert.deepEqual(finding.related.map((r) => r.range.start.line), [result.line('transfer', 'mutex_lock(&from->lock)')]);
+  });
+
+  it('ordered by a comparison of the two, or the second only tried: nothing', () => {
+    assert.deepEqual(result.in('transfer_ordered'), [], result.describe());
+    assert.deepEqual(result.in('transfer_try'), [], result.describe());
+  });
+
+  it('a subclass given here, or a second object found here: nothing, or a mention', () => {
+    assert.deepEqual(result.in('conn_accept'), [], result.describe());
+    assert.deepEqual(result.in('conn_link').map((f) => `${f.code}:${f.severity}`), ['lock-order-inversion:information'], result.describe());
+    assert.equal(result.findings.length, 2, result.describe());
+  });
+});
+
+describe('precision: objects locked through, list cursors and sizeof()', () => {
+  const result = analyseFixtures('precision/object_tests.c');
+
+  it('a path that locked through an object knows it is not NULL, until the cursor moves on', () => {
+    assert.deepEqual(result.in('bucket_insert'), [], result.describe());
+    assert.deepEqual(result.in('item_update'), [], result.describe());
+  });
+
+  it('assigning a variable keeps what sizeof() of it decided', () => {
+    assert.deepEqual(result.in('item_copy'), [], result.describe());
+  });
+});
+
 describe('precision: debug-only blocks', () => {
   const source = (directive: string) => `
 struct nic { spinlock_t tx_lock; spinlock_t misc_lock; };

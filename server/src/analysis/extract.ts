@@ -472,6 +472,9 @@ function extractFunction(node: LiteNode, file: string, context: FileContext): Fu
  * function declarator there names the body; the macro must not (every `per_cpu()` call would reach it).
  */
 function recoveredHeader(node: LiteNode, body: LiteNode): { declarator: LiteNode; start: LiteNode } | null {
+  // The glued form starts with the loop macro read as a type; text being typed elsewhere in a
+  // function can leave declarators in ERRORs too, and those name nothing.
+  if (node.childForFieldName('type')?.type !== 'macro_type_specifier') return null;
   let found: { declarator: LiteNode; start: LiteNode } | null = null;
   for (const child of node.namedChildren) {
     if (child.type !== 'ERROR' || child.endIndex > body.startIndex) continue;
@@ -673,8 +676,14 @@ class BodyWalker {
       return;
     }
     this.expression(call, out);
-    if (LOOP_MACRO.test(name)) out.push({ t: 'loop', cond: macroLoopCondition(call), body: this.body(bodyNode), bodyFirst: false });
-    else this.statement(bodyNode, out);
+    if (!LOOP_MACRO.test(name)) {
+      this.statement(bodyNode, out);
+      return;
+    }
+    const loop: Stmt = { t: 'loop', cond: macroLoopCondition(call), body: this.body(bodyNode), bodyFirst: false };
+    const first = call.childForFieldName('arguments')?.firstNamedChild;
+    if (first?.type === 'identifier') loop.iterator = first.text;
+    out.push(loop);
   }
 
   private depth = 0;

@@ -40,7 +40,7 @@ export interface Held {
 
 /** A local problem found while following the paths. */
 export interface LocalFinding {
-  code: 'double-lock' | 'unreleased-lock' | 'unlock-unheld' | 'mismatched-unlock' | 'sleep-in-atomic';
+  code: 'double-lock' | 'unreleased-lock' | 'unlock-unheld' | 'mismatched-unlock' | 'sleep-in-atomic' | 'lock-order-inversion';
   site: Range;
   message: string;
   locks: string[];
@@ -252,6 +252,8 @@ class FunctionFlow {
   /** Handles released with ReleaseMutex here: only those make WaitForSingleObject a lock. */
   private readonly pairedReleases: Set<string>;
   private readonly fieldKeys = new Map<string, string | null>();
+  private readonly statements: Stmt[];
+  private reclassed: Set<string> | undefined;
   /** Field tests of the enclosing `if`s, innermost last. */
   private readonly guards: FieldGuard[] = [];
   /** Texts tested on their own in some condition (`if (!desc)`): results a path can branch on. */
@@ -277,6 +279,7 @@ class FunctionFlow {
     this.annotationsOfTheInside = shape.annotationsOfTheInside;
     this.testedAtoms = shape.testedAtoms;
     this.testedTexts = shape.testedTexts;
+    this.statements = shape.statements;
     const assigned = new Set(shape.statements.flatMap((st) => (st.t === 'assign' ? st.vars : [])));
     fn.params.forEach((p, index) => {
       if (assigned.has(p.name)) return;
@@ -389,7 +392,7 @@ class FunctionFlow {
         return merge(out);
       }
       case 'loop':
-        return this.loop(stmt.cond, stmt.body, stmt.bodyFirst, states);
+        return this.loop(stmt.cond, stmt.body, stmt.bodyFirst, states, stmt.iterator);
       case 'switch':
         return this.switchStatement(stmt.cases, stmt.hasDefault, states);
       case 'scope': {
@@ -420,11 +423,14 @@ class FunctionFlow {
     }
   }
 
-  private loop(cond: Cond | null, body: Stmt[], bodyFirst: boolean, entry: State[]): State[] {
+  private loop(cond: Cond | null, body: Stmt[], bodyFirst: boolean, entry: State[], iterator?: string): State[] {
     const exits: State[] = [];
     let head = entry;
     let seen = new Set(entry.map(loopKey));
     for (let pass = 0; pass < LOOP_PASSES && head.length > 0; pass++) {
+      // The cursor moves to the next entry (or past the end) before each test: what the last pass
+      // knew of it (locked through it, so not NULL) is about the previous entry.
+      if (iterator) head = head.map((s) => forgetObjects(forget(s, [iterator]), [iterator]));
       let inside: State[] = [];
       if (bodyFirst && pass === 0) inside = cond ? head.map((s) => this.assumeLoopGoesOn(cond, s)) : head;
       else if (cond === null) inside = head;
@@ -589,6 +595,8 @@ class FunctionFlow {
     const text = `${stmt.api}(${expr.text})`;
     this.noteAcquisition(cls, stmt.site, stmt.api, api.kind, text);
     this.acquiredInstances.add(expr.text);
+    // Locking through a pointer (`&old->lock`) says it is not NULL on this path.
+    if (expr.steps[0]?.startsWith('->') && this.correlated.has(expr.root)) state = decide(state, expr.root, true);
     return this.take(state, {
       cls,
       expr,
@@ -632,6 +640,7 @@ class FunctionFlow {
       // A semaphore with a count left, or one a partner ups meanwhile, is taken once more: the path goes on.
       else if (!counting) return { ...state, dead: true };
     }
+    if (!same && !lock.tried) this.checkUnorderedInstances(held, lock);
     if (!lock.tried) {
       for (const h of held) {
         if (h.cls.id === lock.cls.id) continue;
@@ -1319,6 +1328,41 @@ class FunctionFlow {
     });
   }
 
+  /**
+   * Two objects' locks of one class held together (`lock(&from->lock); lock(&to->lock);`) with
+   * nothing ordering the objects: a caller passing them the other way round deadlocks with this
+   * one, and lockdep reports the nesting as recursive locking. A comparison of the two objects
+   * (`if (a < b)`, `a->id > b->id`) orders them; so do `_nested` subclasses (another class) and the
+   * `_nest_lock` forms (an outer lock serialises the nesting). When both objects come from the
+   * caller, callers decide the order, and that is worth a warning; objects found here (a parent and
+   * its child) usually have a fixed hierarchy, so those are a mention.
+   */
+  private checkUnorderedInstances(held: Held[], lock: Held): void {
+    if (lock.via.length > 0 || !lock.cls.resolved || lock.api.recursive || isCountingKind(lock.api.kind) || lock.api.name.includes('nest_lock')) return;
+    const first = held.find(
+      (h) => h.cls.id === lock.cls.id && h.via.length === 0 && !h.fromEntry && !h.inferred && !h.varies && !h.api.recursive && h.expr.root !== lock.expr.root,
+    );
+    if (!first || this.reclassedFields().has(lastStep(lock.expr))) return;
+    const [a, b] = [first.expr.root, lock.expr.root];
+    if ([...this.testedTexts].some((text) => /[<>]/.test(text) && mentions(text, a) && mentions(text, b))) return;
+    const params = new Set(this.fn.params.map((p) => p.name));
+    this.report(
+      'lock-order-inversion',
+      lock.site,
+      `\`${lock.expr.text}\` is taken while \`${first.expr.text}\` (taken at line ${first.site.start.line + 1}) is held, both \`${lock.cls.id}\`, with nothing ordering the two objects: a caller passing them the other way round deadlocks with this one. Take them in a fixed order (by address), or give the inner one a lockdep subclass if the two can never swap`,
+      [lock.cls.id],
+      [{ site: first.site, message: `\`${first.expr.text}\` taken here` }],
+      !(params.has(a) && params.has(b)),
+    );
+  }
+
+  /** Fields whose instances this function gives a lockdep class or subclass of their own (`lockdep_set_subclass(&c->lock, 1)`). */
+  private reclassedFields(): Set<string> {
+    if (this.reclassed) return this.reclassed;
+    const exprs = this.statements.flatMap((s) => (s.t === 'call' && s.name.startsWith('lockdep_set_') && s.args[0] ? [lockExprOfText(s.args[0])] : []));
+    return (this.reclassed = new Set(exprs.flatMap((e) => (e ? [lastStep(e)] : []))));
+  }
+
   private report(
     code: LocalFinding['code'],
     site: Range,
@@ -1523,6 +1567,9 @@ function correlatedConditions(statements: Stmt[], isLockWrapper: (name: string) 
       }),
     );
   const objectTests = new Set<string>();
+  // `spin_lock(&old->lock); break; … if (!old) spin_lock(&inode->lock);`: a path that locked the
+  // object had one, so a later test of it that guards locking is decided on that path.
+  const everLocked = lockedRoots(statements);
   const hasLockOp = (stmts: Stmt[]) => allStatements(stmts).some((s) => s.t === 'lock' || s.t === 'unlock' || s.t === 'atomic' || (s.t === 'call' && isLockWrapper(s.name)));
   for (const s of statements) {
     if (s.t === 'lock' && s.bind) binds.add(s.bind);
@@ -1534,7 +1581,7 @@ function correlatedConditions(statements: Stmt[], isLockWrapper: (name: string) 
       for (const leaf of conditionLeaves(s.cond!)) {
         const a = conditionKey(leaf);
         if (a === undefined) continue;
-        if (leaf.op === 'atom' && roots?.has(a)) objectTests.add(a);
+        if (leaf.op === 'atom' && (roots?.has(a) || (guards && everLocked.has(a)))) objectTests.add(a);
         counts.set(a, (counts.get(a) ?? 0) + 1);
         if (guards) guarding.add(a);
       }
@@ -1730,11 +1777,19 @@ function decide(state: State, text: string, value: boolean): State {
   return { ...state, facts: { ...state.facts, [text]: value } };
 }
 
+/** The field a lock expression ends in (`->sock_mutex`), or its root for a plain variable. */
+function lastStep(expr: LockExpr): string {
+  return expr.steps.length > 0 ? expr.steps[expr.steps.length - 1].replace(/^(->|\.)/, '') : expr.root;
+}
+
+const SIZEOF = /\bsizeof\s*\([^()]*\)/g;
+
 /** Assigning a variable invalidates what was decided about conditions that read it. */
 function forget(state: State, vars: string[]): State {
   const keys = Object.keys(state.facts);
   if (keys.length === 0) return state;
-  const stale = keys.filter((k) => vars.some((v) => k === v || mentions(k, v)));
+  // `sizeof(x)` reads x's type, not its value: `if (sizeof(x) > 4) lock(); x = …; if (sizeof(x) > 4) unlock();`.
+  const stale = keys.filter((k) => vars.some((v) => k === v || mentions(k.replace(SIZEOF, ''), v)));
   if (stale.length === 0) return state;
   const facts: Record<string, boolean> = {};
   for (const k of keys) if (!stale.includes(k)) facts[k] = state.facts[k];

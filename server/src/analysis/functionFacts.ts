@@ -95,7 +95,8 @@ export type Stmt =
   /** A call that does not return (`BUG()`, `panic()`): the path ends here. */
   | { t: 'stop'; site: Range }
   | { t: 'if'; cond: Cond; then: Stmt[]; else: Stmt[] }
-  | { t: 'loop'; cond: Cond | null; body: Stmt[]; bodyFirst: boolean }
+  /** `iterator`: the cursor a `for_each` macro assigns before each test of its end (`list_for_each_entry(pos, …)`). */
+  | { t: 'loop'; cond: Cond | null; body: Stmt[]; bodyFirst: boolean; iterator?: string }
   | { t: 'switch'; cases: Stmt[][]; hasDefault: boolean }
   | { t: 'scope'; body: Stmt[] }
   | { t: 'return'; value: string | null; site: Range }

@@ -390,7 +390,9 @@ export class LockProgram {
       this.dirty.clear();
       const inWork = new Set(work);
       const changed = new Set<FunctionFacts>();
-      for (const component of this.components(work, inWork)) {
+      for (const component of this.components(work)) {
+        // Reached from the work but not in it: a settled function whose summary stands.
+        if (!component.some((fn) => inWork.has(fn))) continue;
         if (component.length === 1 && !this.callsItself(component[0])) {
           if (this.run(component[0], types)) changed.add(component[0]);
           continue;
@@ -465,17 +467,22 @@ export class LockProgram {
     return false;
   }
 
-  /** Tarjan over the functions in `work`; components come out callees-first. */
-  private components(work: FunctionFacts[], inWork: Set<FunctionFacts>): FunctionFacts[][] {
-    return stronglyConnected(work, (fn) => this.calleesAmong(fn, inWork));
+  /**
+   * Tarjan from the functions in `work` over the whole call graph; components come out
+   * callees-first. A recursive group is found whole even when only some of its members changed:
+   * settled from part of it, it would keep the other members' old summaries and end where a fresh
+   * analysis of the same code does not.
+   */
+  private components(work: FunctionFacts[]): FunctionFacts[][] {
+    return stronglyConnected(work, (fn) => this.calleesAmong(fn));
   }
 
-  /** The functions of `among` that `fn` calls, itself aside. */
-  private calleesAmong(fn: FunctionFacts, among: Set<FunctionFacts>): FunctionFacts[] {
+  /** The functions (of `among`, when given) that `fn` calls, itself aside. */
+  private calleesAmong(fn: FunctionFacts, among?: Set<FunctionFacts>): FunctionFacts[] {
     const out: FunctionFacts[] = [];
     for (const name of this.calls.get(fn) ?? []) {
       const callee = this.resolve(name, fn);
-      if (callee && callee !== fn && among.has(callee)) out.push(callee);
+      if (callee && callee !== fn && (!among || among.has(callee))) out.push(callee);
     }
     return out;
   }
