@@ -390,7 +390,7 @@ export class LockProgram {
       this.dirty.clear();
       const inWork = new Set(work);
       const changed = new Set<FunctionFacts>();
-      for (const component of this.components(work)) {
+      for (const component of this.components(work, inWork)) {
         // Reached from the work but not in it: a settled function whose summary stands.
         if (!component.some((fn) => inWork.has(fn))) continue;
         if (component.length === 1 && !this.callsItself(component[0])) {
@@ -468,13 +468,31 @@ export class LockProgram {
   }
 
   /**
-   * Tarjan from the functions in `work` over the whole call graph; components come out
-   * callees-first. A recursive group is found whole even when only some of its members changed:
-   * settled from part of it, it would keep the other members' old summaries and end where a fresh
-   * analysis of the same code does not.
+   * Tarjan from the functions in `work`; components come out callees-first. A recursive group is
+   * found whole even when only some of its members changed: settled from part of it, it would keep
+   * the other members' old summaries and end where a fresh analysis of the same code does not. Its
+   * members all reach a changed one, so they are among the changed functions' callers, however
+   * indirect: a set that stays small where code is edited (drivers' callbacks have no named callers).
    */
-  private components(work: FunctionFacts[]): FunctionFacts[][] {
-    return stronglyConnected(work, (fn) => this.calleesAmong(fn));
+  private components(work: FunctionFacts[], inWork: Set<FunctionFacts>): FunctionFacts[][] {
+    const reaching = new Set(inWork);
+    if (reaching.size < this.functionCount()) {
+      const queue = [...work];
+      for (let fn = queue.pop(); fn; fn = queue.pop()) {
+        for (const caller of this.callersOf.get(fn.name) ?? []) {
+          if (reaching.has(caller)) continue;
+          reaching.add(caller);
+          queue.push(caller);
+        }
+      }
+    }
+    return stronglyConnected(work, (fn) => this.calleesAmong(fn, reaching));
+  }
+
+  private functionCount(): number {
+    let count = 0;
+    for (const file of this.files.values()) count += file.functions.length;
+    return count;
   }
 
   /** The functions (of `among`, when given) that `fn` calls, itself aside. */
