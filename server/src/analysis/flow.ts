@@ -1841,11 +1841,16 @@ function decide(state: State, text: string, value: boolean): State {
 function forget(state: State, vars: string[]): State {
   const keys = Object.keys(state.facts);
   if (keys.length === 0) return state;
-  const stale = keys.filter((k) => vars.some((v) => k === v || mentions(k, v)));
+  const stale = keys.filter((k) => vars.some((v) => k === v || mentions(valueRead(k), v)));
   if (stale.length === 0) return state;
   const facts: Record<string, boolean> = {};
   for (const k of keys) if (!stale.includes(k)) facts[k] = state.facts[k];
   return { ...state, facts };
+}
+
+/** A condition's text without its `sizeof(…)` parts: those read no value, so assigning one of their variables changes nothing. */
+function valueRead(text: string): string {
+  return text.includes('sizeof') ? text.replace(/\bsizeof\s*\((?:[^()]|\([^()]*\))*\)/g, 'sizeof()') : text;
 }
 
 /** After `bp = …`, what this path knew of `bp->lock` (released, failed) is about another object. */
