@@ -1982,10 +1982,12 @@ function stateKey(s: State): string {
  * only guard callees' locks; they never change what this function takes).
  */
 function loopKey(s: State): string {
-  if (!Object.keys(s.facts).some(isFieldFact)) return stateKey(s);
+  // (A pass that changes only what a pointer local names is one more pass: the loop may end with either.)
+  const objects = s.objects ? Object.keys(s.objects).sort().map((k) => `${k}=${s.objects![k].address ? '&' : ''}${s.objects![k].expr.text}`).join(',') : '';
+  if (!Object.keys(s.facts).some(isFieldFact)) return `${stateKey(s)}|${objects}`;
   const facts: Record<string, boolean> = {};
   for (const k of Object.keys(s.facts)) if (!isFieldFact(k)) facts[k] = s.facts[k];
-  return computeStateKey({ ...s, facts });
+  return `${computeStateKey({ ...s, facts })}|${objects}`;
 }
 
 /** The fact a store through parameter `p` leaves on a path: its truth, or true for a non-constant. */
@@ -2008,8 +2010,8 @@ function computeStateKey(s: State): string {
     .sort()
     .map((k) => `${k}=${s.facts[k] ? 1 : 0}`)
     .join(',');
-  const objects = s.objects ? Object.keys(s.objects).sort().map((k) => `${k}=${s.objects![k].address ? '&' : ''}${s.objects![k].expr.text}`).join(',') : '';
-  return `${held}|${facts}|${s.released.join(',')}|${s.releasedByCallee.join(',')}|${s.failed.join(',')}|${s.irq},${s.bh},${s.preempt}|${s.owed.length}|${s.slept ? 1 : 0}|${objects}`;
+  // (Not the pointer locals: paths alike in all else are merged, keeping those they set alike; see merge().)
+  return `${held}|${facts}|${s.released.join(',')}|${s.releasedByCallee.join(',')}|${s.failed.join(',')}|${s.irq},${s.bh},${s.preempt}|${s.owed.length}|${s.slept ? 1 : 0}`;
 }
 
 /** Drops duplicate paths, then merges paths with equal locks (forgetting facts they disagree on) past the cap. */
@@ -2018,7 +2020,9 @@ function merge(states: State[]): State[] {
   const unique = new Map<string, State>();
   for (const s of states) {
     const key = stateKey(s);
-    if (!unique.has(key)) unique.set(key, s);
+    const known = unique.get(key);
+    if (!known) unique.set(key, s);
+    else if (known.objects !== s.objects) unique.set(key, { ...known, objects: commonObjects(known, s) });
   }
   let out = [...unique.values()];
   if (out.length <= MAX_PATHS) return out;
