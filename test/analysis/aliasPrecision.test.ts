@@ -46,6 +46,12 @@ describe('precision: a pointer local and the path it was set from name one lock'
     assert.ok(unput.of('unreleased-lock', 'xbusy_clear').length > 0, unput.describe());
   });
 
+  it('a local set through a parameter the function reassigns keeps its own name: the caller’s lock is dropped and taken back, not released', () => {
+    assert.deepEqual(result.in('xw_op_stop'), [], result.describe());
+    const stop = result.analysis.functions.find((f) => f.fn.name === 'xw_core_stop')!.result.summary;
+    assert.deepEqual(stop.releasesOnEntry, []);
+  });
+
   it('a `void *` stored in a typed local gives the lock its struct class and keeps it the parameter’s', () => {
     const handler = result.analysis.functions.find((f) => f.fn.name === 'xctx_handler')!.result;
     assert.deepEqual(handler.acquisitions.map((a) => `${a.cls.id}:${a.cls.resolved}:${a.text}`), ['xctx.lock:true:spin_lock(ctx->lock)']);

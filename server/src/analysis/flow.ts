@@ -306,6 +306,8 @@ class FunctionFlow {
   /** Every condition's atoms and the arguments of the calls it makes (`IS_ERR(handle)`). */
   private readonly testedTexts: Set<string>;
   private readonly objectRoots: Set<string>;
+  /** Variables assigned somewhere in the body. */
+  private readonly assignedVars: Set<string>;
   private readonly atomPaths = new Map<string, AtomPaths>();
   /** Parameters tested as flags (`if (!create)`), by name, with their index: what they decide guards locks for callers. */
   private readonly flagParams = new Map<string, number>();
@@ -328,6 +330,7 @@ class FunctionFlow {
     this.testedTexts = shape.testedTexts;
     this.objectRoots = shape.objectRoots;
     const assigned = new Set(shape.statements.flatMap((st) => (st.t === 'assign' ? st.vars : [])));
+    this.assignedVars = assigned;
     fn.params.forEach((p, index) => {
       if (assigned.has(p.name)) return;
       this.unassignedParams.set(p.name, index);
@@ -680,6 +683,9 @@ class FunctionFlow {
     // `p = p->next`: named by the value the assignment replaces, in a loop a path that grows each pass.
     if (written.root === name || !this.objectRoots.has(name)) return state;
     const target = this.dealias(written, state);
+    // `wl = dev->wl; … dev = wl->current_dev;`: once `dev` moves on, `wl` has no other name, and a
+    // lock taken as `dev->wl->mutex` would be lost under `wl->mutex`. Only a root that keeps its value names it.
+    if (this.assignedVars.has(target.root)) return state;
     const declared = this.fn.locals[name];
     if (declared) this.resolver.learnType(target, declared.name);
     return { ...state, objects: { ...state.objects, [name]: { expr: target, address } } };
