@@ -116,7 +116,12 @@ export type Stmt =
       deref?: boolean;
     }
   /** `spinlock_t *l = &dev->lock;`: later uses of `l` mean that lock. */
-  | { t: 'alias'; name: string; lock: LockExpr };
+  | { t: 'alias'; name: string; lock: LockExpr }
+  /**
+   * `parent = dentry->d_parent;`, `c = &the_ctx;` with a pointer local: `parent->d_lock` is
+   * `dentry->d_parent->d_lock` until either side is assigned again. `address`: the target is `&x`.
+   */
+  | { t: 'points'; name: string; target: LockExpr; address: boolean };
 
 export interface Contracts {
   acquires: LockExpr[];
