@@ -191,6 +191,60 @@ describe('incremental extraction', () => {
     assert.deepStrictEqual(added, factsOf(uri, doc.document.getText()));
   });
 
+  it('gives a function moved several times before its body was read the positions of a fresh extraction', () => {
+    const uri = 'file:///moved.c';
+    const text = [
+      'static DEFINE_SPINLOCK(a);',
+      'static DEFINE_SPINLOCK(b);',
+      '',
+      'void a_then_helper(void)',
+      '{',
+      '\tspin_lock(&a);',
+      '\thelper();',
+      '\tspin_unlock(&a);',
+      '}',
+      '',
+      'void b_then_a(void)',
+      '{',
+      '\tspin_lock(&b);',
+      '\tspin_lock(&a);',
+      '\tspin_unlock(&a);',
+      '\tspin_unlock(&b);',
+      '}',
+      '',
+      'static void helper(void)',
+      '{',
+      '\tspin_lock(&b);',
+      '\tspin_unlock(&b);',
+      '}',
+      '',
+    ].join('\n');
+    const store = new DocumentStore();
+    const doc = store.open(uri, 1, text);
+    const reuse = new FunctionReuse();
+    const program = new LockProgram();
+    const edit = (version: number, line: number, inserted: string) => {
+      store.change(uri, version, [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: inserted }]);
+      const facts = extractFile(uri, doc.document.getText(), store.parse(doc), DEFAULT_CATALOGUE, { reuse });
+      program.setFile(facts);
+      return { facts, analysis: program.analyze() };
+    };
+    program.setFile(extractFile(uri, text, store.parse(doc), DEFAULT_CATALOGUE, { reuse }));
+    program.analyze();
+    // Lines added at the top, one, then two, then three: every function only moves, six lines in all.
+    for (const [version, lines] of [[2, 1], [3, 2], [4, 3]]) edit(version, 0, '\n'.repeat(lines));
+    // helper() now also takes `a` on a new line: a_then_helper, moved six lines, is analysed again from its facts.
+    const helperBody = doc.document.getText().split('\n').indexOf('\tspin_unlock(&b);', 6 + 17);
+    const { facts, analysis } = edit(5, helperBody, '\tspin_lock(&a);\n\tspin_unlock(&a);\n');
+    const now = doc.document.getText();
+    assert.deepStrictEqual(facts, factsOf(uri, now));
+    const fresh = analyzeTexts([{ file: uri, text: now }]);
+    assert.deepStrictEqual(analysis.findings, fresh.findings);
+    assert.deepStrictEqual(analysis.toJson(), fresh.graph);
+    const viaHelper = analysis.graph.edge('a', 'b')!.sites.find((site) => site.function === 'a_then_helper');
+    assert.equal(viaHelper?.site.start.line, 6 + 6, 'the call to helper(), six lines below where it was first extracted');
+  });
+
   it('revisits a kept caller when a line moves the lock its callee takes', () => {
     const uri = 'file:///callee.c';
     const text = [

@@ -12,7 +12,7 @@
  * whether a function was reused or extracted.
  */
 import { TOP_LEVEL_CONTAINERS } from './extract';
-import type { FunctionFacts } from './functionFacts';
+import type { FunctionFacts, Stmt } from './functionFacts';
 import type { LockApiCatalogue } from './lockApis';
 import type { LiteNode } from './parser';
 
@@ -88,11 +88,37 @@ function keyOf(node: LiteNode): string {
 /**
  * A copy of the facts with every position `delta` lines further down; the facts themselves when
  * they did not move (so that the program knows the function for the same one).
+ *
+ * The body, where nearly all positions are, is copied on first use only: a function that only moved
+ * keeps its analysis (see movedFunctions.ts), so nothing reads its body until it is analysed again or
+ * a request looks into it, and a line added at the top of a big file would otherwise copy every body
+ * below it on every keystroke. Moved again before that, it is still copied once, from the first body.
  */
 export function movedBy(facts: FunctionFacts, delta: number): FunctionFacts {
   if (delta === 0) return facts;
-  const moved = copyMovedBy(facts, delta);
-  origins.set(moved, { facts, delta });
+  const pending = bodiesToMove.get(facts);
+  const body = pending ? pending.body : facts.body;
+  const bodyDelta = (pending ? pending.delta : 0) + delta;
+  const moved = {} as Record<string, unknown>;
+  const source = facts as unknown as Record<string, unknown>;
+  for (const key in source) {
+    if (key === 'body') Object.defineProperty(moved, 'body', { enumerable: true, configurable: true, get: () => movedBody(moved as unknown as FunctionFacts) });
+    else moved[key] = copyMovedBy(source[key], delta);
+  }
+  bodiesToMove.set(moved as unknown as FunctionFacts, { body, delta: bodyDelta });
+  origins.set(moved as unknown as FunctionFacts, { facts, delta });
+  return moved as unknown as FunctionFacts;
+}
+
+/** Moved facts whose body is not copied yet: the body to copy, and by how many lines to move it. */
+const bodiesToMove = new WeakMap<FunctionFacts, { body: Stmt[]; delta: number }>();
+
+/** Copies the body of moved facts on its first use; from then on it is a plain property. */
+function movedBody(facts: FunctionFacts): Stmt[] {
+  const { body, delta } = bodiesToMove.get(facts)!;
+  const moved = copyMovedBy(body, delta) as Stmt[];
+  bodiesToMove.delete(facts);
+  Object.defineProperty(facts, 'body', { value: moved, enumerable: true, configurable: true, writable: true });
   return moved;
 }
 
@@ -109,7 +135,7 @@ export function movedFrom(facts: FunctionFacts): { facts: FunctionFacts; delta: 
  * walk; objects with no position inside (lock expressions, types, conditions) are shared with the
  * old facts rather than copied.
  */
-function copyMovedBy(facts: FunctionFacts, delta: number): FunctionFacts {
+function copyMovedBy(value: unknown, delta: number): unknown {
   const copy = (value: unknown): unknown => {
     if (typeof value !== 'object' || value === null) return value;
     if (Array.isArray(value)) {
@@ -129,7 +155,7 @@ function copyMovedBy(facts: FunctionFacts, delta: number): FunctionFacts {
     }
     return out ?? source;
   };
-  return copy(facts) as FunctionFacts;
+  return copy(value);
 }
 
 /** `{ line, character }` and nothing else. */

@@ -57,6 +57,14 @@ interface FunctionState {
   contribution: Contribution;
 }
 
+/** A function that is an analysed one moved by `delta` lines, with what that one was and called. */
+interface MovedFunction {
+  before: FunctionFacts;
+  state: FunctionState;
+  delta: number;
+  calls: Set<string>;
+}
+
 /** What one file adds to an analysis: its functions' results, graph and local findings. */
 interface FilePart {
   functions: FunctionAnalysis[];
@@ -129,7 +137,8 @@ export class LockProgram {
       if (list) list.push(fn);
       else this.byName.set(fn.name, [fn]);
       if (kept.has(fn)) continue;
-      const names = callsOf(fn);
+      // A function that only moved calls what it called (and its body is not looked into).
+      const names = moved.get(fn)?.calls ?? callsOf(fn);
       this.calls.set(fn, names);
       for (const name of names) {
         let callers = this.callersOf.get(name);
@@ -161,8 +170,8 @@ export class LockProgram {
    * be analysed again, with their old state. Functions with local findings are left out: their
    * messages name lines ("taken at line N").
    */
-  private movedFunctions(facts: FileFacts, kept: ReadonlySet<FunctionFacts>): Map<FunctionFacts, { before: FunctionFacts; state: FunctionState; delta: number }> {
-    const moved = new Map<FunctionFacts, { before: FunctionFacts; state: FunctionState; delta: number }>();
+  private movedFunctions(facts: FileFacts, kept: ReadonlySet<FunctionFacts>): Map<FunctionFacts, MovedFunction> {
+    const moved = new Map<FunctionFacts, MovedFunction>();
     const old = this.files.get(facts.file);
     if (!old || old === facts || this.typesChanged) return moved;
     const candidates = new Map<string, FunctionFacts[]>();
@@ -179,7 +188,7 @@ export class LockProgram {
       for (const [i, before] of (list ?? []).entries()) {
         const delta = lineShift(before, fn);
         if (delta === undefined) continue;
-        moved.set(fn, { before, state: this.states.get(before)!, delta });
+        moved.set(fn, { before, state: this.states.get(before)!, delta, calls: this.calls.get(before)! });
         list!.splice(i, 1);
         break;
       }

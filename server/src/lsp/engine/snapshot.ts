@@ -10,6 +10,8 @@ import type { LockApiCatalogue } from '../../analysis/lockApis';
 import { ClassResolver, type TypeTable } from '../../analysis/lockClasses';
 import type { EdgeSite, LockEdge } from '../../analysis/lockGraph';
 import type { LockProgram, ProgramAnalysis } from '../../analysis/program';
+import { movedFrom } from '../../analysis/functionReuse';
+import type { Position } from '../../analysis/sites';
 import type { LockdepView } from './lockdepView';
 import type { Finding } from '../../analysis/findings';
 import type { FindingEntry, LockNeighbour, LockReference, LockSummary, SnapshotMessage } from './messages';
@@ -128,10 +130,20 @@ export class ReleaseReferences {
     const refs: LockReference[] = [];
     for (const fn of facts.functions) {
       let own = this.byFunction.get(fn);
-      if (!own) this.byFunction.set(fn, (own = releasesIn(fn, types, catalogue)));
+      if (!own) this.byFunction.set(fn, (own = this.movedReleases(fn) ?? releasesIn(fn, types, catalogue)));
       refs.push(...own);
     }
     return refs;
+  }
+
+  /** The releases of facts moved by whole lines from facts whose releases are known, moved with them. */
+  private movedReleases(fn: FunctionFacts): LockReference[] | undefined {
+    const origin = movedFrom(fn);
+    const before = origin && this.byFunction.get(origin.facts);
+    if (!before) return undefined;
+    const delta = origin.delta;
+    const at = (p: Position): Position => ({ line: p.line + delta, character: p.character });
+    return before.map((ref) => ({ ...ref, range: { start: at(ref.range.start), end: at(ref.range.end) } }));
   }
 }
 
