@@ -14,7 +14,7 @@ import { movedFrom } from '../../analysis/functionReuse';
 import type { Position } from '../../analysis/sites';
 import type { LockdepView } from './lockdepView';
 import type { Finding } from '../../analysis/findings';
-import type { FindingEntry, LockNeighbour, LockReference, LockSummary, SnapshotMessage } from './messages';
+import { ReferencePacker, type FindingEntry, type LockNeighbour, type LockReference, type LockSummary, type PackedReferences, type SnapshotMessage } from './messages';
 
 /** Sites kept per neighbour: hover links this many and counts the rest. */
 export const SITES_PER_NEIGHBOUR = 3;
@@ -54,18 +54,19 @@ export function buildSnapshot(
   ids: FindingIds,
   releases: ReleaseReferences,
 ): SnapshotMessage {
-  const references: Record<string, LockReference[]> = {};
+  const references: Record<string, PackedReferences> = {};
   for (const uri of openUris) {
     const facts = program.file(uri);
     if (!facts) continue;
-    const refs: LockReference[] = [];
+    const refs = new ReferencePacker();
     for (const fn of facts.functions) {
-      for (const a of program.resultOf(fn)?.acquisitions ?? []) refs.push({ range: a.site, cls: a.cls.id, kind: a.kind });
+      for (const a of program.resultOf(fn)?.acquisitions ?? []) refs.add(a.site, a.cls.id, a.kind);
     }
-    refs.push(...releases.of(facts, program.typeTable(), program.catalogue), ...declarationsIn(facts));
-    references[uri] = refs;
+    for (const r of releases.of(facts, program.typeTable(), program.catalogue)) refs.add(r.range, r.cls, r.kind);
+    for (const d of facts.lockDeclarations) refs.add(d.site, d.name, d.kind);
+    references[uri] = refs.pack();
   }
-  const named = new Set(Object.values(references).flatMap((refs) => refs.map((r) => r.cls)));
+  const named = new Set(Object.values(references).flatMap((refs) => refs.classes));
   const shown = lockdep?.merged ?? analysis;
   return {
     generation,
@@ -155,10 +156,6 @@ function releasesIn(fn: FunctionFacts, types: TypeTable, catalogue: LockApiCatal
     refs.push({ range: unlock.site, cls: resolver.resolve(unlock.lock).id, kind: catalogue.get(unlock.api)?.kind ?? 'lock' });
   }
   return refs;
-}
-
-function declarationsIn(facts: FileFacts): LockReference[] {
-  return facts.lockDeclarations.map((d) => ({ range: d.site, cls: d.name, kind: d.kind }));
 }
 
 function unlocksOf(fn: FunctionFacts): UnlockStmt[] {
