@@ -37,7 +37,8 @@ export class FunctionReuse {
 
 /** One extraction: what it may take from the last one, and what it leaves for the next. */
 export class ReuseRound {
-  private readonly pruned = new Set<LiteNode>();
+  /** The functions skipped, with their keys (a key is the function's whole text: made once). */
+  private readonly pruned = new Map<LiteNode, string>();
   private readonly next = new Map<string, Remembered>();
 
   constructor(
@@ -48,26 +49,30 @@ export class ReuseRound {
 
   /** Whether the tree copy may skip this node's subtree: a function whose facts are remembered. */
   has(node: LiteNode): boolean {
-    if (node.type !== 'function_definition' || !isTopLevel(node) || !this.previous.has(keyOf(node))) return false;
-    this.pruned.add(node);
+    if (node.type !== 'function_definition' || !isTopLevel(node)) return false;
+    const key = keyOf(node);
+    if (!this.previous.has(key)) return false;
+    this.pruned.set(node, key);
     return true;
   }
 
   /** The remembered facts of a skipped function, moved to where it is now. */
   take(node: LiteNode): FunctionFacts | undefined {
-    if (!this.pruned.has(node)) return undefined;
-    const { facts, line } = this.previous.get(keyOf(node))!;
+    const key = this.pruned.get(node);
+    if (key === undefined) return undefined;
+    const { facts, line } = this.previous.get(key)!;
     return movedBy(facts, node.startPosition.row - line);
   }
 
   /** Keeps a top-level function's facts for the next extraction, when they can be reused. */
   remember(node: LiteNode, facts: FunctionFacts): void {
     if (!isTopLevel(node)) return;
-    if (!this.pruned.has(node)) {
+    const key = this.pruned.get(node);
+    if (key === undefined) {
       if (this.text.slice(node.startIndex, node.endIndex).includes('lockorder')) return;
       if (node.descendantsOfType('ERROR').length > 0) return;
     }
-    this.next.set(keyOf(node), { facts, line: node.startPosition.row });
+    this.next.set(key ?? keyOf(node), { facts, line: node.startPosition.row });
   }
 
   /** Makes this extraction's functions the ones the next extraction may reuse. */

@@ -200,7 +200,10 @@ export class LockProgram {
   private movedState(fn: FunctionFacts, before: FunctionFacts, state: FunctionState, delta: number): FunctionState {
     const result = movedResult(state.result, before, delta);
     const change = `${state.signature}\u0001${summarySites(result.summary)}`;
-    return { result, signature: state.signature, change, contribution: { ...contributionOf(fn, result), keys: state.contribution.keys } };
+    // The classes it adds, their kinds and files, its local findings (none) and lockdep keys do not
+    // move: only its edges' sites do.
+    const { nodes, findings, keys } = state.contribution;
+    return { result, signature: state.signature, change, contribution: { nodes, edges: edgesOf(fn, result), findings, keys } };
   }
 
   /** The functions of `facts` that are the same objects as in the file's current facts. */
@@ -523,11 +526,19 @@ function callsOf(fn: FunctionFacts): Set<string> {
 
 function contributionOf(fn: FunctionFacts, result: FlowResult): Omit<Contribution, 'keys'> {
   const nodes: Contribution['nodes'] = result.acquisitions.map((a) => ({ id: a.cls.id, kind: a.kind, resolved: a.cls.resolved, file: fn.file }));
-  const edges: Contribution['edges'] = [];
   for (const e of result.edges) {
     nodes.push({ id: e.from.id, kind: e.fromKind, resolved: e.from.resolved });
     nodes.push({ id: e.to.id, kind: e.toKind, resolved: e.to.resolved, file: e.chain.length > 0 ? undefined : fn.file });
-    edges.push({ from: e.from.id, to: e.to.id, site: {
+  }
+  const findings = result.findings.filter((f) => isReliable(fn, f)).map((f) => localFinding(fn, f));
+  return { nodes, edges: edgesOf(fn, result), findings };
+}
+
+function edgesOf(fn: FunctionFacts, result: FlowResult): Contribution['edges'] {
+  return result.edges.map((e) => ({
+    from: e.from.id,
+    to: e.to.id,
+    site: {
       file: fn.file,
       function: fn.name,
       site: e.site,
@@ -544,10 +555,8 @@ function contributionOf(fn: FunctionFacts, result: FlowResult): Omit<Contributio
       ...(e.guarded ? { guarded: true } : {}),
       innerFile: e.innerFile,
       innerSite: e.innerSite,
-    } });
-  }
-  const findings = result.findings.filter((f) => isReliable(fn, f)).map((f) => localFinding(fn, f));
-  return { nodes, edges, findings };
+    },
+  }));
 }
 
 /**
