@@ -112,6 +112,9 @@ export function movedBy(facts: FunctionFacts, delta: number): FunctionFacts {
   }
   bodiesToMove.set(moved as unknown as FunctionFacts, { body, delta: bodyDelta });
   origins.set(moved as unknown as FunctionFacts, { facts, delta });
+  // Only the last move is asked about (the program and the snapshot know the facts moved from, not
+  // those before): without this, every version of a function that kept moving would stay reachable.
+  origins.delete(facts);
   return moved as unknown as FunctionFacts;
 }
 
@@ -127,10 +130,13 @@ function movedBody(facts: FunctionFacts): Stmt[] {
   return moved;
 }
 
-/** Facts made by `movedBy`, with what they were made from. */
+/** Facts made by `movedBy`, with what they were made from, until they are moved again. */
 const origins = new WeakMap<FunctionFacts, { facts: FunctionFacts; delta: number }>();
 
-/** The facts these were moved from by `movedBy`, and by how many lines; undefined for facts it did not make. */
+/**
+ * The facts these were moved from by `movedBy`, and by how many lines; undefined for facts it did not
+ * make, and for facts moved again since.
+ */
 export function movedFrom(facts: FunctionFacts): { facts: FunctionFacts; delta: number } | undefined {
   return origins.get(facts);
 }
