@@ -13,6 +13,7 @@
  */
 import { TOP_LEVEL_CONTAINERS } from './extract';
 import type { FunctionFacts, Stmt } from './functionFacts';
+import type { Range } from './sites';
 import type { LockApiCatalogue } from './lockApis';
 import type { LiteNode } from './parser';
 
@@ -101,34 +102,55 @@ function keyOf(node: LiteNode): string {
  */
 export function movedBy(facts: FunctionFacts, delta: number): FunctionFacts {
   if (delta === 0) return facts;
-  const pending = bodiesToMove.get(facts);
-  const body = pending ? pending.body : facts.body;
-  const bodyDelta = (pending ? pending.delta : 0) + delta;
-  const moved = {} as Record<string, unknown>;
-  const source = facts as unknown as Record<string, unknown>;
-  for (const key in source) {
-    if (key === 'body') Object.defineProperty(moved, 'body', { enumerable: true, configurable: true, get: () => movedBody(moved as unknown as FunctionFacts) });
-    else moved[key] = copyMovedBy(source[key], delta);
-  }
-  bodiesToMove.set(moved as unknown as FunctionFacts, { body, delta: bodyDelta });
-  origins.set(moved as unknown as FunctionFacts, { facts, delta });
+  // Moved again before its body was read: moved from the facts whose body it would copy, by both moves.
+  const last = bodies.get(facts);
+  const from = last?.from ?? facts;
+  const lines = (last?.from ? last.lines : 0) + delta;
+  // Only the ranges and the body hold positions (parameters, locals and contracts are names and types).
+  const moved = {
+    name: from.name,
+    file: from.file,
+    isStatic: from.isStatic,
+    range: movedRange(from.range, lines),
+    nameRange: movedRange(from.nameRange, lines),
+    params: from.params,
+    locals: from.locals,
+    contracts: from.contracts,
+  } as FunctionFacts;
+  // One getter for all (a getter written in the literal would make each object a slow dictionary).
+  Object.defineProperty(moved, 'body', MOVED_BODY);
+  moved.syntaxErrors = from.syntaxErrors;
+  if (from.incomplete !== undefined) moved.incomplete = from.incomplete;
+  bodies.set(moved, { from, lines, body: undefined });
+  origins.set(moved, { facts, delta });
   // Only the last move is asked about (the program and the snapshot know the facts moved from, not
   // those before): without this, every version of a function that kept moving would stay reachable.
   origins.delete(facts);
-  return moved as unknown as FunctionFacts;
-}
-
-/** Moved facts whose body is not copied yet: the body to copy, and by how many lines to move it. */
-const bodiesToMove = new WeakMap<FunctionFacts, { body: Stmt[]; delta: number }>();
-
-/** Copies the body of moved facts on its first use; from then on it is a plain property. */
-function movedBody(facts: FunctionFacts): Stmt[] {
-  const { body, delta } = bodiesToMove.get(facts)!;
-  const moved = copyMovedBy(body, delta) as Stmt[];
-  bodiesToMove.delete(facts);
-  Object.defineProperty(facts, 'body', { value: moved, enumerable: true, configurable: true, writable: true });
   return moved;
 }
+
+function movedRange(range: Range, lines: number): Range {
+  return { start: { line: range.start.line + lines, character: range.start.character }, end: { line: range.end.line + lines, character: range.end.character } };
+}
+
+/**
+ * The body of moved facts: until it is first read, the facts whose body it copies (`from`) and how
+ * many lines below them it is; then the copy.
+ */
+const bodies = new WeakMap<FunctionFacts, { from: FunctionFacts | undefined; lines: number; body: Stmt[] | undefined }>();
+
+const MOVED_BODY: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: FunctionFacts): Stmt[] {
+    const moved = bodies.get(this)!;
+    if (moved.body === undefined) {
+      moved.body = copyMovedBy(moved.from!.body, moved.lines) as Stmt[];
+      moved.from = undefined;
+    }
+    return moved.body;
+  },
+};
 
 /** Facts made by `movedBy`, with what they were made from, until they are moved again. */
 const origins = new WeakMap<FunctionFacts, { facts: FunctionFacts; delta: number }>();
