@@ -51,8 +51,8 @@ function sourceFiles(dir, out = []) {
 }
 
 /** Runs a script in a fresh Node process and returns what it printed as JSON on its last line. */
-function child(script, argv) {
-  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script, '--', ...argv], {
+function child(script, argv, nodeFlags = []) {
+  const run = spawnSync(process.execPath, [...nodeFlags, '--input-type=module', '-e', script, '--', ...argv], {
     cwd: repo,
     encoding: 'utf8',
     maxBuffer: 1 << 30,
@@ -66,7 +66,9 @@ function child(script, argv) {
   }
 }
 
-// The CLI in-process, so that peak RSS covers its worker threads too.
+// The CLI in-process, so that peak RSS covers its worker threads too, with the young generation
+// bin/lockorder.js gives it (SEMI_SPACE_MB there).
+const cliFlags = ['--max-semi-space-size=64'];
 const analyseScript = `
 import { createRequire } from 'node:module';
 const require = createRequire(process.cwd() + '/');
@@ -113,7 +115,7 @@ for (const tree of trees) {
   const bytes = files.reduce((sum, f) => sum + statSync(f).size, 0);
   const mb = bytes / 1e6;
   const parse = child(parseScript, [dir]);
-  const run = child(analyseScript, [dir]);
+  const run = child(analyseScript, [dir], cliFlags);
   const seconds = run.wallMs / 1000;
   console.log(`\n${tree === '.' ? 'whole tree' : tree + '/'}`);
   console.log(`  files            ${files.length}`);

@@ -37,6 +37,13 @@ export interface WorkerSetup {
   timeoutMs: number;
 }
 
+/**
+ * A syntax tree and its copy live until the file's facts are extracted, so with V8's default young
+ * generation (16 MB semi-spaces) most of them survive a scavenge or two and are copied each time.
+ * A larger one lets them die young: extraction costs markedly less CPU for a few dozen MB per worker.
+ */
+const WORKER_YOUNG_GENERATION_MB = 192;
+
 export function defaultJobs(): number {
   return Math.max(1, Math.min(8, os.availableParallelism?.() ?? os.cpus().length));
 }
@@ -56,7 +63,7 @@ export async function extractInParallel(inputs: ExtractRequest[], jobs: number, 
   let next = 0;
   const runWorker = () =>
     new Promise<void>((resolve, reject) => {
-      const worker = new Worker(path.join(__dirname, 'extractWorker.js'), { workerData: setup });
+      const worker = new Worker(path.join(__dirname, 'extractWorker.js'), { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
       const feed = () => {
         if (next >= inputs.length) {
           void worker.terminate().then(() => resolve());
