@@ -591,7 +591,7 @@ export interface AnalysisResult {
  * `preprocessorOnlyFacts`).
  */
 export function factsOf(file: string, text: string, catalogue: LockApiCatalogue = DEFAULT_CATALOGUE, budget: { timeoutMs?: number } = {}): FileFacts {
-  const withoutCode = preprocessorOnlyFacts(file, text);
+  const withoutCode = preprocessorOnlyFacts(file, text, catalogue);
   if (withoutCode) return withoutCode;
   const deadline = budget.timeoutMs === undefined ? undefined : new Deadline(budget.timeoutMs);
   const tree = parseC(text, undefined, deadline);
