@@ -228,3 +228,18 @@ describe('precision: a lock a helper reaches through its own local pointer', () 
     assert.deepEqual(result.of('double-lock'), [], result.describe());
   });
 });
+
+describe('precision: a lockdep subclass passed down to a wrapper', () => {
+  const result = analyseFixtures('precision/subclass_args.c');
+
+  it('is the subclass the caller names, through a function or a macro', () => {
+    assert.deepEqual(result.edgesIn('commit_blocks'), ['xinode.commit_mutex -> xinode.rdwrlock/RDWRLOCK_DMAP']);
+    assert.deepEqual(result.edgesIn('grow_imap'), ['xinode.rdwrlock/RDWRLOCK_IMAP -> xinode.commit_mutex']);
+  });
+
+  it('so only the orders in the same subclass make a cycle', () => {
+    const inversion = result.one('lock-order-inversion', 'commit_map');
+    assert.deepEqual([...inversion.locks].sort(), ['xinode.commit_mutex', 'xinode.rdwrlock/RDWRLOCK_IMAP']);
+    assert.equal(result.findings.length, 1, result.describe());
+  });
+});

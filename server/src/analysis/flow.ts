@@ -1115,8 +1115,24 @@ class FunctionFlow {
     const argText = lock.paramIndex !== undefined ? args[lock.paramIndex] : null;
     const arg = argText ? lockExprOfText(argText) : null;
     const expr = arg ? substituteRoot(makeLockExpr('', lock.expr.steps, lock.expr.indices), this.dealias(arg)) : lock.expr;
-    if (!lock.cls.param) return { cls: lock.cls, expr, api };
-    return arg ? { cls: this.resolver.resolve(expr), expr, api } : null;
+    if (!lock.cls.param) return { cls: this.argumentSubclass(lock.cls, args) ?? lock.cls, expr, api };
+    if (!arg) return null;
+    const base = this.resolver.resolve(expr);
+    return { cls: this.argumentSubclass(lock.cls, args, base) ?? base, expr, api };
+  }
+
+  /**
+   * A callee's lock taken with its parameter as the `_nested` subclass (`IWRITE_LOCK(ip, subclass)`)
+   * is, here, of the subclass the argument names (`RDWRLOCK_IMAP`): its class (or `base`, where it
+   * is re-resolved here) in that subclass. Undefined for other locks, and for an argument not
+   * written as a name.
+   */
+  private argumentSubclass(callee: LockClass, args: (string | null)[], base?: LockClass): LockClass | undefined {
+    if (!callee.subclassParam) return undefined;
+    const argument = args[callee.subclassParam.index];
+    if (!argument || !/^[A-Za-z_]\w*$/.test(argument)) return undefined;
+    const { subclassParam: _, ...plain } = base ?? { ...callee, id: callee.subclassParam.base };
+    return this.resolver.withSubclass(plain, argument);
   }
 
   // -------------------------------------------------------------------------------------------
