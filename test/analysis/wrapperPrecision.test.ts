@@ -243,3 +243,17 @@ describe('precision: a lockdep subclass passed down to a wrapper', () => {
     assert.equal(result.findings.length, 1, result.describe());
   });
 });
+
+describe('precision: a helper that drops its caller\'s lock and takes it back', () => {
+  const result = analyseFixtures('precision/handed_back.c');
+
+  it('hands it back: taking it again inside is no double lock', () => {
+    assert.deepEqual(result.in('xfifo_open'), [], result.describe());
+  });
+
+  it('a helper that only takes it is still one', () => {
+    const double = result.one('double-lock', 'xfifo_reopen');
+    assert.equal(double.range.start.line, result.line('xfifo_reopen', '\txpipe_lock(pipe);'));
+    assert.equal(result.findings.length, 1, result.describe());
+  });
+});

@@ -987,6 +987,9 @@ class FunctionFlow {
     let s = state;
     const chainOf = (l: SummaryLock) => [name, ...l.chain];
     const atomic = inAtomicSection(s);
+    // A callee that drops a lock of ours and takes it again (`unlock(); schedule(); lock();` behind
+    // helpers that test the same field before each) hands it back: taking it is no double lock.
+    const handedBack = new Set(summary.releasesOnEntry.flatMap((l) => this.instantiate(l, name, args)?.expr.text ?? []));
     for (const lock of summary.acquires) {
       const deepEnough = lock.chain.length + 1 >= MAX_CHAIN_DEPTH;
       if (s.held.length === 0 && (deepEnough || this.acquires.size >= MAX_SUMMARY_LOCKS)) continue;
@@ -1003,7 +1006,7 @@ class FunctionFlow {
       const droppedFirst = lock.releasedBefore ?? [];
       for (const h of s.held) {
         if (h.cls.id !== held.cls.id && !droppedFirst.includes(h.cls.id)) this.addEdge(h, held, s.held, `${name}()`, lock, open.length > 0);
-        else if (h.cls.id === held.cls.id && !droppedFirst.includes(h.cls.id)) this.checkTakenAgainInCallee(h, held, lock, site);
+        else if (h.cls.id === held.cls.id && !droppedFirst.includes(h.cls.id) && !handedBack.has(h.expr.text)) this.checkTakenAgainInCallee(h, held, lock, site);
       }
       if (!deepEnough) this.noteSummaryAcquire(held, lock, s, [...open, ...passed.flags]);
     }
