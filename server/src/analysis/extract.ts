@@ -94,13 +94,36 @@ export function extractFile(file: string, source: string, tree: SyntaxTree, cata
     : { types: PRUNABLE_TYPES, test: (node) => prunable(node, text, catalogue) };
   const root = liteTree(tree, text, pruning, deadline);
   facts.errorNodes = root.descendantsOfType('ERROR').length;
-  const context: FileContext = { catalogue, text, lineStarts, reused, deadline, wrapperMacros: [] };
+  const exported = exportedNames(text);
+  const context: FileContext = { catalogue, text, lineStarts, reused, deadline, wrapperMacros: [], exported };
   collectTopLevel(root, facts, context);
   reused?.end();
   if (context.wrapperMacros!.length > 0) facts.functions.push(...macroWrappers(context.wrapperMacros!, facts.file, context));
+  facts.functions = withExports(exported, facts.functions);
   if (text.includes('lockorder')) collectComments(root, facts);
   collectLockMacros(text, lineStarts, facts);
   return facts;
+}
+
+const EXPORT = /\bEXPORT_SYMBOL(?:_GPL)?(?:_NS(?:_GPL)?)?\s*\(\s*([A-Za-z_]\w*)/g;
+
+/** Names given to `EXPORT_SYMBOL(name)`, `EXPORT_SYMBOL_GPL(name)`, `EXPORT_SYMBOL_NS(name, ns)`: functions other modules call. */
+function exportedNames(text: string): ReadonlySet<string> | undefined {
+  return text.includes('EXPORT_SYMBOL') ? new Set([...text.matchAll(EXPORT)].map((m) => m[1])) : undefined;
+}
+
+/** The functions with their export mark brought up to date: facts reused from an earlier extraction are copied where it changed. */
+function withExports(exported: ReadonlySet<string> | undefined, functions: FunctionFacts[]): FunctionFacts[] {
+  return functions.map((fn) => {
+    const marked = isExported(fn, exported);
+    if (marked === (fn.exported === true)) return fn;
+    const { exported: _, ...rest } = fn;
+    return marked ? { ...rest, exported: true } : rest;
+  });
+}
+
+function isExported(fn: FunctionFacts, exported: ReadonlySet<string> | undefined): boolean {
+  return !fn.isStatic && exported !== undefined && exported.has(fn.name);
 }
 
 /**
@@ -208,6 +231,8 @@ interface FileContext {
   deadline?: Deadline;
   /** Function-like macros met at the top level that wrap lock calls: read as functions afterwards. */
   wrapperMacros?: WrapperMacro[];
+  /** The file's `EXPORT_SYMBOL` names. */
+  exported?: ReadonlySet<string>;
 }
 
 /**
@@ -299,6 +324,8 @@ function collectTopLevel(node: LiteNode, facts: FileFacts, context: FileContext)
       case 'preproc_function_def': {
         const macro = wrapperMacro(child, context);
         if (macro) context.wrapperMacros?.push(macro);
+        const name = child.childForFieldName('name')?.text;
+        if (!macro && name && /[a-z]/.test(name)) (facts.macros ??= []).push(name);
         break;
       }
       case 'ERROR':
@@ -478,6 +505,7 @@ function extractFunction(node: LiteNode, file: string, context: FileContext): Fu
   const isStatic = node.namedChildren.some((c) => c.type === 'storage_class_specifier' && c.text === 'static');
   const head = context.text.slice(node.startIndex, body.startIndex);
   const fn = newFunction(nameNode.text, file, isStatic, node, nameNode, parametersOf(declarator), contractsOf(head));
+  if (isExported(fn, context.exported)) fn.exported = true;
   fn.body = functionBody(body, fn, context, body.namedChildren);
   return fn;
 }
