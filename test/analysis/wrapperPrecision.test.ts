@@ -257,3 +257,18 @@ describe('precision: a helper that drops its caller\'s lock and takes it back', 
     assert.equal(result.findings.length, 1, result.describe());
   });
 });
+
+describe('precision: a lockdep subclass worked out from the object when it runs', () => {
+  const result = analyseFixtures('precision/computed_subclass.c');
+
+  it('splits the class as lockdep does: orders between kinds of tree make no cycle', () => {
+    assert.deepEqual(result.edgesIn('create_entry'), ['btree.tree_lock/btree_lock_class(tree) -> xinode.extents_lock']);
+    assert.deepEqual(result.edgesIn('extend_file'), ['xinode.extents_lock -> btree.tree_lock/btree_lock_class(tree)']);
+    assert.deepEqual(result.findings, [], result.describe());
+  });
+
+  it('without the subclass, the same orders are an inversion', () => {
+    const plain = analyseEdited('precision/computed_subclass.c', ['mutex_lock_nested(&tree->tree_lock, btree_lock_class(tree))', 'mutex_lock(&tree->tree_lock)']);
+    assert.equal(plain.of('lock-order-inversion').length, 1, plain.describe());
+  });
+});
