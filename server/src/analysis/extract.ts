@@ -377,8 +377,7 @@ function collectStruct(spec: LiteNode, facts: FileFacts): void {
 function structDef(name: string, spec: LiteNode, facts: FileFacts): StructDef {
   const fields: Record<string, TypeRef> = {};
   const body = spec.childForFieldName('body');
-  for (const member of body?.namedChildren ?? []) {
-    if (member.type !== 'field_declaration') continue;
+  for (const member of fieldDeclarations(body)) {
     const type = member.childForFieldName('type');
     if (!type) continue;
     for (const declarator of member.childrenForFieldName('declarator')) {
@@ -400,6 +399,24 @@ function structDef(name: string, spec: LiteNode, facts: FileFacts): StructDef {
     }
   }
   return { name, fields };
+}
+
+/**
+ * The field declarations of a struct body, those under `#ifdef CONFIG_…` in it included (a build
+ * has one side or the other; a field is named the same on both) and those of an anonymous struct
+ * or union member, whose fields are the struct's own.
+ */
+function fieldDeclarations(body: LiteNode | null): LiteNode[] {
+  const out: LiteNode[] = [];
+  for (const member of body?.namedChildren ?? []) {
+    if (member.type === 'field_declaration') {
+      const type = member.childForFieldName('type');
+      const anonymous = type && isStructWithBody(type) && !type.childForFieldName('name') && member.childrenForFieldName('declarator').length === 0;
+      if (anonymous) out.push(...fieldDeclarations(type.childForFieldName('body')));
+      else out.push(member);
+    } else if (TOP_LEVEL_CONTAINERS.has(member.type)) out.push(...fieldDeclarations(member));
+  }
+  return out;
 }
 
 function collectComments(root: LiteNode, facts: FileFacts): void {
