@@ -272,3 +272,16 @@ describe('precision: a lockdep subclass worked out from the object when it runs'
     assert.equal(plain.of('lock-order-inversion').length, 1, plain.describe());
   });
 });
+
+describe('precision: a recursive lock wrapper that records its owner', () => {
+  const result = analyseFixtures('precision/recursive_owner.c');
+
+  it('does not leak the lock on the path where the running task owned it already', () => {
+    assert.deepEqual(result.findings, [], result.describe());
+  });
+
+  it('a path that skipped the lock for another reason is still a leak', () => {
+    const other = analyseEdited('precision/recursive_owner.c', ['priv->fw_mutex_owner != current', 'priv->fw_mutex_depth == 0']);
+    assert.equal(other.of('unreleased-lock', 'fw_lock').length, 1, other.describe());
+  });
+});

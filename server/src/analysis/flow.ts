@@ -1417,6 +1417,11 @@ class FunctionFlow {
         conditional.push({ lock: asSummary, success });
         continue;
       }
+      // A recursive lock wrapper's paths where the running task owned the lock already hold it as
+      // well (see `reentered`): no leak. Callers are told no more than before, since how deep the
+      // lock is held is not followed (a nested release drops it whole).
+      const others = notHolding.filter((e) => !reentered(e));
+      if (others.length < notHolding.length && (others.length === 0 || conditionalSuccess(holding, others, (v) => this.isPointer(v)))) continue;
       // Reported only for a lock this function takes itself (one taken in a callee is named in the
       // callee's terms), and that it either releases somewhere itself, or works under while it
       // releases other locks of its own: a function that releases nothing and takes this one on some
@@ -1562,12 +1567,26 @@ function correlatedConditions(statements: Stmt[], isLockWrapper: (name: string) 
   // unlock(); return ret;`) says which way it went.
   const returned = new Set(statements.flatMap((s) => (s.t === 'return' && s.value !== null && /^[A-Za-z_]\w*$/.test(s.value) ? [s.value] : [])));
   const out = new Set([...binds, ...objectTests, ...[...guarding].filter((text) => returned.has(text) || returned.has(comparedVariable(text) ?? ''))]);
-  // Tested twice, or set to a constant somewhere (`locked = true; … if (locked) unlock();`).
-  for (const text of guarding) if ((counts.get(text) ?? 0) > 1 || constants.has(text)) out.add(text);
+  // Tested twice, or set to a constant somewhere (`locked = true; … if (locked) unlock();`), or a
+  // test of whether the running task owns the lock already (see `reentered`).
+  for (const text of guarding) if ((counts.get(text) ?? 0) > 1 || constants.has(text) || OWNED_BY_RUNNING_TASK.test(text)) out.add(text);
   // A result set to a constant, tested and returned (`ret = 0; … if (ret) break; … return ret;`):
   // what each path decided of it is what the caller learns, whether the test guards a lock or not.
   for (const text of counts.keys()) if (returned.has(text) && constants.has(text)) out.add(text);
   return out;
+}
+
+/** `priv->fw_mutex_owner == current`: the owner a recursive lock wrapper records is the running task. */
+const OWNED_BY_RUNNING_TASK = /^\S+ == current$|^current == \S+$/;
+
+/**
+ * A path on which the lock's recorded owner was the running task: a recursive lock wrapper
+ * (`if (priv->owner != current) { mutex_lock(&priv->m); priv->owner = current; } priv->depth++;`)
+ * takes nothing there because its caller holds the lock already.
+ */
+function reentered(exit: Exit): boolean {
+  for (const key in exit.state.facts) if (exit.state.facts[key] === true && OWNED_BY_RUNNING_TASK.test(key)) return true;
+  return false;
 }
 
 /** The variable a canonical comparison tests, `ret` in `ret == nfs_ok`. */
