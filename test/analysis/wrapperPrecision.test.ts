@@ -285,3 +285,17 @@ describe('precision: a recursive lock wrapper that records its owner', () => {
     assert.equal(other.of('unreleased-lock', 'fw_lock').length, 1, other.describe());
   });
 });
+
+describe('precision: a flag of a zeroed allocation', () => {
+  it('is false until stored: the unlock it guards is not reached on the path that unlocked already', () => {
+    const result = analyseFixtures('precision/zeroed_object.c');
+    assert.deepEqual(result.findings, [], result.describe());
+  });
+
+  it('of memory not zeroed it may be anything: the second unlock is reported', () => {
+    const unzeroed = analyseEdited('precision/zeroed_object.c', ['kzalloc(sizeof(*tx_info), GFP_KERNEL)', 'kmalloc(sizeof(*tx_info), GFP_KERNEL)']);
+    const twice = unzeroed.one('unlock-unheld', 'xtx_open');
+    // The last of the three unlocks, under `if (tx_info->pending_close)`.
+    assert.equal(twice.range.start.line, unzeroed.lines('xtx_open', 'spin_unlock_bh(&tx_info->lock)', 3)[2]);
+  });
+});

@@ -124,6 +124,9 @@ interface Exit {
   nonzero?: boolean;
 }
 
+/** Allocators that return zeroed memory. */
+const ZEROED_ALLOCATION = /^(?:devm_)?(?:kv?zalloc|kv?calloc|vzalloc|kmem_cache_zalloc)(?:_node)?$/;
+
 /** Paths kept per program point; beyond it, paths with the same locks are merged. */
 const MAX_PATHS = 24;
 const LOOP_PASSES = 3;
@@ -342,7 +345,7 @@ class FunctionFlow {
           const counted = s.held.length === 0 ? s : { ...s, events: s.events + 1 };
           for (const next of this.storedCall(counted, stmt.name, stmt.args, stmt.site, stmt.bind, stmt.constants, stmt.someOnly)) out.push(next);
         }
-        return out;
+        return stmt.bind !== undefined && ZEROED_ALLOCATION.test(stmt.name) ? out.map((s) => this.zeroedFields(s, stmt.bind!)) : out;
       }
       case 'sleep':
         return states.map((s) => {
@@ -959,6 +962,16 @@ class FunctionFlow {
     const conditional = tested && (this.callees.summaryOf(name)?.summary.conditional.length ?? 0) > 0;
     if (!bind || !conditional) return [this.call(state, name, args, site, null, bind, constants, someOnly)];
     return [true, false].map((value) => decide(this.call(state, name, args, site, value, bind, constants, someOnly), bind, value));
+  }
+
+  /**
+   * `p = kzalloc(…)`: every field of the new object is zero until stored, so a flag tested later
+   * (`if (p->pending_close) unlock(&p->lock);`) is false on the paths that never set it.
+   */
+  private zeroedFields(state: State, object: string): State {
+    let s = state;
+    for (const text of this.correlated) if (text.startsWith(`${object}->`) && /^\w+$/.test(text.slice(object.length + 2))) s = decide(s, text, false);
+    return s;
   }
 
   /**
