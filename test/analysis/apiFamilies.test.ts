@@ -195,6 +195,22 @@ describe('lock API families', () => {
     assert.deepEqual(result.in('led_blink'), [], result.describe());
   });
 
+  it('global locks behind out-of-line functions: rtnl_lock() and its forms, cpus_read_lock()', () => {
+    checkFamily(analyseFixtures('families/global_locks.c'), {
+      acquired: {
+        nic_reset_work: ['mutex_lock:nic.cfg_lock', 'rtnl_lock:rtnl_mutex'],
+        nic_change_mtu: ['rtnl_trylock:rtnl_mutex', 'rtnl_lock:rtnl_mutex', 'mutex_lock:nic.cfg_lock'],
+        nic_update_queues: ['cpus_read_lock:cpu_hotplug_lock', 'mutex_lock:nic.cfg_lock'],
+        nic_suspend: ['rtnl_lock_killable:rtnl_mutex'],
+      },
+      abba: {
+        locks: ['nic.cfg_lock', 'rtnl_mutex'],
+        secondTaken: { nic_reset_work: 'rtnl_lock()', nic_change_mtu: 'mutex_lock(&nic->cfg_lock)' },
+      },
+      consistent: [{ edge: ['cpu_hotplug_lock', 'nic.cfg_lock'], functions: ['nic_update_queues'] }],
+    });
+  });
+
   it('pthread mutexes, rwlocks (one unlock for both modes) and spinlocks, with their trylocks', () => {
     checkFamily(analyseFixtures('families/pthread.c'), {
       acquired: {

@@ -8,12 +8,13 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { extractFile } from '../../server/src/analysis/extract';
-import type { FileFacts } from '../../server/src/analysis/functionFacts';
-import { FunctionReuse } from '../../server/src/analysis/functionReuse';
+import type { FileFacts, FunctionFacts } from '../../server/src/analysis/functionFacts';
+import { FunctionReuse, movedFrom } from '../../server/src/analysis/functionReuse';
 import { DEFAULT_CATALOGUE } from '../../server/src/analysis/lockApis';
 import { analyzeTexts, factsOf, LockProgram } from '../../server/src/analysis/program';
 import { catalogueFor } from '../../server/src/cli/engineBoundary';
 import { DocumentStore } from '../../server/src/lsp/engine/documentStore';
+import { collectGarbage } from '../fuzz/harness';
 import { Random } from '../fuzz/random';
 import { repoFile, repoRoot } from './engineHelpers';
 
@@ -189,6 +190,86 @@ describe('incremental extraction', () => {
     assert.equal(added.functions[0], before.functions[0]);
     assert.equal(added.functions[2].range.start.line, before.functions[2].range.start.line + 1);
     assert.deepStrictEqual(added, factsOf(uri, doc.document.getText()));
+  });
+
+  it('gives a function moved several times before its body was read the positions of a fresh extraction', () => {
+    const uri = 'file:///moved.c';
+    const text = [
+      'static DEFINE_SPINLOCK(a);',
+      'static DEFINE_SPINLOCK(b);',
+      '',
+      'void a_then_helper(void)',
+      '{',
+      '\tspin_lock(&a);',
+      '\thelper();',
+      '\tspin_unlock(&a);',
+      '}',
+      '',
+      'void b_then_a(void)',
+      '{',
+      '\tspin_lock(&b);',
+      '\tspin_lock(&a);',
+      '\tspin_unlock(&a);',
+      '\tspin_unlock(&b);',
+      '}',
+      '',
+      'static void helper(void)',
+      '{',
+      '\tspin_lock(&b);',
+      '\tspin_unlock(&b);',
+      '}',
+      '',
+    ].join('\n');
+    const store = new DocumentStore();
+    const doc = store.open(uri, 1, text);
+    const reuse = new FunctionReuse();
+    const program = new LockProgram();
+    const edit = (version: number, line: number, inserted: string) => {
+      store.change(uri, version, [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: inserted }]);
+      const facts = extractFile(uri, doc.document.getText(), store.parse(doc), DEFAULT_CATALOGUE, { reuse });
+      program.setFile(facts);
+      return { facts, analysis: program.analyze() };
+    };
+    program.setFile(extractFile(uri, text, store.parse(doc), DEFAULT_CATALOGUE, { reuse }));
+    program.analyze();
+    // Lines added at the top, one, then two, then three: every function only moves, six lines in all.
+    for (const [version, lines] of [[2, 1], [3, 2], [4, 3]]) edit(version, 0, '\n'.repeat(lines));
+    // helper() now also takes `a` on a new line: a_then_helper, moved six lines, is analysed again from its facts.
+    const helperBody = doc.document.getText().split('\n').indexOf('\tspin_unlock(&b);', 6 + 17);
+    const { facts, analysis } = edit(5, helperBody, '\tspin_lock(&a);\n\tspin_unlock(&a);\n');
+    const now = doc.document.getText();
+    assert.deepStrictEqual(facts, factsOf(uri, now));
+    const fresh = analyzeTexts([{ file: uri, text: now }]);
+    assert.deepStrictEqual(analysis.findings, fresh.findings);
+    assert.deepStrictEqual(analysis.toJson(), fresh.graph);
+    const viaHelper = analysis.graph.edge('a', 'b')!.sites.find((site) => site.function === 'a_then_helper');
+    assert.equal(viaHelper?.site.start.line, 6 + 6, 'the call to helper(), six lines below where it was first extracted');
+  });
+
+  it('lets go of the versions of a function that kept moving: only the last move is remembered', async () => {
+    const uri = 'file:///kept.c';
+    const store = new DocumentStore();
+    const doc = store.open(uri, 1, 'void f(struct dev *d)\n{\n\tspin_lock(&d->lock);\n\tspin_unlock(&d->lock);\n}\n');
+    const reuse = new FunctionReuse();
+    const extract = () => extractFile(uri, doc.document.getText(), store.parse(doc), DEFAULT_CATALOGUE, { reuse }).functions[0];
+    const lineAtTop = () => store.change(uri, doc.document.version + 1, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '\n' }]);
+    extract();
+    // The first move's facts are held only weakly from here on.
+    const firstMove = ((): WeakRef<FunctionFacts> => {
+      lineAtTop();
+      return new WeakRef(extract());
+    })();
+    lineAtTop();
+    const second = extract();
+    lineAtTop();
+    const third = extract();
+    assert.equal(movedFrom(third)?.facts, second);
+    assert.equal(movedFrom(second), undefined, 'moved again: what it was moved from is forgotten');
+    assert.equal(third.range.start.line, 3);
+    assert.deepStrictEqual(third, factsOf(uri, doc.document.getText()).functions[0]);
+    await new Promise((resolve) => setImmediate(resolve));
+    collectGarbage();
+    assert.equal(firstMove.deref(), undefined, 'the facts of the first move are no longer reachable');
   });
 
   it('revisits a kept caller when a line moves the lock its callee takes', () => {

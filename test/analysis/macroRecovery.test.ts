@@ -84,6 +84,18 @@ describe('macro recovery: per-CPU loops and SYSCALL_DEFINE', () => {
     ]);
   });
 
+  it('names a body glued onto a macro by the recovery after its real header, never after the macro', () => {
+    assertParserRecovers('macros/glued_header.c');
+    const result = analyseFixtures('macros/glued_header.c');
+    const names = result.analysis.functions.map((f) => f.fn.name);
+    assert.ok(!names.includes('per_cpu'), `functions: ${names.join(', ')}`);
+    assert.ok(names.includes('sampler_stop') && names.includes('sampler_read'));
+    assert.deepEqual(result.acquired('sampler_start'), ['mutex_lock:sampler_cfg_lock']);
+    assert.equal(result.function('sampler_start').isStatic, true);
+    // A per_cpu() read under the lock reaches no body: no double lock.
+    assert.deepEqual(result.findings, [], result.describe());
+  });
+
   it('analyses a SYSCALL_DEFINE3() body like a function', () => {
     const result = analyseFixtures('macros/syscall.c');
     const inversions = result.of('lock-order-inversion');

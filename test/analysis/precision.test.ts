@@ -527,6 +527,94 @@ int helper_read_trylock(void)
   });
 });
 
+describe('precision: held only on success, for a partner that releases', () => {
+  // A reload_down()/reload_up() pair: down returns 0 holding the lock, errors without it, and one
+  // path returns what a callee says, so the value alone cannot prove a conditional acquisition.
+  const source = `
+static DEFINE_MUTEX(cfg_mutex);
+
+int dev_reload_down(struct dev *d, int action)
+{
+	int rc = 0;
+
+	switch (action) {
+	case 1:
+		mutex_lock(&cfg_mutex);
+		if (d->busy) {
+			mutex_unlock(&cfg_mutex);
+			return -EBUSY;
+		}
+		rc = dev_unregister(d);
+		if (rc) {
+			mutex_unlock(&cfg_mutex);
+			break;
+		}
+		break;
+	case 2:
+		return dev_live_activate(d);
+	default:
+		rc = -EOPNOTSUPP;
+	}
+	return rc;
+}
+
+void dev_reload_up(struct dev *d)
+{
+	dev_register(d);
+	mutex_unlock(&cfg_mutex);
+}
+`;
+
+  it('is a mention, not a warning', () => {
+    const result = analyzeTexts([{ file: 'reload.c', text: source }]);
+    const leaks = result.findings.filter((f) => f.code === 'unreleased-lock');
+    assert.deepEqual(leaks.map((f) => `${f.function}:${f.severity}`), ['dev_reload_down:information'], describeFindings(result.findings));
+  });
+
+  it('0 returned holding on a path that also returns an error while holding stays a warning', () => {
+    const leaking = source.replace('\t\t\treturn -EBUSY;', '\t\t\treturn -EBUSY;\n\t\t}\n\t\tif (d->dead) {\n\t\t\treturn -ENODEV;');
+    assert.notEqual(leaking, source);
+    const result = analyzeTexts([{ file: 'reload.c', text: leaking }]);
+    const leaks = result.findings.filter((f) => f.code === 'unreleased-lock');
+    assert.ok(leaks.length > 0 && leaks.every((f) => f.severity === 'warning'), describeFindings(result.findings));
+  });
+});
+
+describe('precision: two objects of one class held together', () => {
+  const result = analyseFixtures('precision/instance_order.c');
+
+  it('taken in the order the caller passed them: a warning naming both', () => {
+    const [finding] = result.in('transfer');
+    assert.equal(result.in('transfer').length, 1, result.describe());
+    assert.equal(finding.code, 'lock-order-inversion');
+    assert.equal(finding.severity, 'warning');
+    assert.equal(finding.range.start.line, result.line('transfer', 'mutex_lock(&to->lock)'));
+    assert.deepEqual(finding.locks, ['account.lock']);
+    assert.deepEqual(finding.related.map((r) => r.range.start.line), [result.line('transfer', 'mutex_lock(&from->lock)')]);
+  });
+
+  it('ordered by a comparison of the two, or the second only tried: nothing', () => {
+    assert.deepEqual(result.in('transfer_ordered'), [], result.describe());
+    assert.deepEqual(result.in('transfer_try'), [], result.describe());
+  });
+
+  it('a subclass given here, an object reached through the other, or one looked up here: nothing, or a mention', () => {
+    assert.deepEqual(result.in('conn_accept'), [], result.describe());
+    assert.deepEqual(result.in('conn_pair'), [], result.describe());
+    assert.deepEqual(result.in('conn_link').map((f) => `${f.code}:${f.severity}`), ['lock-order-inversion:information'], result.describe());
+    assert.equal(result.findings.length, 2, result.describe());
+  });
+});
+
+describe('precision: objects locked through, and list cursors', () => {
+  const result = analyseFixtures('precision/object_tests.c');
+
+  it('a path that locked through an object knows it is not NULL, until the cursor moves on', () => {
+    assert.deepEqual(result.in('bucket_insert'), [], result.describe());
+    assert.deepEqual(result.in('item_update'), [], result.describe());
+  });
+});
+
 describe('precision: debug-only blocks', () => {
   const source = (directive: string) => `
 struct nic { spinlock_t tx_lock; spinlock_t misc_lock; };

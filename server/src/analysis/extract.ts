@@ -515,16 +515,40 @@ function functionDeclarator(node: LiteNode): LiteNode | null {
 }
 
 function extractFunction(node: LiteNode, file: string, context: FileContext): FunctionFacts | null {
-  const declarator = functionDeclarator(node);
   const body = node.childForFieldName('body');
+  const recovered = body ? recoveredHeader(node, body) : null;
+  const declarator = recovered?.declarator ?? functionDeclarator(node);
   const nameNode = declarator?.childForFieldName('declarator');
   if (!declarator || !body || !nameNode || nameNode.type !== 'identifier') return null;
-  const isStatic = node.namedChildren.some((c) => c.type === 'storage_class_specifier' && c.text === 'static');
-  const head = context.text.slice(node.startIndex, body.startIndex);
-  const fn = newFunction(nameNode.text, file, isStatic, node, nameNode, parametersOf(declarator), contractsOf(head));
+  const start = recovered?.start ?? node;
+  const isStatic = recovered
+    ? /\bstatic\b/.test(context.text.slice(recovered.start.startIndex, declarator.startIndex))
+    : node.namedChildren.some((c) => c.type === 'storage_class_specifier' && c.text === 'static');
+  const head = context.text.slice(start.startIndex, body.startIndex);
+  const whole = { startPosition: start.startPosition, endPosition: node.endPosition };
+  const fn = newFunction(nameNode.text, file, isStatic, whole, nameNode, parametersOf(declarator), contractsOf(head));
   if (isExported(fn, context.exported)) fn.exported = true;
   fn.body = functionBody(body, fn, context, body.namedChildren);
   return fn;
+}
+
+/**
+ * Tree-sitter's error recovery can glue the tail of one function onto the next one's header:
+ * `for_each_online_cpu(cpu) per_cpu(v, cpu).x = 0; } … static int next(…) { … }` comes out as a
+ * definition of `per_cpu` whose real header sits in an ERROR just before the body. The last
+ * function declarator there names the body; the macro must not (every `per_cpu()` call would reach it).
+ */
+function recoveredHeader(node: LiteNode, body: LiteNode): { declarator: LiteNode; start: LiteNode } | null {
+  // The glued form starts with the loop macro read as a type; text being typed elsewhere in a
+  // function can leave declarators in ERRORs too, and those name nothing.
+  if (node.childForFieldName('type')?.type !== 'macro_type_specifier') return null;
+  let found: { declarator: LiteNode; start: LiteNode } | null = null;
+  for (const child of node.namedChildren) {
+    if (child.type !== 'ERROR' || child.endIndex > body.startIndex) continue;
+    const declarators = child.descendantsOfType('function_declarator');
+    if (declarators.length > 0) found = { declarator: declarators[declarators.length - 1], start: child };
+  }
+  return found;
 }
 
 function parametersOf(declarator: LiteNode): FunctionFacts['params'] {
@@ -544,7 +568,7 @@ function newFunction(
   name: string,
   file: string,
   isStatic: boolean,
-  whole: LiteNode,
+  whole: Parameters<typeof rangeOf>[0],
   nameNode: LiteNode,
   params: FunctionFacts['params'],
   contracts: Contracts,
@@ -791,8 +815,14 @@ class BodyWalker {
       return;
     }
     this.expression(call, out);
-    if (LOOP_MACRO.test(name)) out.push({ t: 'loop', cond: macroLoopCondition(call), body: this.body(bodyNode), bodyFirst: false });
-    else this.statement(bodyNode, out);
+    if (!LOOP_MACRO.test(name)) {
+      this.statement(bodyNode, out);
+      return;
+    }
+    const loop: Stmt = { t: 'loop', cond: macroLoopCondition(call), body: this.body(bodyNode), bodyFirst: false };
+    const first = call.childForFieldName('arguments')?.firstNamedChild;
+    if (first?.type === 'identifier') loop.iterator = first.text;
+    out.push(loop);
   }
 
   private depth = 0;
@@ -1074,7 +1104,7 @@ class BodyWalker {
       const handle = handleArg ? normalise(handleArg.text).replace(/^&/, '') : undefined;
       if (api.role === 'release' && handle !== undefined) return [{ t: 'unlock', api: name, handle, site }];
       const lockNode = args[api.lockArg];
-      const lock = lockNode ? lockExprOfNode(lockNode) : null;
+      const lock = api.global ? lockExprOfText(api.global) : lockNode ? lockExprOfNode(lockNode) : null;
       if (!lock) return null;
       if (api.role === 'release') return [{ t: 'unlock', api: name, lock, site }];
       const stmt: LockStmt = { t: 'lock', api: name, lock, site };
@@ -1292,7 +1322,8 @@ function assignedInText(code: string, callStart: number): string | undefined {
 function textCallStmts(name: string, args: string[], site: Range, catalogue: LockApiCatalogue): Stmt[] {
   const api = catalogue.get(name);
   if (api) {
-    const lock = args[api.lockArg] !== undefined ? lockExprOfText(args[api.lockArg]) : null;
+    const argument = api.global ?? args[api.lockArg];
+    const lock = argument !== undefined ? lockExprOfText(argument) : null;
     if (!lock) return [];
     return api.role === 'release' ? [{ t: 'unlock', api: name, lock, site }] : [{ t: 'lock', api: name, lock, site }];
   }

@@ -32,6 +32,10 @@ export interface Held {
   inferred?: boolean;
   /** Held only because a sparse annotation about the body says so (see annotationsOfTheInside()): taking it is no second acquisition. */
   annotated?: boolean;
+  /** The lock as written where it was taken, when `expr` names it through the object a local was set to. */
+  written?: string;
+  /** Named through a variable assigned since it was taken: the name now means another object. */
+  detached?: boolean;
   /** Held from a callee whose return paths hold it in different classes or modes: neither is known here. */
   varies?: boolean;
   /** Held because `callee` returned it with its result, reached from that result by `steps`, which nothing here named. */
@@ -40,7 +44,7 @@ export interface Held {
 
 /** A local problem found while following the paths. */
 export interface LocalFinding {
-  code: 'double-lock' | 'unreleased-lock' | 'unlock-unheld' | 'mismatched-unlock' | 'sleep-in-atomic';
+  code: 'double-lock' | 'unreleased-lock' | 'unlock-unheld' | 'mismatched-unlock' | 'sleep-in-atomic' | 'lock-order-inversion';
   site: Range;
   message: string;
   locks: string[];
@@ -110,10 +114,18 @@ interface State {
   preempt: number;
   owed: readonly Owed[];
   slept: boolean;
+  /** Pointer locals set to an object reached by another path (`parent = dentry->d_parent`), by name: see `point()`. */
+  objects?: Readonly<Record<string, ObjectTarget>>;
   /** The path deadlocked (a certain double lock): nothing after it runs. */
   dead?: boolean;
   /** Calls made along this path so far. */
   events: number;
+}
+
+interface ObjectTarget {
+  expr: LockExpr;
+  /** Set to `&expr`: the object is `expr` itself, so `p->f` is `expr.f`. */
+  address: boolean;
 }
 
 interface Exit {
@@ -126,6 +138,14 @@ interface Exit {
 
 /** Allocators that return zeroed memory. */
 const ZEROED_ALLOCATION = /^(?:devm_)?(?:kv?zalloc|kv?calloc|vzalloc|kmem_cache_zalloc)(?:_node)?$/;
+
+/** A condition atom as access paths: a pointer tested (`op` null), two compared, or neither (`left` null). */
+type AtomPaths = { left: LockExpr; op: '==' | '!=' | null; right?: LockExpr } | { left: null; op: null };
+
+/** `a == b`, `a != b` between two access paths. */
+const EQUALITY = /^([A-Za-z_][\w.>-]*?)\s*(==|!=)\s*([A-Za-z_][\w.>-]*)$/;
+/** `p`, `dev->port`: a pointer tested for NULL. */
+const ACCESS_PATH = /^[A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*)*$/;
 
 /** Paths kept per program point; beyond it, paths with the same locks are merged. */
 const MAX_PATHS = 24;
@@ -166,6 +186,8 @@ interface FunctionShape {
   annotationsOfTheInside: { contracts: Set<string>; markers: Set<Stmt> };
   testedAtoms: Set<string>;
   testedTexts: Set<string>;
+  /** Variables some lock, lock-taking call, test or return reaches an object through: the only pointer locals worth following (see `point()`). */
+  objectRoots: Set<string>;
 }
 
 function shapeOf(fn: FunctionFacts, statements: Stmt[], catalogue: LockApiCatalogue, callees: CalleeLookup): FunctionShape {
@@ -179,7 +201,32 @@ function shapeOf(fn: FunctionFacts, statements: Stmt[], catalogue: LockApiCatalo
     testedTexts: new Set(
       conditions.flatMap(conditionLeaves).flatMap((leaf) => (leaf.op === 'atom' ? [leaf.text] : leaf.op === 'call' ? leaf.stmt.args.filter((a): a is string => a !== null) : [])),
     ),
+    objectRoots: objectRoots(statements, conditions, callees),
   };
+}
+
+function objectRoots(statements: Stmt[], conditions: Cond[], callees: CalleeLookup): Set<string> {
+  const roots = new Set<string>();
+  const addRoots = (text: string | null) => {
+    for (const name of text?.match(/(?<![\w.>])[A-Za-z_]\w*/g) ?? []) roots.add(name);
+  };
+  const addCall = (name: string, args: (string | null)[]) => {
+    const found = callees.summaryOf(name);
+    if (found && !isEmptySummary(found.summary)) args.forEach(addRoots);
+  };
+  for (const s of statements) {
+    if (s.t === 'lock' || s.t === 'unlock' || s.t === 'assume' || s.t === 'alias') roots.add(s.lock?.root ?? '');
+    else if (s.t === 'sleep' && s.drops) roots.add(s.drops.lock.root);
+    else if (s.t === 'points') roots.add(s.target.root);
+    else if (s.t === 'return') addRoots(s.value);
+    else if (s.t === 'call') addCall(s.name, s.args);
+  }
+  for (const leaf of conditions.flatMap(conditionLeaves)) {
+    if (leaf.op === 'atom') addRoots(leaf.text);
+    else if (leaf.op === 'lock') roots.add(leaf.stmt.lock.root);
+    else if (leaf.op === 'call') addCall(leaf.stmt.name, leaf.stmt.args);
+  }
+  return roots;
 }
 
 /**
@@ -255,12 +302,18 @@ class FunctionFlow {
   /** Handles released with ReleaseMutex here: only those make WaitForSingleObject a lock. */
   private readonly pairedReleases: Set<string>;
   private readonly fieldKeys = new Map<string, string | null>();
+  private readonly statements: Stmt[];
+  private reclassed: Set<string> | undefined;
   /** Field tests of the enclosing `if`s, innermost last. */
   private readonly guards: FieldGuard[] = [];
   /** Texts tested on their own in some condition (`if (!desc)`): results a path can branch on. */
   private readonly testedAtoms: Set<string>;
   /** Every condition's atoms and the arguments of the calls it makes (`IS_ERR(handle)`). */
   private readonly testedTexts: Set<string>;
+  private readonly objectRoots: Set<string>;
+  /** Variables assigned somewhere in the body. */
+  private readonly assignedVars: Set<string>;
+  private readonly atomPaths = new Map<string, AtomPaths>();
   /** Parameters tested as flags (`if (!create)`), by name, with their index: what they decide guards locks for callers. */
   private readonly flagParams = new Map<string, number>();
   /** Parameters the body never assigns: a caller's flag passed through one still means the caller's. */
@@ -280,7 +333,10 @@ class FunctionFlow {
     this.annotationsOfTheInside = shape.annotationsOfTheInside;
     this.testedAtoms = shape.testedAtoms;
     this.testedTexts = shape.testedTexts;
+    this.statements = shape.statements;
+    this.objectRoots = shape.objectRoots;
     const assigned = new Set(shape.statements.flatMap((st) => (st.t === 'assign' ? st.vars : [])));
+    this.assignedVars = assigned;
     fn.params.forEach((p, index) => {
       if (assigned.has(p.name)) return;
       this.unassignedParams.set(p.name, index);
@@ -352,7 +408,7 @@ class FunctionFlow {
           const waiting = stmt.drops ? this.whileWaiting(s, stmt.drops) : s;
           // A wait that drops a lock this function does not hold drops its caller's (a helper called
           // with `q->lock` held that waits with `wait_event_lock_irq(…, q->lock)`): callers see it dropped first.
-          const dropped = stmt.drops && waiting === s ? this.dealias(stmt.drops.lock) : undefined;
+          const dropped = stmt.drops && waiting === s ? this.dealias(stmt.drops.lock, s) : undefined;
           const callersDropped = dropped && this.reachableByCallers(dropped) ? [this.resolver.resolve(dropped).id] : [];
           const after = this.sleep({ ...waiting, events: s.events + 1 }, stmt.what, stmt.site, [], true, [], callersDropped);
           return { ...s, events: after.events, slept: after.slept };
@@ -363,6 +419,8 @@ class FunctionFlow {
         return states.map((s) => this.assumeAsserted(s, stmt.lock, stmt.site, this.annotationsOfTheInside.markers.has(stmt)));
       case 'stop':
         return [];
+      case 'points':
+        return states.map((s) => this.point(s, stmt.name, stmt.target, stmt.address));
       case 'alias': {
         this.aliases.set(stmt.name, this.dealias(stmt.lock));
         // `m = &rb->aux_mutex;`: a lock's address is not NULL, so a later `if (m) mutex_unlock(m);` is taken.
@@ -373,7 +431,7 @@ class FunctionFlow {
         // `*locked = true;`, `*out = obj;` through a parameter: what the caller is told on this path.
         const told = stmt.deref && this.paramOf(makeLockExpr(stmt.vars[0], [])).paramIndex !== undefined ? outKey(stmt.vars[0]) : undefined;
         return states.map((s) => {
-          let next = forgetObjects(forget(s, stmt.vars), stmt.vars);
+          let next = detachHeld(forgetPointers(forgetObjects(forget(s, stmt.vars), stmt.vars), stmt.vars), stmt.vars);
           if (stmt.value !== undefined) for (const v of stmt.vars) if (this.correlated.has(v)) next = decide(next, v, stmt.value);
           for (const v of stmt.vars) next = this.storeField(next, v, stmt.value);
           return told ? setFact(next, told, stmt.value ?? true) : next;
@@ -392,7 +450,7 @@ class FunctionFlow {
         return merge(out);
       }
       case 'loop':
-        return this.loop(stmt.cond, stmt.body, stmt.bodyFirst, states);
+        return this.loop(stmt.cond, stmt.body, stmt.bodyFirst, states, stmt.iterator);
       case 'switch':
         return this.switchStatement(stmt.cases, stmt.hasDefault, states);
       case 'scope': {
@@ -423,11 +481,14 @@ class FunctionFlow {
     }
   }
 
-  private loop(cond: Cond | null, body: Stmt[], bodyFirst: boolean, entry: State[]): State[] {
+  private loop(cond: Cond | null, body: Stmt[], bodyFirst: boolean, entry: State[], iterator?: string): State[] {
     const exits: State[] = [];
     let head = entry;
     let seen = new Set(entry.map(loopKey));
     for (let pass = 0; pass < LOOP_PASSES && head.length > 0; pass++) {
+      // The cursor moves to the next entry (or past the end) before each test: what the last pass
+      // knew of it (a lock released through it, a test decided) is about the previous entry.
+      if (iterator) head = head.map((s) => forgetObjects(forget(s, [iterator]), [iterator]));
       let inside: State[] = [];
       if (bodyFirst && pass === 0) inside = cond ? head.map((s) => this.assumeLoopGoesOn(cond, s)) : head;
       else if (cond === null) inside = head;
@@ -515,7 +576,7 @@ class FunctionFlow {
     const combos = 1 << atoms.length;
     for (let mask = 0; mask < combos; mask++) {
       let possible = true;
-      for (let i = 0; i < atoms.length && possible; i++) possible = consistent(atoms[i], (mask & (1 << i)) !== 0, state);
+      for (let i = 0; i < atoms.length && possible; i++) possible = this.possible(atoms[i], (mask & (1 << i)) !== 0, state);
       if (!possible) continue;
       const evaluated = { bits: 0 };
       const value = evaluate(cond, atoms, mask, evaluated);
@@ -544,6 +605,39 @@ class FunctionFlow {
     return results;
   }
 
+  /**
+   * Whether an atom can take this value on this path: what `consistent()` says, and two facts of the
+   * objects the path names: a pointer through which it holds a lock is not NULL (`if (pag)
+   * unlock(&pag->lock)` after `lock(&pag->lock)`), and two names of one object are equal (`if (buf
+   * == of->buf)` after `buf = of->buf`).
+   */
+  private possible(atom: Cond, value: boolean, state: State): boolean {
+    if (!consistent(atom, value, state)) return false;
+    if (atom.op !== 'atom' || (value && !state.objects) || (!value && state.held.length === 0)) return true;
+    const paths = this.pathsOf(atom.text);
+    if (paths.left === null) return true;
+    if (paths.op !== null) {
+      if (!state.objects) return true;
+      const same = this.dealias(paths.left, state).text === this.dealias(paths.right!, state).text;
+      return !same || value === (paths.op === '==');
+    }
+    if (value) return true;
+    const through = `${this.dealias(paths.left, state).text}->`;
+    // (Not one held on entry: that it is held may be only inferred, and the caller may pass NULL on other calls.)
+    return !state.held.some((h) => !h.detached && !h.fromEntry && h.expr.text.startsWith(through));
+  }
+
+  /** An atom read as a pointer (`p`, `dev->port`) or a comparison of two (`buf == of->buf`); parsed once per text. */
+  private pathsOf(text: string): AtomPaths {
+    let known = this.atomPaths.get(text);
+    if (known) return known;
+    const compared = EQUALITY.exec(text);
+    const [left, right] = compared ? [lockExprOfText(compared[1]), lockExprOfText(compared[3])] : [ACCESS_PATH.test(text) ? lockExprOfText(text) : null, null];
+    known = left && compared && right ? { left, op: compared[2] as '==' | '!=', right } : left && !compared ? { left, op: null } : { left: null, op: null };
+    this.atomPaths.set(text, known);
+    return known;
+  }
+
   /** A lock call or unknown call whose result is tested: `value` is its truth (null: unknown). */
   private atomEffect(atom: Cond, state: State, value: boolean | null): State {
     if (atom.op === 'lock') {
@@ -551,7 +645,7 @@ class FunctionFlow {
       if (!api.success || value === null) return this.acquire(state, atom.stmt, api, api.role === 'trylock');
       const succeeded = value === (api.success === 'nonzero');
       if (succeeded) return this.acquire(state, atom.stmt, api, api.role === 'trylock');
-      return failedAttempt(state, this.dealias(atom.stmt.lock).text);
+      return failedAttempt(state, this.dealias(atom.stmt.lock, state).text);
     }
     if (atom.op === 'call') return this.call(state, atom.stmt.name, atom.stmt.args, atom.stmt.site, value, atom.stmt.bind, atom.stmt.constants);
     return state;
@@ -564,37 +658,60 @@ class FunctionFlow {
     const api = this.catalogue.get(stmt.api);
     if (!api) return [state];
     if (api.needsPairedRelease && !this.pairedReleases.has(this.dealias(stmt.lock).text)) return [state];
-    if (api.role === 'downgrade') return [this.downgrade(state, this.dealias(stmt.lock), stmt.api, stmt.site, [])];
+    if (api.role === 'downgrade') return [this.downgrade(state, this.dealias(stmt.lock, state), stmt.api, stmt.site, [])];
     const mayFail = api.success !== undefined;
     if (!mayFail) return [this.acquire(state, stmt, api, false)];
     const tried = api.role === 'trylock';
     if (stmt.bind) {
       const onSuccess = api.success === 'nonzero';
       const got = decide(this.acquire(state, stmt, api, tried), stmt.bind, onSuccess);
-      let missed = decide(failedAttempt(state, this.dealias(stmt.lock).text), stmt.bind, !onSuccess);
+      let missed = decide(failedAttempt(state, this.dealias(stmt.lock, state).text), stmt.bind, !onSuccess);
       // An interrupted or killed sleep is the only way these fail: `if (err == -EINTR) return err;`.
       if (/_(interruptible|killable)/.test(api.name)) missed = decide(missed, `${stmt.bind} == -EINTR`, true);
       return [got, missed];
     }
     // A trylock whose result is dropped may or may not hold; an interruptible lock used as a statement holds.
-    if (tried) return [this.acquire(state, stmt, api, true), failedAttempt(state, this.dealias(stmt.lock).text)];
+    if (tried) return [this.acquire(state, stmt, api, true), failedAttempt(state, this.dealias(stmt.lock, state).text)];
     return [this.acquire(state, stmt, api, false)];
   }
 
-  private dealias(expr: LockExpr): LockExpr {
+  /** The lock a pointer local names (`l` for `&dev->lock`), and a lock reached through a local set to another path's object on this path. */
+  private dealias(expr: LockExpr, state?: State): LockExpr {
     const alias = this.aliases.get(expr.root);
-    return alias ? substituteRoot(expr, alias) : expr;
+    const named = alias ? substituteRoot(expr, alias) : expr;
+    const object = state?.objects?.[named.root];
+    return object ? throughObject(named, object) : named;
+  }
+
+  /**
+   * `parent = dentry->d_parent;`: from here on this path, `parent->d_lock` is `dentry->d_parent->d_lock`,
+   * so one lock has one name however it is written. The local's declared type tells what the path's
+   * last field points to, for naming classes through it.
+   */
+  private point(state: State, name: string, written: LockExpr, address: boolean): State {
+    // `p = p->next`: named by the value the assignment replaces, in a loop a path that grows each pass.
+    if (written.root === name || !this.objectRoots.has(name)) return state;
+    const target = this.dealias(written, state);
+    // `wl = dev->wl; … dev = wl->current_dev;`: once `dev` moves on, `wl` has no other name, and a
+    // lock taken as `dev->wl->mutex` would be lost under `wl->mutex`. Only a root that keeps its value names it.
+    if (this.assignedVars.has(target.root)) return state;
+    const declared = this.fn.locals[name];
+    if (declared) this.resolver.learnType(target, declared.name);
+    return { ...state, objects: { ...state.objects, [name]: { expr: target, address } } };
   }
 
   private acquire(state: State, stmt: LockStmt, api: LockApi, tried: boolean): State {
-    const expr = this.dealias(stmt.lock);
+    const expr = this.dealias(stmt.lock, state);
     const cls = this.resolver.resolve(expr, stmt.subclass);
-    const text = `${stmt.api}(${expr.text})`;
+    // Shown as written (`parent->d_lock`), though known by the path it was reached through.
+    const written = this.dealias(stmt.lock).text;
+    const text = `${stmt.api}(${written})`;
     this.noteAcquisition(cls, stmt.site, stmt.api, api.kind, text);
     this.acquiredInstances.add(expr.text);
     return this.take(state, {
       cls,
       expr,
+      ...(written !== expr.text ? { written } : {}),
       api,
       site: stmt.site,
       scopeDepth: stmt.scoped ? this.scopeDepth : null,
@@ -635,6 +752,7 @@ class FunctionFlow {
       // A semaphore with a count left, or one a partner ups meanwhile, is taken once more: the path goes on.
       else if (!counting) return { ...state, dead: true };
     }
+    if (!same && !lock.tried) this.checkUnorderedInstances(held, lock);
     if (!lock.tried) {
       for (const h of held) {
         if (h.cls.id === lock.cls.id) continue;
@@ -699,7 +817,7 @@ class FunctionFlow {
   ): State {
     // A release known only from a contract (`__releases(x)`) matches whatever took the lock.
     const api = this.catalogue.get(apiName) ?? ANY_RELEASE;
-    const expr = lockExpr ? this.dealias(lockExpr) : undefined;
+    const expr = lockExpr ? this.dealias(lockExpr, state) : undefined;
     let index = -1;
     if (handle !== undefined) index = lastIndex(state.held, (h) => h.handle === handle);
     else if (expr) {
@@ -748,8 +866,9 @@ class FunctionFlow {
       if (via.length > 0) {
         if (expr && !this.acquiredInstances.has(expr.text)) {
           const forCallers = everyPath && this.reachableByCallers(expr) && !state.held.some((h) => h.api.kind === api.kind || api === ANY_RELEASE);
-          if (forCallers) this.noteReleasedOnEntry(expr, apiName, api, site, via);
-          else if (this.paramOf(expr).paramIndex !== undefined) this.noteReleasedOnEntry(expr, ANY_RELEASE.name, ANY_RELEASE, site, via, true);
+          // (In the callee's class: it may know a field's type through a local of its own that this function lacks.)
+          if (forCallers) this.noteReleasedOnEntry(expr, apiName, api, site, via, false, cls);
+          else if (this.paramOf(expr).paramIndex !== undefined) this.noteReleasedOnEntry(expr, ANY_RELEASE.name, ANY_RELEASE, site, via, true, cls);
         }
         return state;
       }
@@ -763,7 +882,8 @@ class FunctionFlow {
         // A callee's summary says it releases the lock, not that it does so on every path.
         // An `up()` may give back a count some other path or function took: only worth a mention.
         const uncertain = released ? !released.resolved || isCountingKind(api.kind) : true;
-        this.report('unlock-unheld', site, `\`${text}\` is released here but ${why}`, released ? [released.id] : [], [], uncertain || (byCallee && !releasedHere && !state.failed.includes(text)));
+        const written = lockExpr ? this.dealias(lockExpr).text : text;
+        this.report('unlock-unheld', site, `\`${written}\` is released here but ${why}`, released ? [released.id] : [], [], uncertain || (byCallee && !releasedHere && !state.failed.includes(text)));
       } else if (expr && !this.acquiredInstances.has(expr.text)) {
         // Released without being taken here: the caller holds it. That is a summary fact, not a bug.
         this.noteReleasedOnEntry(expr, apiName, api, site, via);
@@ -779,7 +899,7 @@ class FunctionFlow {
    * when the object is a parameter (the caller's lock).
    */
   private releaseInside(state: State, object: LockExpr, site: Range): State {
-    const obj = this.dealias(object);
+    const obj = this.dealias(object, state);
     const inside = state.held.filter((h) => h.expr.root === obj.root && h.expr.text.length > obj.text.length && /^(->|\.)/.test(h.expr.text.slice(obj.text.length)) && h.expr.text.startsWith(obj.text));
     if (inside.length === 1) return this.releaseHeld(state, state.held.indexOf(inside[0]), ANY_RELEASE, ANY_RELEASE.name, site, []);
     const only = inside.length === 0 ? this.resolver.onlyLockOf(obj) : null;
@@ -875,7 +995,7 @@ class FunctionFlow {
 
   /** An assertion that the caller holds a lock: held from here, and released for the caller if some path drops it. */
   private assumeAsserted(state: State, lockExpr: LockExpr, site: Range, annotated = false): State {
-    const expr = this.dealias(lockExpr);
+    const expr = this.dealias(lockExpr, state);
     if (!this.acquiredInstances.has(expr.text) && !this.asserted.has(expr.text)) {
       const cls = this.resolver.resolve(expr);
       this.asserted.set(expr.text, { ...this.paramOf(expr), cls, expr, api: 'release', kind: 'lock', file: this.fn.file, site, chain: [] });
@@ -884,7 +1004,7 @@ class FunctionFlow {
   }
 
   private assumeHeld(state: State, lockExpr: LockExpr, site: Range, inferred = false, annotated = false): State {
-    const expr = this.dealias(lockExpr);
+    const expr = this.dealias(lockExpr, state);
     if (state.held.some((h) => h.expr.text === expr.text)) return state;
     const cls = this.resolver.resolve(expr);
     const api: LockApi = { name: 'held on entry', role: 'acquire', kind: 'lock', mode: 'exclusive', ctx: 'none', lockArg: 0 };
@@ -894,7 +1014,7 @@ class FunctionFlow {
 
   /** The path as a wait that drops a lock sleeps: that lock dropped, and with it the interrupts it disabled if the wait enables them. */
   private whileWaiting(state: State, drops: { lock: LockExpr; irq: boolean }): State {
-    const text = this.dealias(drops.lock).text;
+    const text = this.dealias(drops.lock, state).text;
     const dropped = state.held.filter((h) => h.expr.text === text);
     if (dropped.length === 0) return state;
     const irqOff = dropped.filter((h) => h.api.ctx === 'irq' || h.api.ctx === 'irqsave').length;
@@ -1002,7 +1122,7 @@ class FunctionFlow {
     const atomic = inAtomicSection(s);
     // A callee that drops a lock of ours and takes it again (`unlock(); schedule(); lock();` behind
     // helpers that test the same field before each) hands it back: taking it is no double lock.
-    const handedBack = new Set(summary.releasesOnEntry.flatMap((l) => this.instantiate(l, name, args)?.expr.text ?? []));
+    const handedBack = new Set(summary.releasesOnEntry.flatMap((l) => this.instantiate(s, l, name, args)?.expr.text ?? []));
     for (const lock of summary.acquires) {
       const deepEnough = lock.chain.length + 1 >= MAX_CHAIN_DEPTH;
       if (s.held.length === 0 && (deepEnough || this.acquires.size >= MAX_SUMMARY_LOCKS)) continue;
@@ -1013,7 +1133,7 @@ class FunctionFlow {
       if (atomic && this.reliedOnNotTaken(lock, passed.fields)) continue;
       const open = this.openGuards(passed.fields, s);
       if (open === null) continue;
-      const inst = this.instantiate(lock, name, args);
+      const inst = this.instantiate(s, lock, name, args);
       if (!inst) continue;
       const held = heldFrom(inst, site, false, chainOf(lock));
       const droppedFirst = lock.releasedBefore ?? [];
@@ -1029,7 +1149,7 @@ class FunctionFlow {
     const alwaysSleeps = !!summary.sleeps?.always && !someOnly;
     if (summary.sleeps && !sleepsAfterReleasing) s = this.sleep(s, summary.sleeps.what, site, [name, ...summary.sleeps.chain], alwaysSleeps);
     for (const lock of summary.releasesOnEntry) {
-      const inst = this.instantiate(lock, name, args);
+      const inst = this.instantiate(s, lock, name, args);
       if (!inst) continue;
       if (isDowngrade(lock, this.catalogue)) {
         s = this.downgrade(s, inst.expr, lock.api, site, chainOf(lock));
@@ -1044,7 +1164,7 @@ class FunctionFlow {
     // (One that takes the lock back before returning, `unlock(&t->lock); schedule(); lock(&t->lock);`, is known by its class.)
     if (summary.sleeps && sleepsAfterReleasing) s = this.sleep(s, summary.sleeps.what, site, [name, ...summary.sleeps.chain], alwaysSleeps, summary.sleeps.releasedBefore);
     for (const lock of summary.returnsHolding) {
-      const inst = this.instantiate(lock, name, args, bind);
+      const inst = this.instantiate(s, lock, name, args, bind);
       if (!inst) continue;
       // A callee that returns holding a lock this path already holds has handed it back (a lookup
       // that drops the caller's bucket and locks the next one in its place): it stays held once.
@@ -1055,7 +1175,7 @@ class FunctionFlow {
     }
     if (value !== null) {
       for (const cond of summary.conditional) {
-        const inst = this.instantiate(cond.lock, name, args, bind);
+        const inst = this.instantiate(s, cond.lock, name, args, bind);
         if (!inst) continue;
         if (value === (cond.success === 'nonzero')) {
           s = { ...s, held: [...s.held, this.carried(heldFrom(inst, site, true, chainOf(cond.lock)), cond.lock, name, bind)] };
@@ -1119,18 +1239,18 @@ class FunctionFlow {
    * Null when that argument is not a lock expression. A lock held on return and reached from the
    * returned pointer is named through `bind`, the variable the result is stored in, when there is one.
    */
-  private instantiate(lock: SummaryLock, callee: string, args: (string | null)[], bind?: string): { cls: LockClass; expr: LockExpr; api: LockApi } | null {
+  private instantiate(state: State, lock: SummaryLock, callee: string, args: (string | null)[], bind?: string): { cls: LockClass; expr: LockExpr; api: LockApi } | null {
     const api = this.catalogue.get(lock.api) ?? { name: lock.api, role: 'acquire', kind: lock.kind, mode: 'exclusive', ctx: 'none', lockArg: 0 };
     const receiver = lock.fromReturn && bind ? lockExprOfText(bind) : null;
     if (receiver && lock.fromReturn) {
-      const expr = substituteRoot({ root: '', steps: lock.fromReturn, text: '' }, this.dealias(receiver));
+      const expr = substituteRoot({ root: '', steps: lock.fromReturn, text: '' }, this.dealias(receiver, state));
       return { cls: lock.cls.param ? this.resolver.resolve(expr) : lock.cls, expr, api };
     }
     // The callee's local is not a variable of ours, whatever it is called: only its class carries over.
     if (lock.local) return { cls: lock.cls, expr: makeLockExpr(`${callee}:${lock.expr.root}`, lock.expr.steps), api };
     const argText = lock.paramIndex !== undefined ? args[lock.paramIndex] : null;
     const arg = argText ? lockExprOfText(argText) : null;
-    const expr = arg ? substituteRoot(makeLockExpr('', lock.expr.steps, lock.expr.indices), this.dealias(arg)) : lock.expr;
+    const expr = arg ? substituteRoot(makeLockExpr('', lock.expr.steps, lock.expr.indices), this.dealias(arg, state)) : lock.expr;
     if (!lock.cls.param) return { cls: this.argumentSubclass(lock.cls, args) ?? lock.cls, expr, api };
     if (!arg) return null;
     const base = this.resolver.resolve(expr);
@@ -1193,8 +1313,8 @@ class FunctionFlow {
   }
 
   /** `maybe`: the lock may be released on some paths only (deep in a callee), not on all. */
-  private noteReleasedOnEntry(expr: LockExpr, apiName: string, api: LockApi, site: Range, via: string[], maybe = false): void {
-    const cls = this.resolver.resolve(expr);
+  private noteReleasedOnEntry(expr: LockExpr, apiName: string, api: LockApi, site: Range, via: string[], maybe = false, calleeClass?: LockClass): void {
+    const cls = calleeClass ?? this.resolver.resolve(expr);
     const key = `${cls.id}@${expr.text}`;
     const known = this.releasedOnEntry.get(key);
     // Released with another API elsewhere (`if (rw == WRITE) up_write(); else up_read();`): the mode depends on the arguments.
@@ -1326,6 +1446,16 @@ class FunctionFlow {
     if (lock.tried || lock.via.length >= MAX_CHAIN_DEPTH) return;
     const key = `${lock.cls.id}@${lock.expr.text}`;
     const known = this.acquires.get(key);
+    // One instance reached through several callees (`p` set to `wmi->parent_dev` in each) is kept by its
+    // shortest chain: callers stop following chains at a depth, and the shortest is the one to show.
+    if (known && from && lock.via.length < known.chain.length) {
+      this.acquires.delete(key);
+      this.noteSummaryAcquire(lock, from, state, open);
+      // (Guarded only by what held on the paths of both.)
+      const shorter = this.acquires.get(key)!;
+      this.acquires.set(key, withGuards(shorter, known.guards ? (shorter.guards ?? []).filter((g) => known.guards!.some((h) => h.key === g.key && h.value === g.value)) : []));
+      return;
+    }
     if (known) {
       // Taken on several paths: only what holds on all of them still guards it.
       if (known.guards) {
@@ -1349,6 +1479,41 @@ class FunctionFlow {
       site: from ? from.site : lock.site,
       chain: from ? lock.via : [],
     });
+  }
+
+  /**
+   * Two objects' locks of one class held together (`lock(&from->lock); lock(&to->lock);`) with
+   * nothing ordering the objects: a caller passing them the other way round deadlocks with this
+   * one, and lockdep reports the nesting as recursive locking. A comparison of the two objects
+   * (`if (a < b)`, `a->id > b->id`) orders them; so do `_nested` subclasses (another class) and the
+   * `_nest_lock` forms (an outer lock serialises the nesting). When both objects come from the
+   * caller, callers decide the order, and that is worth a warning; objects found here (a parent and
+   * its child) usually have a fixed hierarchy, so those are a mention.
+   */
+  private checkUnorderedInstances(held: Held[], lock: Held): void {
+    if (lock.via.length > 0 || !lock.cls.resolved || lock.api.recursive || isCountingKind(lock.api.kind) || lock.api.name.includes('nest_lock')) return;
+    const first = held.find(
+      (h) => h.cls.id === lock.cls.id && h.via.length === 0 && !h.fromEntry && !h.inferred && !h.varies && !h.api.recursive && h.expr.root !== lock.expr.root,
+    );
+    if (!first || this.reclassedFields().has(lastStep(lock.expr))) return;
+    const [a, b] = [first.expr.root, lock.expr.root];
+    if ([...this.testedTexts].some((text) => /[<>]/.test(text) && mentions(text, a) && mentions(text, b))) return;
+    const params = new Set(this.fn.params.map((p) => p.name));
+    this.report(
+      'lock-order-inversion',
+      lock.site,
+      `\`${lock.expr.text}\` is taken while \`${first.expr.text}\` (taken at line ${first.site.start.line + 1}) is held, both \`${lock.cls.id}\`, with nothing ordering the two objects: a caller passing them the other way round deadlocks with this one. Take them in a fixed order (by address), or give the inner one a lockdep subclass if the two can never swap`,
+      [lock.cls.id],
+      [{ site: first.site, message: `\`${first.expr.text}\` taken here` }],
+      !(params.has(a) && params.has(b)),
+    );
+  }
+
+  /** Fields whose instances this function gives a lockdep class or subclass of their own (`lockdep_set_subclass(&c->lock, 1)`). */
+  private reclassedFields(): Set<string> {
+    if (this.reclassed) return this.reclassed;
+    const exprs = this.statements.flatMap((s) => (s.t === 'call' && s.name.startsWith('lockdep_set_') && s.args[0] ? [lockExprOfText(s.args[0])] : []));
+    return (this.reclassed = new Set(exprs.flatMap((e) => (e ? [lastStep(e)] : []))));
   }
 
   private report(
@@ -1385,6 +1550,12 @@ class FunctionFlow {
   }
 
   /** Which locks the function leaves held, and on which paths: wrappers, trylock wrappers, or leaks. */
+  /** The value an exit returns, in the names its locks have: `parent` set to `d->parent` returns `d->parent`. */
+  private returnedObject(exit: Exit): string | null {
+    const value = exit.value !== null && ACCESS_PATH.test(exit.value) ? lockExprOfText(exit.value) : null;
+    return value ? this.dealias(value, exit.state).text : exit.value;
+  }
+
   private summarise(): FunctionSummary {
     const exits = this.exits;
     const heldAt = (exit: Exit) => exit.state.held.filter((h) => !h.fromEntry);
@@ -1406,7 +1577,7 @@ class FunctionFlow {
       const notHolding = exits.filter((e) => holds(e) === undefined);
       const fromReturn = sameSteps(holding.map((e) => {
         const h = holds(e)!;
-        return passedOn(e, h) ? h.returnedBy!.steps : stepsFromReturnedValue(h.expr, e.value);
+        return passedOn(e, h) ? h.returnedBy!.steps : stepsFromReturnedValue(h.expr, this.returnedObject(e));
       }));
       const varies = holding.some((e) => heldAt(e).some((h) => h.expr.text === text && (h.cls.id !== lock.cls.id || h.api.name !== lock.api.name)));
       const asSummary: SummaryLock = {
@@ -1452,9 +1623,10 @@ class FunctionFlow {
       if (toldThroughParameter(holding, notHolding) || toldByComparison(holding, notHolding)) continue;
       // Returns where the object was NULL had no lock to take (`if (vnode2) lock(&vnode2->io_lock);
       // return true;`): without them, the others may tell holding from not.
-      const present = notHolding.filter((e) => e.state.facts[lock.expr.root] !== false);
+      const present = notHolding.filter((e) => !pointerDecidedNull(e.state, lock.expr));
       if (present.length < notHolding.length && (present.length === 0 || conditionalSuccess(holding, present, (v) => this.isPointer(v)))) continue;
       const telling = this.tellingResult(holding, notHolding);
+      const heldOnSuccess = heldOnlyOnSuccess(holding, notHolding);
       for (const exit of holding) {
         if (telling !== undefined && exit.value === telling) continue;
         const release = this.catalogue.expectedRelease(lock.api)?.name ?? 'the matching release';
@@ -1465,8 +1637,8 @@ class FunctionFlow {
           [lock.cls.id],
           [{ site: lock.site, message: `\`${lock.cls.id}\` taken here` }],
           // A semaphore is often given back by a partner function (prepare/done): only worth a mention.
-          !lock.cls.resolved || isCountingKind(lock.api.kind),
-          { kind: 'release', lockText: lock.expr.text, releaseCall: release },
+          !lock.cls.resolved || isCountingKind(lock.api.kind) || heldOnSuccess,
+          { kind: 'release', lockText: lock.written ?? lock.expr.text, releaseCall: release },
         );
       }
     }
@@ -1698,6 +1870,21 @@ function conditionalSuccess(holding: Exit[], notHolding: Exit[], isPointer: (nam
 }
 
 /**
+ * Held on every path that returns 0, released on every path that returns an error, and some other
+ * path returns what a callee or an error variable gave (`return activate(bp);`): the shape of a hand-off to a partner that
+ * releases after success (a `reload_down()` whose `reload_up()` unlocks), which the value alone
+ * cannot prove. Worth a mention, not a warning.
+ */
+function heldOnlyOnSuccess(holding: Exit[], notHolding: Exit[]): boolean {
+  const isErrorCode = (v: string | null) => v !== null && (/^-\w+$/.test(v) || /^-?E[A-Z]+\w*$/.test(v));
+  return (
+    holding.every((e) => e.value === '0') &&
+    notHolding.some((e) => isErrorCode(e.value)) &&
+    notHolding.every((e) => e.value !== null && e.value !== '0' && (e.nonzero || isErrorCode(e.value) || ERROR_CARRIER.test(e.value) || /^\w+\(/.test(e.value)))
+  );
+}
+
+/**
  * The steps from a returned value to the lock held when returning it: `return &tbl[i];` holding
  * `tbl[i].lock`, or `return obj;` holding `obj->lock`, give `->lock` (the caller gets a pointer).
  */
@@ -1765,15 +1952,25 @@ function decide(state: State, text: string, value: boolean): State {
   return { ...state, facts: { ...state.facts, [text]: value } };
 }
 
+/** The field a lock expression ends in (`->sock_mutex`), or its root for a plain variable. */
+function lastStep(expr: LockExpr): string {
+  return expr.steps.length > 0 ? expr.steps[expr.steps.length - 1].replace(/^(->|\.)/, '') : expr.root;
+}
+
 /** Assigning a variable invalidates what was decided about conditions that read it. */
 function forget(state: State, vars: string[]): State {
   const keys = Object.keys(state.facts);
   if (keys.length === 0) return state;
-  const stale = keys.filter((k) => vars.some((v) => k === v || mentions(k, v)));
+  const stale = keys.filter((k) => vars.some((v) => k === v || mentions(valueRead(k), v)));
   if (stale.length === 0) return state;
   const facts: Record<string, boolean> = {};
   for (const k of keys) if (!stale.includes(k)) facts[k] = state.facts[k];
   return { ...state, facts };
+}
+
+/** A condition's text without its `sizeof(…)` parts: those read no value, so assigning one of their variables changes nothing. */
+function valueRead(text: string): string {
+  return text.includes('sizeof') ? text.replace(/\bsizeof\s*\((?:[^()]|\([^()]*\))*\)/g, 'sizeof()') : text;
 }
 
 /** After `bp = …`, what this path knew of `bp->lock` (released, failed) is about another object. */
@@ -1786,6 +1983,39 @@ function forgetObjects(state: State, vars: string[]): State {
     releasedByCallee: state.releasedByCallee.filter((r) => !stale(r)),
     failed: state.failed.filter((r) => !stale(r)),
   };
+}
+
+/** The path decided NULL the pointer `expr` is reached through: `if (vnode2)` false, directly or with `vnode2` set to `op->vnode2`. */
+function pointerDecidedNull(state: State, expr: LockExpr): boolean {
+  if (state.facts[expr.root] === false) return true;
+  return Object.entries(state.objects ?? {}).some(([name, object]) => state.facts[name] === false && !object.address && expr.text.startsWith(`${object.expr.text}->`));
+}
+
+/** After `p = …`, a lock held as `p->lock` is of the object `p` pointed to before. */
+function detachHeld(state: State, vars: string[]): State {
+  const named = (h: Held) => !h.detached && vars.some((v) => h.expr.text.startsWith(`${v}->`) || h.expr.text.startsWith(`${v}.`) || h.expr.text.startsWith(`${v}[`));
+  if (!state.held.some(named)) return state;
+  return { ...state, held: state.held.map((h) => (named(h) ? { ...h, detached: true } : h)) };
+}
+
+/** After `p = …` or an assignment to what `p` was set from, `p` no longer names that object. */
+function forgetPointers(state: State, vars: string[]): State {
+  const objects = state.objects;
+  if (!objects) return state;
+  const stale = Object.keys(objects).filter((name) => vars.some((v) => name === v || mentions(objects[name].expr.text, v)));
+  if (stale.length === 0) return state;
+  const kept: Record<string, ObjectTarget> = {};
+  for (const name of Object.keys(objects)) if (!stale.includes(name)) kept[name] = objects[name];
+  return { ...state, objects: kept };
+}
+
+/** `p->f` with `p` set to `a->b` is `a->b->f`; with `p` set to `&a.b`, `a.b.f`. An index on `p` itself (`p[1]`) is another object. */
+function throughObject(expr: LockExpr, object: ObjectTarget): LockExpr {
+  if (expr.steps[0] === '[]') return expr;
+  const steps = object.address && expr.steps.length > 0 ? [expr.steps[0].replace(/^->/, '.'), ...expr.steps.slice(1)] : expr.steps;
+  const target = object.expr;
+  const indices = [...(target.indices ?? []), ...(expr.indices ?? [])];
+  return makeLockExpr(target.root, [...target.steps, ...steps], indices);
 }
 
 function mentions(text: string, variable: string): boolean {
@@ -1872,10 +2102,12 @@ function stateKey(s: State): string {
  * only guard callees' locks; they never change what this function takes).
  */
 function loopKey(s: State): string {
-  if (!Object.keys(s.facts).some(isFieldFact)) return stateKey(s);
+  // (A pass that changes only what a pointer local names is one more pass: the loop may end with either.)
+  const objects = s.objects ? Object.keys(s.objects).sort().map((k) => `${k}=${s.objects![k].address ? '&' : ''}${s.objects![k].expr.text}`).join(',') : '';
+  if (!Object.keys(s.facts).some(isFieldFact)) return `${stateKey(s)}|${objects}`;
   const facts: Record<string, boolean> = {};
   for (const k of Object.keys(s.facts)) if (!isFieldFact(k)) facts[k] = s.facts[k];
-  return computeStateKey({ ...s, facts });
+  return `${computeStateKey({ ...s, facts })}|${objects}`;
 }
 
 /** The fact a store through parameter `p` leaves on a path: its truth, or true for a non-constant. */
@@ -1898,6 +2130,7 @@ function computeStateKey(s: State): string {
     .sort()
     .map((k) => `${k}=${s.facts[k] ? 1 : 0}`)
     .join(',');
+  // (Not the pointer locals: paths alike in all else are merged, keeping those they set alike; see merge().)
   return `${held}|${facts}|${s.released.join(',')}|${s.releasedByCallee.join(',')}|${s.failed.join(',')}|${s.irq},${s.bh},${s.preempt}|${s.owed.length}|${s.slept ? 1 : 0}`;
 }
 
@@ -1907,7 +2140,9 @@ function merge(states: State[]): State[] {
   const unique = new Map<string, State>();
   for (const s of states) {
     const key = stateKey(s);
-    if (!unique.has(key)) unique.set(key, s);
+    const known = unique.get(key);
+    if (!known) unique.set(key, s);
+    else if (known.objects !== s.objects) unique.set(key, { ...known, objects: commonObjects(known, s) });
   }
   let out = [...unique.values()];
   if (out.length <= MAX_PATHS) return out;
@@ -1919,11 +2154,22 @@ function merge(states: State[]): State[] {
     else {
       const facts: Record<string, boolean> = {};
       for (const k of Object.keys(known.facts)) if (s.facts[k] === known.facts[k]) facts[k] = known.facts[k];
-      byLocks.set(key, { ...known, facts, slept: known.slept && s.slept, released: known.released.filter((r) => s.released.includes(r)), releasedByCallee: known.releasedByCallee.filter((r) => s.releasedByCallee.includes(r)), failed: known.failed.filter((r) => s.failed.includes(r)) });
+      byLocks.set(key, { ...known, facts, objects: commonObjects(known, s), slept: known.slept && s.slept, released: known.released.filter((r) => s.released.includes(r)), releasedByCallee: known.releasedByCallee.filter((r) => s.releasedByCallee.includes(r)), failed: known.failed.filter((r) => s.failed.includes(r)) });
     }
   }
   out = [...byLocks.values()];
   return out.slice(0, MAX_PATHS);
+}
+
+/** The pointer locals two merged paths set alike. */
+function commonObjects(a: State, b: State): Record<string, ObjectTarget> | undefined {
+  if (!a.objects || !b.objects) return undefined;
+  const common: Record<string, ObjectTarget> = {};
+  for (const [name, target] of Object.entries(a.objects)) {
+    const other = b.objects[name];
+    if (other && other.address === target.address && other.expr.text === target.expr.text) common[name] = target;
+  }
+  return common;
 }
 
 /**

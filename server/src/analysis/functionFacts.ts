@@ -95,7 +95,8 @@ export type Stmt =
   /** A call that does not return (`BUG()`, `panic()`): the path ends here. */
   | { t: 'stop'; site: Range }
   | { t: 'if'; cond: Cond; then: Stmt[]; else: Stmt[] }
-  | { t: 'loop'; cond: Cond | null; body: Stmt[]; bodyFirst: boolean }
+  /** `iterator`: the cursor a `for_each` macro assigns before each test of its end (`list_for_each_entry(pos, …)`). */
+  | { t: 'loop'; cond: Cond | null; body: Stmt[]; bodyFirst: boolean; iterator?: string }
   | { t: 'switch'; cases: Stmt[][]; hasDefault: boolean }
   | { t: 'scope'; body: Stmt[] }
   | { t: 'return'; value: string | null; site: Range }
@@ -115,7 +116,12 @@ export type Stmt =
       deref?: boolean;
     }
   /** `spinlock_t *l = &dev->lock;`: later uses of `l` mean that lock. */
-  | { t: 'alias'; name: string; lock: LockExpr };
+  | { t: 'alias'; name: string; lock: LockExpr }
+  /**
+   * `parent = dentry->d_parent;`, `c = &the_ctx;` with a pointer local: `parent->d_lock` is
+   * `dentry->d_parent->d_lock` until either side is assigned again. `address`: the target is `&x`.
+   */
+  | { t: 'points'; name: string; target: LockExpr; address: boolean };
 
 export interface Contracts {
   acquires: LockExpr[];

@@ -12,7 +12,8 @@
  * whether a function was reused or extracted.
  */
 import { TOP_LEVEL_CONTAINERS } from './extract';
-import type { FunctionFacts } from './functionFacts';
+import type { FunctionFacts, Stmt } from './functionFacts';
+import type { Range } from './sites';
 import type { LockApiCatalogue } from './lockApis';
 import type { LiteNode } from './parser';
 
@@ -37,7 +38,8 @@ export class FunctionReuse {
 
 /** One extraction: what it may take from the last one, and what it leaves for the next. */
 export class ReuseRound {
-  private readonly pruned = new Set<LiteNode>();
+  /** The functions skipped, with their keys (a key is the function's whole text: made once). */
+  private readonly pruned = new Map<LiteNode, string>();
   private readonly next = new Map<string, Remembered>();
 
   constructor(
@@ -48,26 +50,30 @@ export class ReuseRound {
 
   /** Whether the tree copy may skip this node's subtree: a function whose facts are remembered. */
   has(node: LiteNode): boolean {
-    if (node.type !== 'function_definition' || !isTopLevel(node) || !this.previous.has(keyOf(node))) return false;
-    this.pruned.add(node);
+    if (node.type !== 'function_definition' || !isTopLevel(node)) return false;
+    const key = keyOf(node);
+    if (!this.previous.has(key)) return false;
+    this.pruned.set(node, key);
     return true;
   }
 
   /** The remembered facts of a skipped function, moved to where it is now. */
   take(node: LiteNode): FunctionFacts | undefined {
-    if (!this.pruned.has(node)) return undefined;
-    const { facts, line } = this.previous.get(keyOf(node))!;
+    const key = this.pruned.get(node);
+    if (key === undefined) return undefined;
+    const { facts, line } = this.previous.get(key)!;
     return movedBy(facts, node.startPosition.row - line);
   }
 
   /** Keeps a top-level function's facts for the next extraction, when they can be reused. */
   remember(node: LiteNode, facts: FunctionFacts): void {
     if (!isTopLevel(node)) return;
-    if (!this.pruned.has(node)) {
+    const key = this.pruned.get(node);
+    if (key === undefined) {
       if (this.text.slice(node.startIndex, node.endIndex).includes('lockorder')) return;
       if (node.descendantsOfType('ERROR').length > 0) return;
     }
-    this.next.set(keyOf(node), { facts, line: node.startPosition.row });
+    this.next.set(key ?? keyOf(node), { facts, line: node.startPosition.row });
   }
 
   /** Makes this extraction's functions the ones the next extraction may reuse. */
@@ -88,18 +94,71 @@ function keyOf(node: LiteNode): string {
 /**
  * A copy of the facts with every position `delta` lines further down; the facts themselves when
  * they did not move (so that the program knows the function for the same one).
+ *
+ * The body, where nearly all positions are, is copied on first use only: a function that only moved
+ * keeps its analysis (see movedFunctions.ts), so nothing reads its body until it is analysed again or
+ * a request looks into it, and a line added at the top of a big file would otherwise copy every body
+ * below it on every keystroke. Moved again before that, it is still copied once, from the first body.
  */
 export function movedBy(facts: FunctionFacts, delta: number): FunctionFacts {
   if (delta === 0) return facts;
-  const moved = copyMovedBy(facts, delta);
+  // Moved again before its body was read: moved from the facts whose body it would copy, by both moves.
+  const last = bodies.get(facts);
+  const from = last?.from ?? facts;
+  const lines = (last?.from ? last.lines : 0) + delta;
+  // Only the ranges and the body hold positions (parameters, locals and contracts are names and types).
+  const moved = {
+    name: from.name,
+    file: from.file,
+    isStatic: from.isStatic,
+    range: movedRange(from.range, lines),
+    nameRange: movedRange(from.nameRange, lines),
+    params: from.params,
+    locals: from.locals,
+    contracts: from.contracts,
+  } as FunctionFacts;
+  // One getter for all (a getter written in the literal would make each object a slow dictionary).
+  Object.defineProperty(moved, 'body', MOVED_BODY);
+  moved.syntaxErrors = from.syntaxErrors;
+  if (from.incomplete !== undefined) moved.incomplete = from.incomplete;
+  bodies.set(moved, { from, lines, body: undefined });
   origins.set(moved, { facts, delta });
+  // Only the last move is asked about (the program and the snapshot know the facts moved from, not
+  // those before): without this, every version of a function that kept moving would stay reachable.
+  origins.delete(facts);
   return moved;
 }
 
-/** Facts made by `movedBy`, with what they were made from. */
+function movedRange(range: Range, lines: number): Range {
+  return { start: { line: range.start.line + lines, character: range.start.character }, end: { line: range.end.line + lines, character: range.end.character } };
+}
+
+/**
+ * The body of moved facts: until it is first read, the facts whose body it copies (`from`) and how
+ * many lines below them it is; then the copy.
+ */
+const bodies = new WeakMap<FunctionFacts, { from: FunctionFacts | undefined; lines: number; body: Stmt[] | undefined }>();
+
+const MOVED_BODY: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: FunctionFacts): Stmt[] {
+    const moved = bodies.get(this)!;
+    if (moved.body === undefined) {
+      moved.body = copyMovedBy(moved.from!.body, moved.lines) as Stmt[];
+      moved.from = undefined;
+    }
+    return moved.body;
+  },
+};
+
+/** Facts made by `movedBy`, with what they were made from, until they are moved again. */
 const origins = new WeakMap<FunctionFacts, { facts: FunctionFacts; delta: number }>();
 
-/** The facts these were moved from by `movedBy`, and by how many lines; undefined for facts it did not make. */
+/**
+ * The facts these were moved from by `movedBy`, and by how many lines; undefined for facts it did not
+ * make, and for facts moved again since.
+ */
 export function movedFrom(facts: FunctionFacts): { facts: FunctionFacts; delta: number } | undefined {
   return origins.get(facts);
 }
@@ -109,7 +168,7 @@ export function movedFrom(facts: FunctionFacts): { facts: FunctionFacts; delta: 
  * walk; objects with no position inside (lock expressions, types, conditions) are shared with the
  * old facts rather than copied.
  */
-function copyMovedBy(facts: FunctionFacts, delta: number): FunctionFacts {
+function copyMovedBy(value: unknown, delta: number): unknown {
   const copy = (value: unknown): unknown => {
     if (typeof value !== 'object' || value === null) return value;
     if (Array.isArray(value)) {
@@ -129,7 +188,7 @@ function copyMovedBy(facts: FunctionFacts, delta: number): FunctionFacts {
     }
     return out ?? source;
   };
-  return copy(facts) as FunctionFacts;
+  return copy(value);
 }
 
 /** `{ line, character }` and nothing else. */

@@ -55,6 +55,13 @@ export interface LockApi {
   recursive?: boolean;
   /** WaitForSingleObject works on any handle; it is a lock only where ReleaseMutex pairs with it. */
   needsPairedRelease?: boolean;
+  /**
+   * The one global lock this call takes or releases, for functions that take no lock argument
+   * (`rtnl_lock()` takes `rtnl_mutex`). They are defined out of line, so a workspace holding only a
+   * driver would otherwise see an unknown call; named as the definition names the lock, so a whole
+   * tree gives the same class either way.
+   */
+  global?: string;
 }
 
 const SPINNING_KINDS = new Set<LockKind>(['spinlock', 'raw_spinlock', 'rwlock', 'kspin_lock', 'pthread_spinlock']);
@@ -169,6 +176,16 @@ const linux: LockApi[] = [
     { name: 'down_write_trylock', role: 'trylock', kind: 'rwsem', mode: 'write', success: 'nonzero' },
     { name: 'downgrade_write', role: 'downgrade', kind: 'rwsem', mode: 'write' },
   ]),
+  // Global locks taken through out-of-line functions that drivers call everywhere.
+  ...sleepingFamily('rtnl_lock', 'rtnl_unlock', 'mutex', 'exclusive', [
+    { name: 'rtnl_lock_killable', role: 'acquire', kind: 'mutex', success: 'zero' },
+    { name: 'rtnl_trylock', role: 'trylock', kind: 'mutex', success: 'nonzero' },
+  ]).map((api) => ({ ...api, global: 'rtnl_mutex' })),
+  // CPU hotplug's percpu rwsem: readers are `cpus_read_lock()`, the hotplug path is the writer.
+  ...sleepingFamily('cpus_read_lock', 'cpus_read_unlock', 'rwsem', 'read', [
+    { name: 'cpus_read_trylock', role: 'trylock', kind: 'rwsem', mode: 'read', success: 'nonzero' },
+  ]).map((api) => ({ ...api, global: 'cpu_hotplug_lock' })),
+  ...sleepingFamily('cpus_write_lock', 'cpus_write_unlock', 'rwsem', 'write').map((api) => ({ ...api, global: 'cpu_hotplug_lock' })),
 ];
 
 const pthread: LockApi[] = [

@@ -82,6 +82,14 @@ const PRIMITIVE = /^(void|char|short|int|long|unsigned|signed|float|double|bool|
 
 /** Resolves lock expressions to classes inside one function. */
 export class ClassResolver {
+  /**
+   * Types learned in the function from a typed local set to an access path: `struct inode *inode =
+   * dentry->d_inode` says `dentry->d_inode`, and any `dentry.d_inode` field, points to an `inode`,
+   * for structs outside the analysed files and `void *` fields. By path text, and by `struct.field`.
+   */
+  private readonly learnedPaths = new Map<string, string>();
+  private readonly learnedFields = new Map<string, string>();
+
   constructor(
     private readonly types: TypeTable,
     private readonly fn: FunctionFacts,
@@ -101,9 +109,17 @@ export class ClassResolver {
   }
 
   private resolveBase(expr: LockExpr): LockClass {
+    // From the longest learned prefix: `sb` set to `fc->root->d_sb` types `fc->root->d_sb->s_umount`.
+    for (let k = this.learnedPaths.size > 0 ? expr.steps.length - 1 : 0; k >= 1; k--) {
+      const type = this.learnedPaths.get(expr.root + expr.steps.slice(0, k).join(''));
+      if (type !== undefined) return { id: this.walk(this.types.canonical(type), expr.steps.slice(k)), resolved: true };
+    }
     const paramIndex = this.fn.params.findIndex((p) => p.name === expr.root);
     const local = this.fn.locals[expr.root];
     const declared = paramIndex >= 0 ? this.fn.params[paramIndex].type : (local ?? IMPLICIT_VARIABLES[expr.root]);
+    // A `void *data` parameter or local set to a typed local (`struct dlm_ctxt *dlm = data;`) has that type.
+    const learned = expr.steps.length > 0 && (paramIndex >= 0 || local) && (!declared || PRIMITIVE.test(this.types.canonical(declared.name))) ? this.learnedPaths.get(expr.root) : undefined;
+    if (learned !== undefined) return { id: this.walk(this.types.canonical(learned), expr.steps), resolved: true };
     if (declared) {
       const typeName = this.types.canonical(declared.name);
       if (expr.steps.length > 0 && !PRIMITIVE.test(typeName)) {
@@ -126,6 +142,15 @@ export class ClassResolver {
     return { id: expr.text, resolved: expr.steps.length === 0 && !expr.root.endsWith('()') };
   }
 
+  /** The object `path` reaches (`dentry->d_inode`) has type `type`. */
+  learnType(path: LockExpr, type: string): void {
+    if (PRIMITIVE.test(type)) return;
+    this.learnedPaths.set(path.text, type);
+    if (path.steps.length === 0) return;
+    const field = this.resolveBase(path);
+    if (field.resolved && /^\w+\.\w+$/.test(field.id)) this.learnedFields.set(field.id, type);
+  }
+
   /** The lock inside the object a variable points to (`fiq` → `fiq->lock`) when its struct has exactly one. */
   onlyLockOf(object: LockExpr): LockExpr | null {
     if (object.steps.length > 0) return null;
@@ -141,7 +166,10 @@ export class ClassResolver {
     let current = struct;
     const fields = steps.filter((s) => s !== '[]').map((s) => s.replace(/^(->|\.)/, ''));
     for (let i = 0; i < fields.length - 1; i++) {
-      const type = this.types.field(current, fields[i]);
+      // (A `void *private_data` is no type: what the function stored it in says which.)
+      const declared = this.types.field(current, fields[i]);
+      const learned = declared === undefined || PRIMITIVE.test(declared.name) ? this.learnedFields.get(`${current}.${fields[i]}`) : undefined;
+      const type = learned !== undefined ? { name: learned, pointers: 1 } : declared;
       if (!type || PRIMITIVE.test(type.name)) {
         // The struct is not in the analysed files: the path from the typed root still names one class.
         return `${current}.${fields.slice(i).join('.')}`;

@@ -51,15 +51,24 @@ const MAX_CYCLE_LENGTH = 6;
 export class LockGraph {
   readonly nodes = new Map<string, LockNode>();
   private readonly out = new Map<string, Map<string, LockEdge>>();
+  /**
+   * Nodes and edges taken over as they are from graphs merged in, shared with them until this graph
+   * changes one (it then makes its own copy): merging the parts of a program's files copies only the
+   * nodes and edges that more than one part has. A graph is not changed once merged into another.
+   */
+  private readonly shared = new Set<LockNode | LockEdge>();
 
   addNode(id: string, kind: string, resolved: boolean, file?: string): LockNode {
     let node = this.nodes.get(id);
     if (!node) {
       node = { id, kind, family: familyOf(kind), resolved, files: new Set() };
       this.nodes.set(id, node);
-    } else if (node.kind === 'lock' && kind !== 'lock') {
-      node.kind = kind;
-      node.family = familyOf(kind);
+    } else {
+      node = this.ownNode(node);
+      if (node.kind === 'lock' && kind !== 'lock') {
+        node.kind = kind;
+        node.family = familyOf(kind);
+      }
     }
     if (file) node.files.add(file);
     return node;
@@ -71,12 +80,9 @@ export class LockGraph {
       targets = new Map();
       this.out.set(from, targets);
     }
-    let edge = targets.get(to);
-    if (!edge) {
-      edge = { from, to, sites: [] };
-      targets.set(to, edge);
-    }
-    edge.sites.push(site);
+    const edge = targets.get(to);
+    if (!edge) targets.set(to, { from, to, sites: [site] });
+    else this.ownEdge(edge).sites.push(site);
   }
 
   /**
@@ -85,18 +91,49 @@ export class LockGraph {
    */
   merge(other: LockGraph): void {
     for (const node of other.nodes.values()) {
-      const here = this.addNode(node.id, node.kind, node.resolved);
-      for (const file of node.files) here.files.add(file);
+      let here = this.nodes.get(node.id);
+      if (!here) {
+        this.nodes.set(node.id, node);
+        this.shared.add(node);
+        continue;
+      }
+      if (here.kind === 'lock' && node.kind !== 'lock') {
+        here = this.ownNode(here);
+        here.kind = node.kind;
+        here.family = familyOf(node.kind);
+      }
+      for (const file of node.files) if (!here.files.has(file)) (here = this.ownNode(here)).files.add(file);
     }
     for (const [from, targets] of other.out) {
       let here = this.out.get(from);
       if (!here) this.out.set(from, (here = new Map()));
       for (const [to, edge] of targets) {
         const existing = here.get(to);
-        if (existing) for (const site of edge.sites) existing.sites.push(site);
-        else here.set(to, { from, to, sites: edge.sites.slice() });
+        if (!existing) {
+          here.set(to, edge);
+          this.shared.add(edge);
+        } else {
+          const sites = this.ownEdge(existing).sites;
+          for (const site of edge.sites) sites.push(site);
+        }
       }
     }
+  }
+
+  /** The node itself if this graph made it, else this graph's own copy of it, in its place. */
+  private ownNode(node: LockNode): LockNode {
+    if (!this.shared.delete(node)) return node;
+    const copy = { ...node, files: new Set(node.files) };
+    this.nodes.set(node.id, copy);
+    return copy;
+  }
+
+  /** The edge itself if this graph made it, else this graph's own copy of it, in its place. */
+  private ownEdge(edge: LockEdge): LockEdge {
+    if (!this.shared.delete(edge)) return edge;
+    const copy = { from: edge.from, to: edge.to, sites: edge.sites.slice() };
+    this.out.get(edge.from)!.set(edge.to, copy);
+    return copy;
   }
 
   edge(from: string, to: string): LockEdge | undefined {

@@ -57,6 +57,14 @@ interface FunctionState {
   contribution: Contribution;
 }
 
+/** A function that is an analysed one moved by `delta` lines, with what that one was and called. */
+interface MovedFunction {
+  before: FunctionFacts;
+  state: FunctionState;
+  delta: number;
+  calls: Set<string>;
+}
+
 /** What one file adds to an analysis: its functions' results, graph and local findings. */
 interface FilePart {
   functions: FunctionAnalysis[];
@@ -137,7 +145,8 @@ export class LockProgram {
       if (list) list.push(fn);
       else this.byName.set(fn.name, [fn]);
       if (kept.has(fn)) continue;
-      const names = callsOf(fn);
+      // A function that only moved calls what it called (and its body is not looked into).
+      const names = moved.get(fn)?.calls ?? callsOf(fn);
       this.calls.set(fn, names);
       for (const name of names) {
         let callers = this.callersOf.get(name);
@@ -169,8 +178,8 @@ export class LockProgram {
    * be analysed again, with their old state. Functions with local findings are left out: their
    * messages name lines ("taken at line N").
    */
-  private movedFunctions(facts: FileFacts, kept: ReadonlySet<FunctionFacts>): Map<FunctionFacts, { before: FunctionFacts; state: FunctionState; delta: number }> {
-    const moved = new Map<FunctionFacts, { before: FunctionFacts; state: FunctionState; delta: number }>();
+  private movedFunctions(facts: FileFacts, kept: ReadonlySet<FunctionFacts>): Map<FunctionFacts, MovedFunction> {
+    const moved = new Map<FunctionFacts, MovedFunction>();
     const old = this.files.get(facts.file);
     if (!old || old === facts || this.typesChanged) return moved;
     const candidates = new Map<string, FunctionFacts[]>();
@@ -187,7 +196,7 @@ export class LockProgram {
       for (const [i, before] of (list ?? []).entries()) {
         const delta = lineShift(before, fn);
         if (delta === undefined) continue;
-        moved.set(fn, { before, state: this.states.get(before)!, delta });
+        moved.set(fn, { before, state: this.states.get(before)!, delta, calls: this.calls.get(before)! });
         list!.splice(i, 1);
         break;
       }
@@ -199,7 +208,10 @@ export class LockProgram {
   private movedState(fn: FunctionFacts, before: FunctionFacts, state: FunctionState, delta: number): FunctionState {
     const result = movedResult(state.result, before, delta);
     const change = `${state.signature}\u0001${summarySites(result.summary)}`;
-    return { result, signature: state.signature, change, contribution: { ...contributionOf(fn, result), keys: state.contribution.keys } };
+    // The classes it adds, their kinds and files, its local findings (none) and lockdep keys do not
+    // move: only its edges' sites do.
+    const { nodes, findings, keys } = state.contribution;
+    return { result, signature: state.signature, change, contribution: { nodes, edges: edgesOf(fn, result), findings, keys } };
   }
 
   /** The functions of `facts` that are the same objects as in the file's current facts. */
@@ -469,6 +481,8 @@ export class LockProgram {
       const inWork = new Set(work);
       const changed = new Set<FunctionFacts>();
       for (const component of this.components(work, inWork)) {
+        // Reached from the work but not in it: a settled function whose summary stands.
+        if (!component.some((fn) => inWork.has(fn))) continue;
         if (component.length === 1 && !this.callsItself(component[0])) {
           if (this.run(component[0], types)) changed.add(component[0]);
           continue;
@@ -543,17 +557,40 @@ export class LockProgram {
     return false;
   }
 
-  /** Tarjan over the functions in `work`; components come out callees-first. */
+  /**
+   * Tarjan from the functions in `work`; components come out callees-first. A recursive group is
+   * found whole even when only some of its members changed: settled from part of it, it would keep
+   * the other members' old summaries and end where a fresh analysis of the same code does not. Its
+   * members all reach a changed one, so they are among the changed functions' callers, however
+   * indirect: a set that stays small where code is edited (drivers' callbacks have no named callers).
+   */
   private components(work: FunctionFacts[], inWork: Set<FunctionFacts>): FunctionFacts[][] {
-    return stronglyConnected(work, (fn) => this.calleesAmong(fn, inWork));
+    const reaching = new Set(inWork);
+    if (reaching.size < this.functionCount()) {
+      const queue = [...work];
+      for (let fn = queue.pop(); fn; fn = queue.pop()) {
+        for (const caller of this.callersOf.get(fn.name) ?? []) {
+          if (reaching.has(caller)) continue;
+          reaching.add(caller);
+          queue.push(caller);
+        }
+      }
+    }
+    return stronglyConnected(work, (fn) => this.calleesAmong(fn, reaching));
   }
 
-  /** The functions of `among` that `fn` calls, itself aside. */
-  private calleesAmong(fn: FunctionFacts, among: Set<FunctionFacts>): FunctionFacts[] {
+  private functionCount(): number {
+    let count = 0;
+    for (const file of this.files.values()) count += file.functions.length;
+    return count;
+  }
+
+  /** The functions (of `among`, when given) that `fn` calls, itself aside. */
+  private calleesAmong(fn: FunctionFacts, among?: Set<FunctionFacts>): FunctionFacts[] {
     const out: FunctionFacts[] = [];
     for (const name of this.calls.get(fn) ?? []) {
       const callee = this.resolve(name, fn);
-      if (callee && callee !== fn && among.has(callee)) out.push(callee);
+      if (callee && callee !== fn && (!among || among.has(callee))) out.push(callee);
     }
     return out;
   }
@@ -596,11 +633,19 @@ function callsOf(fn: FunctionFacts): Set<string> {
 
 function contributionOf(fn: FunctionFacts, result: FlowResult): Omit<Contribution, 'keys'> {
   const nodes: Contribution['nodes'] = result.acquisitions.map((a) => ({ id: a.cls.id, kind: a.kind, resolved: a.cls.resolved, file: fn.file }));
-  const edges: Contribution['edges'] = [];
   for (const e of result.edges) {
     nodes.push({ id: e.from.id, kind: e.fromKind, resolved: e.from.resolved });
     nodes.push({ id: e.to.id, kind: e.toKind, resolved: e.to.resolved, file: e.chain.length > 0 ? undefined : fn.file });
-    edges.push({ from: e.from.id, to: e.to.id, site: {
+  }
+  const findings = result.findings.filter((f) => isReliable(fn, f)).map((f) => localFinding(fn, f));
+  return { nodes, edges: edgesOf(fn, result), findings };
+}
+
+function edgesOf(fn: FunctionFacts, result: FlowResult): Contribution['edges'] {
+  return result.edges.map((e) => ({
+    from: e.from.id,
+    to: e.to.id,
+    site: {
       file: fn.file,
       function: fn.name,
       site: e.site,
@@ -617,10 +662,8 @@ function contributionOf(fn: FunctionFacts, result: FlowResult): Omit<Contributio
       ...(e.guarded ? { guarded: true } : {}),
       innerFile: e.innerFile,
       innerSite: e.innerSite,
-    } });
-  }
-  const findings = result.findings.filter((f) => isReliable(fn, f)).map((f) => localFinding(fn, f));
-  return { nodes, edges, findings };
+    },
+  }));
 }
 
 /**

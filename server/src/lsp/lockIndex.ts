@@ -4,7 +4,7 @@
  */
 import { matches } from '../analysis/declaredOrders';
 import { rangeContains, type Position, type Range } from '../analysis/sites';
-import type { AnalysisSnapshot, DeclaredOrderRef, LockReference, LockSummary } from './engine/messages';
+import { unpackReferences, type AnalysisSnapshot, type DeclaredOrderRef, type LockReference, type LockSummary } from './engine/messages';
 
 export class LockIndex {
   constructor(readonly snapshot: AnalysisSnapshot) {}
@@ -12,7 +12,9 @@ export class LockIndex {
   /** The innermost lock reference containing the position. */
   referenceAt(uri: string, position: Position): LockReference | undefined {
     let best: LockReference | undefined;
-    for (const ref of this.snapshot.references[uri] ?? []) {
+    const references = this.snapshot.references[uri];
+    if (!references) return undefined;
+    for (const ref of unpackReferences(references)) {
       if (rangeContains(ref.range, position) && (!best || isInside(ref.range, best.range))) best = ref;
     }
     return best;

@@ -73,6 +73,52 @@ export interface LockReference {
   kind: string;
 }
 
+/**
+ * The lock references of one document, packed into numbers: every snapshot sends all of them again
+ * (a line added at the top moves every one), and thousands of small objects cost far more to copy
+ * between threads, and to collect on both sides, than one array of numbers. Reference `i` is
+ * `data[i * 6 .. i * 6 + 5]`: start line, start character, end line, end character, then its index
+ * in `classes` and its index in `kinds`.
+ */
+export interface PackedReferences {
+  classes: string[];
+  kinds: string[];
+  data: Int32Array;
+}
+
+const PACKED_FIELDS = 6;
+
+/** Packs references as they are added, in order. */
+export class ReferencePacker {
+  private readonly classes = new Map<string, number>();
+  private readonly kinds = new Map<string, number>();
+  private readonly data: number[] = [];
+
+  add(range: Range, cls: string, kind: string): void {
+    let c = this.classes.get(cls);
+    if (c === undefined) this.classes.set(cls, (c = this.classes.size));
+    let k = this.kinds.get(kind);
+    if (k === undefined) this.kinds.set(kind, (k = this.kinds.size));
+    this.data.push(range.start.line, range.start.character, range.end.line, range.end.character, c, k);
+  }
+
+  pack(): PackedReferences {
+    return { classes: [...this.classes.keys()], kinds: [...this.kinds.keys()], data: Int32Array.from(this.data) };
+  }
+}
+
+/** The references of a packed list, in the order they were added. */
+export function* unpackReferences(packed: PackedReferences): Generator<LockReference> {
+  const { data, classes, kinds } = packed;
+  for (let at = 0; at + PACKED_FIELDS <= data.length; at += PACKED_FIELDS) {
+    yield {
+      range: { start: { line: data[at], character: data[at + 1] }, end: { line: data[at + 2], character: data[at + 3] } },
+      cls: classes[data[at + 4]],
+      kind: kinds[data[at + 5]],
+    };
+  }
+}
+
 /** One direction of the lock order around a class: another class, and where the order is seen. */
 export interface LockNeighbour {
   id: string;
@@ -120,7 +166,7 @@ export interface AnalysisSnapshot {
   findings: Finding[];
   declaredOrders: DeclaredOrderRef[];
   /** Per open document that was analysed: where it names locks (hover is asked about nothing else). */
-  references: Record<string, LockReference[]>;
+  references: Record<string, PackedReferences>;
   /** Every class those references name, taken anywhere in the program. */
   locks: Record<string, LockSummary>;
   fileCount: number;

@@ -10,9 +10,11 @@ import type { LockApiCatalogue } from '../../analysis/lockApis';
 import { ClassResolver, type TypeTable } from '../../analysis/lockClasses';
 import type { EdgeSite, LockEdge } from '../../analysis/lockGraph';
 import type { LockProgram, ProgramAnalysis } from '../../analysis/program';
+import { movedFrom } from '../../analysis/functionReuse';
+import type { Position } from '../../analysis/sites';
 import type { LockdepView } from './lockdepView';
 import type { Finding } from '../../analysis/findings';
-import type { FindingEntry, LockNeighbour, LockReference, LockSummary, SnapshotMessage } from './messages';
+import { ReferencePacker, type FindingEntry, type LockNeighbour, type LockReference, type LockSummary, type PackedReferences, type SnapshotMessage } from './messages';
 
 /** Sites kept per neighbour: hover links this many and counts the rest. */
 export const SITES_PER_NEIGHBOUR = 3;
@@ -52,18 +54,19 @@ export function buildSnapshot(
   ids: FindingIds,
   releases: ReleaseReferences,
 ): SnapshotMessage {
-  const references: Record<string, LockReference[]> = {};
+  const references: Record<string, PackedReferences> = {};
   for (const uri of openUris) {
     const facts = program.file(uri);
     if (!facts) continue;
-    const refs: LockReference[] = [];
+    const refs = new ReferencePacker();
     for (const fn of facts.functions) {
-      for (const a of program.resultOf(fn)?.acquisitions ?? []) refs.push({ range: a.site, cls: a.cls.id, kind: a.kind });
+      for (const a of program.resultOf(fn)?.acquisitions ?? []) refs.add(a.site, a.cls.id, a.kind);
     }
-    refs.push(...releases.of(facts, program.typeTable(), program.catalogue), ...declarationsIn(facts));
-    references[uri] = refs;
+    for (const r of releases.of(facts, program.typeTable(), program.catalogue)) refs.add(r.range, r.cls, r.kind);
+    for (const d of facts.lockDeclarations) refs.add(d.site, d.name, d.kind);
+    references[uri] = refs.pack();
   }
-  const named = new Set(Object.values(references).flatMap((refs) => refs.map((r) => r.cls)));
+  const named = new Set(Object.values(references).flatMap((refs) => refs.classes));
   const shown = lockdep?.merged ?? analysis;
   return {
     generation,
@@ -128,10 +131,20 @@ export class ReleaseReferences {
     const refs: LockReference[] = [];
     for (const fn of facts.functions) {
       let own = this.byFunction.get(fn);
-      if (!own) this.byFunction.set(fn, (own = releasesIn(fn, types, catalogue)));
+      if (!own) this.byFunction.set(fn, (own = this.movedReleases(fn) ?? releasesIn(fn, types, catalogue)));
       refs.push(...own);
     }
     return refs;
+  }
+
+  /** The releases of facts moved by whole lines from facts whose releases are known, moved with them. */
+  private movedReleases(fn: FunctionFacts): LockReference[] | undefined {
+    const origin = movedFrom(fn);
+    const before = origin && this.byFunction.get(origin.facts);
+    if (!before) return undefined;
+    const delta = origin.delta;
+    const at = (p: Position): Position => ({ line: p.line + delta, character: p.character });
+    return before.map((ref) => ({ ...ref, range: { start: at(ref.range.start), end: at(ref.range.end) } }));
   }
 }
 
@@ -143,10 +156,6 @@ function releasesIn(fn: FunctionFacts, types: TypeTable, catalogue: LockApiCatal
     refs.push({ range: unlock.site, cls: resolver.resolve(unlock.lock).id, kind: catalogue.get(unlock.api)?.kind ?? 'lock' });
   }
   return refs;
-}
-
-function declarationsIn(facts: FileFacts): LockReference[] {
-  return facts.lockDeclarations.map((d) => ({ range: d.site, cls: d.name, kind: d.kind }));
 }
 
 function unlocksOf(fn: FunctionFacts): UnlockStmt[] {
