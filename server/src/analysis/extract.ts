@@ -15,6 +15,7 @@ import type {
   FileFacts,
   FunctionFacts,
   IgnoreDirectives,
+  LockExpr,
   LockStmt,
   Stmt,
   StructDef,
@@ -22,7 +23,7 @@ import type {
 } from './functionFacts';
 import type { FunctionReuse, ReuseRound } from './functionReuse';
 import { ATOMIC_OPS, DEFAULT_CATALOGUE, GUARD_TYPES, LOCK_TYPES, LockApiCatalogue, isBugOnCall, isHeldAssertion, lockedWait, isNoReturnCall, isSleepingCall, isSparseAnnotation, sleepingGfp } from './lockApis';
-import { lockExprOfNode, lockExprOfText, makeLockExpr } from './lockExpr';
+import { lockExprOfNode, lockExprOfText, makeLockExpr, variableElement } from './lockExpr';
 import { isLockWrapperMacro, macroFunctionsText, type MacroDefinition } from './macroFunctions';
 import { LiteNode, liteTree, lineStarts as startsOfLines, normaliseLineBreaks, parseC, positionIn, type Deadline, type Pruning, type SyntaxTree } from './parser';
 import type { Position, Range } from './sites';
@@ -1023,6 +1024,9 @@ class BodyWalker {
       if (type.pointers > 0 && LOCK_TYPES.has(type.name)) {
         const lock = lockExprOfNode(init);
         if (lock) out.push({ t: 'alias', name, lock });
+      } else if (type.pointers > 0) {
+        const target = objectTarget(init);
+        if (target) out.push({ t: 'points', name, ...target });
       }
       this.expression(init, out, name);
     }
@@ -1057,6 +1061,9 @@ class BodyWalker {
     if (right && local && local.pointers > 0 && LOCK_TYPES.has(local.name)) {
       const target = lockExprOfNode(right);
       if (target) out.push({ t: 'alias', name: lock.root, lock: target });
+    } else if (right && local && local.pointers > 0 && operator === '=') {
+      const target = objectTarget(right);
+      if (target) out.push({ t: 'points', name: lock.root, ...target });
     }
     // `ret = spin_trylock(&l)` binds the call's result: the call itself is visited as an event and
     // finds its binding through the assignment's left side.
@@ -1374,6 +1381,37 @@ function unwrap(node: LiteNode): LiteNode {
   let current = node;
   while (current.type === 'parenthesized_expression' && current.firstNamedChild) current = current.firstNamedChild;
   return current;
+}
+
+/**
+ * `&dev->port`, `dentry->d_parent`, `other`: an object a pointer local is set to, reached by a plain
+ * access path (no call, no cast, no variable index, no constant), so that the local and the path
+ * name one object until either is assigned again. `address`: the path names the object itself (`&x`).
+ */
+function objectTarget(node: LiteNode): { target: LockExpr; address: boolean } | null {
+  let current = unwrap(node);
+  const address = current.type === 'pointer_expression' && current.text.startsWith('&');
+  if (address) current = unwrap(current.childForFieldName('argument') ?? current);
+  if (!isAccessPath(current)) return null;
+  const target = lockExprOfNode(current);
+  if (!target || /^[A-Z_][A-Z0-9_]*$/.test(target.root) || variableElement(target)) return null;
+  return { target, address };
+}
+
+function isAccessPath(node: LiteNode): boolean {
+  switch (node.type) {
+    case 'identifier':
+      return true;
+    case 'parenthesized_expression':
+      return node.firstNamedChild !== null && isAccessPath(node.firstNamedChild);
+    case 'field_expression':
+    case 'subscript_expression': {
+      const argument = node.childForFieldName('argument');
+      return argument !== null && isAccessPath(argument);
+    }
+    default:
+      return false;
+  }
 }
 
 /** `x = f(…)` or `x = (f(…))`: the variable the call's result is stored in. */
