@@ -55,3 +55,17 @@ describe('lock classes', () => {
     assert.deepEqual(result.findings, [], result.describe());
   });
 });
+
+describe('lock classes through members under #ifdef and in anonymous unions', () => {
+  const result = analyseFixtures('classes/config_fields.c');
+
+  it('a member declared under #ifdef CONFIG_… has its type: the lock through it and through a copy of it is one', () => {
+    assert.deepEqual(result.acquired('xmacsec_add'), ['mutex_lock:xmacsec.lock']);
+    assert.deepEqual(result.in('xmacsec_add'), [], result.describe());
+  });
+
+  it('a member of an anonymous union\'s struct is the struct\'s own', () => {
+    assert.deepEqual(result.acquired('xpriv_count'), ['spin_lock:xstats.lock']);
+    assert.equal(result.findings.length, 0, result.describe());
+  });
+});

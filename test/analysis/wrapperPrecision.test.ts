@@ -228,3 +228,74 @@ describe('precision: a lock a helper reaches through its own local pointer', () 
     assert.deepEqual(result.of('double-lock'), [], result.describe());
   });
 });
+
+describe('precision: a lockdep subclass passed down to a wrapper', () => {
+  const result = analyseFixtures('precision/subclass_args.c');
+
+  it('is the subclass the caller names, through a function or a macro', () => {
+    assert.deepEqual(result.edgesIn('commit_blocks'), ['xinode.commit_mutex -> xinode.rdwrlock/RDWRLOCK_DMAP']);
+    assert.deepEqual(result.edgesIn('grow_imap'), ['xinode.rdwrlock/RDWRLOCK_IMAP -> xinode.commit_mutex']);
+  });
+
+  it('so only the orders in the same subclass make a cycle', () => {
+    const inversion = result.one('lock-order-inversion', 'commit_map');
+    assert.deepEqual([...inversion.locks].sort(), ['xinode.commit_mutex', 'xinode.rdwrlock/RDWRLOCK_IMAP']);
+    assert.equal(result.findings.length, 1, result.describe());
+  });
+});
+
+describe('precision: a helper that drops its caller\'s lock and takes it back', () => {
+  const result = analyseFixtures('precision/handed_back.c');
+
+  it('hands it back: taking it again inside is no double lock', () => {
+    assert.deepEqual(result.in('xfifo_open'), [], result.describe());
+  });
+
+  it('a helper that only takes it is still one', () => {
+    const double = result.one('double-lock', 'xfifo_reopen');
+    assert.equal(double.range.start.line, result.line('xfifo_reopen', '\txpipe_lock(pipe);'));
+    assert.equal(result.findings.length, 1, result.describe());
+  });
+});
+
+describe('precision: a lockdep subclass worked out from the object when it runs', () => {
+  const result = analyseFixtures('precision/computed_subclass.c');
+
+  it('splits the class as lockdep does: orders between kinds of tree make no cycle', () => {
+    assert.deepEqual(result.edgesIn('create_entry'), ['btree.tree_lock/btree_lock_class(tree) -> xinode.extents_lock']);
+    assert.deepEqual(result.edgesIn('extend_file'), ['xinode.extents_lock -> btree.tree_lock/btree_lock_class(tree)']);
+    assert.deepEqual(result.findings, [], result.describe());
+  });
+
+  it('without the subclass, the same orders are an inversion', () => {
+    const plain = analyseEdited('precision/computed_subclass.c', ['mutex_lock_nested(&tree->tree_lock, btree_lock_class(tree))', 'mutex_lock(&tree->tree_lock)']);
+    assert.equal(plain.of('lock-order-inversion').length, 1, plain.describe());
+  });
+});
+
+describe('precision: a recursive lock wrapper that records its owner', () => {
+  const result = analyseFixtures('precision/recursive_owner.c');
+
+  it('does not leak the lock on the path where the running task owned it already', () => {
+    assert.deepEqual(result.findings, [], result.describe());
+  });
+
+  it('a path that skipped the lock for another reason is still a leak', () => {
+    const other = analyseEdited('precision/recursive_owner.c', ['priv->fw_mutex_owner != current', 'priv->fw_mutex_depth == 0']);
+    assert.equal(other.of('unreleased-lock', 'fw_lock').length, 1, other.describe());
+  });
+});
+
+describe('precision: a flag of a zeroed allocation', () => {
+  it('is false until stored: the unlock it guards is not reached on the path that unlocked already', () => {
+    const result = analyseFixtures('precision/zeroed_object.c');
+    assert.deepEqual(result.findings, [], result.describe());
+  });
+
+  it('of memory not zeroed it may be anything: the second unlock is reported', () => {
+    const unzeroed = analyseEdited('precision/zeroed_object.c', ['kzalloc(sizeof(*tx_info), GFP_KERNEL)', 'kmalloc(sizeof(*tx_info), GFP_KERNEL)']);
+    const twice = unzeroed.one('unlock-unheld', 'xtx_open');
+    // The last of the three unlocks, under `if (tx_info->pending_close)`.
+    assert.equal(twice.range.start.line, unzeroed.lines('xtx_open', 'spin_unlock_bh(&tx_info->lock)', 3)[2]);
+  });
+});

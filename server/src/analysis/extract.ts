@@ -22,10 +22,11 @@ import type {
   TypeRef,
 } from './functionFacts';
 import type { FunctionReuse, ReuseRound } from './functionReuse';
-import { ATOMIC_OPS, GUARD_TYPES, LOCK_TYPES, LockApiCatalogue, isBugOnCall, isHeldAssertion, lockedWait, isNoReturnCall, isSleepingCall, isSparseAnnotation, sleepingGfp } from './lockApis';
+import { ATOMIC_OPS, DEFAULT_CATALOGUE, GUARD_TYPES, LOCK_TYPES, LockApiCatalogue, isBugOnCall, isHeldAssertion, lockedWait, isNoReturnCall, isSleepingCall, isSparseAnnotation, sleepingGfp } from './lockApis';
 import { lockExprOfNode, lockExprOfText, makeLockExpr, variableElement } from './lockExpr';
-import { LiteNode, liteTree, lineStarts as startsOfLines, normaliseLineBreaks, positionIn, type Deadline, type Pruning, type SyntaxTree } from './parser';
-import type { Range } from './sites';
+import { isLockWrapperMacro, macroFunctionsText, type MacroDefinition } from './macroFunctions';
+import { LiteNode, liteTree, lineStarts as startsOfLines, normaliseLineBreaks, parseC, positionIn, type Deadline, type Pruning, type SyntaxTree } from './parser';
+import type { Position, Range } from './sites';
 
 export function rangeOf(node: { startPosition: { row: number; column: number }; endPosition: { row: number; column: number } }): Range {
   const s = node.startPosition;
@@ -94,11 +95,36 @@ export function extractFile(file: string, source: string, tree: SyntaxTree, cata
     : { types: PRUNABLE_TYPES, test: (node) => prunable(node, text, catalogue) };
   const root = liteTree(tree, text, pruning, deadline);
   facts.errorNodes = root.descendantsOfType('ERROR').length;
-  collectTopLevel(root, facts, { catalogue, text, lineStarts, reused, deadline });
+  const exported = exportedNames(text);
+  const context: FileContext = { catalogue, text, lineStarts, reused, deadline, wrapperMacros: [], exported };
+  collectTopLevel(root, facts, context);
   reused?.end();
+  if (context.wrapperMacros!.length > 0) facts.functions.push(...macroWrappers(context.wrapperMacros!, facts.file, context));
+  facts.functions = withExports(exported, facts.functions);
   if (text.includes('lockorder')) collectComments(root, facts);
   collectLockMacros(text, lineStarts, facts);
   return facts;
+}
+
+const EXPORT = /\bEXPORT_SYMBOL(?:_GPL)?(?:_NS(?:_GPL)?)?\s*\(\s*([A-Za-z_]\w*)/g;
+
+/** Names given to `EXPORT_SYMBOL(name)`, `EXPORT_SYMBOL_GPL(name)`, `EXPORT_SYMBOL_NS(name, ns)`: functions other modules call. */
+function exportedNames(text: string): ReadonlySet<string> | undefined {
+  return text.includes('EXPORT_SYMBOL') ? new Set([...text.matchAll(EXPORT)].map((m) => m[1])) : undefined;
+}
+
+/** The functions with their export mark brought up to date: facts reused from an earlier extraction are copied where it changed. */
+function withExports(exported: ReadonlySet<string> | undefined, functions: FunctionFacts[]): FunctionFacts[] {
+  return functions.map((fn) => {
+    const marked = isExported(fn, exported);
+    if (marked === (fn.exported === true)) return fn;
+    const { exported: _, ...rest } = fn;
+    return marked ? { ...rest, exported: true } : rest;
+  });
+}
+
+function isExported(fn: FunctionFacts, exported: ReadonlySet<string> | undefined): boolean {
+  return !fn.isStatic && exported !== undefined && exported.has(fn.name);
 }
 
 /**
@@ -109,9 +135,9 @@ export function extractFile(file: string, source: string, tree: SyntaxTree, cata
  * running on past a directive's line, a condition with braces), so that those are parsed as usual.
  * A `lockorder` comment is read from the tree, so a text mentioning it is parsed too.
  */
-export function preprocessorOnlyFacts(file: string, source: string): FileFacts | null {
+export function preprocessorOnlyFacts(file: string, source: string, catalogue: LockApiCatalogue = DEFAULT_CATALOGUE): FileFacts | null {
   const text = normaliseLineBreaks(source);
-  if (!onlyPreprocessorLines(text) || text.includes('lockorder')) return null;
+  if (!onlyPreprocessorLines(text) || text.includes('lockorder') || definesLockWrapper(text, catalogue)) return null;
   const lineStarts = startsOfLines(text);
   const facts = noFacts(file, lineStarts.length);
   collectLockMacros(text, lineStarts, facts);
@@ -121,6 +147,18 @@ export function preprocessorOnlyFacts(file: string, source: string): FileFacts |
 /** The facts of a file before anything is found in it. */
 function noFacts(file: string, lineCount: number): FileFacts {
   return { file, functions: [], structs: [], typedefs: {}, globals: {}, lockDeclarations: [], declaredOrders: [], ignores: {}, lineCount, errorNodes: 0 };
+}
+
+const FUNCTION_LIKE_DEFINE = /^[ \t]*#[ \t]*define[ \t]+(\w+)\(/gm;
+
+/** Whether a text defines a macro read as a function (see `wrapperMacro`): that text is parsed. */
+function definesLockWrapper(text: string, catalogue: LockApiCatalogue): boolean {
+  for (const match of text.matchAll(FUNCTION_LIKE_DEFINE)) {
+    const from = match.index + match[0].length;
+    const end = directiveEnd(text, match.index);
+    if (isLockWrapperMacro(match[1], text.slice(from, end < 0 ? text.indexOf('\n', from) : end), catalogue)) return true;
+  }
+  return false;
 }
 
 /** Directives whose rest of line is a macro body, a name or a message: nothing the parser reads as code. */
@@ -192,6 +230,10 @@ interface FileContext {
   /** Functions of the previous extraction, for an incremental one. */
   reused?: ReuseRound;
   deadline?: Deadline;
+  /** Function-like macros met at the top level that wrap lock calls: read as functions afterwards. */
+  wrapperMacros?: WrapperMacro[];
+  /** The file's `EXPORT_SYMBOL` names. */
+  exported?: ReadonlySet<string>;
 }
 
 /**
@@ -280,6 +322,13 @@ function collectTopLevel(node: LiteNode, facts: FileFacts, context: FileContext)
       case 'type_definition':
         collectTypedef(child, facts);
         break;
+      case 'preproc_function_def': {
+        const macro = wrapperMacro(child, context);
+        if (macro) context.wrapperMacros?.push(macro);
+        const name = child.childForFieldName('name')?.text;
+        if (!macro && name && /[a-z]/.test(name)) (facts.macros ??= []).push(name);
+        break;
+      }
       case 'ERROR':
       case 'preproc_if':
       case 'preproc_ifdef':
@@ -329,8 +378,7 @@ function collectStruct(spec: LiteNode, facts: FileFacts): void {
 function structDef(name: string, spec: LiteNode, facts: FileFacts): StructDef {
   const fields: Record<string, TypeRef> = {};
   const body = spec.childForFieldName('body');
-  for (const member of body?.namedChildren ?? []) {
-    if (member.type !== 'field_declaration') continue;
+  for (const member of fieldDeclarations(body)) {
     const type = member.childForFieldName('type');
     if (!type) continue;
     for (const declarator of member.childrenForFieldName('declarator')) {
@@ -352,6 +400,24 @@ function structDef(name: string, spec: LiteNode, facts: FileFacts): StructDef {
     }
   }
   return { name, fields };
+}
+
+/**
+ * The field declarations of a struct body, those under `#ifdef CONFIG_…` in it included (a build
+ * has one side or the other; a field is named the same on both) and those of an anonymous struct
+ * or union member, whose fields are the struct's own.
+ */
+function fieldDeclarations(body: LiteNode | null): LiteNode[] {
+  const out: LiteNode[] = [];
+  for (const member of body?.namedChildren ?? []) {
+    if (member.type === 'field_declaration') {
+      const type = member.childForFieldName('type');
+      const anonymous = type && isStructWithBody(type) && !type.childForFieldName('name') && member.childrenForFieldName('declarator').length === 0;
+      if (anonymous) out.push(...fieldDeclarations(type.childForFieldName('body')));
+      else out.push(member);
+    } else if (TOP_LEVEL_CONTAINERS.has(member.type)) out.push(...fieldDeclarations(member));
+  }
+  return out;
 }
 
 function collectComments(root: LiteNode, facts: FileFacts): void {
@@ -462,6 +528,7 @@ function extractFunction(node: LiteNode, file: string, context: FileContext): Fu
   const head = context.text.slice(start.startIndex, body.startIndex);
   const whole = { startPosition: start.startPosition, endPosition: node.endPosition };
   const fn = newFunction(nameNode.text, file, isStatic, whole, nameNode, parametersOf(declarator), contractsOf(head));
+  if (isExported(fn, context.exported)) fn.exported = true;
   fn.body = functionBody(body, fn, context, body.namedChildren);
   return fn;
 }
@@ -584,6 +651,78 @@ function macroFunction(call: LiteNode, macro: string, body: LiteNode, file: stri
   };
   fn.body = functionBody(body, fn, context, body.namedChildren);
   return fn;
+}
+
+interface WrapperMacro {
+  definition: MacroDefinition;
+  /** The whole `#define`, and its name. */
+  range: Range;
+  nameRange: Range;
+}
+
+/** `#define node_lock(p) spin_lock(&(p)->lock)`: a macro read as a function (see macroFunctions.ts); null for other macros. */
+function wrapperMacro(node: LiteNode, context: FileContext): WrapperMacro | null {
+  const name = node.childForFieldName('name');
+  const value = node.childForFieldName('value');
+  const params = node.childForFieldName('parameters');
+  if (!name || !value || !params || !isLockWrapperMacro(name.text, value.text, context.catalogue)) return null;
+  const paramNames = params.children.flatMap((c) => (c.type === 'identifier' ? [c.text] : c.type === '...' ? ['__VA_ARGS__'] : []));
+  const definition = { name: name.text, params: paramNames, body: value.text, bodyStart: value.startIndex };
+  return { definition, range: rangeOf(node), nameRange: rangeOf(name) };
+}
+
+/**
+ * The wrapper macros of a file as functions: their bodies are parsed together as C functions, each
+ * named for its macro and taking the macro's parameters (untyped: a caller's argument gives the
+ * class), every position moved back to the macro's text. Static: a macro is seen by the files that
+ * include its own.
+ */
+function macroWrappers(macros: WrapperMacro[], file: string, context: FileContext): FunctionFacts[] {
+  const { text, origin } = macroFunctionsText(macros.map((m) => m.definition));
+  const lineStarts = startsOfLines(text);
+  const root = liteTree(parseC(text, undefined, context.deadline), text, { types: PRUNABLE_TYPES, test: (node) => prunable(node, text, context.catalogue) }, context.deadline);
+  const inner: FileContext = { catalogue: context.catalogue, text, lineStarts, deadline: context.deadline };
+  const fileOffset = (p: Position, end: boolean): Position => {
+    const at = Math.min(lineStarts[p.line] + p.character, origin.length);
+    return positionIn(context.lineStarts, end ? (at > 0 ? origin[at - 1] + 1 : 0) : origin[Math.min(at, origin.length - 1)]);
+  };
+  const move = (r: Range): Range => ({ start: fileOffset(r.start, false), end: fileOffset(r.end, true) });
+  // Functions come out in the order of their macros; one the parser could not read is missing.
+  let next = 0;
+  const out: FunctionFacts[] = [];
+  for (const node of root.namedChildren) {
+    if (node.type !== 'function_definition') continue;
+    const fn = extractFunction(node, file, inner);
+    const index = fn ? macros.findIndex((m, i) => i >= next && m.definition.name === fn.name) : -1;
+    if (!fn || index < 0) continue;
+    next = index + 1;
+    const macro = macros[index];
+    out.push({
+      ...fn,
+      isStatic: true,
+      range: macro.range,
+      nameRange: macro.nameRange,
+      params: macro.definition.params.map((name) => ({ name, type: null })),
+      body: relocated(fn.body, move),
+    });
+  }
+  return out;
+}
+
+/** A copy of plain data with every range in it moved. */
+function relocated<T>(value: T, move: (r: Range) => Range): T {
+  if (Array.isArray(value)) return value.map((v) => relocated(v, move)) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const record = value as Record<string, unknown>;
+  if (isRange(record)) return move(record as unknown as Range) as T;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(record)) out[key] = relocated(record[key], move);
+  return out as T;
+}
+
+function isRange(value: Record<string, unknown>): boolean {
+  const start = value.start as Position | undefined;
+  return typeof start === 'object' && start !== null && typeof start.line === 'number' && typeof value.end === 'object';
 }
 
 /** `struct bar __user *` → `bar`, one pointer; qualifiers and annotations are skipped. */

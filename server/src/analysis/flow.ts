@@ -136,6 +136,9 @@ interface Exit {
   nonzero?: boolean;
 }
 
+/** Allocators that return zeroed memory. */
+const ZEROED_ALLOCATION = /^(?:devm_)?(?:kv?zalloc|kv?calloc|vzalloc|kmem_cache_zalloc)(?:_node)?$/;
+
 /** A condition atom as access paths: a pointer tested (`op` null), two compared, or neither (`left` null). */
 type AtomPaths = { left: LockExpr; op: '==' | '!=' | null; right?: LockExpr } | { left: null; op: null };
 
@@ -398,7 +401,7 @@ class FunctionFlow {
           const counted = s.held.length === 0 ? s : { ...s, events: s.events + 1 };
           for (const next of this.storedCall(counted, stmt.name, stmt.args, stmt.site, stmt.bind, stmt.constants, stmt.someOnly)) out.push(next);
         }
-        return out;
+        return stmt.bind !== undefined && ZEROED_ALLOCATION.test(stmt.name) ? out.map((s) => this.zeroedFields(s, stmt.bind!)) : out;
       }
       case 'sleep':
         return states.map((s) => {
@@ -1082,6 +1085,16 @@ class FunctionFlow {
   }
 
   /**
+   * `p = kzalloc(…)`: every field of the new object is zero until stored, so a flag tested later
+   * (`if (p->pending_close) unlock(&p->lock);`) is false on the paths that never set it.
+   */
+  private zeroedFields(state: State, object: string): State {
+    let s = state;
+    for (const text of this.correlated) if (text.startsWith(`${object}->`) && /^\w+$/.test(text.slice(object.length + 2))) s = decide(s, text, false);
+    return s;
+  }
+
+  /**
    * Applies a callee's summary. `value` is the call's truth when it is tested in a condition; `bind`
    * is the variable its result is stored in.
    */
@@ -1107,6 +1120,9 @@ class FunctionFlow {
     let s = state;
     const chainOf = (l: SummaryLock) => [name, ...l.chain];
     const atomic = inAtomicSection(s);
+    // A callee that drops a lock of ours and takes it again (`unlock(); schedule(); lock();` behind
+    // helpers that test the same field before each) hands it back: taking it is no double lock.
+    const handedBack = new Set(summary.releasesOnEntry.flatMap((l) => this.instantiate(s, l, name, args)?.expr.text ?? []));
     for (const lock of summary.acquires) {
       const deepEnough = lock.chain.length + 1 >= MAX_CHAIN_DEPTH;
       if (s.held.length === 0 && (deepEnough || this.acquires.size >= MAX_SUMMARY_LOCKS)) continue;
@@ -1123,7 +1139,7 @@ class FunctionFlow {
       const droppedFirst = lock.releasedBefore ?? [];
       for (const h of s.held) {
         if (h.cls.id !== held.cls.id && !droppedFirst.includes(h.cls.id)) this.addEdge(h, held, s.held, `${name}()`, lock, open.length > 0);
-        else if (h.cls.id === held.cls.id && !droppedFirst.includes(h.cls.id)) this.checkTakenAgainInCallee(h, held, lock, site);
+        else if (h.cls.id === held.cls.id && !droppedFirst.includes(h.cls.id) && !handedBack.has(h.expr.text)) this.checkTakenAgainInCallee(h, held, lock, site);
       }
       if (!deepEnough) this.noteSummaryAcquire(held, lock, s, [...open, ...passed.flags]);
     }
@@ -1235,8 +1251,24 @@ class FunctionFlow {
     const argText = lock.paramIndex !== undefined ? args[lock.paramIndex] : null;
     const arg = argText ? lockExprOfText(argText) : null;
     const expr = arg ? substituteRoot(makeLockExpr('', lock.expr.steps, lock.expr.indices), this.dealias(arg, state)) : lock.expr;
-    if (!lock.cls.param) return { cls: lock.cls, expr, api };
-    return arg ? { cls: this.resolver.resolve(expr), expr, api } : null;
+    if (!lock.cls.param) return { cls: this.argumentSubclass(lock.cls, args) ?? lock.cls, expr, api };
+    if (!arg) return null;
+    const base = this.resolver.resolve(expr);
+    return { cls: this.argumentSubclass(lock.cls, args, base) ?? base, expr, api };
+  }
+
+  /**
+   * A callee's lock taken with its parameter as the `_nested` subclass (`IWRITE_LOCK(ip, subclass)`)
+   * is, here, of the subclass the argument names (`RDWRLOCK_IMAP`): its class (or `base`, where it
+   * is re-resolved here) in that subclass. Undefined for other locks, and for an argument not
+   * written as a name.
+   */
+  private argumentSubclass(callee: LockClass, args: (string | null)[], base?: LockClass): LockClass | undefined {
+    if (!callee.subclassParam) return undefined;
+    const argument = args[callee.subclassParam.index];
+    if (!argument || !/^[A-Za-z_]\w*$/.test(argument)) return undefined;
+    const { subclassParam: _, ...plain } = base ?? { ...callee, id: callee.subclassParam.base };
+    return this.resolver.withSubclass(plain, argument);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -1569,6 +1601,11 @@ class FunctionFlow {
         conditional.push({ lock: asSummary, success });
         continue;
       }
+      // A recursive lock wrapper's paths where the running task owned the lock already hold it as
+      // well (see `reentered`): no leak. Callers are told no more than before, since how deep the
+      // lock is held is not followed (a nested release drops it whole).
+      const others = notHolding.filter((e) => !reentered(e));
+      if (others.length < notHolding.length && (others.length === 0 || conditionalSuccess(holding, others, (v) => this.isPointer(v)))) continue;
       // Reported only for a lock this function takes itself (one taken in a callee is named in the
       // callee's terms), and that it either releases somewhere itself, or works under while it
       // releases other locks of its own: a function that releases nothing and takes this one on some
@@ -1715,12 +1752,26 @@ function correlatedConditions(statements: Stmt[], isLockWrapper: (name: string) 
   // unlock(); return ret;`) says which way it went.
   const returned = new Set(statements.flatMap((s) => (s.t === 'return' && s.value !== null && /^[A-Za-z_]\w*$/.test(s.value) ? [s.value] : [])));
   const out = new Set([...binds, ...objectTests, ...[...guarding].filter((text) => returned.has(text) || returned.has(comparedVariable(text) ?? ''))]);
-  // Tested twice, or set to a constant somewhere (`locked = true; … if (locked) unlock();`).
-  for (const text of guarding) if ((counts.get(text) ?? 0) > 1 || constants.has(text)) out.add(text);
+  // Tested twice, or set to a constant somewhere (`locked = true; … if (locked) unlock();`), or a
+  // test of whether the running task owns the lock already (see `reentered`).
+  for (const text of guarding) if ((counts.get(text) ?? 0) > 1 || constants.has(text) || OWNED_BY_RUNNING_TASK.test(text)) out.add(text);
   // A result set to a constant, tested and returned (`ret = 0; … if (ret) break; … return ret;`):
   // what each path decided of it is what the caller learns, whether the test guards a lock or not.
   for (const text of counts.keys()) if (returned.has(text) && constants.has(text)) out.add(text);
   return out;
+}
+
+/** `priv->fw_mutex_owner == current`: the owner a recursive lock wrapper records is the running task. */
+const OWNED_BY_RUNNING_TASK = /^\S+ == current$|^current == \S+$/;
+
+/**
+ * A path on which the lock's recorded owner was the running task: a recursive lock wrapper
+ * (`if (priv->owner != current) { mutex_lock(&priv->m); priv->owner = current; } priv->depth++;`)
+ * takes nothing there because its caller holds the lock already.
+ */
+function reentered(exit: Exit): boolean {
+  for (const key in exit.state.facts) if (exit.state.facts[key] === true && OWNED_BY_RUNNING_TASK.test(key)) return true;
+  return false;
 }
 
 /** The variable a canonical comparison tests, `ret` in `ret == nfs_ok`. */

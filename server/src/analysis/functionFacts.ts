@@ -146,6 +146,8 @@ export interface FunctionFacts {
   syntaxErrors: number;
   /** Cut off (being typed): its end is unknown, so nothing is said about its returns. */
   incomplete?: boolean;
+  /** Named in `EXPORT_SYMBOL*()` in its file: other modules call this definition. */
+  exported?: boolean;
 }
 
 export interface StructDef {
@@ -179,6 +181,11 @@ export interface FileFacts {
   lockDeclarations: LockDeclaration[];
   declaredOrders: DeclaredOrder[];
   ignores: IgnoreDirectives;
+  /**
+   * Function-like macros defined at the top level and not read as functions (lower-case names only:
+   * upper-case ones name no function): a file that sees one calls the macro, not a function elsewhere.
+   */
+  macros?: string[];
   /** Lines in the file, to keep positions in bounds. */
   lineCount: number;
   errorNodes: number;

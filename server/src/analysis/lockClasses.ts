@@ -15,6 +15,11 @@ export interface LockClass {
   resolved: boolean;
   /** Set when the lock is one of the function's parameters (or reached from one without a type). */
   param?: { index: number; steps: string[] };
+  /**
+   * The `_nested` subclass is the function's parameter of this index (`IWRITE_LOCK(ip, subclass)`):
+   * a caller's argument names it. `base` is the class without a subclass.
+   */
+  subclassParam?: { index: number; base: string };
 }
 
 /** Structs, typedefs and globals of the whole program (every analysed file, headers included). */
@@ -92,9 +97,15 @@ export class ClassResolver {
 
   resolve(expr: LockExpr, subclass?: string): LockClass {
     const base = this.resolveBase(expr);
-    if (!subclass) return base;
+    return subclass ? this.withSubclass(base, subclass) : base;
+  }
+
+  /** The class `base` taken with a `_nested` subclass (one of this function's parameters, maybe). */
+  withSubclass(base: LockClass, subclass: string): LockClass {
     const sub = normaliseSubclass(subclass);
-    return sub === '0' ? base : { ...base, id: `${base.id}/${sub}` };
+    if (sub === '0') return base;
+    const index = this.fn.params.findIndex((p) => p.name === sub);
+    return { ...base, id: `${base.id}/${sub}`, ...(index >= 0 ? { subclassParam: { index, base: base.id } } : {}) };
   }
 
   private resolveBase(expr: LockExpr): LockClass {

@@ -80,6 +80,12 @@ export function lockExprOfNode(node: NodeLike): LockExpr | null {
         // `&get_dev(x)->lock`: the root is a call; keep its callee so the text stays recognisable.
         const callee = current.childForFieldName('function');
         if (!callee || callee.type !== 'identifier') return null;
+        const accessed = privateAccess(current, callee.text);
+        if (accessed) {
+          steps.push(`->${accessed.member}`);
+          current = accessed.object;
+          continue;
+        }
         return makeLockExpr(`${callee.text}()`, steps.reverse(), indices.reverse());
       }
       default:
@@ -89,6 +95,13 @@ export function lockExprOfNode(node: NodeLike): LockExpr | null {
   return null;
 }
 
+/** The kernel's `ACCESS_PRIVATE(p, member)` is `(p)->member` (marked for sparse): the object and the member. */
+function privateAccess(call: NodeLike, callee: string): { object: NodeLike; member: string } | null {
+  if (callee !== 'ACCESS_PRIVATE') return null;
+  const args = call.childForFieldName('arguments')?.namedChildren ?? [];
+  return args.length === 2 && args[1].type === 'identifier' ? { object: args[0], member: args[1].text } : null;
+}
+
 const TEXT_STEP = /^(->|\.)\s*([A-Za-z_]\w*)|^\[[^\]]*\]/;
 
 /**
@@ -96,7 +109,7 @@ const TEXT_STEP = /^(->|\.)\s*([A-Za-z_]\w*)|^\[[^\]]*\]/;
  * lockdep's class names. Returns null when the text is not an access path.
  */
 export function lockExprOfText(raw: string): LockExpr | null {
-  let text = raw.trim();
+  let text = raw.trim().replace(/\bACCESS_PRIVATE\s*\(\s*([^(),]+?)\s*,\s*([A-Za-z_]\w*)\s*\)/g, '($1)->$2');
   for (;;) {
     const before = text;
     text = text.replace(/^[&*]\s*/, '');

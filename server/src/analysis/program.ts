@@ -89,6 +89,10 @@ interface Contribution {
 export class LockProgram {
   private readonly files = new Map<string, FileFacts>();
   private readonly byName = new Map<string, FunctionFacts[]>();
+  /** Files defining a function-like macro of a name (`FileFacts.macros`). */
+  private readonly macroFiles = new Map<string, Set<string>>();
+  /** Each file's directories as `homeOf` counts them. */
+  private readonly homes = new Map<string, string[]>();
   /** Functions that call a name: who to revisit when that name's summary changes. */
   private readonly callersOf = new Map<string, Set<FunctionFacts>>();
   private readonly calls = new Map<FunctionFacts, Set<string>>();
@@ -130,6 +134,10 @@ export class LockProgram {
     if (!this.files.has(facts.file)) this.forgetOrder();
     // Calls resolve differently only where a name gained or lost a definition here.
     for (const name of [...oldNames].filter((n) => !newNames.has(n))) this.dirtyCallersOf(name);
+    this.indexMacros(facts.file, facts.macros ?? []);
+    // Where the export mark of a name changed, calls to it may reach another definition.
+    const exportedBefore = new Set(this.files.get(facts.file)?.functions.filter((f) => f.exported).map((f) => f.name) ?? []);
+    for (const fn of facts.functions) if (!!fn.exported !== exportedBefore.has(fn.name)) this.dirtyCallersOf(fn.name);
     this.files.set(facts.file, facts);
     this.noteTypes(facts.file, typeSignatureOf(facts));
     for (const fn of facts.functions) {
@@ -214,6 +222,26 @@ export class LockProgram {
     return new Set(facts.functions.filter((fn) => old.has(fn)));
   }
 
+  /** Records the file's macros; calls to a name it gains or loses as a macro may resolve differently. */
+  private indexMacros(file: string, macros: readonly string[]): void {
+    const before = new Set(this.files.get(file)?.macros ?? []);
+    const after = new Set(macros);
+    for (const name of before) {
+      if (after.has(name)) continue;
+      const files = this.macroFiles.get(name);
+      files?.delete(file);
+      if (files?.size === 0) this.macroFiles.delete(name);
+      this.dirtyCallersOf(name);
+    }
+    for (const name of after) {
+      if (before.has(name)) continue;
+      let files = this.macroFiles.get(name);
+      if (!files) this.macroFiles.set(name, (files = new Set()));
+      files.add(file);
+      this.dirtyCallersOf(name);
+    }
+  }
+
   private dirtyCallersOf(name: string): void {
     for (const caller of this.callersOf.get(name) ?? []) this.dirty.add(caller);
   }
@@ -223,6 +251,7 @@ export class LockProgram {
     if (!old) return;
     this.dropFunctions(file);
     for (const fn of old.functions) this.dirtyCallersOf(fn.name);
+    this.indexMacros(file, []);
     this.files.delete(file);
     this.forgetPart(file);
     this.forgetOrder();
@@ -372,9 +401,13 @@ export class LockProgram {
   }
 
   /**
-   * Which definition a call reaches: one in the same file first (statics and inline helpers), then a
-   * global one, then a static inline in a header. Several global ones (per-config variants) take the
-   * first in file order, deterministically.
+   * Which definition a call reaches: one in the same file first (statics and inline helpers), else
+   * the nearest that the file can see: a global one, or a static inline in a header, nearest by
+   * directory (two drivers may each define a non-exported function of one name: each calls its
+   * own). At the same distance an exported one comes first, then a global one (per-config variants
+   * of a function: its body over a header's stub), then the first by path, deterministically. A
+   * function-like macro of the name nearer than any of them is what the call expands, so it reaches
+   * none (`mt76_rmw()`, a macro calling through a pointer in one driver, a static inline in another).
    */
   private resolve(name: string, from: FunctionFacts): FunctionFacts | undefined {
     let cache = this.resolveCache.get(from.file);
@@ -384,11 +417,56 @@ export class LockProgram {
     const candidates = this.byName.get(name);
     let found: FunctionFacts | undefined;
     if (candidates) {
-      const sorted = candidates.length > 1 ? [...candidates].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)) : candidates;
-      found = sorted.find((c) => c.file === from.file) ?? sorted.find((c) => !c.isStatic) ?? sorted.find((c) => /\.h$/i.test(c.file));
+      found = candidates.find((c) => c.file === from.file);
+      if (!found) {
+        const visible = candidates.filter((c) => !c.isStatic || isHeader(c.file));
+        const nearest = visible.length > 1 ? this.nearestOf(visible, from.file) : visible[0];
+        const macroDistance = nearest ? this.nearestMacro(name, from.file) : -1;
+        found = nearest && macroDistance <= this.closeness(nearest.file, from.file) ? nearest : undefined;
+      }
     }
     cache.set(name, found ?? null);
     return found;
+  }
+
+  private nearestOf(definitions: FunctionFacts[], from: string): FunctionFacts {
+    const ranked = definitions.map((fn) => ({ fn, closeness: this.closeness(fn.file, from) }));
+    ranked.sort((a, b) => b.closeness - a.closeness || Number(!!b.fn.exported) - Number(!!a.fn.exported) || Number(a.fn.isStatic) - Number(b.fn.isStatic) || (a.fn.file < b.fn.file ? -1 : a.fn.file > b.fn.file ? 1 : 0));
+    return ranked[0].fn;
+  }
+
+  /** How close the nearest macro definition of `name` that `from` can see is; -1 for none. */
+  private nearestMacro(name: string, from: string): number {
+    let best = -1;
+    for (const file of this.macroFiles.get(name) ?? []) {
+      if (file === from) return Number.MAX_SAFE_INTEGER;
+      if (isHeader(file)) best = Math.max(best, this.closeness(file, from));
+    }
+    return best;
+  }
+
+  /** Directories `file`'s home has in common with `from`'s (see `homeOf`). */
+  private closeness(file: string, from: string): number {
+    const a = this.homeOf(file);
+    const b = this.homeOf(from);
+    let n = 0;
+    while (n < a.length && n < b.length && a[n] === b[n]) n++;
+    return n;
+  }
+
+  /**
+   * The directories a file belongs to: its own, except for a header under an `include` directory,
+   * which belongs where that directory does (`include/linux/x.h` to the whole tree, `drivers/gpu/
+   * drm/amd/include/x.h` to `drivers/gpu/drm/amd`): what sees it.
+   */
+  private homeOf(file: string): string[] {
+    let home = this.homes.get(file);
+    if (!home) {
+      const dirs = file.split(/[\\/]/).slice(0, -1);
+      const include = isHeader(file) ? dirs.lastIndexOf('include') : -1;
+      this.homes.set(file, (home = include >= 0 ? dirs.slice(0, include) : dirs));
+    }
+    return home;
   }
 
   /**
@@ -518,6 +596,10 @@ export class LockProgram {
   }
 }
 
+function isHeader(file: string): boolean {
+  return /\.h$/i.test(file);
+}
+
 function functionKey(fn: FunctionFacts): string {
   return `${fn.file}\u0000${fn.name}`;
 }
@@ -634,7 +716,7 @@ export interface AnalysisResult {
  * `preprocessorOnlyFacts`).
  */
 export function factsOf(file: string, text: string, catalogue: LockApiCatalogue = DEFAULT_CATALOGUE, budget: { timeoutMs?: number } = {}): FileFacts {
-  const withoutCode = preprocessorOnlyFacts(file, text);
+  const withoutCode = preprocessorOnlyFacts(file, text, catalogue);
   if (withoutCode) return withoutCode;
   const deadline = budget.timeoutMs === undefined ? undefined : new Deadline(budget.timeoutMs);
   const tree = parseC(text, undefined, deadline);
