@@ -58,3 +58,12 @@ describe('precision: a pointer local and the path it was set from name one lock'
     assert.deepEqual(handler.summary.acquires.map((l) => `${l.expr.text}:${l.paramIndex}`), ['data->lock:0']);
   });
 });
+
+describe('precision: a cursor set to a parameter and compared with it', () => {
+  it('the first pass, where the cursor is the start node, does not take the start node lock again', () => {
+    const result = analyseFixtures('precision/tree_walk.c');
+    assert.deepEqual(result.findings, [], result.describe());
+    const walk = result.analysis.functions.find((f) => f.fn.name === 'tnode_start_gp')!.result.summary;
+    assert.deepEqual(walk.acquires.map((l) => `${l.expr.text}:${l.paramIndex ?? 'local'}`), ['rnp->lock:local']);
+  });
+});

@@ -613,7 +613,7 @@ class FunctionFlow {
    */
   private possible(atom: Cond, value: boolean, state: State): boolean {
     if (!consistent(atom, value, state)) return false;
-    if (atom.op !== 'atom' || (value && !state.objects) || (!value && state.held.length === 0)) return true;
+    if (atom.op !== 'atom' || (!state.objects && (value || state.held.length === 0))) return true;
     const paths = this.pathsOf(atom.text);
     if (paths.left === null) return true;
     if (paths.op !== null) {
@@ -621,7 +621,7 @@ class FunctionFlow {
       const same = this.dealias(paths.left, state).text === this.dealias(paths.right!, state).text;
       return !same || value === (paths.op === '==');
     }
-    if (value) return true;
+    if (value || state.held.length === 0) return true;
     const through = `${this.dealias(paths.left, state).text}->`;
     // (Not one held on entry: that it is held may be only inferred, and the caller may pass NULL on other calls.)
     return !state.held.some((h) => !h.detached && !h.fromEntry && h.expr.text.startsWith(through));
