@@ -571,8 +571,9 @@ void dev_reload_up(struct dev *d)
     assert.deepEqual(leaks.map((f) => `${f.function}:${f.severity}`), ['dev_reload_down:information'], describeFindings(result.findings));
   });
 
-  it('0 returned holding on a path that also returns an error while holding stays a warning', () => {
-    const leaking = source.replace('\t\t\treturn -EBUSY;', '\t\t\treturn -EBUSY;\n\t\t}\n\t\tif (d->dead) {\n\t\t\treturn -ENODEV;');
+  it('0 returned holding on a path that also returns an error while holding stays a warning (with no partner in the file)', () => {
+    const edited = source.replace('\t\t\treturn -EBUSY;', '\t\t\treturn -EBUSY;\n\t\t}\n\t\tif (d->dead) {\n\t\t\treturn -ENODEV;');
+    const leaking = edited.slice(0, edited.indexOf('void dev_reload_up'));
     assert.notEqual(leaking, source);
     const result = analyzeTexts([{ file: 'reload.c', text: leaking }]);
     const leaks = result.findings.filter((f) => f.code === 'unreleased-lock');
@@ -602,7 +603,8 @@ describe('precision: two objects of one class held together', () => {
     assert.deepEqual(result.in('conn_accept'), [], result.describe());
     assert.deepEqual(result.in('conn_pair'), [], result.describe());
     assert.deepEqual(result.in('conn_link').map((f) => `${f.code}:${f.severity}`), ['lock-order-inversion:information'], result.describe());
-    assert.equal(result.findings.length, 2, result.describe());
+    assert.deepEqual(result.in('settle').map((f) => `${f.code}:${f.severity}`), ['lock-order-inversion:information'], result.describe());
+    assert.equal(result.findings.length, 3, result.describe());
   });
 });
 
@@ -791,5 +793,75 @@ describe('precision: wait_event_*_locked*() drop the queue lock while they sleep
   it('a helper that waits dropping its caller\'s lock does not sleep under that lock, but under any other', () => {
     assert.deepEqual(result.in('req_send'), [], result.describe());
     assert.deepEqual(result.in('req_send_counted').map((f) => `${f.code} ${f.locks.join()}`), ['sleep-in-atomic req_queue.stat_lock'], result.describe());
+  });
+});
+
+describe('precision: a downgrade deep in a callee, behind a flag', () => {
+  const source = `
+struct mm { struct rw_semaphore lock; };
+static inline void mm_downgrade(struct mm *mm) { downgrade_write(&mm->lock); }
+int unmap_range(struct mm *mm, int downgrade)
+{
+	if (downgrade)
+		mm_downgrade(mm);
+	return 0;
+}
+int unmap(struct mm *mm) { return unmap_range(mm, 0); }
+int map_fixed(struct mm *mm)
+{
+	down_write(&mm->lock);
+	unmap(mm);
+	up_write(&mm->lock);
+	return 0;
+}
+`;
+
+  it('leaves the mode unknown: releasing it for writing is no mismatch', () => {
+    const result = analyzeTexts([{ file: 'mm.c', text: source }]);
+    assert.deepEqual(result.findings, [], describeFindings(result.findings));
+  });
+
+  it('a callee that downgrades in its own body still leaves it read-held', () => {
+    const direct = source.replace('\tunmap(mm);\n', '\tmm_downgrade(mm);\n');
+    const result = analyzeTexts([{ file: 'mm.c', text: direct }]);
+    assert.deepEqual(result.findings.map((f) => `${f.code}:${f.function}`), ['mismatched-unlock:map_fixed'], describeFindings(result.findings));
+  });
+});
+
+describe('precision: a lock handed to a partner function of the file', () => {
+  const source = `
+static DEFINE_MUTEX(cmd_mutex);
+
+int cmd_pre_doit(struct cmd *c)
+{
+	if (c->flags & NEED_LOCK)
+		mutex_lock(&cmd_mutex);
+	if (c->bad) {
+		if (c->flags & NEED_LOCK)
+			mutex_unlock(&cmd_mutex);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+void cmd_post_doit(struct cmd *c)
+{
+	if (c->flags & NEED_LOCK)
+		mutex_unlock(&cmd_mutex);
+}
+`;
+
+  it('is a mention naming the partner', () => {
+    const result = analyzeTexts([{ file: 'cmd.c', text: source }]);
+    const leaks = result.findings.filter((f) => f.code === 'unreleased-lock');
+    assert.ok(leaks.length > 0, describeFindings(result.findings));
+    assert.ok(leaks.every((f) => f.severity === 'information' && f.message.includes('cmd_post_doit()')), describeFindings(result.findings));
+  });
+
+  it('without the partner it stays a warning', () => {
+    const alone = source.slice(0, source.indexOf('void cmd_post_doit'));
+    const result = analyzeTexts([{ file: 'cmd.c', text: alone }]);
+    const leaks = result.findings.filter((f) => f.code === 'unreleased-lock');
+    assert.ok(leaks.length > 0 && leaks.every((f) => f.severity === 'warning'), describeFindings(result.findings));
   });
 });

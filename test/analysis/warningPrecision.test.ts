@@ -219,3 +219,12 @@ describe('warning precision: objects that may be absent', () => {
     assert.ok(dropped.of('unreleased-lock', 'get_io_locks').length > 0, dropped.describe());
   });
 });
+
+describe('warning precision: the xarray drops its own lock to allocate', () => {
+  const result = analyseFixtures('warnings/xarray_locked.c');
+
+  it('__xa_insert(…, GFP_KERNEL) under xa_lock is no sleep under it; xa_insert() under another spinlock is', () => {
+    assert.deepEqual(result.in('table_insert_locked'), [], result.describe());
+    assert.deepEqual(result.in('table_insert_stats').map((f) => f.code), ['sleep-in-atomic'], result.describe());
+  });
+});

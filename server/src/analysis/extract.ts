@@ -1266,9 +1266,12 @@ function prunable(node: LiteNode, text: string, catalogue: LockApiCatalogue): bo
   return node.type === 'string_literal';
 }
 
-/** `current_gfp_context(GFP_KERNEL)` and friends compute a mask from one; they allocate nothing. */
+/**
+ * `current_gfp_context(GFP_KERNEL)` and friends compute a mask from one; they allocate nothing. The
+ * xarray's `__xa_*()` calls are made with `xa_lock` held and drop it while they allocate (`__xas_nomem()`).
+ */
 function allocates(name: string): boolean {
-  return !/gfp/i.test(name);
+  return !/gfp/i.test(name) && !name.startsWith('__xa_');
 }
 
 const CONDITION_PASSTHROUGH = new Set(['likely', 'unlikely', '__builtin_expect', 'WARN_ON', 'WARN_ON_ONCE', 'WARN', 'WARN_ONCE']);

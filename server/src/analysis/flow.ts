@@ -1152,7 +1152,9 @@ class FunctionFlow {
       const inst = this.instantiate(s, lock, name, args);
       if (!inst) continue;
       if (isDowngrade(lock, this.catalogue)) {
-        s = this.downgrade(s, inst.expr, lock.api, site, chainOf(lock));
+        // Deeper than the callee's own body the downgrade may hang on a flag passed down
+        // (`__do_munmap(…, downgrade)`): after the call the lock is held in a mode not known here.
+        s = lock.chain.length === 0 ? this.downgrade(s, inst.expr, lock.api, site, chainOf(lock)) : modeUnknown(s, inst.expr.text);
         continue;
       }
       const before = s;
@@ -1486,9 +1488,9 @@ class FunctionFlow {
    * nothing ordering the objects: a caller passing them the other way round deadlocks with this
    * one, and lockdep reports the nesting as recursive locking. A comparison of the two objects
    * (`if (a < b)`, `a->id > b->id`) orders them; so do `_nested` subclasses (another class) and the
-   * `_nest_lock` forms (an outer lock serialises the nesting). When both objects come from the
-   * caller, callers decide the order, and that is worth a warning; objects found here (a parent and
-   * its child) usually have a fixed hierarchy, so those are a mention.
+   * `_nest_lock` forms (an outer lock serialises the nesting). When both objects are parameters of
+   * one type, callers decide the order, and that is worth a warning; otherwise (objects found here,
+   * a parent and its child, parameters with roles of their own) a mention.
    */
   private checkUnorderedInstances(held: Held[], lock: Held): void {
     if (lock.via.length > 0 || !lock.cls.resolved || lock.api.recursive || isCountingKind(lock.api.kind) || lock.api.name.includes('nest_lock')) return;
@@ -1498,14 +1500,18 @@ class FunctionFlow {
     if (!first || this.reclassedFields().has(lastStep(lock.expr))) return;
     const [a, b] = [first.expr.root, lock.expr.root];
     if ([...this.testedTexts].some((text) => /[<>]/.test(text) && mentions(text, a) && mentions(text, b))) return;
-    const params = new Set(this.fn.params.map((p) => p.name));
+    // Two parameters of one type are interchangeable to callers (`transfer(from, to)`); of two types
+    // (`ctx_lock(cpuctx, ctx)`) each has its role, and the order is fixed by them.
+    const typeOf = (name: string) => this.fn.params.find((p) => p.name === name)?.type;
+    const [ta, tb] = [typeOf(a), typeOf(b)];
+    const swappable = ta !== undefined && tb !== undefined && ta !== null && tb !== null && ta.name === tb.name && ta.pointers === tb.pointers;
     this.report(
       'lock-order-inversion',
       lock.site,
       `\`${lock.expr.text}\` is taken while \`${first.expr.text}\` (taken at line ${first.site.start.line + 1}) is held, both \`${lock.cls.id}\`, with nothing ordering the two objects: a caller passing them the other way round deadlocks with this one. Take them in a fixed order (by address), or give the inner one a lockdep subclass if the two can never swap`,
       [lock.cls.id],
       [{ site: first.site, message: `\`${first.expr.text}\` taken here` }],
-      !(params.has(a) && params.has(b)),
+      !swappable,
     );
   }
 
@@ -2037,6 +2043,11 @@ function failedAttempt(state: State, text: string): State {
 /** A caller's lock the summarised function downgrades rather than releases. */
 function isDowngrade(lock: SummaryLock, catalogue: LockApiCatalogue): boolean {
   return catalogue.get(lock.api)?.role === 'downgrade';
+}
+
+function modeUnknown(state: State, text: string): State {
+  if (!state.held.some((h) => h.expr.text === text)) return state;
+  return { ...state, held: state.held.map((h) => (h.expr.text === text ? { ...h, varies: true } : h)) };
 }
 
 function downgrade(state: State, text: string, catalogue: LockApiCatalogue): State {

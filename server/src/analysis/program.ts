@@ -376,15 +376,27 @@ export class LockProgram {
 
   private partOf(facts: FileFacts): FilePart {
     const part: FilePart = { functions: [], graph: new LockGraph(), findings: [], keys: [] };
+    const partners = this.releasersIn(facts);
     for (const fn of facts.functions) {
       const { result, contribution } = this.states.get(fn)!;
       part.functions.push({ fn, result });
       for (const n of contribution.nodes) part.graph.addNode(n.id, n.kind, n.resolved, n.file);
       for (const e of contribution.edges) part.graph.addEdge(e.from, e.to, e.site);
-      for (const f of contribution.findings) part.findings.push(f);
+      for (const f of contribution.findings) part.findings.push(partners.size > 0 ? handedOver(f, partners) : f);
       if (contribution.keys.length > 0) part.keys.push(contribution.keys);
     }
     return part;
+  }
+
+  /** Lock classes a function of this file releases for its caller, with the first such function. */
+  private releasersIn(facts: FileFacts): Map<string, string> {
+    const partners = new Map<string, string>();
+    for (const fn of facts.functions) {
+      for (const lock of this.states.get(fn)!.result.summary.releasesOnEntry) {
+        if (this.catalogue.get(lock.api)?.role !== 'downgrade' && !partners.has(lock.cls.id)) partners.set(lock.cls.id, fn.name);
+      }
+    }
+    return partners;
   }
 
   /** `lockorder-ignore` on the finding's line or the line before silences it. */
@@ -674,6 +686,17 @@ const PATH_DEPENDENT = new Set<LocalFinding['code']>(['double-lock', 'unreleased
 
 function isReliable(fn: FunctionFacts, f: LocalFinding): boolean {
   return fn.syntaxErrors === 0 || !PATH_DEPENDENT.has(f.code);
+}
+
+/**
+ * A lock left held on some return paths, where another function of the file releases it for its
+ * caller (`pre_doit()` takes it for a command and `post_doit()` drops it): most likely handed over
+ * to that partner, which no single function shows. A mention, not a warning.
+ */
+function handedOver(finding: Finding, partners: Map<string, string>): Finding {
+  const partner = finding.code === 'unreleased-lock' && finding.severity !== 'information' ? partners.get(finding.locks[0]) : undefined;
+  if (!partner || partner === finding.function) return finding;
+  return { ...finding, severity: 'information', message: `${finding.message}; ${partner}() in this file releases it for its caller, so it may be handed over` };
 }
 
 function localFinding(fn: FunctionFacts, f: LocalFinding): Finding {
