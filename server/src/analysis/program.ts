@@ -388,12 +388,17 @@ export class LockProgram {
     return part;
   }
 
-  /** Lock classes a function of this file releases for its caller, with the first such function. */
+  /**
+   * Lock classes a function of this file releases for its caller on some paths only (`if (c->rtnl)
+   * rtnl_unlock();`, one case of a switch), with the first such function. A plain unlock wrapper,
+   * releasing on every path, is no sign of a hand-over: a leak beside it is still a leak.
+   */
   private releasersIn(facts: FileFacts): Map<string, string> {
     const partners = new Map<string, string>();
     for (const fn of facts.functions) {
       for (const lock of this.states.get(fn)!.result.summary.releasesOnEntry) {
-        if (this.catalogue.get(lock.api)?.role !== 'downgrade' && !partners.has(lock.cls.id)) partners.set(lock.cls.id, fn.name);
+        const onSomePaths = lock.partial || lock.someReturns;
+        if (onSomePaths && this.catalogue.get(lock.api)?.role !== 'downgrade' && !partners.has(lock.cls.id)) partners.set(lock.cls.id, fn.name);
       }
     }
     return partners;
