@@ -61,16 +61,9 @@ describe('engine snapshots', () => {
 
   it('send the findings of an edit in full and the others by id', async () => {
     const uri = 'file:///tmp/lockorder-snapshots/two.c';
-    let waiting: ((snapshot: SnapshotMessage) => void) | undefined;
-    const session = new EngineSession((message: FromEngine) => {
-      if (message.type === 'snapshot') waiting?.(message.snapshot);
-      if (message.type === 'log' && message.level === 'error') assert.fail(message.message);
-    });
-    const next = () => new Promise<SnapshotMessage>((resolve) => (waiting = resolve));
-    session.handle({ type: 'configure', settings: { ...DEFAULT_SETTINGS.engine, debounceMs: 0 } });
-    let snapshot = next();
-    session.handle({ type: 'open', uri, version: 1, text: SOURCE, language: 'c' });
-    const first = await snapshot;
+    const opened = sessionOf(uri, SOURCE);
+    const { session, next } = opened;
+    const first = await opened.first;
     assert.equal(first.findings.length, 2);
     assert.ok(first.findings.every((e) => e.finding !== undefined), 'the first snapshot sends every finding');
     const [ab, cd] = first.findings;
@@ -80,7 +73,7 @@ describe('engine snapshots', () => {
     // A space before `mutex_lock(&d)` in c_then_d moves one site of the c/d cycle only.
     const line = 6;
     const column = SOURCE.split('\n')[line].indexOf('mutex_lock(&d)');
-    snapshot = next();
+    const snapshot = next();
     session.handle({ type: 'change', uri, version: 2, changes: [{ range: { start: { line, character: column }, end: { line, character: column } }, text: ' ' }] });
     const second = await snapshot;
     const text = SOURCE.split('\n').map((l, i) => (i === line ? `${l.slice(0, column)} ${l.slice(column)}` : l)).join('\n');

@@ -9,7 +9,7 @@
 import { allStatements, atomTexts, conditionLeaves, type Cond, type FunctionFacts, type LockExpr, type LockStmt, type Stmt } from './functionFacts';
 import { ClassResolver, LockClass } from './lockClasses';
 import { LockApi, LockApiCatalogue, acquisitionSleeps, isAtomicKind, isCountingKind, modesMatch } from './lockApis';
-import { elementText, lockExprOfText, makeLockExpr, otherElement, substituteRoot, variableElement } from './lockExpr';
+import { elementText, lastName, lockExprOfText, makeLockExpr, otherElement, substituteRoot, variableElement } from './lockExpr';
 import type { Range } from './sites';
 import { ConditionalAcquire, emptySummary, FieldGuard, FunctionSummary, isEmptySummary, MAX_CHAIN_DEPTH, MAX_SUMMARY_LOCKS, SleepEvidence, SummaryLock } from './summaries';
 
@@ -1497,7 +1497,7 @@ class FunctionFlow {
     const first = held.find(
       (h) => h.cls.id === lock.cls.id && h.via.length === 0 && !h.fromEntry && !h.inferred && !h.varies && !h.api.recursive && h.expr.root !== lock.expr.root,
     );
-    if (!first || this.reclassedFields().has(lastStep(lock.expr))) return;
+    if (!first || this.reclassedFields().has(lastName(lock.expr))) return;
     const [a, b] = [first.expr.root, lock.expr.root];
     if ([...this.testedTexts].some((text) => /[<>]/.test(text) && mentions(text, a) && mentions(text, b))) return;
     // Two parameters of one type are interchangeable to callers (`transfer(from, to)`); of two types
@@ -1519,7 +1519,7 @@ class FunctionFlow {
   private reclassedFields(): Set<string> {
     if (this.reclassed) return this.reclassed;
     const exprs = this.statements.flatMap((s) => (s.t === 'call' && s.name.startsWith('lockdep_set_') && s.args[0] ? [lockExprOfText(s.args[0])] : []));
-    return (this.reclassed = new Set(exprs.flatMap((e) => (e ? [lastStep(e)] : []))));
+    return (this.reclassed = new Set(exprs.flatMap((e) => (e ? [lastName(e)] : []))));
   }
 
   private report(
@@ -1868,7 +1868,6 @@ function conditionalSuccess(holding: Exit[], notHolding: Exit[], isPointer: (nam
   // (A pointer named like an error code, `res`, is an object returned locked.)
   const looksSuccessful = (v: string) => !FAILURE.test(v) && (!ERROR_CARRIER.test(v) || isPointer(v));
   if (holding.every((e) => looksSuccessful(e.value!)) && notHolding.every((e) => FAILURE.test(e.value!))) return 'nonzero';
-  const isErrorCode = (v: string) => /^-\w+$/.test(v) || /^-?E[A-Z]+\w*$/.test(v) || ERROR_CARRIER.test(v);
   if (holding.every((e) => e.value === '0') && notHolding.every((e) => e.nonzero || isErrorCode(e.value!))) return 'zero';
   // A predicate that answers `false` holding the lock and `true` without it (fast_dput()).
   if (holding.every((e) => e.value === 'false') && notHolding.every((e) => e.value === 'true')) return 'zero';
@@ -1882,12 +1881,21 @@ function conditionalSuccess(holding: Exit[], notHolding: Exit[], isPointer: (nam
  * cannot prove. Worth a mention, not a warning.
  */
 function heldOnlyOnSuccess(holding: Exit[], notHolding: Exit[]): boolean {
-  const isErrorCode = (v: string | null) => v !== null && (/^-\w+$/.test(v) || /^-?E[A-Z]+\w*$/.test(v));
   return (
     holding.every((e) => e.value === '0') &&
-    notHolding.some((e) => isErrorCode(e.value)) &&
-    notHolding.every((e) => e.value !== null && e.value !== '0' && (e.nonzero || isErrorCode(e.value) || ERROR_CARRIER.test(e.value) || /^\w+\(/.test(e.value)))
+    notHolding.some((e) => e.value !== null && isErrorLiteral(e.value)) &&
+    notHolding.every((e) => e.value !== null && e.value !== '0' && (e.nonzero || isErrorCode(e.value) || /^\w+\(/.test(e.value)))
   );
+}
+
+/** `-EINVAL`, `-ret`, `EIO`: an error value written out. */
+function isErrorLiteral(value: string): boolean {
+  return /^-\w+$/.test(value) || /^-?E[A-Z]+\w*$/.test(value);
+}
+
+/** An error value written out, or a variable named for carrying one (`ret`, `err`). */
+function isErrorCode(value: string): boolean {
+  return isErrorLiteral(value) || ERROR_CARRIER.test(value);
 }
 
 /**
@@ -1956,11 +1964,6 @@ function consistent(atom: Cond, value: boolean, state: State): boolean {
 function decide(state: State, text: string, value: boolean): State {
   if (state.facts[text] === value) return state;
   return { ...state, facts: { ...state.facts, [text]: value } };
-}
-
-/** The field a lock expression ends in (`->sock_mutex`), or its root for a plain variable. */
-function lastStep(expr: LockExpr): string {
-  return expr.steps.length > 0 ? expr.steps[expr.steps.length - 1].replace(/^(->|\.)/, '') : expr.root;
 }
 
 /** Assigning a variable invalidates what was decided about conditions that read it. */
@@ -2041,7 +2044,7 @@ function failedAttempt(state: State, text: string): State {
 }
 
 /** A caller's lock the summarised function downgrades rather than releases. */
-function isDowngrade(lock: SummaryLock, catalogue: LockApiCatalogue): boolean {
+export function isDowngrade(lock: SummaryLock, catalogue: LockApiCatalogue): boolean {
   return catalogue.get(lock.api)?.role === 'downgrade';
 }
 

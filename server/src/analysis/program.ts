@@ -8,7 +8,7 @@ import { extractFile, preprocessorOnlyFacts } from './extract';
 import { checkDeclaredOrders, DeclaredOrderIndex } from './declaredOrders';
 import type { Finding, Severity } from './findings';
 import { compareFindings } from './findings';
-import { CalleeLookup, FlowResult, LocalFinding, analyzeFunction } from './flow';
+import { CalleeLookup, FlowResult, LocalFinding, analyzeFunction, isDowngrade } from './flow';
 import { allStatements, conditionLeaves, type FileFacts, type FunctionFacts } from './functionFacts';
 import { calleesFirst, stronglyConnected } from './stronglyConnected';
 import type { GraphJson } from './graphJson';
@@ -398,7 +398,7 @@ export class LockProgram {
     for (const fn of facts.functions) {
       for (const lock of this.states.get(fn)!.result.summary.releasesOnEntry) {
         const onSomePaths = lock.partial || lock.someReturns;
-        if (onSomePaths && this.catalogue.get(lock.api)?.role !== 'downgrade' && !partners.has(lock.cls.id)) partners.set(lock.cls.id, fn.name);
+        if (onSomePaths && !isDowngrade(lock, this.catalogue) && !partners.has(lock.cls.id)) partners.set(lock.cls.id, fn.name);
       }
     }
     return partners;
@@ -602,12 +602,12 @@ export class LockProgram {
     return count;
   }
 
-  /** The functions (of `among`, when given) that `fn` calls, itself aside. */
-  private calleesAmong(fn: FunctionFacts, among?: Set<FunctionFacts>): FunctionFacts[] {
+  /** The functions of `among` that `fn` calls, itself aside. */
+  private calleesAmong(fn: FunctionFacts, among: Set<FunctionFacts>): FunctionFacts[] {
     const out: FunctionFacts[] = [];
     for (const name of this.calls.get(fn) ?? []) {
       const callee = this.resolve(name, fn);
-      if (callee && callee !== fn && (!among || among.has(callee))) out.push(callee);
+      if (callee && callee !== fn && among.has(callee)) out.push(callee);
     }
     return out;
   }
