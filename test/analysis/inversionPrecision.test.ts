@@ -96,4 +96,16 @@ describe('precision: inversions', () => {
     const computed = analyseEdited('precision/flag_arguments.c', ['cp_get_checkpoint_block(mf, cno, 0)', 'cp_get_checkpoint_block(mf, cno, cno > 8)']);
     assertOneInversion(computed, ['cp_get_checkpoint', 'ioctl_get_cpinfo'], ['fs_info.segctor_sem', 'meta_file.mi_sem']);
   });
+
+  it('a callee’s plain unlock ends the hold of a lock its caller took with a subclass', () => {
+    const result = analyseFixtures('precision/subclass_release.c');
+    assert.deepEqual(result.findings, [], result.describe());
+    assert.deepEqual(result.edgesIn('playback_submit'), []);
+    assert.deepEqual(result.edgesIn('playback_start'), ['audio_stream.lock -> audio_stream.lock/1']);
+
+    // A helper that drops another lock keeps the capture lock held: its relock is then taken under the subclass.
+    const keeps = analyseEdited('precision/subclass_release.c', ['\t\tspin_unlock(&ad->in.lock);\n', '\t\tspin_unlock(&ad->ctl_lock);\n']);
+    assert.deepEqual(keeps.edgesIn('playback_submit'), ['audio_stream.lock/1 -> audio_stream.lock']);
+    assertOneInversion(keeps, ['playback_start', 'playback_submit'], ['audio_stream.lock', 'audio_stream.lock/1']);
+  });
 });

@@ -1030,10 +1030,10 @@ class FunctionFlow {
     }
     // Through calls, only a callee that sleeps on every path, close by, is worth a report.
     if (chain.length > 0 && (!always || chain.length > MAX_SLEEP_CHAIN)) return state;
-    const spinning = state.held.filter((h) => isAtomicKind(h.api.kind) && !h.fromEntry && !droppedFirst.includes(h.cls.id));
+    const spinning = state.held.filter((h) => isAtomicKind(h.api.kind) && !h.fromEntry && !droppedFirst.includes(unsubclassed(h.cls)));
     // A lock the callee drops before it sleeps gives back, with its matching release, the interrupts
     // or bottom halves its acquisition turned off (`unlock_irq(&lp->lock); msleep(); lock_irq(&lp->lock);`).
-    const dropped = droppedFirst.length > 0 ? state.held.filter((h) => !h.fromEntry && droppedFirst.includes(h.cls.id)) : [];
+    const dropped = droppedFirst.length > 0 ? state.held.filter((h) => !h.fromEntry && droppedFirst.includes(unsubclassed(h.cls))) : [];
     const irq = state.irq - dropped.filter((h) => h.api.ctx === 'irq' || h.api.ctx === 'irqsave').length;
     const bh = state.bh - dropped.filter((h) => h.api.ctx === 'bh').length;
     const atomic = spinning.length > 0 || irq > 0 || bh > 0 || state.preempt > 0;
@@ -1138,8 +1138,10 @@ class FunctionFlow {
       const held = heldFrom(inst, site, false, chainOf(lock));
       const droppedFirst = lock.releasedBefore ?? [];
       for (const h of s.held) {
-        if (h.cls.id !== held.cls.id && !droppedFirst.includes(h.cls.id)) this.addEdge(h, held, s.held, `${name}()`, lock, open.length > 0);
-        else if (h.cls.id === held.cls.id && !droppedFirst.includes(h.cls.id) && !handedBack.has(h.expr.text)) this.checkTakenAgainInCallee(h, held, lock, site);
+        // A callee's release names the lock's class without the subclass this path took it in.
+        const dropped = droppedFirst.includes(unsubclassed(h.cls));
+        if (h.cls.id !== held.cls.id && !dropped) this.addEdge(h, held, s.held, `${name}()`, lock, open.length > 0);
+        else if (h.cls.id === held.cls.id && !dropped && !handedBack.has(h.expr.text)) this.checkTakenAgainInCallee(h, held, lock, site);
       }
       if (!deepEnough) this.noteSummaryAcquire(held, lock, s, [...open, ...passed.flags]);
     }
@@ -1805,6 +1807,15 @@ const FIELD_ATOM = /^[A-Za-z_]\w*(?:(?:->|\.)\w+)+$/;
 const BIT_TEST = /^(?:__)?test_(?:and_(?:set|clear|change)_)?bit$/;
 /** Calls that store one bit: the value stored. */
 const BIT_STORE: Readonly<Record<string, boolean>> = { set_bit: true, __set_bit: true, clear_bit: false, __clear_bit: false };
+
+/**
+ * A held lock's class as a release names it: a release ends the hold whatever `_nested` subclass
+ * the lock was taken in (`spin_lock_nested(&p->in.lock, 1)`, dropped by a callee's plain
+ * `spin_unlock(&p->in.lock)`).
+ */
+function unsubclassed(cls: LockClass): string {
+  return cls.base ?? cls.id;
+}
 
 /** The key of a guard on a parameter tested as a flag: `arg#2`. */
 const FLAG_GUARD = 'arg#';

@@ -20,6 +20,8 @@ export interface LockClass {
    * a caller's argument names it. `base` is the class without a subclass.
    */
   subclassParam?: { index: number; base: string };
+  /** For a class taken with a `_nested` subclass (`inode.i_rwsem/1`): the class without it (`inode.i_rwsem`). */
+  base?: string;
 }
 
 /** Structs, typedefs and globals of the whole program (every analysed file, headers included). */
@@ -105,7 +107,7 @@ export class ClassResolver {
     const sub = normaliseSubclass(subclass);
     if (sub === '0') return base;
     const index = this.fn.params.findIndex((p) => p.name === sub);
-    return { ...base, id: `${base.id}/${sub}`, ...(index >= 0 ? { subclassParam: { index, base: base.id } } : {}) };
+    return { ...base, id: `${base.id}/${sub}`, base: base.id, ...(index >= 0 ? { subclassParam: { index, base: base.id } } : {}) };
   }
 
   private resolveBase(expr: LockExpr): LockClass {
