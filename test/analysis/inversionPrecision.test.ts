@@ -108,4 +108,15 @@ describe('precision: inversions', () => {
     assert.deepEqual(keeps.edgesIn('playback_submit'), ['audio_stream.lock/1 -> audio_stream.lock']);
     assertOneInversion(keeps, ['playback_start', 'playback_submit'], ['audio_stream.lock', 'audio_stream.lock/1']);
   });
+
+  it('a cycle that enters an rwlock as a reader and leaves it holding it as a reader is information', () => {
+    const result = analyseFixtures('precision/reader_passage.c');
+    assert.equal(assertOneInversion(result, ['ctrl_send_cmd', 'ctrl_resume'], ['cmd_ring.lock', 'ctrl.pm_lock']).severity, 'information');
+
+    // A writer on either side makes it a warning.
+    const writer = analyseEdited('precision/reader_passage.c', ['\tread_lock_bh(&c->pm_lock);\n\tspin_lock_irq', '\twrite_lock_bh(&c->pm_lock);\n\tspin_lock_irq'], ['\tread_unlock_bh(&c->pm_lock);\n}', '\twrite_unlock_bh(&c->pm_lock);\n}']);
+    assert.equal(assertOneInversion(writer, ['ctrl_send_cmd', 'ctrl_resume'], ['cmd_ring.lock', 'ctrl.pm_lock']).severity, 'warning');
+    const writerInside = analyseEdited('precision/reader_passage.c', ['\tread_lock_bh(&c->pm_lock);\n\tif', '\twrite_lock_bh(&c->pm_lock);\n\tif'], ['\tread_unlock_bh(&c->pm_lock);\n\tspin_unlock_bh', '\twrite_unlock_bh(&c->pm_lock);\n\tspin_unlock_bh']);
+    assert.equal(assertOneInversion(writerInside, ['ctrl_send_cmd', 'ctrl_resume'], ['cmd_ring.lock', 'ctrl.pm_lock']).severity, 'warning');
+  });
 });

@@ -102,6 +102,21 @@ function isReadersOnly(edges: LockEdge[]): boolean {
   return edges.every((e) => e.sites.every((s) => s.toMode === 'read' && s.toKind === 'rwlock'));
 }
 
+/**
+ * A cycle that enters an rwlock_t as a reader and leaves it while holding it as a reader: the thread
+ * that waits inside the cycle with the read lock held is blocked only by a writer that already holds
+ * it, which the cycle's other reader keeps out. A waiting writer can block that reader only where
+ * readers queue behind writers (process context with queued rwlocks); a reader in an interrupt, or
+ * with bottom halves off, takes the lock past a queued writer (lockdep's recursive read, for which
+ * it reports no such cycle). Which context the reader runs in is not known here.
+ */
+function passesThroughReader(edges: LockEdge[]): boolean {
+  return edges.some((into, i) => {
+    const out = edges[(i + 1) % edges.length];
+    return into.sites.every((s) => s.toKind === 'rwlock' && s.toMode === 'read') && out.sites.every((s) => s.fromKind === 'rwlock' && s.fromMode === 'read');
+  });
+}
+
 function where(site: EdgeSite): string {
   return `${site.function}() at ${baseName(site.file)}:${site.site.start.line + 1}`;
 }
@@ -143,12 +158,13 @@ function siteMessage(cycle: string[], edge: LockEdge, site: EdgeSite, others: Lo
  * A cycle is a warning when every edge has a site whose classes are typed and whose second lock is
  * taken at most one call away, unconditionally; a cycle that needs a deeper chain, an untyped class
  * or a callee that locks only for some states of its argument is shown as information, since its
- * paths may not be possible together.
+ * paths may not be possible together. So is one that passes through an rwlock_t reader (see
+ * passesThroughReader()).
  */
 const CLOSE_CHAIN = 1;
 
 function cycleFindings(cycle: string[], edges: LockEdge[], declared: DeclaredOrderIndex): Finding[] {
-  const uncertain = edges.some((e) => !e.sites.some((s) => s.resolved && s.chain.length <= CLOSE_CHAIN && !s.guarded));
+  const uncertain = edges.some((e) => !e.sites.some((s) => s.resolved && s.chain.length <= CLOSE_CHAIN && !s.guarded)) || passesThroughReader(edges);
   const severity: Severity = uncertain ? 'information' : 'warning';
   const established = establishedOrder(cycle, edges, declared);
   const primaryEdge = (established && edges.find((e) => e.to === established.order[0])) || edges[0];
