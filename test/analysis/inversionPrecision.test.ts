@@ -119,4 +119,15 @@ describe('precision: inversions', () => {
     const writerInside = analyseEdited('precision/reader_passage.c', ['\tread_lock_bh(&c->pm_lock);\n\tif', '\twrite_lock_bh(&c->pm_lock);\n\tif'], ['\tread_unlock_bh(&c->pm_lock);\n\tspin_unlock_bh', '\twrite_unlock_bh(&c->pm_lock);\n\tspin_unlock_bh']);
     assert.equal(assertOneInversion(writerInside, ['ctrl_send_cmd', 'ctrl_resume'], ['cmd_ring.lock', 'ctrl.pm_lock']).severity, 'warning');
   });
+
+  it('a constant flag passed by a helper that does no locking of its own decides the callee’s lock', () => {
+    const result = analyseFixtures('precision/locked_flag_helper.c');
+    assert.deepEqual(result.findings, [], result.describe());
+    assert.deepEqual(result.edgesIn('port_setup_tc'), []);
+
+    // Passing `false`, the helper takes the configuration lock under the port's mutex.
+    const unlocked = analyseEdited('precision/locked_flag_helper.c', ['port_disable(p, true)', 'port_disable(p, false)']);
+    assert.deepEqual(unlocked.edgesIn('port_setup_tc'), ['port.tc_mutex -> cfg_mutex']);
+    assertOneInversion(unlocked, ['port_setup_tc', 'port_reset'], ['cfg_mutex', 'port.tc_mutex']);
+  });
 });

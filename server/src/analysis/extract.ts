@@ -1342,7 +1342,11 @@ function textCallStmts(name: string, args: string[], site: Range, catalogue: Loc
   const out: Stmt[] = [];
   const gfp = allocates(name) ? args.find((a) => sleepingGfp(a)) : undefined;
   if (gfp) out.push({ t: 'sleep', what: `${name}(…, ${normalise(gfp)})`, site });
-  out.push({ t: 'call', name, args: args.map((a) => (lockExprOfText(a) ? normalise(a) : null)), site });
+  const call: CallStmt = { t: 'call', name, args: args.map((a) => (lockExprOfText(a) ? normalise(a) : null)), site };
+  // As for a call read from nodes: `dis_vsi(vsi, true)` passes its callee's flag decided.
+  const constants = constantTextArguments(args);
+  if (constants) call.constants = constants;
+  out.push(call);
   return out;
 }
 
@@ -1526,6 +1530,18 @@ function constantArguments(args: readonly LiteNode[]): Record<number, boolean> |
   let out: Record<number, boolean> | undefined;
   args.forEach((arg, i) => {
     const truth = constantTruth(arg);
+    if (truth !== undefined) (out ??= {})[i] = truth;
+  });
+  return out;
+}
+
+const NUMBER_TEXT = /^(?:0[xX][0-9a-fA-F]+|\d+)[uUlL]*$/;
+
+/** `constantArguments` for arguments known only as text (a body read for its calls alone). */
+function constantTextArguments(args: readonly string[]): Record<number, boolean> | undefined {
+  let out: Record<number, boolean> | undefined;
+  args.forEach((arg, i) => {
+    const truth = NUMBER_TEXT.test(arg) ? !/^0[xX]?0*[uUlL]*$/.test(arg) : arg === 'true' ? true : arg === 'false' || arg === 'NULL' ? false : undefined;
     if (truth !== undefined) (out ??= {})[i] = truth;
   });
   return out;
