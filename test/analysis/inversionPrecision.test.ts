@@ -6,6 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { analyseEdited, analyseFixtures, assertOneInversion } from './engineHelpers';
+import type { Finding } from '../../server/src/analysis/findings';
 
 describe('precision: inversions', () => {
   it('a callee that asserts a lock held and drops it on some return paths releases it for its caller', () => {
@@ -129,5 +130,32 @@ describe('precision: inversions', () => {
     const unlocked = analyseEdited('precision/locked_flag_helper.c', ['port_disable(p, true)', 'port_disable(p, false)']);
     assert.deepEqual(unlocked.edgesIn('port_setup_tc'), ['port.tc_mutex -> cfg_mutex']);
     assertOneInversion(unlocked, ['port_setup_tc', 'port_reset'], ['cfg_mutex', 'port.tc_mutex']);
+  });
+
+  it('a lock a callee takes only on releasing the last reference makes an inversion information', () => {
+    const sitesOf = (f: Finding) => [...new Set((f.sites ?? []).map((site) => site.function))].sort();
+    const only = (result: ReturnType<typeof analyseFixtures>) => {
+      const inversions = result.of('lock-order-inversion');
+      assert.equal(inversions.length, 1, result.describe());
+      assert.deepEqual([...inversions[0].locks].sort(), ['srv_ctx.srv_mutex', 'srv_sess.paths_mutex']);
+      return inversions[0];
+    };
+    // Both puts, the branch form and the early-return form, take the context mutex under the path mutex.
+    const result = analyseFixtures('precision/last_reference.c');
+    const inversion = only(result);
+    assert.deepEqual(sitesOf(inversion), ['ctx_count_paths', 'sess_connect', 'sess_reconnect']);
+    assert.equal(inversion.severity, 'information');
+
+    // Puts that unlink on every call: a warning.
+    const always = analyseEdited(
+      'precision/last_reference.c',
+      ['\tif (refcount_dec_and_test(&sess->refcount)) {', '\trefcount_dec(&sess->refcount);\n\t{'],
+      ['\tif (!refcount_dec_and_test(&sess->refcount))\n\t\treturn;\n', '\trefcount_dec(&sess->refcount);\n'],
+    );
+    assert.equal(only(always).severity, 'warning');
+    // Only the early-return put, made unconditional: a warning as well.
+    const earlyOnly = analyseEdited('precision/last_reference.c', ['\tput_sess(sess);\n', ''], ['\tif (!refcount_dec_and_test(&sess->refcount))\n\t\treturn;\n', '\trefcount_dec(&sess->refcount);\n']);
+    assert.deepEqual(sitesOf(only(earlyOnly)), ['ctx_count_paths', 'sess_reconnect']);
+    assert.equal(only(earlyOnly).severity, 'warning');
   });
 });

@@ -306,6 +306,8 @@ class FunctionFlow {
   private reclassed: Set<string> | undefined;
   /** Field tests of the enclosing `if`s, innermost last. */
   private readonly guards: FieldGuard[] = [];
+  /** Set by an `if` with a field guard when only one of its branches goes on (see `sequence`). */
+  private survivingGuard: FieldGuard | null = null;
   /** Texts tested on their own in some condition (`if (!desc)`): results a path can branch on. */
   private readonly testedAtoms: Set<string>;
   /** Every condition's atoms and the arguments of the calls it makes (`IS_ERR(handle)`). */
@@ -370,6 +372,9 @@ class FunctionFlow {
 
   private sequence(stmts: Stmt[], states: State[]): State[] {
     let current = states;
+    // Guards of tests whose other branch left on every path (`if (!refcount_dec_and_test(&s->ref))
+    // return;`): they guard the rest of this sequence, as a branch guards its body.
+    let exitGuards = 0;
     for (const stmt of stmts) {
       if (stmt.t === 'label') {
         this.labelsSeen.add(stmt.name);
@@ -377,13 +382,21 @@ class FunctionFlow {
         if (pending) {
           this.gotos.delete(stmt.name);
           current = merge([...current, ...pending]);
+          // Paths that jumped here did not pass those tests.
+          this.guards.splice(this.guards.length - exitGuards, exitGuards);
+          exitGuards = 0;
         }
         continue;
       }
       if (current.length === 0) continue;
       current = this.statement(stmt, current);
       if (current.some((st) => st.dead)) current = current.filter((st) => !st.dead);
+      if (stmt.t === 'if' && this.survivingGuard) {
+        this.guards.push(this.survivingGuard);
+        exitGuards++;
+      }
     }
+    this.guards.splice(this.guards.length - exitGuards, exitGuards);
     return current;
   }
 
@@ -440,13 +453,20 @@ class FunctionFlow {
       case 'if': {
         const out: State[] = [];
         const guard = this.guardOf(stmt.cond);
+        // The branch values after which some path goes on.
+        const going = new Set<boolean>();
         for (const s of states) {
           for (const [value, next] of this.branch(stmt.cond, s)) {
             if (guard) this.guards.push({ key: guard.key, value: guard.value === value });
-            out.push(...this.sequence(value ? stmt.then : stmt.else, [next]));
+            const after = this.sequence(value ? stmt.then : stmt.else, [next]);
             if (guard) this.guards.pop();
+            if (after.some((st) => !st.dead)) going.add(value);
+            out.push(...after);
           }
         }
+        // Only for a last reference's release: other early exits on a field (`if (n->in_memory) return n;`)
+        // are paths a caller may rely on not taking (see `reliedOnNotTaken`).
+        this.survivingGuard = guard && going.size === 1 && isLastReferenceKey(guard.key) ? { key: guard.key, value: guard.value === [...going][0] } : null;
         return merge(out);
       }
       case 'loop':
@@ -1360,8 +1380,9 @@ class FunctionFlow {
   }
 
   /**
-   * `if (!p->skip_locking)`, `if (test_bit(F, &p->flags))`: a test of one field, whose branches guard
-   * what they take; `value` is what the field is when the condition holds.
+   * `if (!p->skip_locking)`, `if (test_bit(F, &p->flags))`, `if (refcount_dec_and_test(&p->ref))`: a
+   * test of one field, whose branches guard what they take; `value` is what the field is when the
+   * condition holds.
    */
   private guardOf(cond: Cond): FieldGuard | null {
     const negated = cond.op === 'not';
@@ -1369,6 +1390,9 @@ class FunctionFlow {
     let key: string | null = null;
     if (leaf.op === 'atom' && FIELD_ATOM.test(leaf.text)) key = this.fieldKey(leaf.text);
     else if (leaf.op === 'call' && BIT_TEST.test(leaf.stmt.name) && leaf.stmt.args[0] && leaf.stmt.args[1]) key = this.fieldKey(leaf.stmt.args[1], leaf.stmt.args[0]);
+    // `if (refcount_dec_and_test(&s->refcount))`: the last reference's release, which a caller holding
+    // another reference never reaches (the state of the object's count is as unknown as a flag's).
+    else if (leaf.op === 'call' && LAST_REFERENCE.test(leaf.stmt.name) && leaf.stmt.args[0]) key = this.fieldKey(leaf.stmt.args[0], LAST_REFERENCE_BIT);
     return key ? { key, value: !negated } : null;
   }
 
@@ -1805,6 +1829,14 @@ function toldByComparison(holding: Exit[], notHolding: Exit[]): boolean {
 /** A condition that reads one field: `p->skip_locking`, `db->state.in_timeout`. */
 const FIELD_ATOM = /^[A-Za-z_]\w*(?:(?:->|\.)\w+)+$/;
 const BIT_TEST = /^(?:__)?test_(?:and_(?:set|clear|change)_)?bit$/;
+/** Drops a reference count and tells whether it was the last one. */
+const LAST_REFERENCE = /^(?:refcount|atomic|atomic64|atomic_long|local)_(?:dec|sub)_and_test$/;
+/** The "bit" of a count's field key that stands for "this was the last reference". */
+const LAST_REFERENCE_BIT = 'last_reference';
+
+function isLastReferenceKey(key: string): boolean {
+  return key.endsWith(`:${LAST_REFERENCE_BIT}`);
+}
 /** Calls that store one bit: the value stored. */
 const BIT_STORE: Readonly<Record<string, boolean>> = { set_bit: true, __set_bit: true, clear_bit: false, __clear_bit: false };
 
