@@ -158,4 +158,18 @@ describe('precision: inversions', () => {
     assert.deepEqual(sitesOf(only(earlyOnly)), ['ctx_count_paths', 'sess_reconnect']);
     assert.equal(only(earlyOnly).severity, 'warning');
   });
+
+  it('a cycle of counting semaphores alone (signals a thread waits on) is information', () => {
+    const result = analyseFixtures('precision/semaphore_signals.c');
+    const inversions = result.of('lock-order-inversion');
+    assert.equal(inversions.length, 1, result.describe());
+    assert.deepEqual([...inversions[0].locks].sort(), ['link_dev.got_rsp', 'link_dev.wake_thread']);
+    assert.equal(inversions[0].severity, 'information');
+
+    // One of the two a mutex: a warning.
+    const mutex = analyseEdited('precision/semaphore_signals.c', ['\tstruct semaphore got_rsp;', '\tstruct mutex got_rsp;'], ['\t\tdown(&ld->got_rsp);', '\t\tmutex_lock(&ld->got_rsp);']);
+    const withMutex = mutex.of('lock-order-inversion');
+    assert.equal(withMutex.length, 1, mutex.describe());
+    assert.equal(withMutex[0].severity, 'warning');
+  });
 });

@@ -9,6 +9,7 @@
 import type { DeclaredOrderIndex } from './declaredOrders';
 import type { Finding, Severity } from './findings';
 import type { LockdepKeys } from './lockdepKeys';
+import { isCountingKind } from './lockApis';
 import type { EdgeSite, LockEdge, LockGraph } from './lockGraph';
 
 export function findInversions(
@@ -117,6 +118,15 @@ function passesThroughReader(edges: LockEdge[]): boolean {
   });
 }
 
+/**
+ * A cycle made of counting semaphores alone: a `down()` often waits for another thread's `up()` (a
+ * semaphore set up with a count of 0 is a signal), and a thread that waits on one holds nothing
+ * while it waits on the next; lockdep does not track them either. Possible, not certain.
+ */
+function onlySemaphores(edges: LockEdge[]): boolean {
+  return edges.every((e) => e.sites.every((s) => isCountingKind(s.fromKind) && isCountingKind(s.toKind)));
+}
+
 function where(site: EdgeSite): string {
   return `${site.function}() at ${baseName(site.file)}:${site.site.start.line + 1}`;
 }
@@ -159,12 +169,12 @@ function siteMessage(cycle: string[], edge: LockEdge, site: EdgeSite, others: Lo
  * taken at most one call away, unconditionally; a cycle that needs a deeper chain, an untyped class
  * or a callee that locks only for some states of its argument is shown as information, since its
  * paths may not be possible together. So is one that passes through an rwlock_t reader (see
- * passesThroughReader()).
+ * passesThroughReader()), or one of counting semaphores alone (see onlySemaphores()).
  */
 const CLOSE_CHAIN = 1;
 
 function cycleFindings(cycle: string[], edges: LockEdge[], declared: DeclaredOrderIndex): Finding[] {
-  const uncertain = edges.some((e) => !e.sites.some((s) => s.resolved && s.chain.length <= CLOSE_CHAIN && !s.guarded)) || passesThroughReader(edges);
+  const uncertain = edges.some((e) => !e.sites.some((s) => s.resolved && s.chain.length <= CLOSE_CHAIN && !s.guarded)) || passesThroughReader(edges) || onlySemaphores(edges);
   const severity: Severity = uncertain ? 'information' : 'warning';
   const established = establishedOrder(cycle, edges, declared);
   const primaryEdge = (established && edges.find((e) => e.to === established.order[0])) || edges[0];
