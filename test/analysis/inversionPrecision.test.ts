@@ -172,4 +172,26 @@ describe('precision: inversions', () => {
     assert.equal(withMutex.length, 1, mutex.describe());
     assert.equal(withMutex[0].severity, 'warning');
   });
+
+  it('one acquisition that closes several cycles through one edge is one finding: the shortest cycle', () => {
+    const result = analyseFixtures('precision/shared_acquisition.c');
+    const inversions = result.of('lock-order-inversion');
+    assert.equal(inversions.length, 1, result.describe());
+    assert.equal(inversions[0].function, 'layout_forget');
+    assert.deepEqual([...inversions[0].locks].sort(), ['anode.i_lock', 'client.cl_lock']);
+    // Both cycles are still the graph's.
+    assert.equal(result.analysis.cycles.length, 2);
+
+    // Without the direct reverse order, the cycle through the owner lock is the one reported there.
+    const noDirect = analyseEdited(
+      'precision/shared_acquisition.c',
+      ['\tspin_lock(&clp->cl_lock);\n\tspin_lock(&ino->i_lock);\n\tino->nlink++;', '\tspin_lock(&ino->i_lock);\n\tino->nlink++;'],
+      ['\tspin_unlock(&ino->i_lock);\n\tspin_unlock(&clp->cl_lock);\n}\n\nvoid delegation_return', '\tspin_unlock(&ino->i_lock);\n}\n\nvoid delegation_return'],
+      ['\tspin_lock(&clp->cl_lock);\n\tspin_lock(&ino->i_lock);\n\tino->nlink--;', '\tspin_lock(&ino->i_lock);\n\tino->nlink--;'],
+      ['\tspin_unlock(&ino->i_lock);\n\tspin_unlock(&clp->cl_lock);\n}\n\nvoid client_reset_seqids', '\tspin_unlock(&ino->i_lock);\n}\n\nvoid client_reset_seqids'],
+    );
+    const rest = noDirect.of('lock-order-inversion');
+    assert.equal(rest.length, 1, noDirect.describe());
+    assert.deepEqual([...rest[0].locks].sort(), ['anode.i_lock', 'client.cl_lock', 'owner.so_lock']);
+  });
 });

@@ -1,6 +1,7 @@
 /**
- * Lock-order inversions: cycles in the lock graph that can deadlock. One finding per cycle site,
- * each pointing at the other sites. A cycle is not reported when it cannot deadlock:
+ * Lock-order inversions: cycles in the lock graph that can deadlock. One finding per cycle, at one
+ * of its sites, pointing at the others; cycles that would be reported at one acquisition, through
+ * one edge, are one finding (see onePerAcquisition()). A cycle is not reported when it cannot deadlock:
  * - every site of every edge holds one common outer lock (a gate that serialises them);
  * - every acquisition in it is a reader of a recursive-read lock (rwlock_t readers never wait on readers);
  * - one of its classes is several lockdep classes (split by lock_class_key) or none (not validated):
@@ -30,7 +31,37 @@ export function findInversions(
     }
   }
   round.end();
-  return { findings, cycles };
+  return { findings: onePerAcquisition(findings), cycles };
+}
+
+/**
+ * One finding per acquisition and edge: the cycles a component closes through one acquisition of a
+ * lock under another all pass through that edge, and taking the two in the established order there
+ * breaks each of them, so one report there says it (lockdep, too, reports one chain for a new
+ * dependency). A warning is kept over information, then the shortest cycle; the others stay in the
+ * graph's cycles.
+ */
+function onePerAcquisition(findings: Finding[]): Finding[] {
+  const kept = new Map<string, Finding>();
+  for (const finding of findings) {
+    const key = `${finding.file}\u0000${finding.range.start.line}:${finding.range.start.character}\u0000${primaryEdge(finding)}`;
+    const known = kept.get(key);
+    if (!known || better(finding, known)) kept.set(key, finding);
+  }
+  if (kept.size === findings.length) return findings;
+  const chosen = new Set(kept.values());
+  return findings.filter((f) => chosen.has(f));
+}
+
+/** The edge the finding's own acquisition proves: `held -> taken`. */
+function primaryEdge(finding: Finding): string {
+  const index = finding.sites?.[0]?.edge ?? 0;
+  return `${finding.locks[index]} -> ${finding.locks[(index + 1) % finding.locks.length]}`;
+}
+
+function better(a: Finding, b: Finding): boolean {
+  if (a.severity !== b.severity) return a.severity === 'warning';
+  return a.locks.length < b.locks.length;
 }
 
 interface Remembered {
