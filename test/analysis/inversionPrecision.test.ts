@@ -194,4 +194,21 @@ describe('precision: inversions', () => {
     assert.equal(rest.length, 1, noDirect.describe());
     assert.deepEqual([...rest[0].locks].sort(), ['anode.i_lock', 'client.cl_lock', 'owner.so_lock']);
   });
+
+  it('a new object from an allocator that returns zeroed memory fails a callee’s guard on one of its fields', () => {
+    const result = analyseFixtures('precision/zeroed_allocator.c');
+    assert.deepEqual(result.findings, [], result.describe());
+    assert.deepEqual(result.edgesIn('tree_run_delayed_refs'), []);
+
+    // The path asks for the semaphore: the run takes it under the head's mutex.
+    const asks = analyseEdited('precision/zeroed_allocator.c', ['\tif (block == 0)\n', '\tpath->need_commit_sem = 1;\n\tif (block == 0)\n']);
+    assert.deepEqual(asks.edgesIn('tree_run_delayed_refs'), ['ref_head.mutex -> tree_fs.commit_root_sem']);
+    assertOneInversion(asks, ['tree_run_delayed_refs', 'tree_search_slot'], ['ref_head.mutex', 'tree_fs.commit_root_sem']);
+    // A field set to a value not known here: the same, as information or warning.
+    const unknown = analyseEdited('precision/zeroed_allocator.c', ['\tif (block == 0)\n', '\tpath->need_commit_sem = block > 8;\n\tif (block == 0)\n']);
+    assert.deepEqual(unknown.edgesIn('tree_run_delayed_refs'), ['ref_head.mutex -> tree_fs.commit_root_sem']);
+    // An allocator that does not zero (`kmem_cache_alloc`): the same.
+    const unzeroed = analyseEdited('precision/zeroed_allocator.c', ['kmem_cache_zalloc(tree_path_cache', 'kmem_cache_alloc(tree_path_cache']);
+    assert.deepEqual(unzeroed.edgesIn('tree_run_delayed_refs'), ['ref_head.mutex -> tree_fs.commit_root_sem']);
+  });
 });

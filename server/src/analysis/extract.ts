@@ -609,11 +609,13 @@ function withoutIdleAssignments(body: Stmt[]): Stmt[] {
   const read = statements.flatMap((s) => (s.t === 'if' ? atomTexts(s.cond) : s.t === 'loop' && s.cond ? atomTexts(s.cond) : []));
   const roots = new Set(statements.flatMap((s) => ((s.t === 'lock' || s.t === 'unlock') && s.lock ? [s.lock.root] : [])));
   const mentioned = (v: string) => roots.has(v) || read.some((text) => text.includes(v));
-  // A constant stored in a field (`path->skip_locking = 1`) may decide a callee's condition.
-  const fieldConstant = (s: Stmt) => s.t === 'assign' && s.value !== undefined && s.vars.some((v) => FIELD_PATH.test(v));
+  // A constant stored in a field (`path->skip_locking = 1`) may decide a callee's condition; any
+  // value stored in a field of an object a call returned (a zeroed allocation) undoes its zero.
+  const returned = new Set(statements.flatMap((s) => (s.t === 'call' && s.bind ? [s.bind] : [])));
+  const fieldStore = (s: Stmt) => s.t === 'assign' && s.vars.some((v) => FIELD_PATH.test(v) && (s.value !== undefined || returned.has(/^\w+/.exec(v)?.[0] ?? '')));
   const prune = (stmts: Stmt[]): Stmt[] =>
     stmts
-      .filter((s) => s.t !== 'assign' || s.vars.some(mentioned) || fieldConstant(s) || s.deref)
+      .filter((s) => s.t !== 'assign' || s.vars.some(mentioned) || fieldStore(s) || s.deref)
       .map((s) => {
         switch (s.t) {
           case 'if':
@@ -1324,9 +1326,16 @@ function firstBranch(code: string): number {
 const ASSIGNED_BEFORE = /(?:^|[^\w>.])(\*?\s*[A-Za-z_]\w*(?:\s*(?:->|\.)\s*[A-Za-z_]\w*)*)\s*=\s*\(?\s*$/;
 
 function assignedInText(code: string, callStart: number): string | undefined {
-  const before = ASSIGNED_BEFORE.exec(code.slice(Math.max(0, callStart - 120), callStart));
-  return before ? normalise(before[1]) : undefined;
+  const window = code.slice(Math.max(0, callStart - 120), callStart);
+  const before = ASSIGNED_BEFORE.exec(window);
+  if (!before) return undefined;
+  // `struct foo *x = f(`: a pointer declared, not a store through one (`*pp = f(`).
+  const declared = before[1].startsWith('*') && DECLARED_TYPE_BEFORE.test(window.slice(0, before.index + before[0].indexOf('*')));
+  return normalise(declared ? before[1].slice(1) : before[1]);
 }
+
+/** A type name just before a declarator's `*` (not a keyword that can start a statement). */
+const DECLARED_TYPE_BEFORE = /(?<![\w>.])(?!(?:return|else|do|case|goto)\s*$)[A-Za-z_]\w*\s*$/;
 
 /** A call known only as text, classified the way `BodyWalker.callStmt` classifies nodes. */
 function textCallStmts(name: string, args: string[], site: Range, catalogue: LockApiCatalogue): Stmt[] {

@@ -163,6 +163,11 @@ export function analyzeFunction(
   callees: CalleeLookup,
 ): FlowResult {
   const statements = allStatements(fn.body);
+  const result = followFunction(fn, statements, resolver, catalogue, callees);
+  return returnsZeroedAllocation(statements) ? { ...result, summary: { ...result.summary, returnsZeroed: true } } : result;
+}
+
+function followFunction(fn: FunctionFacts, statements: Stmt[], resolver: ClassResolver, catalogue: LockApiCatalogue, callees: CalleeLookup): FlowResult {
   // About half of fs/'s functions lock nothing and call nothing that does: no path changes that.
   if (touchesNoLock(fn, statements, callees)) return emptyResult();
   const shape = shapeOf(fn, statements, catalogue, callees);
@@ -175,6 +180,13 @@ export function analyzeFunction(
   // It releases locks it never took: its callers hold them. Follow it again with them held on entry,
   // so that dropping and re-taking a caller's lock (`unlock(); schedule(); lock();`) reads as balanced.
   return new FunctionFlow(fn, resolver, catalogue, callees, shape, callerHeld).run();
+}
+
+/** `return kmem_cache_zalloc(cache, GFP_NOFS);` on every return that is not NULL: an allocator of zeroed objects. */
+function returnsZeroedAllocation(statements: Stmt[]): boolean {
+  const values = statements.flatMap((s) => (s.t === 'return' ? [s.value ?? ''] : []));
+  const zeroed = (v: string) => ZEROED_ALLOCATION.test(v.slice(0, Math.max(0, v.indexOf('('))));
+  return values.some(zeroed) && values.every((v) => v === 'NULL' || zeroed(v));
 }
 
 /** What a function's statements say before any path is followed; both passes over it share it. */
@@ -414,7 +426,8 @@ class FunctionFlow {
           const counted = s.held.length === 0 ? s : { ...s, events: s.events + 1 };
           for (const next of this.storedCall(counted, stmt.name, stmt.args, stmt.site, stmt.bind, stmt.constants, stmt.someOnly)) out.push(next);
         }
-        return stmt.bind !== undefined && ZEROED_ALLOCATION.test(stmt.name) ? out.map((s) => this.zeroedFields(s, stmt.bind!)) : out;
+        const zeroed = ZEROED_ALLOCATION.test(stmt.name) || this.callees.summaryOf(stmt.name)?.summary.returnsZeroed === true;
+        return stmt.bind !== undefined && zeroed ? out.map((s) => this.zeroedFields(s, stmt.bind!)) : out;
       }
       case 'sleep':
         return states.map((s) => {
@@ -1111,7 +1124,10 @@ class FunctionFlow {
   private zeroedFields(state: State, object: string): State {
     let s = state;
     for (const text of this.correlated) if (text.startsWith(`${object}->`) && /^\w+$/.test(text.slice(object.length + 2))) s = decide(s, text, false);
-    return s;
+    // And a callee's lock guarded by one of its fields (`if (p->need_commit_sem) down_read(…)`) is not
+    // taken for it. (As for the tests above, stores a callee makes into the object are not seen.)
+    const any = this.fieldKey(`${object}->_`);
+    return any ? setFact(s, `=${any.slice(0, -1)}${ZEROED_FIELDS}`, true) : s;
   }
 
   /**
@@ -1376,7 +1392,10 @@ class FunctionFlow {
     }
     const key = this.fieldKey(variable);
     if (!key) return state;
-    return setFact(state, `=${key}`, value);
+    // A value not known here leaves the field unknown, not zero: the object is no longer all zeroes.
+    const dot = key.indexOf('.');
+    const unzeroed = value === undefined && dot > 0 ? setFact(state, `=${key.slice(0, dot + 1)}${ZEROED_FIELDS}`, undefined) : state;
+    return setFact(unzeroed, `=${key}`, value);
   }
 
   /**
@@ -1449,7 +1468,7 @@ class FunctionFlow {
     if (!guards) return [];
     const open: FieldGuard[] = [];
     for (const g of guards) {
-      const known = state.facts[`=${g.key}`] ?? lastGuard(this.guards, g.key)?.value;
+      const known = state.facts[`=${g.key}`] ?? (zeroedField(state, g.key) ? false : undefined) ?? lastGuard(this.guards, g.key)?.value;
       if (known === undefined) open.push(g);
       else if (known !== g.value) return null;
     }
@@ -2175,6 +2194,15 @@ function outKey(param: string): string {
 function toldThroughParameter(holding: Exit[], notHolding: Exit[]): boolean {
   const keys = Object.keys(holding[0]?.state.facts ?? {}).filter((k) => k.startsWith('=*'));
   return keys.some((k) => holding.every((e) => e.state.facts[k] === true) && notHolding.every((e) => e.state.facts[k] !== true));
+}
+
+/** The fact `=struct.*`: this path's object of the struct is a zeroed allocation whose fields were not stored since. */
+const ZEROED_FIELDS = '*';
+
+/** A field guard (`struct.field`, `struct.flags:BIT`) that a zeroed object of the struct fails. */
+function zeroedField(state: State, key: string): boolean {
+  const dot = key.indexOf('.');
+  return dot > 0 && !isLastReferenceKey(key) && state.facts[`=${key.slice(0, dot + 1)}${ZEROED_FIELDS}`] === true;
 }
 
 function isFieldFact(key: string): boolean {

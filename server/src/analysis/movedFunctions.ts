@@ -74,6 +74,7 @@ export function movedResult(result: FlowResult, fn: FunctionFacts, delta: number
     })),
     acquisitions: result.acquisitions.map((a) => ({ ...a, site: range(a.site, fn.file) })),
     summary: {
+      ...summary,
       acquires: locks(summary.acquires),
       returnsHolding: locks(summary.returnsHolding),
       conditional: summary.conditional.map((c) => ({ ...c, lock: lock(c.lock) })),

@@ -96,6 +96,8 @@ export interface FunctionSummary {
   /** Released though never taken here: an unlock wrapper, or a function entered with the lock held. */
   releasesOnEntry: SummaryLock[];
   sleeps: SleepEvidence | null;
+  /** Returns a zeroed allocation (`return kmem_cache_zalloc(…);`) or NULL: a caller's new object has every field zero. */
+  returnsZeroed?: boolean;
 }
 
 /** A summary of a function that takes, holds, releases and sleeps on nothing. */
@@ -128,5 +130,6 @@ export function summarySignature(s: FunctionSummary): string {
     s.conditional.map((c) => `${lock(c.lock)}:${c.success}`).join(','),
     locks(s.releasesOnEntry),
     s.sleeps ? `${s.sleeps.what}:${s.sleeps.always}:${s.sleeps.releasedBefore?.join(',') ?? ''}<${s.sleeps.chain.join('<')}` : '',
+    s.returnsZeroed ? '0' : '',
   ].join('|');
 }
