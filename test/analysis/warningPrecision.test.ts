@@ -228,3 +228,15 @@ describe('warning precision: the xarray drops its own lock to allocate', () => {
     assert.deepEqual(result.in('table_insert_stats').map((f) => f.code), ['sleep-in-atomic'], result.describe());
   });
 });
+
+describe('warning precision: preprocessor directives', () => {
+  const file = 'warnings/preprocessor_else.c';
+
+  it('a block after `} else #endif` is the else branch under the directive, not code after the `if`', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('machine_switch'), [], result.describe());
+    // Without the `else` the block does run after interrupts were turned off.
+    const after = analyseEdited(file, ['\t} else\n#endif', '\t}\n#endif']);
+    assert.match(after.one('sleep-in-atomic', 'machine_switch').message, /interrupts disabled/);
+  });
+});

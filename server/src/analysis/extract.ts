@@ -802,9 +802,41 @@ class BodyWalker {
         i++;
         continue;
       }
+      if (i + 1 < nodes.length && this.elseAcrossEndif(node, nodes[i + 1], out)) {
+        i++;
+        continue;
+      }
       this.statement(node, out);
     }
     return out;
+  }
+
+  private ifStatement(node: LiteNode, elseNode: LiteNode | null, out: Stmt[]): void {
+    const cond = this.condition(node.childForFieldName('condition'), out);
+    out.push({ t: 'if', cond, then: this.body(node.childForFieldName('consequence')), else: this.body(elseNode) });
+  }
+
+  /**
+   * `#ifdef X  if (a) { … } else  #endif  { … }`: the block after `#endif` is the `else` of the
+   * last `if` when X is compiled, and runs on its own when it is not. Tree-sitter closes the `if`
+   * before the directive and leaves the `else` an error, which would run the block after either branch.
+   */
+  private elseAcrossEndif(node: LiteNode, next: LiteNode, out: Stmt[]): boolean {
+    if ((node.type !== 'preproc_if' && node.type !== 'preproc_ifdef') || node.childForFieldName('alternative')) return false;
+    const condition = node.childForFieldName('condition') ?? node.childForFieldName('name');
+    const inner = node.namedChildren.filter((c) => c !== condition && c.type !== 'comment');
+    const dangling = inner[inner.length - 1];
+    const lastIf = inner[inner.length - 2];
+    if (dangling?.type !== 'ERROR' || dangling.text.trim() !== 'else' || lastIf?.type !== 'if_statement' || lastIf.childForFieldName('alternative')) return false;
+    const notCompiled = this.body(next);
+    if (isDebugOnly(directiveOf(node), condition?.text ?? '')) {
+      out.push(...notCompiled);
+      return true;
+    }
+    const compiled = this.sequence(inner.slice(0, -2));
+    this.ifStatement(lastIf, next, compiled);
+    out.push({ t: 'if', cond: { op: 'atom', text: normalise(directiveText(node, condition)) }, then: compiled, else: notCompiled });
+    return true;
   }
 
   /** `list_for_each_entry(…) { … }` → a loop; `scoped_guard(type, &l) { … }` → a guarded scope. */
@@ -854,10 +886,8 @@ class BodyWalker {
         this.macroBlockDefinition(node, out);
         return;
       case 'if_statement': {
-        const cond = this.condition(node.childForFieldName('condition'), out);
         const alternative = node.childForFieldName('alternative');
-        const elseBody = alternative?.type === 'else_clause' ? alternative.firstNamedChild : alternative;
-        out.push({ t: 'if', cond, then: this.body(node.childForFieldName('consequence')), else: this.body(elseBody) });
+        this.ifStatement(node, alternative?.type === 'else_clause' ? alternative.firstNamedChild : alternative, out);
         return;
       }
       case 'while_statement': {
@@ -969,8 +999,8 @@ class BodyWalker {
       out.push(...this.sequence(inner));
       return;
     }
-    const directive = node.type === 'preproc_ifdef' ? node.child(0)?.text ?? '' : '#if';
-    const text = `${directive.startsWith('#') ? directive : `#${directive}`} ${condition?.text ?? ''}`;
+    const directive = directiveOf(node);
+    const text = directiveText(node, condition);
     const elseBody: Stmt[] = [];
     if (alternative) this.preprocessorBranch(alternative, elseBody);
     // Debug-only code (`#ifdef DEBUG`, `#if defined(FOO_DEBUG)`) is not in the builds people run.
@@ -1464,6 +1494,17 @@ function casesCoverEveryValue(switchNode: LiteNode, condition: LiteNode, labels:
     if (operator !== '=' || !isConstant(node.childForFieldName('value') ?? node.childForFieldName('right'))) return false;
   }
   return declared;
+}
+
+/** `#ifdef`, `#ifndef` or `#if` (`#elif` reads as one). */
+function directiveOf(node: LiteNode): string {
+  return node.type === 'preproc_ifdef' ? node.child(0)?.text ?? '' : '#if';
+}
+
+/** `#ifdef X`, `#ifndef X`, `#if X`: the text a branch on the directive is known by. */
+function directiveText(node: LiteNode, condition: LiteNode | null): string {
+  const directive = directiveOf(node);
+  return `${directive.startsWith('#') ? directive : `#${directive}`} ${condition?.text ?? ''}`;
 }
 
 /** `#ifdef DEBUG`, `#if defined(DEBUG)`, `#ifdef XYZ_DEBUG`: blocks only debug builds compile. */
