@@ -240,3 +240,22 @@ describe('warning precision: preprocessor directives', () => {
     assert.match(after.one('sleep-in-atomic', 'machine_switch').message, /interrupts disabled/);
   });
 });
+
+describe('warning precision: funnel locking', () => {
+  const file = 'warnings/funnel_lock.c';
+
+  it('a lock tried in a test stored in a variable, then dropped through a copy of the moving cursor, is balanced', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('request_at_root'), [], result.describe());
+  });
+
+  it('the level below left held as the cursor moves up is a leak', () => {
+    const kept = analyseEdited(file, ['\t\tif (prev != NULL)\n\t\t\traw_spin_unlock(&prev->funnel);\n', '']);
+    assert.ok(kept.of('unreleased-lock', 'request_at_root').length > 0, kept.describe());
+  });
+
+  it('the recorded outcome still decides: returning on success leaks the lock just taken', () => {
+    const inverted = analyseEdited(file, ['\t\tif (done)\n\t\t\treturn;', '\t\tif (!done)\n\t\t\treturn;']);
+    assert.ok(inverted.of('unreleased-lock', 'request_at_root').length > 0, inverted.describe());
+  });
+});

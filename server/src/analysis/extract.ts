@@ -876,7 +876,7 @@ class BodyWalker {
         return;
       case 'expression_statement': {
         const expr = node.firstNamedChild;
-        if (expr && !this.bugOn(expr, out)) this.expression(expr, out);
+        if (expr && !this.bugOn(expr, out) && !this.lockOutcome(expr, out)) this.expression(expr, out);
         return;
       }
       case 'declaration':
@@ -1097,6 +1097,24 @@ class BodyWalker {
     }
     // `ret = spin_trylock(&l)` binds the call's result: the call itself is visited as an event and
     // finds its binding through the assignment's left side.
+  }
+
+  /**
+   * `ret = busy || !spin_trylock(&l);`: a variable set to a test that tries a lock records whether
+   * it was taken. It reads as `if (busy || !spin_trylock(&l)) ret = true; else ret = false;`, so a
+   * later `if (ret)` follows the attempt's outcome (a plain `ret = spin_trylock(&l)` binds directly).
+   */
+  private lockOutcome(node: LiteNode, out: Stmt[]): boolean {
+    const left = node.type === 'assignment_expression' ? node.childForFieldName('left') : null;
+    const right = node.childForFieldName('right');
+    if (left?.type !== 'identifier' || node.childForFieldName('operator')?.type !== '=' || !right) return false;
+    const test = unwrap(right);
+    const logical = (test.type === 'binary_expression' && /^(\|\||&&)$/.test(test.childForFieldName('operator')?.type ?? '')) || (test.type === 'unary_expression' && test.childForFieldName('operator')?.type === '!');
+    if (!logical || !test.descendantsOfType(['call_expression']).some((call) => this.mayFailLock(call))) return false;
+    const cond = this.condition(test, out);
+    const name = left.text;
+    out.push({ t: 'if', cond, then: [{ t: 'assign', vars: [name], value: true }], else: [{ t: 'assign', vars: [name], value: false }] });
+    return true;
   }
 
   /** A trylock, or a lock that can be interrupted or killed, called directly (parentheses aside). */

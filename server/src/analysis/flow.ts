@@ -36,6 +36,8 @@ export interface Held {
   written?: string;
   /** Named through a variable assigned since it was taken: the name now means another object. */
   detached?: boolean;
+  /** A local set to the pointer it is named through (`old = node` with `node->lock` held): the name it keeps when that pointer moves on. */
+  copiedTo?: string;
   /** Held from a callee whose return paths hold it in different classes or modes: neither is known here. */
   varies?: boolean;
   /** Held because `callee` returned it with its result, reached from that result by `steps`, which nothing here named. */
@@ -694,7 +696,8 @@ class FunctionFlow {
     const target = this.dealias(written, state);
     // `wl = dev->wl; … dev = wl->current_dev;`: once `dev` moves on, `wl` has no other name, and a
     // lock taken as `dev->wl->mutex` would be lost under `wl->mutex`. Only a root that keeps its value names it.
-    if (this.assignedVars.has(target.root)) return state;
+    // A plain copy of a moving pointer (`old = node; node = node->parent;`) is the name its held locks keep.
+    if (this.assignedVars.has(target.root)) return !address && target.steps.length === 0 ? copyHeld(state, name, target.root) : state;
     const declared = this.fn.locals[name];
     if (declared) this.resolver.learnType(target, declared.name);
     return { ...state, objects: { ...state.objects, [name]: { expr: target, address } } };
@@ -1741,7 +1744,8 @@ function correlatedConditions(statements: Stmt[], isLockWrapper: (name: string) 
   for (const s of statements) {
     if (s.t === 'lock' && s.bind) binds.add(s.bind);
     else if (s.t === 'assign' && s.value !== undefined) s.vars.forEach((v) => constants.add(v));
-    else if (s.t === 'if' || (s.t === 'loop' && s.cond)) {
+    if (s.t === 'if' && recordsLockOutcome(s)) binds.add((s.then[0] as { vars: string[] }).vars[0]);
+    if (s.t === 'if' || (s.t === 'loop' && s.cond)) {
       // A loop's condition guards its body (`do { lock(); if (busy) { unlock(); again = true; } } while (again);`).
       const guards = s.t === 'if' ? hasLockOp(s.then) || hasLockOp(s.else) : hasLockOp(s.body);
       const roots = s.t === 'if' ? lockedRoots(s.then) : undefined;
@@ -1765,6 +1769,15 @@ function correlatedConditions(statements: Stmt[], isLockWrapper: (name: string) 
   // what each path decided of it is what the caller learns, whether the test guards a lock or not.
   for (const text of counts.keys()) if (returned.has(text) && constants.has(text)) out.add(text);
   return out;
+}
+
+/** `if (busy || !spin_trylock(&l)) ret = true; else ret = false;`: `ret` says whether the lock was taken. */
+function recordsLockOutcome(s: Stmt & { t: 'if' }): boolean {
+  const [then, otherwise] = [s.then[0], s.else[0]];
+  return (
+    s.then.length === 1 && s.else.length === 1 && then.t === 'assign' && otherwise.t === 'assign' && then.value !== undefined && otherwise.value !== undefined &&
+    then.vars.length === 1 && then.vars[0] === otherwise.vars[0] && conditionLeaves(s.cond).some((leaf) => leaf.op === 'lock')
+  );
 }
 
 /** `priv->fw_mutex_owner == current`: the owner a recursive lock wrapper records is the running task. */
@@ -2000,11 +2013,27 @@ function pointerDecidedNull(state: State, expr: LockExpr): boolean {
   return Object.entries(state.objects ?? {}).some(([name, object]) => state.facts[name] === false && !object.address && expr.text.startsWith(`${object.expr.text}->`));
 }
 
-/** After `p = …`, a lock held as `p->lock` is of the object `p` pointed to before. */
+/**
+ * After `p = …`, a lock held as `p->lock` is of the object `p` pointed to before: named through a
+ * copy of `p` made since (`old = p`), it is `old->lock` from here; else it has no name left.
+ */
 function detachHeld(state: State, vars: string[]): State {
   const named = (h: Held) => !h.detached && vars.some((v) => h.expr.text.startsWith(`${v}->`) || h.expr.text.startsWith(`${v}.`) || h.expr.text.startsWith(`${v}[`));
-  if (!state.held.some(named)) return state;
-  return { ...state, held: state.held.map((h) => (named(h) ? { ...h, detached: true } : h)) };
+  const copyGone = (h: Held) => h.copiedTo !== undefined && vars.includes(h.copiedTo);
+  if (!state.held.some((h) => named(h) || copyGone(h))) return state;
+  const moved = (h: Held): Held => {
+    const { copiedTo, ...rest } = h;
+    if (!named(h)) return copyGone(h) ? rest : h;
+    return copiedTo !== undefined && !vars.includes(copiedTo) ? { ...rest, expr: substituteRoot(h.expr, makeLockExpr(copiedTo, [])) } : { ...rest, detached: true };
+  };
+  return { ...state, held: state.held.map(moved) };
+}
+
+/** `old = node;`: the locks held through `node` are reachable through `old` too, until either is assigned. */
+function copyHeld(state: State, copy: string, original: string): State {
+  const through = (h: Held) => !h.detached && h.expr.root === original && h.expr.steps.length > 0;
+  if (!state.held.some(through)) return state;
+  return { ...state, held: state.held.map((h) => (through(h) ? { ...h, copiedTo: copy } : h)) };
 }
 
 /** After `p = …` or an assignment to what `p` was set from, `p` no longer names that object. */
