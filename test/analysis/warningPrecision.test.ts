@@ -259,3 +259,14 @@ describe('warning precision: funnel locking', () => {
     assert.ok(inverted.of('unreleased-lock', 'request_at_root').length > 0, inverted.describe());
   });
 });
+
+describe('warning precision: saved interrupt state', () => {
+  const file = 'warnings/saved_flags.c';
+
+  it("a plain release leaves interrupts off for a callee given the saved flags to restore", () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('queue_adopt'), [], result.describe());
+    const notGiven = analyseEdited(file, ['\t\tqueue_wake(q, true, flags);', '\t\tqueue_wake(q, true, 0);']);
+    assert.match(notGiven.one('mismatched-unlock', 'queue_adopt').message, /move_lock/);
+  });
+});

@@ -249,6 +249,11 @@ class ExpressionEvents {
     this.starts = this.nodes.map((n) => n.startIndex);
   }
 
+  /** Every call in the body, in no particular order. */
+  calls(): LiteNode[] {
+    return this.nodes.filter((n) => n.type === 'call_expression');
+  }
+
   /** Events inside [start, end), innermost calls first (C evaluates arguments before the call). */
   within(start: number, end: number): LiteNode[] {
     let lo = 0;
@@ -1190,7 +1195,28 @@ class BodyWalker {
     if (constants) call.constants = constants;
     if (bind) call.bind = bind;
     out.push(call);
+    // Saved interrupt state handed to a callee by value is good for nothing but restoring it
+    // (`spin_unlock(&l); finish_wake(rdp, flags);`): the callee turns interrupts back on.
+    if (args.some((a) => a.type === 'identifier' && this.savedFlags().has(a.text))) out.push({ t: 'atomic', op: 'irq_restore', site });
     return out;
+  }
+
+  private savedFlagsOfBody: Set<string> | undefined;
+
+  /** Variables this body saves the interrupt state in: `spin_lock_irqsave(&l, flags)`, `local_irq_save(flags)`. */
+  private savedFlags(): Set<string> {
+    if (this.savedFlagsOfBody) return this.savedFlagsOfBody;
+    const saved = new Set<string>();
+    for (const call of this.events.calls()) {
+      const name = directCallName(call);
+      if (name === undefined) continue;
+      const api = this.catalogue.get(name);
+      const args = call.childForFieldName('arguments')?.namedChildren ?? [];
+      const flags = api?.ctx === 'irqsave' && api.role !== 'release' ? args[api.lockArg + 1] : ATOMIC_OPS[name] === 'irq_save' ? args[0] : undefined;
+      if (flags?.type === 'identifier') saved.add(flags.text);
+    }
+    this.savedFlagsOfBody = saved;
+    return saved;
   }
 
   private indirectUnlock(node: LiteNode, callee: LiteNode): Stmt[] | null {
