@@ -270,3 +270,17 @@ describe('warning precision: saved interrupt state', () => {
     assert.match(notGiven.one('mismatched-unlock', 'queue_adopt').message, /move_lock/);
   });
 });
+
+describe('warning precision: a flag kept beside the lock', () => {
+  const file = 'warnings/holding_flag.c';
+
+  it('a release under a flag the function sets with the lock and clears with its release is no warning on a path that never set it', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('remove_range').filter((f) => f.severity !== 'information'), [], result.describe());
+  });
+
+  it('under a field the function never stores, the second release is a warning', () => {
+    const other = analyseEdited(file, ['\tif (h->removing) {', '\tif (h->aborted) {']);
+    assert.equal(other.one('unlock-unheld', 'remove_range').severity, 'warning', other.describe());
+  });
+});

@@ -884,7 +884,11 @@ class FunctionFlow {
         const released = expr ? this.resolver.resolve(expr) : undefined;
         // A callee's summary says it releases the lock, not that it does so on every path.
         // An `up()` may give back a count some other path or function took: only worth a mention.
-        const uncertain = released ? !released.resolved || isCountingKind(api.kind) : true;
+        // Under a test of a flag this function keeps beside the lock (`if (t->removing) unlock(…)`,
+        // with `t->removing = true` by the lock and `= false` by the unlock) that this path never
+        // stored: its value is what it was on entry, which the function's own stores say is "not held".
+        const flagged = this.guards.some((g) => state.facts[`=${g.key}`] === undefined && this.flagsStoredHere().has(g.key));
+        const uncertain = released ? !released.resolved || isCountingKind(api.kind) || flagged : true;
         const written = lockExpr ? this.dealias(lockExpr).text : text;
         this.report('unlock-unheld', site, `\`${written}\` is released here but ${why}`, released ? [released.id] : [], [], uncertain || (byCallee && !releasedHere && !state.failed.includes(text)));
       } else if (expr && !this.acquiredInstances.has(expr.text)) {
@@ -1358,6 +1362,23 @@ class FunctionFlow {
     const key = this.fieldKey(variable);
     if (!key) return state;
     return setFact(state, `=${key}`, value);
+  }
+
+  private flagsStored: Set<string> | undefined;
+
+  /** Fields this function stores both true and false in (`t->removing_chunk = true; … = false;`), by key. */
+  private flagsStoredHere(): Set<string> {
+    if (this.flagsStored) return this.flagsStored;
+    const stored = new Map<string, Set<boolean>>();
+    for (const st of this.statements) {
+      if (st.t !== 'assign' || st.value === undefined) continue;
+      for (const v of st.vars) {
+        const key = /->|\./.test(v) ? this.fieldKey(v) : null;
+        if (key) stored.set(key, (stored.get(key) ?? new Set<boolean>()).add(st.value));
+      }
+    }
+    this.flagsStored = new Set([...stored].filter(([, values]) => values.size === 2).map(([key]) => key));
+    return this.flagsStored;
   }
 
   /**
