@@ -284,3 +284,18 @@ describe('warning precision: a flag kept beside the lock', () => {
     assert.equal(other.one('unlock-unheld', 'remove_range').severity, 'warning', other.describe());
   });
 });
+
+describe('warning precision: constant loop conditions', () => {
+  const file = 'warnings/bool_loop.c';
+
+  it('`while (true)` never ends by its test: a function that leaves it only by returning locked returns locked', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('flush_items').filter((f) => f.severity !== 'information'), [], result.describe());
+    assert.deepEqual(result.in('lock_owner_queue'), [], result.describe());
+  });
+
+  it('a loop that can end by its test returns without the lock there', () => {
+    const ending = analyseEdited(file, ['\twhile (true) {', '\twhile (it->state) {']);
+    assert.ok(ending.of('unlock-unheld', 'flush_items').some((f) => f.severity === 'warning'), ending.describe());
+  });
+});

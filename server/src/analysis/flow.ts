@@ -1987,6 +1987,8 @@ function consistent(atom: Cond, value: boolean, state: State): boolean {
   }
   if (atom.op !== 'atom') return true;
   if (/^\d+$/.test(atom.text)) return (atom.text !== '0') === value;
+  // `while (true)`: C's bool constants (stdbool.h) are as constant as 1 and 0.
+  if (atom.text === 'true' || atom.text === 'false') return (atom.text === 'true') === value;
   const known = state.facts[atom.text];
   if (known !== undefined) return known === value;
   // `err == -EINTR` after `err = mutex_lock_killable(…)` succeeded (err is zero here): false.
