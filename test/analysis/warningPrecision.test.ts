@@ -299,3 +299,18 @@ describe('warning precision: constant loop conditions', () => {
     assert.ok(ending.of('unlock-unheld', 'flush_items').some((f) => f.severity === 'warning'), ending.describe());
   });
 });
+
+describe('warning precision: the mode picked by a branch', () => {
+  const file = 'warnings/mode_by_branch.c';
+
+  it('a release in one mode is no warning where the function takes the lock in that mode on another branch', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('file_write').filter((f) => f.severity !== 'information'), [], result.describe());
+    assert.equal(result.one('mismatched-unlock', 'file_write').severity, 'information');
+  });
+
+  it('taken in one mode only, the other release is a warning', () => {
+    const one = analyseEdited(file, ['\telse\n\t\tstart_io_write(inode);\n', '\n']);
+    assert.equal(one.one('mismatched-unlock', 'file_write').severity, 'warning', one.describe());
+  });
+});

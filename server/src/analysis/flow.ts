@@ -940,7 +940,14 @@ class FunctionFlow {
     const locks = [held.cls.id];
     const takenAt = [{ site: held.site, message: `taken with \`${held.api.name}\` here` }];
     if (held.api.kind !== api.kind || !modesMatch(held.api, api)) {
-      this.report('mismatched-unlock', site, `\`${held.cls.id}\` was taken with \`${held.api.name}\` but is released with \`${apiName}\`; use \`${expected}\``, locks, takenAt, false, {
+      // The function also takes this lock the way it is released here, on another branch (`if (direct)
+      // start_read(); else start_write(); … if (sync) end_write();`): which release goes with which
+      // acquisition is decided by tests the paths may not relate (a flag and the mask it came from).
+      const takenThatWay = [...this.acquires.values()].some((l) => {
+        const other = l.cls.id === held.cls.id ? this.catalogue.get(l.api) : undefined;
+        return other !== undefined && other.kind === api.kind && modesMatch(other, api);
+      });
+      this.report('mismatched-unlock', site, `\`${held.cls.id}\` was taken with \`${held.api.name}\` but is released with \`${apiName}\`; use \`${expected}\``, locks, takenAt, takenThatWay, {
         kind: 'mismatch',
         expectedRelease: expected,
         releaseRange: site,
