@@ -314,3 +314,17 @@ describe('warning precision: the mode picked by a branch', () => {
     assert.equal(one.one('mismatched-unlock', 'file_write').severity, 'warning', one.describe());
   });
 });
+
+describe('warning precision: a lock whose holding a flag records', () => {
+  const file = 'warnings/flag_kept_lock.c';
+
+  it('taking again a lock the function releases only as its own flag says is no error', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('recovery_thread').filter((f) => f.severity !== 'information'), [], result.describe());
+  });
+
+  it('without the flag deciding the release, taking it again while held deadlocks', () => {
+    const plain = analyseEdited(file, ['\tif (test_bit(SPACE_RECOVER_LOCK, &sp->flags))\n\t\tup_write', '\tup_write']);
+    assert.equal(plain.one('double-lock', 'recovery_thread').severity, 'error', plain.describe());
+  });
+});

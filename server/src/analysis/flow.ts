@@ -748,7 +748,9 @@ class FunctionFlow {
         [lock.cls.id],
         [{ site: same.site, message: `\`${lock.cls.id}\` first taken here` }],
         // (Held on entry only by inference, from a release on some path: not surely held on this one.)
-        !lock.cls.resolved || counting || same.inferred === true,
+        // A lock whose holding the function records in a flag is held as the flag says, which other
+        // threads' stores decide too (`down_write(&l); set_bit(HELD, …); … if (test_bit(HELD, …)) up_write(&l);`).
+        !lock.cls.resolved || counting || same.inferred === true || this.flagKeptLocks().has(lock.expr.text),
       );
       // Likely not held after all: the path goes on with the lock taken here in its place.
       if (same.inferred) held = held.filter((h) => h !== same);
@@ -1371,21 +1373,43 @@ class FunctionFlow {
     return setFact(state, `=${key}`, value);
   }
 
-  private flagsStored: Set<string> | undefined;
+  private storedFlags: Map<string, Set<boolean>> | undefined;
+
+  /** The values this function stores in fields and bits (`t->removing_chunk = true;`, `set_bit(F, &p->flags)`), by key. */
+  private flagStores(): Map<string, Set<boolean>> {
+    if (this.storedFlags) return this.storedFlags;
+    const stored = new Map<string, Set<boolean>>();
+    const add = (key: string | null, value: boolean) => {
+      if (key) stored.set(key, (stored.get(key) ?? new Set<boolean>()).add(value));
+    };
+    for (const st of this.statements) {
+      if (st.t === 'assign' && st.value !== undefined) for (const v of st.vars) add(/->|\./.test(v) ? this.fieldKey(v) : null, st.value);
+      const bit = st.t === 'call' ? BIT_STORE[st.name] : undefined;
+      if (st.t === 'call' && bit !== undefined && st.args[0] && st.args[1]) add(this.fieldKey(st.args[1], st.args[0]), bit);
+    }
+    this.storedFlags = stored;
+    return stored;
+  }
 
   /** Fields this function stores both true and false in (`t->removing_chunk = true; … = false;`), by key. */
   private flagsStoredHere(): Set<string> {
-    if (this.flagsStored) return this.flagsStored;
-    const stored = new Map<string, Set<boolean>>();
+    return new Set([...this.flagStores()].filter(([, values]) => values.size === 2).map(([key]) => key));
+  }
+
+  private flagKept: Set<string> | undefined;
+
+  /** Locks this function releases under a test of a flag it stores itself: it records their holding in that flag. */
+  private flagKeptLocks(): Set<string> {
+    if (this.flagKept) return this.flagKept;
+    const kept = new Set<string>();
+    const stored = this.flagStores();
     for (const st of this.statements) {
-      if (st.t !== 'assign' || st.value === undefined) continue;
-      for (const v of st.vars) {
-        const key = /->|\./.test(v) ? this.fieldKey(v) : null;
-        if (key) stored.set(key, (stored.get(key) ?? new Set<boolean>()).add(st.value));
-      }
+      const guard = st.t === 'if' ? this.guardOf(st.cond) : null;
+      if (!guard || !stored.has(guard.key) || st.t !== 'if') continue;
+      for (const inner of allStatements([...st.then, ...st.else])) if (inner.t === 'unlock' && inner.lock) kept.add(this.dealias(inner.lock).text);
     }
-    this.flagsStored = new Set([...stored].filter(([, values]) => values.size === 2).map(([key]) => key));
-    return this.flagsStored;
+    this.flagKept = kept;
+    return kept;
   }
 
   /**
