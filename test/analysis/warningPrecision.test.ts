@@ -328,3 +328,17 @@ describe('warning precision: a lock whose holding a flag records', () => {
     assert.equal(plain.one('double-lock', 'recovery_thread').severity, 'error', plain.describe());
   });
 });
+
+describe('warning precision: returning one of two objects locked', () => {
+  const file = 'warnings/returned_locked.c';
+
+  it('a function returning its object locked, or another it locks in a helper, is no warning', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('init_state').filter((f) => f.severity !== 'information'), [], result.describe());
+  });
+
+  it('the other object returned without any lock of the class taken leaves the leak a warning', () => {
+    const unlocked = analyseEdited(file, ['\tif (lock_existing(found) != state_ok) {', '\tif (verify_state(found) != state_ok) {']);
+    assert.equal(unlocked.one('unreleased-lock', 'init_state').severity, 'warning', unlocked.describe());
+  });
+});

@@ -1688,6 +1688,14 @@ class FunctionFlow {
       if (present.length < notHolding.length && (present.length === 0 || conditionalSuccess(holding, present, (v) => this.isPointer(v)))) continue;
       const telling = this.tellingResult(holding, notHolding);
       const heldOnSuccess = heldOnlyOnSuccess(holding, notHolding);
+      // The function returns an object, locked, and its other returns hand out an object whose lock
+      // of this class it also takes, in a way not followed here (`if (lock_stateid(found) != nfs_ok)
+      // …; return found;`): whether that one is locked decides, and is not known.
+      const returnsObject = (e: Exit) => e.value !== null && /^[A-Za-z_]\w*$/.test(e.value) && this.isPointer(e.value);
+      const otherObjectLocked = (e: Exit) =>
+        returnsObject(e) && [...this.acquires.values()].some((l) => l.expr.text !== text && baseClass(l.cls.id) === baseClass(lock.cls.id));
+      const handsOutLocked =
+        holding.every(returnsObject) && notHolding.some(otherObjectLocked) && notHolding.every((e) => otherObjectLocked(e) || (e.value !== null && FAILURE.test(e.value)));
       for (const exit of holding) {
         if (telling !== undefined && exit.value === telling) continue;
         const release = this.catalogue.expectedRelease(lock.api)?.name ?? 'the matching release';
@@ -1698,7 +1706,7 @@ class FunctionFlow {
           [lock.cls.id],
           [{ site: lock.site, message: `\`${lock.cls.id}\` taken here` }],
           // A semaphore is often given back by a partner function (prepare/done): only worth a mention.
-          !lock.cls.resolved || isCountingKind(lock.api.kind) || heldOnSuccess,
+          !lock.cls.resolved || isCountingKind(lock.api.kind) || heldOnSuccess || handsOutLocked,
           { kind: 'release', lockText: lock.written ?? lock.expr.text, releaseCall: release },
         );
       }
@@ -1974,6 +1982,11 @@ function stepsFromReturnedValue(lock: LockExpr, returned: string | null): string
   const rest = lock.steps.slice(value.steps.length);
   if (rest.length > 0 && rest[0] === '[]') return undefined;
   return rest.length > 0 ? [rest[0].replace(/^\./, '->'), ...rest.slice(1)] : [];
+}
+
+/** `nfs4_ol_stateid.st_mutex` for `nfs4_ol_stateid.st_mutex/OPEN_STATEID_MUTEX`: the class without its lockdep subclass. */
+function baseClass(id: string): string {
+  return id.split('/')[0];
 }
 
 /** The steps every exit agrees on, if they all have some. */
