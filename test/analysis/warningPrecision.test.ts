@@ -342,3 +342,15 @@ describe('warning precision: returning one of two objects locked', () => {
     assert.equal(unlocked.one('unreleased-lock', 'init_state').severity, 'warning', unlocked.describe());
   });
 });
+
+describe('warning precision: releases after a failed acquisition', () => {
+  const result = analyseFixtures('warnings/failed_attempts.c');
+
+  it('after a failed trylock the lock is busy, maybe held by this code itself: information', () => {
+    assert.equal(result.one('unlock-unheld', 'debugger_enter').severity, 'information', result.describe());
+  });
+
+  it('after an interrupted acquisition nothing is held: a warning', () => {
+    assert.equal(result.one('unlock-unheld', 'card_shutdown').severity, 'warning', result.describe());
+  });
+});

@@ -647,7 +647,7 @@ class FunctionFlow {
       if (!api.success || value === null) return this.acquire(state, atom.stmt, api, api.role === 'trylock');
       const succeeded = value === (api.success === 'nonzero');
       if (succeeded) return this.acquire(state, atom.stmt, api, api.role === 'trylock');
-      return failedAttempt(state, this.dealias(atom.stmt.lock, state).text);
+      return this.failedAttempt(state, atom.stmt.lock, api);
     }
     if (atom.op === 'call') return this.call(state, atom.stmt.name, atom.stmt.args, atom.stmt.site, value, atom.stmt.bind, atom.stmt.constants);
     return state;
@@ -667,14 +667,23 @@ class FunctionFlow {
     if (stmt.bind) {
       const onSuccess = api.success === 'nonzero';
       const got = decide(this.acquire(state, stmt, api, tried), stmt.bind, onSuccess);
-      let missed = decide(failedAttempt(state, this.dealias(stmt.lock, state).text), stmt.bind, !onSuccess);
+      let missed = decide(this.failedAttempt(state, stmt.lock, api), stmt.bind, !onSuccess);
       // An interrupted or killed sleep is the only way these fail: `if (err == -EINTR) return err;`.
       if (/_(interruptible|killable)/.test(api.name)) missed = decide(missed, `${stmt.bind} == -EINTR`, true);
       return [got, missed];
     }
     // A trylock whose result is dropped may or may not hold; an interruptible lock used as a statement holds.
-    if (tried) return [this.acquire(state, stmt, api, true), failedAttempt(state, this.dealias(stmt.lock, state).text)];
+    if (tried) return [this.acquire(state, stmt, api, true), this.failedAttempt(state, stmt.lock, api)];
     return [this.acquire(state, stmt, api, false)];
+  }
+
+  /** Instances whose trylock failed on some path: the lock was busy, not given up on a signal. */
+  private readonly contended = new Set<string>();
+
+  private failedAttempt(state: State, lock: LockExpr, api: LockApi): State {
+    const text = this.dealias(lock, state).text;
+    if (api.role === 'trylock') this.contended.add(text);
+    return failedAttempt(state, text);
   }
 
   /** The lock a pointer local names (`l` for `&dev->lock`), and a lock reached through a local set to another path's object on this path. */
@@ -890,7 +899,11 @@ class FunctionFlow {
         // with `t->removing = true` by the lock and `= false` by the unlock) that this path never
         // stored: its value is what it was on entry, which the function's own stores say is "not held".
         const flagged = this.guards.some((g) => state.facts[`=${g.key}`] === undefined && this.flagsStoredHere().has(g.key));
-        const uncertain = released ? !released.resolved || isCountingKind(api.kind) || flagged : true;
+        // A trylock fails because someone holds the lock: code that goes on to release it knows by
+        // other state (a nesting level, a flag set by a callee, a loop's index) that the holder is
+        // itself, which no path shows. An interrupted or killed acquisition holds nothing: a warning.
+        const contended = state.failed.includes(text) && this.contended.has(text);
+        const uncertain = released ? !released.resolved || isCountingKind(api.kind) || flagged || contended : true;
         const written = lockExpr ? this.dealias(lockExpr).text : text;
         this.report('unlock-unheld', site, `\`${written}\` is released here but ${why}`, released ? [released.id] : [], [], uncertain || (byCallee && !releasedHere && !state.failed.includes(text)));
       } else if (expr && !this.acquiredInstances.has(expr.text)) {
