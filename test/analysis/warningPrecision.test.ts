@@ -354,3 +354,18 @@ describe('warning precision: releases after a failed acquisition', () => {
     assert.equal(result.one('unlock-unheld', 'card_shutdown').severity, 'warning', result.describe());
   });
 });
+
+describe('warning precision: contracts that name a local', () => {
+  const file = 'warnings/contract_local.c';
+
+  it('`__must_hold(&g->lock)` with `g` a local set from a parameter is the lock held on entry', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('port_update'), [], result.describe());
+    assert.deepEqual(result.in('port_poll'), [], result.describe());
+  });
+
+  it('taking it again without dropping it first deadlocks', () => {
+    const kept = analyseEdited(file, ['\t\tspin_unlock(&g->lock);\n', '']);
+    assert.ok(kept.of('double-lock').some((f) => f.severity === 'error'), kept.describe());
+  });
+});

@@ -352,8 +352,8 @@ class FunctionFlow {
   run(): FlowResult {
     let entry = INITIAL;
     const inside = (expr: LockExpr) => this.annotationsOfTheInside.contracts.has(expr.text);
-    for (const expr of this.fn.contracts.mustHold) entry = this.assumeAsserted(entry, expr, this.fn.nameRange, inside(expr));
-    for (const expr of this.fn.contracts.releases) entry = this.assumeHeld(entry, expr, this.fn.nameRange, false, inside(expr));
+    for (const expr of this.fn.contracts.mustHold) entry = this.assumeAsserted(entry, this.namedOnEntry(expr), this.fn.nameRange, inside(expr));
+    for (const expr of this.fn.contracts.releases) entry = this.assumeHeld(entry, this.namedOnEntry(expr), this.fn.nameRange, false, inside(expr));
     for (const lock of this.callerHeld) entry = this.assumeHeld(entry, lock.expr, this.fn.nameRange, true);
     const end = this.sequence(this.fn.body, [entry]);
     const endSite: Range = { start: this.fn.range.end, end: this.fn.range.end };
@@ -365,6 +365,17 @@ class FunctionFlow {
       summary,
       acquisitions: this.acquisitions,
     };
+  }
+
+  /**
+   * `f(struct hcd *h) __must_hold(&dum->lock) { struct dummy *dum = h->dum; … }`: a contract naming a
+   * local of the body means the object the local is set to, which is what the lock is held through on entry.
+   */
+  private namedOnEntry(expr: LockExpr): LockExpr {
+    if (!this.fn.locals[expr.root] || this.fn.params.some((p) => p.name === expr.root)) return expr;
+    const set = this.statements.filter((st) => st.t === 'points' && st.name === expr.root);
+    const only = set.length === 1 && set[0].t === 'points' && !this.assignedVars.has(expr.root) ? set[0] : undefined;
+    return only ? throughObject(expr, { expr: only.target, address: only.address }) : expr;
   }
 
   // -------------------------------------------------------------------------------------------
