@@ -369,3 +369,14 @@ describe('warning precision: contracts that name a local', () => {
     assert.ok(kept.of('double-lock').some((f) => f.severity === 'error'), kept.describe());
   });
 });
+
+describe('warning precision: saved interrupt state handed to the caller', () => {
+  const file = 'warnings/saved_flags.c';
+
+  it('a plain release whose saved flags are stored for the caller leaves the restore to the caller', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('table_lookup'), [], result.describe());
+    const kept = analyseEdited(file, ['\t\t*irqflags = flags;', '\t\t*irqflags = 0;']);
+    assert.match(kept.one('mismatched-unlock', 'table_lookup').message, /table_lock/);
+  });
+});

@@ -1091,6 +1091,8 @@ class BodyWalker {
     const constant = node.type === 'assignment_expression' && operator === '=' && right ? constantTruth(right) : undefined;
     const deref = node.type === 'assignment_expression' && lock.steps.length === 0 && target.type === 'pointer_expression' && target.text.startsWith('*');
     out.push({ t: 'assign', vars: [lock.text], ...(constant !== undefined ? { value: constant } : {}), ...(deref ? { deref } : {}) });
+    // `*irqflags = flags;` after `spin_lock_irqsave(&l, flags)`: the caller is given the saved state to restore.
+    if (deref && operator === '=' && right?.type === 'identifier' && this.savedFlags().has(right.text)) out.push({ t: 'atomic', op: 'irq_handed_out', site: rangeOf(node) });
     if (node.type !== 'assignment_expression' || lock.steps.length > 0) return;
     const local = this.locals[lock.root];
     if (right && local && local.pointers > 0 && LOCK_TYPES.has(local.name)) {

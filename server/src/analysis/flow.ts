@@ -1020,6 +1020,9 @@ class FunctionFlow {
       case 'irq_enable':
       case 'irq_restore':
         return { ...state, irq: Math.max(0, state.irq - 1), owed: dropFirst(state.owed, 'irq') };
+      case 'irq_handed_out':
+        // Interrupts stay off here; turning them back on is the caller's part now.
+        return { ...state, owed: dropFirst(state.owed, 'irq') };
       case 'bh_disable':
         return { ...state, bh: state.bh + 1 };
       case 'bh_enable':
