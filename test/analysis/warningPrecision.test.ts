@@ -380,3 +380,18 @@ describe('warning precision: saved interrupt state handed to the caller', () => 
     assert.match(kept.one('mismatched-unlock', 'table_lookup').message, /table_lock/);
   });
 });
+
+describe('warning precision: scoped guards that disable interrupts', () => {
+  const file = 'warnings/scoped_irq_guard.c';
+
+  it('interrupts are back on after a `spinlock_irq` or `spinlock_irqsave` guard scope ends', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('synth_expect_interrupt'), [], result.describe());
+    assert.deepEqual(result.in('synth_reset'), [], result.describe());
+  });
+
+  it('sleeping inside the scope sleeps under the lock', () => {
+    const inside = analyseEdited(file, ['\t\tdev->irq_ok = 0;\n\t}\n\tmsleep(10);', '\t\tdev->irq_ok = 0;\n\t\tmsleep(10);\n\t}']);
+    assert.equal(inside.one('sleep-in-atomic', 'synth_reset').severity, 'warning', inside.describe());
+  });
+});

@@ -2183,8 +2183,11 @@ function downgrade(state: State, text: string, catalogue: LockApiCatalogue): Sta
 }
 
 function dropScoped(state: State, depth: number): State {
-  if (!state.held.some((h) => h.scopeDepth !== null && h.scopeDepth >= depth)) return state;
-  return { ...state, held: state.held.filter((h) => h.scopeDepth === null || h.scopeDepth < depth) };
+  const ending = state.held.filter((h) => h.scopeDepth !== null && h.scopeDepth >= depth);
+  if (ending.length === 0) return state;
+  // The guard's release matches its acquisition: the interrupts or bottom halves it turned off come back on.
+  const released = { ...state, held: state.held.filter((h) => !ending.includes(h)) };
+  return ending.reduce((s, h) => restoreContext(s, h, ANY_RELEASE), released);
 }
 
 /** The interrupts or bottom halves `held`'s acquisition turned off, turned back on by `api` (any release for ANY_RELEASE). */
