@@ -395,3 +395,23 @@ describe('warning precision: scoped guards that disable interrupts', () => {
     assert.equal(inside.one('sleep-in-atomic', 'synth_reset').severity, 'warning', inside.describe());
   });
 });
+
+describe('warning precision: the scheduler called with interrupts off', () => {
+  const file = 'warnings/scheduler_irqs_off.c';
+
+  it('schedule() and schedule_timeout*() with only interrupts off are information: the switch turns them back on', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('do_work_pending').filter((f) => f.severity !== 'information'), [], result.describe());
+    assert.deepEqual(result.in('stall_cpu').filter((f) => f.severity !== 'information'), [], result.describe());
+  });
+
+  it('with preemption off it is a warning', () => {
+    const preempt = analyseEdited(file, ['\tif (irqs_off)\n\t\tlocal_irq_disable();', '\tpreempt_disable();']);
+    assert.ok(preempt.of('sleep-in-atomic', 'stall_cpu').some((f) => f.severity === 'warning'), preempt.describe());
+  });
+
+  it('another sleeping call with interrupts off is a warning', () => {
+    const other = analyseEdited(file, ['\t\t\tschedule_timeout_uninterruptible(1);', '\t\t\tmsleep(1);']);
+    assert.equal(other.one('sleep-in-atomic', 'stall_cpu').severity, 'warning', other.describe());
+  });
+});

@@ -138,6 +138,13 @@ interface Exit {
   nonzero?: boolean;
 }
 
+/**
+ * The scheduler's own entry points: called with interrupts off (as arch entry code does) they neither
+ * complain (they check the preemption count, not the interrupt state) nor leave them off, since the
+ * switch turns them back on. Only a spinlock held or preemption off makes calling them a bug.
+ */
+const SCHEDULER_ENTRY = /^(?:io_)?schedule(?:_timeout(?:_\w+)?|_hrtimeout(?:_\w+)?)?\(\)$/;
+
 /** Allocators that return zeroed memory. */
 const ZEROED_ALLOCATION = /^(?:devm_)?(?:kv?zalloc|kv?calloc|vzalloc|kmem_cache_zalloc)(?:_node)?$/;
 
@@ -1097,7 +1104,7 @@ class FunctionFlow {
         holder ? [holder.cls.id] : [],
         holder ? [{ site: holder.site, message: `\`${holder.cls.id}\` taken here` }] : [],
         // Through calls we only know the callee may sleep on some path.
-        holder ? !holder.cls.resolved : false,
+        holder ? !holder.cls.resolved : bh === 0 && state.preempt === 0 && SCHEDULER_ENTRY.test(what),
       );
     }
     return state.slept ? state : { ...state, slept: true };
