@@ -228,3 +228,190 @@ describe('warning precision: the xarray drops its own lock to allocate', () => {
     assert.deepEqual(result.in('table_insert_stats').map((f) => f.code), ['sleep-in-atomic'], result.describe());
   });
 });
+
+describe('warning precision: preprocessor directives', () => {
+  const file = 'warnings/preprocessor_else.c';
+
+  it('a block after `} else #endif` is the else branch under the directive, not code after the `if`', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('machine_switch'), [], result.describe());
+    // Without the `else` the block does run after interrupts were turned off.
+    const after = analyseEdited(file, ['\t} else\n#endif', '\t}\n#endif']);
+    assert.match(after.one('sleep-in-atomic', 'machine_switch').message, /interrupts disabled/);
+  });
+});
+
+describe('warning precision: funnel locking', () => {
+  const file = 'warnings/funnel_lock.c';
+
+  it('a lock tried in a test stored in a variable, then dropped through a copy of the moving cursor, is balanced', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('request_at_root'), [], result.describe());
+  });
+
+  it('the level below left held as the cursor moves up is a leak', () => {
+    const kept = analyseEdited(file, ['\t\tif (prev != NULL)\n\t\t\traw_spin_unlock(&prev->funnel);\n', '']);
+    assert.ok(kept.of('unreleased-lock', 'request_at_root').length > 0, kept.describe());
+  });
+
+  it('the recorded outcome still decides: returning on success leaks the lock just taken', () => {
+    const inverted = analyseEdited(file, ['\t\tif (done)\n\t\t\treturn;', '\t\tif (!done)\n\t\t\treturn;']);
+    assert.ok(inverted.of('unreleased-lock', 'request_at_root').length > 0, inverted.describe());
+  });
+});
+
+describe('warning precision: saved interrupt state', () => {
+  const file = 'warnings/saved_flags.c';
+
+  it("a plain release leaves interrupts off for a callee given the saved flags to restore", () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('queue_adopt'), [], result.describe());
+    const notGiven = analyseEdited(file, ['\t\tqueue_wake(q, true, flags);', '\t\tqueue_wake(q, true, 0);']);
+    assert.match(notGiven.one('mismatched-unlock', 'queue_adopt').message, /move_lock/);
+  });
+});
+
+describe('warning precision: a flag kept beside the lock', () => {
+  const file = 'warnings/holding_flag.c';
+
+  it('a release under a flag the function sets with the lock and clears with its release is no warning on a path that never set it', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('remove_range').filter((f) => f.severity !== 'information'), [], result.describe());
+  });
+
+  it('under a field the function never stores, the second release is a warning', () => {
+    const other = analyseEdited(file, ['\tif (h->removing) {', '\tif (h->aborted) {']);
+    assert.equal(other.one('unlock-unheld', 'remove_range').severity, 'warning', other.describe());
+  });
+});
+
+describe('warning precision: constant loop conditions', () => {
+  const file = 'warnings/bool_loop.c';
+
+  it('`while (true)` never ends by its test: a function that leaves it only by returning locked returns locked', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('flush_items').filter((f) => f.severity !== 'information'), [], result.describe());
+    assert.deepEqual(result.in('lock_owner_queue'), [], result.describe());
+  });
+
+  it('a loop that can end by its test returns without the lock there', () => {
+    const ending = analyseEdited(file, ['\twhile (true) {', '\twhile (it->state) {']);
+    assert.ok(ending.of('unlock-unheld', 'flush_items').some((f) => f.severity === 'warning'), ending.describe());
+  });
+});
+
+describe('warning precision: the mode picked by a branch', () => {
+  const file = 'warnings/mode_by_branch.c';
+
+  it('a release in one mode is no warning where the function takes the lock in that mode on another branch', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('file_write').filter((f) => f.severity !== 'information'), [], result.describe());
+    assert.equal(result.one('mismatched-unlock', 'file_write').severity, 'information');
+  });
+
+  it('taken in one mode only, the other release is a warning', () => {
+    const one = analyseEdited(file, ['\telse\n\t\tstart_io_write(inode);\n', '\n']);
+    assert.equal(one.one('mismatched-unlock', 'file_write').severity, 'warning', one.describe());
+  });
+});
+
+describe('warning precision: a lock whose holding a flag records', () => {
+  const file = 'warnings/flag_kept_lock.c';
+
+  it('taking again a lock the function releases only as its own flag says is no error', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('recovery_thread').filter((f) => f.severity !== 'information'), [], result.describe());
+  });
+
+  it('without the flag deciding the release, taking it again while held deadlocks', () => {
+    const plain = analyseEdited(file, ['\tif (test_bit(SPACE_RECOVER_LOCK, &sp->flags))\n\t\tup_write', '\tup_write']);
+    assert.equal(plain.one('double-lock', 'recovery_thread').severity, 'error', plain.describe());
+  });
+});
+
+describe('warning precision: returning one of two objects locked', () => {
+  const file = 'warnings/returned_locked.c';
+
+  it('a function returning its object locked, or another it locks in a helper, is no warning', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('init_state').filter((f) => f.severity !== 'information'), [], result.describe());
+  });
+
+  it('the other object returned without any lock of the class taken leaves the leak a warning', () => {
+    const unlocked = analyseEdited(file, ['\tif (lock_existing(found) != state_ok) {', '\tif (verify_state(found) != state_ok) {']);
+    assert.equal(unlocked.one('unreleased-lock', 'init_state').severity, 'warning', unlocked.describe());
+  });
+});
+
+describe('warning precision: releases after a failed acquisition', () => {
+  const result = analyseFixtures('warnings/failed_attempts.c');
+
+  it('after a failed trylock the lock is busy, maybe held by this code itself: information', () => {
+    assert.equal(result.one('unlock-unheld', 'debugger_enter').severity, 'information', result.describe());
+  });
+
+  it('after an interrupted acquisition nothing is held: a warning', () => {
+    assert.equal(result.one('unlock-unheld', 'card_shutdown').severity, 'warning', result.describe());
+  });
+});
+
+describe('warning precision: contracts that name a local', () => {
+  const file = 'warnings/contract_local.c';
+
+  it('`__must_hold(&g->lock)` with `g` a local set from a parameter is the lock held on entry', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('port_update'), [], result.describe());
+    assert.deepEqual(result.in('port_poll'), [], result.describe());
+  });
+
+  it('taking it again without dropping it first deadlocks', () => {
+    const kept = analyseEdited(file, ['\t\tspin_unlock(&g->lock);\n', '']);
+    assert.ok(kept.of('double-lock').some((f) => f.severity === 'error'), kept.describe());
+  });
+});
+
+describe('warning precision: saved interrupt state handed to the caller', () => {
+  const file = 'warnings/saved_flags.c';
+
+  it('a plain release whose saved flags are stored for the caller leaves the restore to the caller', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('table_lookup'), [], result.describe());
+    const kept = analyseEdited(file, ['\t\t*irqflags = flags;', '\t\t*irqflags = 0;']);
+    assert.match(kept.one('mismatched-unlock', 'table_lookup').message, /table_lock/);
+  });
+});
+
+describe('warning precision: scoped guards that disable interrupts', () => {
+  const file = 'warnings/scoped_irq_guard.c';
+
+  it('interrupts are back on after a `spinlock_irq` or `spinlock_irqsave` guard scope ends', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('synth_expect_interrupt'), [], result.describe());
+    assert.deepEqual(result.in('synth_reset'), [], result.describe());
+  });
+
+  it('sleeping inside the scope sleeps under the lock', () => {
+    const inside = analyseEdited(file, ['\t\tdev->irq_ok = 0;\n\t}\n\tmsleep(10);', '\t\tdev->irq_ok = 0;\n\t\tmsleep(10);\n\t}']);
+    assert.equal(inside.one('sleep-in-atomic', 'synth_reset').severity, 'warning', inside.describe());
+  });
+});
+
+describe('warning precision: the scheduler called with interrupts off', () => {
+  const file = 'warnings/scheduler_irqs_off.c';
+
+  it('schedule() and schedule_timeout*() with only interrupts off are information: the switch turns them back on', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('do_work_pending').filter((f) => f.severity !== 'information'), [], result.describe());
+    assert.deepEqual(result.in('stall_cpu').filter((f) => f.severity !== 'information'), [], result.describe());
+  });
+
+  it('with preemption off it is a warning', () => {
+    const preempt = analyseEdited(file, ['\tif (irqs_off)\n\t\tlocal_irq_disable();', '\tpreempt_disable();']);
+    assert.ok(preempt.of('sleep-in-atomic', 'stall_cpu').some((f) => f.severity === 'warning'), preempt.describe());
+  });
+
+  it('another sleeping call with interrupts off is a warning', () => {
+    const other = analyseEdited(file, ['\t\t\tschedule_timeout_uninterruptible(1);', '\t\t\tmsleep(1);']);
+    assert.equal(other.one('sleep-in-atomic', 'stall_cpu').severity, 'warning', other.describe());
+  });
+});

@@ -249,6 +249,11 @@ class ExpressionEvents {
     this.starts = this.nodes.map((n) => n.startIndex);
   }
 
+  /** Every call in the body, in no particular order. */
+  calls(): LiteNode[] {
+    return this.nodes.filter((n) => n.type === 'call_expression');
+  }
+
   /** Events inside [start, end), innermost calls first (C evaluates arguments before the call). */
   within(start: number, end: number): LiteNode[] {
     let lo = 0;
@@ -804,9 +809,41 @@ class BodyWalker {
         i++;
         continue;
       }
+      if (i + 1 < nodes.length && this.elseAcrossEndif(node, nodes[i + 1], out)) {
+        i++;
+        continue;
+      }
       this.statement(node, out);
     }
     return out;
+  }
+
+  private ifStatement(node: LiteNode, elseNode: LiteNode | null, out: Stmt[]): void {
+    const cond = this.condition(node.childForFieldName('condition'), out);
+    out.push({ t: 'if', cond, then: this.body(node.childForFieldName('consequence')), else: this.body(elseNode) });
+  }
+
+  /**
+   * `#ifdef X  if (a) { … } else  #endif  { … }`: the block after `#endif` is the `else` of the
+   * last `if` when X is compiled, and runs on its own when it is not. Tree-sitter closes the `if`
+   * before the directive and leaves the `else` an error, which would run the block after either branch.
+   */
+  private elseAcrossEndif(node: LiteNode, next: LiteNode, out: Stmt[]): boolean {
+    if ((node.type !== 'preproc_if' && node.type !== 'preproc_ifdef') || node.childForFieldName('alternative')) return false;
+    const condition = node.childForFieldName('condition') ?? node.childForFieldName('name');
+    const inner = node.namedChildren.filter((c) => c !== condition && c.type !== 'comment');
+    const dangling = inner[inner.length - 1];
+    const lastIf = inner[inner.length - 2];
+    if (dangling?.type !== 'ERROR' || dangling.text.trim() !== 'else' || lastIf?.type !== 'if_statement' || lastIf.childForFieldName('alternative')) return false;
+    const notCompiled = this.body(next);
+    if (isDebugOnly(directiveOf(node), condition?.text ?? '')) {
+      out.push(...notCompiled);
+      return true;
+    }
+    const compiled = this.sequence(inner.slice(0, -2));
+    this.ifStatement(lastIf, next, compiled);
+    out.push({ t: 'if', cond: { op: 'atom', text: normalise(directiveText(node, condition)) }, then: compiled, else: notCompiled });
+    return true;
   }
 
   /** `list_for_each_entry(…) { … }` → a loop; `scoped_guard(type, &l) { … }` → a guarded scope. */
@@ -846,7 +883,7 @@ class BodyWalker {
         return;
       case 'expression_statement': {
         const expr = node.firstNamedChild;
-        if (expr && !this.bugOn(expr, out)) this.expression(expr, out);
+        if (expr && !this.bugOn(expr, out) && !this.lockOutcome(expr, out)) this.expression(expr, out);
         return;
       }
       case 'declaration':
@@ -856,10 +893,8 @@ class BodyWalker {
         this.macroBlockDefinition(node, out);
         return;
       case 'if_statement': {
-        const cond = this.condition(node.childForFieldName('condition'), out);
         const alternative = node.childForFieldName('alternative');
-        const elseBody = alternative?.type === 'else_clause' ? alternative.firstNamedChild : alternative;
-        out.push({ t: 'if', cond, then: this.body(node.childForFieldName('consequence')), else: this.body(elseBody) });
+        this.ifStatement(node, alternative?.type === 'else_clause' ? alternative.firstNamedChild : alternative, out);
         return;
       }
       case 'while_statement': {
@@ -971,8 +1006,8 @@ class BodyWalker {
       out.push(...this.sequence(inner));
       return;
     }
-    const directive = node.type === 'preproc_ifdef' ? node.child(0)?.text ?? '' : '#if';
-    const text = `${directive.startsWith('#') ? directive : `#${directive}`} ${condition?.text ?? ''}`;
+    const directive = directiveOf(node);
+    const text = directiveText(node, condition);
     const elseBody: Stmt[] = [];
     if (alternative) this.preprocessorBranch(alternative, elseBody);
     // Debug-only code (`#ifdef DEBUG`, `#if defined(FOO_DEBUG)`) is not in the builds people run.
@@ -1058,6 +1093,8 @@ class BodyWalker {
     const constant = node.type === 'assignment_expression' && operator === '=' && right ? constantTruth(right) : undefined;
     const deref = node.type === 'assignment_expression' && lock.steps.length === 0 && target.type === 'pointer_expression' && target.text.startsWith('*');
     out.push({ t: 'assign', vars: [lock.text], ...(constant !== undefined ? { value: constant } : {}), ...(deref ? { deref } : {}) });
+    // `*irqflags = flags;` after `spin_lock_irqsave(&l, flags)`: the caller is given the saved state to restore.
+    if (deref && operator === '=' && right?.type === 'identifier' && this.savedFlags().has(right.text)) out.push({ t: 'atomic', op: 'irq_handed_out', site: rangeOf(node) });
     if (node.type !== 'assignment_expression' || lock.steps.length > 0) return;
     const local = this.locals[lock.root];
     if (right && local && local.pointers > 0 && LOCK_TYPES.has(local.name)) {
@@ -1069,6 +1106,24 @@ class BodyWalker {
     }
     // `ret = spin_trylock(&l)` binds the call's result: the call itself is visited as an event and
     // finds its binding through the assignment's left side.
+  }
+
+  /**
+   * `ret = busy || !spin_trylock(&l);`: a variable set to a test that tries a lock records whether
+   * it was taken. It reads as `if (busy || !spin_trylock(&l)) ret = true; else ret = false;`, so a
+   * later `if (ret)` follows the attempt's outcome (a plain `ret = spin_trylock(&l)` binds directly).
+   */
+  private lockOutcome(node: LiteNode, out: Stmt[]): boolean {
+    const left = node.type === 'assignment_expression' ? node.childForFieldName('left') : null;
+    const right = node.childForFieldName('right');
+    if (left?.type !== 'identifier' || node.childForFieldName('operator')?.type !== '=' || !right) return false;
+    const test = unwrap(right);
+    const logical = (test.type === 'binary_expression' && /^(\|\||&&)$/.test(test.childForFieldName('operator')?.type ?? '')) || (test.type === 'unary_expression' && test.childForFieldName('operator')?.type === '!');
+    if (!logical || !test.descendantsOfType(['call_expression']).some((call) => this.mayFailLock(call))) return false;
+    const cond = this.condition(test, out);
+    const name = left.text;
+    out.push({ t: 'if', cond, then: [{ t: 'assign', vars: [name], value: true }], else: [{ t: 'assign', vars: [name], value: false }] });
+    return true;
   }
 
   /** A trylock, or a lock that can be interrupted or killed, called directly (parentheses aside). */
@@ -1144,7 +1199,28 @@ class BodyWalker {
     if (constants) call.constants = constants;
     if (bind) call.bind = bind;
     out.push(call);
+    // Saved interrupt state handed to a callee by value is good for nothing but restoring it
+    // (`spin_unlock(&l); finish_wake(rdp, flags);`): the callee turns interrupts back on.
+    if (args.some((a) => a.type === 'identifier' && this.savedFlags().has(a.text))) out.push({ t: 'atomic', op: 'irq_restore', site });
     return out;
+  }
+
+  private savedFlagsOfBody: Set<string> | undefined;
+
+  /** Variables this body saves the interrupt state in: `spin_lock_irqsave(&l, flags)`, `local_irq_save(flags)`. */
+  private savedFlags(): Set<string> {
+    if (this.savedFlagsOfBody) return this.savedFlagsOfBody;
+    const saved = new Set<string>();
+    for (const call of this.events.calls()) {
+      const name = directCallName(call);
+      if (name === undefined) continue;
+      const api = this.catalogue.get(name);
+      const args = call.childForFieldName('arguments')?.namedChildren ?? [];
+      const flags = api?.ctx === 'irqsave' && api.role !== 'release' ? args[api.lockArg + 1] : ATOMIC_OPS[name] === 'irq_save' ? args[0] : undefined;
+      if (flags?.type === 'identifier') saved.add(flags.text);
+    }
+    this.savedFlagsOfBody = saved;
+    return saved;
   }
 
   private indirectUnlock(node: LiteNode, callee: LiteNode): Stmt[] | null {
@@ -1477,6 +1553,17 @@ function casesCoverEveryValue(switchNode: LiteNode, condition: LiteNode, labels:
     if (operator !== '=' || !isConstant(node.childForFieldName('value') ?? node.childForFieldName('right'))) return false;
   }
   return declared;
+}
+
+/** `#ifdef`, `#ifndef` or `#if` (`#elif` reads as one). */
+function directiveOf(node: LiteNode): string {
+  return node.type === 'preproc_ifdef' ? node.child(0)?.text ?? '' : '#if';
+}
+
+/** `#ifdef X`, `#ifndef X`, `#if X`: the text a branch on the directive is known by. */
+function directiveText(node: LiteNode, condition: LiteNode | null): string {
+  const directive = directiveOf(node);
+  return `${directive.startsWith('#') ? directive : `#${directive}`} ${condition?.text ?? ''}`;
 }
 
 /** `#ifdef DEBUG`, `#if defined(DEBUG)`, `#ifdef XYZ_DEBUG`: blocks only debug builds compile. */

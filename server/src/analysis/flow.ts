@@ -36,6 +36,8 @@ export interface Held {
   written?: string;
   /** Named through a variable assigned since it was taken: the name now means another object. */
   detached?: boolean;
+  /** A local set to the pointer it is named through (`old = node` with `node->lock` held): the name it keeps when that pointer moves on. */
+  copiedTo?: string;
   /** Held from a callee whose return paths hold it in different classes or modes: neither is known here. */
   varies?: boolean;
   /** Held because `callee` returned it with its result, reached from that result by `steps`, which nothing here named. */
@@ -135,6 +137,13 @@ interface Exit {
   /** The returned variable was decided non-zero on this path (`if (ret) unlock(); return ret;`). */
   nonzero?: boolean;
 }
+
+/**
+ * The scheduler's own entry points: called with interrupts off (as arch entry code does) they neither
+ * complain (they check the preemption count, not the interrupt state) nor leave them off, since the
+ * switch turns them back on. Only a spinlock held or preemption off makes calling them a bug.
+ */
+const SCHEDULER_ENTRY = /^(?:io_)?schedule(?:_timeout(?:_\w+)?|_hrtimeout(?:_\w+)?)?\(\)$/;
 
 /** Allocators that return zeroed memory. */
 const ZEROED_ALLOCATION = /^(?:devm_)?(?:kv?zalloc|kv?calloc|vzalloc|kmem_cache_zalloc)(?:_node)?$/;
@@ -364,8 +373,8 @@ class FunctionFlow {
   run(): FlowResult {
     let entry = INITIAL;
     const inside = (expr: LockExpr) => this.annotationsOfTheInside.contracts.has(expr.text);
-    for (const expr of this.fn.contracts.mustHold) entry = this.assumeAsserted(entry, expr, this.fn.nameRange, inside(expr));
-    for (const expr of this.fn.contracts.releases) entry = this.assumeHeld(entry, expr, this.fn.nameRange, false, inside(expr));
+    for (const expr of this.fn.contracts.mustHold) entry = this.assumeAsserted(entry, this.namedOnEntry(expr), this.fn.nameRange, inside(expr));
+    for (const expr of this.fn.contracts.releases) entry = this.assumeHeld(entry, this.namedOnEntry(expr), this.fn.nameRange, false, inside(expr));
     for (const lock of this.callerHeld) entry = this.assumeHeld(entry, lock.expr, this.fn.nameRange, true);
     const end = this.sequence(this.fn.body, [entry]);
     const endSite: Range = { start: this.fn.range.end, end: this.fn.range.end };
@@ -377,6 +386,17 @@ class FunctionFlow {
       summary,
       acquisitions: this.acquisitions,
     };
+  }
+
+  /**
+   * `f(struct hcd *h) __must_hold(&dum->lock) { struct dummy *dum = h->dum; … }`: a contract naming a
+   * local of the body means the object the local is set to, which is what the lock is held through on entry.
+   */
+  private namedOnEntry(expr: LockExpr): LockExpr {
+    if (!this.fn.locals[expr.root] || this.fn.params.some((p) => p.name === expr.root)) return expr;
+    const set = this.statements.filter((st) => st.t === 'points' && st.name === expr.root);
+    const only = set.length === 1 && set[0].t === 'points' && !this.assignedVars.has(expr.root) ? set[0] : undefined;
+    return only ? throughObject(expr, { expr: only.target, address: only.address }) : expr;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -678,7 +698,7 @@ class FunctionFlow {
       if (!api.success || value === null) return this.acquire(state, atom.stmt, api, api.role === 'trylock');
       const succeeded = value === (api.success === 'nonzero');
       if (succeeded) return this.acquire(state, atom.stmt, api, api.role === 'trylock');
-      return failedAttempt(state, this.dealias(atom.stmt.lock, state).text);
+      return this.failedAttempt(state, atom.stmt.lock, api);
     }
     if (atom.op === 'call') return this.call(state, atom.stmt.name, atom.stmt.args, atom.stmt.site, value, atom.stmt.bind, atom.stmt.constants);
     return state;
@@ -698,14 +718,23 @@ class FunctionFlow {
     if (stmt.bind) {
       const onSuccess = api.success === 'nonzero';
       const got = decide(this.acquire(state, stmt, api, tried), stmt.bind, onSuccess);
-      let missed = decide(failedAttempt(state, this.dealias(stmt.lock, state).text), stmt.bind, !onSuccess);
+      let missed = decide(this.failedAttempt(state, stmt.lock, api), stmt.bind, !onSuccess);
       // An interrupted or killed sleep is the only way these fail: `if (err == -EINTR) return err;`.
       if (/_(interruptible|killable)/.test(api.name)) missed = decide(missed, `${stmt.bind} == -EINTR`, true);
       return [got, missed];
     }
     // A trylock whose result is dropped may or may not hold; an interruptible lock used as a statement holds.
-    if (tried) return [this.acquire(state, stmt, api, true), failedAttempt(state, this.dealias(stmt.lock, state).text)];
+    if (tried) return [this.acquire(state, stmt, api, true), this.failedAttempt(state, stmt.lock, api)];
     return [this.acquire(state, stmt, api, false)];
+  }
+
+  /** Instances whose trylock failed on some path: the lock was busy, not given up on a signal. */
+  private readonly contended = new Set<string>();
+
+  private failedAttempt(state: State, lock: LockExpr, api: LockApi): State {
+    const text = this.dealias(lock, state).text;
+    if (api.role === 'trylock') this.contended.add(text);
+    return failedAttempt(state, text);
   }
 
   /** The lock a pointer local names (`l` for `&dev->lock`), and a lock reached through a local set to another path's object on this path. */
@@ -727,7 +756,8 @@ class FunctionFlow {
     const target = this.dealias(written, state);
     // `wl = dev->wl; … dev = wl->current_dev;`: once `dev` moves on, `wl` has no other name, and a
     // lock taken as `dev->wl->mutex` would be lost under `wl->mutex`. Only a root that keeps its value names it.
-    if (this.assignedVars.has(target.root)) return state;
+    // A plain copy of a moving pointer (`old = node; node = node->parent;`) is the name its held locks keep.
+    if (this.assignedVars.has(target.root)) return !address && target.steps.length === 0 ? copyHeld(state, name, target.root) : state;
     const declared = this.fn.locals[name];
     if (declared) this.resolver.learnType(target, declared.name);
     return { ...state, objects: { ...state.objects, [name]: { expr: target, address } } };
@@ -778,7 +808,9 @@ class FunctionFlow {
         [lock.cls.id],
         [{ site: same.site, message: `\`${lock.cls.id}\` first taken here` }],
         // (Held on entry only by inference, from a release on some path: not surely held on this one.)
-        !lock.cls.resolved || counting || same.inferred === true,
+        // A lock whose holding the function records in a flag is held as the flag says, which other
+        // threads' stores decide too (`down_write(&l); set_bit(HELD, …); … if (test_bit(HELD, …)) up_write(&l);`).
+        !lock.cls.resolved || counting || same.inferred === true || this.flagKeptLocks().has(lock.expr.text),
       );
       // Likely not held after all: the path goes on with the lock taken here in its place.
       if (same.inferred) held = held.filter((h) => h !== same);
@@ -914,7 +946,15 @@ class FunctionFlow {
         const released = expr ? this.resolver.resolve(expr) : undefined;
         // A callee's summary says it releases the lock, not that it does so on every path.
         // An `up()` may give back a count some other path or function took: only worth a mention.
-        const uncertain = released ? !released.resolved || isCountingKind(api.kind) : true;
+        // Under a test of a flag this function keeps beside the lock (`if (t->removing) unlock(…)`,
+        // with `t->removing = true` by the lock and `= false` by the unlock) that this path never
+        // stored: its value is what it was on entry, which the function's own stores say is "not held".
+        const flagged = this.guards.some((g) => state.facts[`=${g.key}`] === undefined && this.flagsStoredHere().has(g.key));
+        // A trylock fails because someone holds the lock: code that goes on to release it knows by
+        // other state (a nesting level, a flag set by a callee, a loop's index) that the holder is
+        // itself, which no path shows. An interrupted or killed acquisition holds nothing: a warning.
+        const contended = state.failed.includes(text) && this.contended.has(text);
+        const uncertain = released ? !released.resolved || isCountingKind(api.kind) || flagged || contended : true;
         const written = lockExpr ? this.dealias(lockExpr).text : text;
         this.report('unlock-unheld', site, `\`${written}\` is released here but ${why}`, released ? [released.id] : [], [], uncertain || (byCallee && !releasedHere && !state.failed.includes(text)));
       } else if (expr && !this.acquiredInstances.has(expr.text)) {
@@ -966,7 +1006,14 @@ class FunctionFlow {
     const locks = [held.cls.id];
     const takenAt = [{ site: held.site, message: `taken with \`${held.api.name}\` here` }];
     if (held.api.kind !== api.kind || !modesMatch(held.api, api)) {
-      this.report('mismatched-unlock', site, `\`${held.cls.id}\` was taken with \`${held.api.name}\` but is released with \`${apiName}\`; use \`${expected}\``, locks, takenAt, false, {
+      // The function also takes this lock the way it is released here, on another branch (`if (direct)
+      // start_read(); else start_write(); … if (sync) end_write();`): which release goes with which
+      // acquisition is decided by tests the paths may not relate (a flag and the mask it came from).
+      const takenThatWay = [...this.acquires.values()].some((l) => {
+        const other = l.cls.id === held.cls.id ? this.catalogue.get(l.api) : undefined;
+        return other !== undefined && other.kind === api.kind && modesMatch(other, api);
+      });
+      this.report('mismatched-unlock', site, `\`${held.cls.id}\` was taken with \`${held.api.name}\` but is released with \`${apiName}\`; use \`${expected}\``, locks, takenAt, takenThatWay, {
         kind: 'mismatch',
         expectedRelease: expected,
         releaseRange: site,
@@ -1013,6 +1060,9 @@ class FunctionFlow {
       case 'irq_enable':
       case 'irq_restore':
         return { ...state, irq: Math.max(0, state.irq - 1), owed: dropFirst(state.owed, 'irq') };
+      case 'irq_handed_out':
+        // Interrupts stay off here; turning them back on is the caller's part now.
+        return { ...state, owed: dropFirst(state.owed, 'irq') };
       case 'bh_disable':
         return { ...state, bh: state.bh + 1 };
       case 'bh_enable':
@@ -1087,7 +1137,7 @@ class FunctionFlow {
         holder ? [holder.cls.id] : [],
         holder ? [{ site: holder.site, message: `\`${holder.cls.id}\` taken here` }] : [],
         // Through calls we only know the callee may sleep on some path.
-        holder ? !holder.cls.resolved : false,
+        holder ? !holder.cls.resolved : bh === 0 && state.preempt === 0 && SCHEDULER_ENTRY.test(what),
       );
     }
     return state.slept ? state : { ...state, slept: true };
@@ -1398,6 +1448,45 @@ class FunctionFlow {
     return setFact(unzeroed, `=${key}`, value);
   }
 
+  private storedFlags: Map<string, Set<boolean>> | undefined;
+
+  /** The values this function stores in fields and bits (`t->removing_chunk = true;`, `set_bit(F, &p->flags)`), by key. */
+  private flagStores(): Map<string, Set<boolean>> {
+    if (this.storedFlags) return this.storedFlags;
+    const stored = new Map<string, Set<boolean>>();
+    const add = (key: string | null, value: boolean) => {
+      if (key) stored.set(key, (stored.get(key) ?? new Set<boolean>()).add(value));
+    };
+    for (const st of this.statements) {
+      if (st.t === 'assign' && st.value !== undefined) for (const v of st.vars) add(/->|\./.test(v) ? this.fieldKey(v) : null, st.value);
+      const bit = st.t === 'call' ? BIT_STORE[st.name] : undefined;
+      if (st.t === 'call' && bit !== undefined && st.args[0] && st.args[1]) add(this.fieldKey(st.args[1], st.args[0]), bit);
+    }
+    this.storedFlags = stored;
+    return stored;
+  }
+
+  /** Fields this function stores both true and false in (`t->removing_chunk = true; … = false;`), by key. */
+  private flagsStoredHere(): Set<string> {
+    return new Set([...this.flagStores()].filter(([, values]) => values.size === 2).map(([key]) => key));
+  }
+
+  private flagKept: Set<string> | undefined;
+
+  /** Locks this function releases under a test of a flag it stores itself: it records their holding in that flag. */
+  private flagKeptLocks(): Set<string> {
+    if (this.flagKept) return this.flagKept;
+    const kept = new Set<string>();
+    const stored = this.flagStores();
+    for (const st of this.statements) {
+      const guard = st.t === 'if' ? this.guardOf(st.cond) : null;
+      if (!guard || !stored.has(guard.key) || st.t !== 'if') continue;
+      for (const inner of allStatements([...st.then, ...st.else])) if (inner.t === 'unlock' && inner.lock) kept.add(this.dealias(inner.lock).text);
+    }
+    this.flagKept = kept;
+    return kept;
+  }
+
   /**
    * `if (!p->skip_locking)`, `if (test_bit(F, &p->flags))`, `if (refcount_dec_and_test(&p->ref))`: a
    * test of one field, whose branches guard what they take; `value` is what the field is when the
@@ -1678,6 +1767,14 @@ class FunctionFlow {
       if (present.length < notHolding.length && (present.length === 0 || conditionalSuccess(holding, present, (v) => this.isPointer(v)))) continue;
       const telling = this.tellingResult(holding, notHolding);
       const heldOnSuccess = heldOnlyOnSuccess(holding, notHolding);
+      // The function returns an object, locked, and its other returns hand out an object whose lock
+      // of this class it also takes, in a way not followed here (`if (lock_stateid(found) != nfs_ok)
+      // …; return found;`): whether that one is locked decides, and is not known.
+      const returnsObject = (e: Exit) => e.value !== null && /^[A-Za-z_]\w*$/.test(e.value) && this.isPointer(e.value);
+      const otherObjectLocked = (e: Exit) =>
+        returnsObject(e) && [...this.acquires.values()].some((l) => l.expr.text !== text && baseClass(l.cls.id) === baseClass(lock.cls.id));
+      const handsOutLocked =
+        holding.every(returnsObject) && notHolding.some(otherObjectLocked) && notHolding.every((e) => otherObjectLocked(e) || (e.value !== null && FAILURE.test(e.value)));
       for (const exit of holding) {
         if (telling !== undefined && exit.value === telling) continue;
         const release = this.catalogue.expectedRelease(lock.api)?.name ?? 'the matching release';
@@ -1688,7 +1785,7 @@ class FunctionFlow {
           [lock.cls.id],
           [{ site: lock.site, message: `\`${lock.cls.id}\` taken here` }],
           // A semaphore is often given back by a partner function (prepare/done): only worth a mention.
-          !lock.cls.resolved || isCountingKind(lock.api.kind) || heldOnSuccess,
+          !lock.cls.resolved || isCountingKind(lock.api.kind) || heldOnSuccess || handsOutLocked,
           { kind: 'release', lockText: lock.written ?? lock.expr.text, releaseCall: release },
         );
       }
@@ -1786,7 +1883,8 @@ function correlatedConditions(statements: Stmt[], isLockWrapper: (name: string) 
   for (const s of statements) {
     if (s.t === 'lock' && s.bind) binds.add(s.bind);
     else if (s.t === 'assign' && s.value !== undefined) s.vars.forEach((v) => constants.add(v));
-    else if (s.t === 'if' || (s.t === 'loop' && s.cond)) {
+    if (s.t === 'if' && recordsLockOutcome(s)) binds.add((s.then[0] as { vars: string[] }).vars[0]);
+    if (s.t === 'if' || (s.t === 'loop' && s.cond)) {
       // A loop's condition guards its body (`do { lock(); if (busy) { unlock(); again = true; } } while (again);`).
       const guards = s.t === 'if' ? hasLockOp(s.then) || hasLockOp(s.else) : hasLockOp(s.body);
       const roots = s.t === 'if' ? lockedRoots(s.then) : undefined;
@@ -1810,6 +1908,15 @@ function correlatedConditions(statements: Stmt[], isLockWrapper: (name: string) 
   // what each path decided of it is what the caller learns, whether the test guards a lock or not.
   for (const text of counts.keys()) if (returned.has(text) && constants.has(text)) out.add(text);
   return out;
+}
+
+/** `if (busy || !spin_trylock(&l)) ret = true; else ret = false;`: `ret` says whether the lock was taken. */
+function recordsLockOutcome(s: Stmt & { t: 'if' }): boolean {
+  const [then, otherwise] = [s.then[0], s.else[0]];
+  return (
+    s.then.length === 1 && s.else.length === 1 && then.t === 'assign' && otherwise.t === 'assign' && then.value !== undefined && otherwise.value !== undefined &&
+    then.vars.length === 1 && then.vars[0] === otherwise.vars[0] && conditionLeaves(s.cond).some((leaf) => leaf.op === 'lock')
+  );
 }
 
 /** `priv->fw_mutex_owner == current`: the owner a recursive lock wrapper records is the running task. */
@@ -1973,6 +2080,11 @@ function stepsFromReturnedValue(lock: LockExpr, returned: string | null): string
   return rest.length > 0 ? [rest[0].replace(/^\./, '->'), ...rest.slice(1)] : [];
 }
 
+/** `nfs4_ol_stateid.st_mutex` for `nfs4_ol_stateid.st_mutex/OPEN_STATEID_MUTEX`: the class without its lockdep subclass. */
+function baseClass(id: string): string {
+  return id.split('/')[0];
+}
+
 /** The steps every exit agrees on, if they all have some. */
 function sameSteps(perExit: (string[] | undefined)[]): string[] | undefined {
   const [first] = perExit;
@@ -2015,6 +2127,8 @@ function consistent(atom: Cond, value: boolean, state: State): boolean {
   }
   if (atom.op !== 'atom') return true;
   if (/^\d+$/.test(atom.text)) return (atom.text !== '0') === value;
+  // `while (true)`: C's bool constants (stdbool.h) are as constant as 1 and 0.
+  if (atom.text === 'true' || atom.text === 'false') return (atom.text === 'true') === value;
   const known = state.facts[atom.text];
   if (known !== undefined) return known === value;
   // `err == -EINTR` after `err = mutex_lock_killable(…)` succeeded (err is zero here): false.
@@ -2062,11 +2176,27 @@ function pointerDecidedNull(state: State, expr: LockExpr): boolean {
   return Object.entries(state.objects ?? {}).some(([name, object]) => state.facts[name] === false && !object.address && expr.text.startsWith(`${object.expr.text}->`));
 }
 
-/** After `p = …`, a lock held as `p->lock` is of the object `p` pointed to before. */
+/**
+ * After `p = …`, a lock held as `p->lock` is of the object `p` pointed to before: named through a
+ * copy of `p` made since (`old = p`), it is `old->lock` from here; else it has no name left.
+ */
 function detachHeld(state: State, vars: string[]): State {
   const named = (h: Held) => !h.detached && vars.some((v) => h.expr.text.startsWith(`${v}->`) || h.expr.text.startsWith(`${v}.`) || h.expr.text.startsWith(`${v}[`));
-  if (!state.held.some(named)) return state;
-  return { ...state, held: state.held.map((h) => (named(h) ? { ...h, detached: true } : h)) };
+  const copyGone = (h: Held) => h.copiedTo !== undefined && vars.includes(h.copiedTo);
+  if (!state.held.some((h) => named(h) || copyGone(h))) return state;
+  const moved = (h: Held): Held => {
+    const { copiedTo, ...rest } = h;
+    if (!named(h)) return copyGone(h) ? rest : h;
+    return copiedTo !== undefined && !vars.includes(copiedTo) ? { ...rest, expr: substituteRoot(h.expr, makeLockExpr(copiedTo, [])) } : { ...rest, detached: true };
+  };
+  return { ...state, held: state.held.map(moved) };
+}
+
+/** `old = node;`: the locks held through `node` are reachable through `old` too, until either is assigned. */
+function copyHeld(state: State, copy: string, original: string): State {
+  const through = (h: Held) => !h.detached && h.expr.root === original && h.expr.steps.length > 0;
+  if (!state.held.some(through)) return state;
+  return { ...state, held: state.held.map((h) => (through(h) ? { ...h, copiedTo: copy } : h)) };
 }
 
 /** After `p = …` or an assignment to what `p` was set from, `p` no longer names that object. */
@@ -2122,8 +2252,11 @@ function downgrade(state: State, text: string, catalogue: LockApiCatalogue): Sta
 }
 
 function dropScoped(state: State, depth: number): State {
-  if (!state.held.some((h) => h.scopeDepth !== null && h.scopeDepth >= depth)) return state;
-  return { ...state, held: state.held.filter((h) => h.scopeDepth === null || h.scopeDepth < depth) };
+  const ending = state.held.filter((h) => h.scopeDepth !== null && h.scopeDepth >= depth);
+  if (ending.length === 0) return state;
+  // The guard's release matches its acquisition: the interrupts or bottom halves it turned off come back on.
+  const released = { ...state, held: state.held.filter((h) => !ending.includes(h)) };
+  return ending.reduce((s, h) => restoreContext(s, h, ANY_RELEASE), released);
 }
 
 /** The interrupts or bottom halves `held`'s acquisition turned off, turned back on by `api` (any release for ANY_RELEASE). */

@@ -292,6 +292,8 @@ export type AtomicOp =
   | 'irq_enable'
   | 'irq_save'
   | 'irq_restore'
+  /** `*flagsp = flags;`: the saved interrupt state handed to the caller, who restores it. */
+  | 'irq_handed_out'
   | 'bh_disable'
   | 'bh_enable'
   | 'preempt_disable'
