@@ -27,10 +27,11 @@ export interface DiagnosticData {
 }
 
 /**
- * Related information names at most this many other sites of each edge of a cycle (each "taken
- * while holding" order): a cycle in busy code has dozens of sites, and listing them all at each of
- * them would make the list unreadable and the payload grow with the square of their number. The
- * last site named tells how many more there are; the lock graph lists them all.
+ * Related information names at most this many sites of each edge of a cycle (each "taken while
+ * holding" order), those in the diagnostic's own file first, nearest first: a cycle in busy code
+ * has dozens of sites, and listing them all at each of them would make the list unreadable and the
+ * payload grow with the square of their number. When an edge has more, one entry after them points
+ * at the next and says how many more there are; the lock graph lists them all.
  */
 export const SITES_PER_ORDER = 3;
 
@@ -44,14 +45,26 @@ export function diagnosticsByFile(findings: readonly Finding[], severity: Lockor
   };
   for (const finding of applySeverityOverrides(findings, { severity })) {
     if (!finding.sites || finding.sites.length === 0) {
-      add(finding.file, diagnosticAt(finding, finding, finding.related.filter((r) => siteKey(r) !== siteKey(finding))));
+      const key = siteKey(finding);
+      add(finding.file, diagnosticAt(finding, finding, once(finding.related.filter((r) => siteKey(r) !== key))));
       continue;
     }
     // Another site is named by its short related message where the finding has one.
     const relatedAt = new Map<string, RelatedSite>();
     for (const r of finding.related) if (!relatedAt.has(siteKey(r))) relatedAt.set(siteKey(r), r);
-    const siteKeys = new Set(finding.sites.map(siteKey));
-    const rest = finding.related.filter((r) => !siteKeys.has(siteKey(r)));
+    // Each site's entry; sites at one place with the same words share one, named once.
+    const named = new Map<CycleSite, RelatedSite>();
+    const siteKeys = new Set<string>();
+    const entries = new Map<string, RelatedSite>();
+    for (const site of finding.sites) {
+      const key = siteKey(site);
+      siteKeys.add(key);
+      const entry = relatedAt.get(key) ?? site;
+      const exact = exactKey(entry);
+      if (!entries.has(exact)) entries.set(exact, entry);
+      named.set(site, entries.get(exact)!);
+    }
+    const rest = once(finding.related.filter((r) => !siteKeys.has(siteKey(r))));
     const byEdge = new Map<number, CycleSite[]>();
     for (const site of finding.sites) {
       const group = byEdge.get(site.edge);
@@ -60,18 +73,49 @@ export function diagnosticsByFile(findings: readonly Finding[], severity: Lockor
     }
     for (const site of finding.sites) {
       const others: RelatedSite[] = [];
-      for (const group of byEdge.values()) {
-        const shown = group.filter((s) => s !== site);
-        shown.slice(0, SITES_PER_ORDER).forEach((s, i) => {
-          const named = relatedAt.get(siteKey(s)) ?? s;
-          const more = i === SITES_PER_ORDER - 1 ? shown.length - SITES_PER_ORDER : 0;
-          others.push(more > 0 ? { ...named, message: `${named.message}; ${more} more ${more === 1 ? 'site takes' : 'sites take'} the locks in this order` } : named);
-        });
+      const seen = new Set<RelatedSite>();
+      for (const [edge, group] of byEdge) {
+        const { shown, next, more } = nearestOf(group, site);
+        for (const s of shown) {
+          const entry = named.get(s)!;
+          if (seen.has(entry)) continue;
+          seen.add(entry);
+          others.push(entry);
+        }
+        if (next) others.push({ ...next, message: moreMessage(more, finding.locks[edge], finding.locks[(edge + 1) % finding.locks.length]) });
       }
-      add(site.file, diagnosticAt(finding, site, [...others, ...rest]));
+      add(site.file, diagnosticAt(finding, site, others.concat(rest)));
     }
   }
   return byFile;
+}
+
+/**
+ * The sites of one edge to name at `site`: up to SITES_PER_ORDER others, those in its file first and
+ * nearest first, then the engine's order (stable); when there are more, the next one and how many
+ * are left unnamed.
+ */
+function nearestOf(group: readonly CycleSite[], site: CycleSite): { shown: CycleSite[]; next?: CycleSite; more: number } {
+  const distance = (s: CycleSite) => (s.file === site.file ? Math.abs(s.range.start.line - site.range.start.line) : Number.POSITIVE_INFINITY);
+  // The best SITES_PER_ORDER + 1 by distance, in one pass (a cycle may have hundreds of sites).
+  const best: { s: CycleSite; d: number }[] = [];
+  let others = 0;
+  for (const s of group) {
+    if (s === site) continue;
+    others++;
+    const d = distance(s);
+    let at = best.length;
+    while (at > 0 && best[at - 1].d > d) at--;
+    if (at > SITES_PER_ORDER) continue;
+    best.splice(at, 0, { s, d });
+    if (best.length > SITES_PER_ORDER + 1) best.pop();
+  }
+  const shown = best.slice(0, SITES_PER_ORDER).map((b) => b.s);
+  return others > SITES_PER_ORDER ? { shown, next: best[SITES_PER_ORDER].s, more: others - SITES_PER_ORDER } : { shown, more: 0 };
+}
+
+function moreMessage(more: number, held: string, taken: string): string {
+  return `… and ${more} more ${more === 1 ? 'place takes' : 'places take'} \`${held}\` before \`${taken}\``;
 }
 
 function diagnosticAt(finding: Finding, site: RelatedSite, others: RelatedSite[]): Diagnostic {
@@ -89,6 +133,21 @@ function diagnosticAt(finding: Finding, site: RelatedSite, others: RelatedSite[]
     ...(related.length > 0 && { relatedInformation: related }),
     data,
   };
+}
+
+/** The related sites without exact repeats (the same place with the same words). */
+function once(related: RelatedSite[]): RelatedSite[] {
+  const seen = new Set<string>();
+  return related.filter((r) => {
+    const key = exactKey(r);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function exactKey(r: RelatedSite): string {
+  return `${siteKey(r)}:${r.range.end.line}:${r.range.end.character}\u0000${r.message}`;
 }
 
 function siteKey(site: Site): string {
