@@ -60,7 +60,8 @@ export function buildSnapshot(
     if (!facts) continue;
     const refs = new ReferencePacker();
     for (const fn of facts.functions) {
-      for (const a of program.resultOf(fn)?.acquisitions ?? []) refs.add(a.site, a.cls.id, a.kind);
+      const own = program.acquisitionsOf(fn);
+      for (const a of own?.acquisitions ?? []) refs.add(a.site, a.cls.id, a.kind, own!.lines);
     }
     for (const r of releases.of(facts, program.typeTable(), program.catalogue)) refs.add(r.range, r.cls, r.kind);
     for (const d of facts.lockDeclarations) refs.add(d.site, d.name, d.kind);
