@@ -129,13 +129,17 @@ function establishedOrder(cycle: string[], edges: LockEdge[], declared: Declared
   return ab > ba ? { order: [a, b], support: ab, declared: false } : { order: [b, a], support: ba, declared: false };
 }
 
-function siteMessage(cycle: string[], edge: LockEdge, site: EdgeSite, others: LockEdge[]): string {
+/** The message of each site of `edge`: what differs from one to the next is only its call chain. */
+function siteMessages(cycle: string[], edge: LockEdge, others: LockEdge[]): (site: EdgeSite) => string {
+  const here = `Lock order inversion: \`${edge.to}\` is taken while holding \`${edge.from}\` here`;
   if (cycle.length === 2) {
     const other = others[0];
-    return `Lock order inversion: \`${edge.to}\` is taken while holding \`${edge.from}\` here${viaText(site)}, but \`${other.to}\` is taken while holding \`${other.from}\` in ${where(other.sites[0])}${viaText(other.sites[0])}: possible ABBA deadlock`;
+    const rest = `, but \`${other.to}\` is taken while holding \`${other.from}\` in ${where(other.sites[0])}${viaText(other.sites[0])}: possible ABBA deadlock`;
+    return (site) => `${here}${viaText(site)}${rest}`;
   }
   const elsewhere = others.map((o) => `\`${o.to}\` under \`${o.from}\` in ${where(o.sites[0])}${viaText(o.sites[0])}`);
-  return `Lock order inversion: \`${edge.to}\` is taken while holding \`${edge.from}\` here${viaText(site)}; with ${elsewhere.join(' and ')}, the locks form a cycle ${[...cycle, cycle[0]].join(' → ')}`;
+  const rest = `; with ${elsewhere.join(' and ')}, the locks form a cycle ${[...cycle, cycle[0]].join(' → ')}`;
+  return (site) => `${here}${viaText(site)}${rest}`;
 }
 
 /** One finding per cycle, at the acquisition that goes against the established order where there is one. */
@@ -153,17 +157,18 @@ function cycleFindings(cycle: string[], edges: LockEdge[], declared: DeclaredOrd
   const established = establishedOrder(cycle, edges, declared);
   const primaryEdge = (established && edges.find((e) => e.to === established.order[0])) || edges[0];
   const primary = primaryEdge.sites.find((s) => s.chain.length === 0) ?? primaryEdge.sites[0];
-  const sites = edges.flatMap((edge, index) =>
-    edge.sites.map((site) => ({
+  const sites = edges.flatMap((edge, index) => {
+    const messageAt = siteMessages(cycle, edge, edges.filter((e) => e !== edge));
+    return edge.sites.map((site) => ({
       index,
       file: site.file,
       range: site.site,
       function: site.function,
-      message: siteMessage(cycle, edge, site, edges.filter((e) => e !== edge)),
+      message: messageAt(site),
       edge,
       site,
-    })),
-  );
+    }));
+  });
   sites.sort((a, b) => (a.site === primary ? -1 : b.site === primary ? 1 : 0));
   const related = [
     { file: primary.file, range: primary.heldSite, function: primary.function, message: `\`${primaryEdge.from}\` taken here` },
