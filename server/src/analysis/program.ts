@@ -408,21 +408,18 @@ export class LockProgram {
 
   /** The parts of `files`, in order, merged into one (between `first` and `last`, when given). */
   private merged(files: string[], first?: FilePart, last?: FilePart): FilePart {
-    const whole: FilePart = { functions: [], graph: new LockGraph(), findings: [], keys: [] };
-    const add = (part: FilePart) => {
-      for (const f of part.functions) whole.functions.push(f);
-      whole.graph.merge(part.graph);
-      for (const f of part.findings) whole.findings.push(f);
-      for (const k of part.keys) whole.keys.push(k);
-    };
-    if (first) add(first);
+    const parts: FilePart[] = [];
+    if (first) parts.push(first);
     for (const file of files) {
       let part = this.parts.get(file);
       if (!part) this.parts.set(file, (part = this.partOf(this.files.get(file)!)));
-      add(part);
+      parts.push(part);
     }
-    if (last) add(last);
-    return whole;
+    if (last) parts.push(last);
+    const graph = new LockGraph();
+    for (const part of parts) graph.merge(part.graph);
+    const all = <T>(list: (part: FilePart) => T[]): T[] => ([] as T[]).concat(...parts.map(list));
+    return { functions: all((p) => p.functions), graph, findings: all((p) => p.findings), keys: all((p) => p.keys) };
   }
 
   /** A file came or went: the order of files, and what was merged around one, are redone. */
