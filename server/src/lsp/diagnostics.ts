@@ -46,7 +46,7 @@ export function diagnosticsByFile(findings: readonly Finding[], severity: Lockor
   for (const finding of applySeverityOverrides(findings, { severity })) {
     if (!finding.sites || finding.sites.length === 0) {
       const key = siteKey(finding);
-      add(finding.file, diagnosticAt(finding, finding, once(finding.related.filter((r) => siteKey(r) !== key))));
+      add(finding.file, diagnosticAt(finding, finding, relatedInformation(once(finding.related.filter((r) => siteKey(r) !== key)))));
       continue;
     }
     // Another site is named by its short related message where the finding has one.
@@ -64,7 +64,14 @@ export function diagnosticsByFile(findings: readonly Finding[], severity: Lockor
       if (!entries.has(exact)) entries.set(exact, entry);
       named.set(site, entries.get(exact)!);
     }
-    const rest = once(finding.related.filter((r) => !siteKeys.has(siteKey(r))));
+    const rest = relatedInformation(once(finding.related.filter((r) => !siteKeys.has(siteKey(r)))));
+    // One entry object per related site, shared by the diagnostics that name it.
+    const informationOf = new Map<RelatedSite, DiagnosticRelatedInformation[]>();
+    const information = (r: RelatedSite) => {
+      let entry = informationOf.get(r);
+      if (!entry) informationOf.set(r, (entry = relatedInformation([r])));
+      return entry;
+    };
     const byEdge = new Map<number, CycleSite[]>();
     for (const site of finding.sites) {
       const group = byEdge.get(site.edge);
@@ -72,7 +79,7 @@ export function diagnosticsByFile(findings: readonly Finding[], severity: Lockor
       else byEdge.set(site.edge, [site]);
     }
     for (const site of finding.sites) {
-      const others: RelatedSite[] = [];
+      const related: DiagnosticRelatedInformation[] = [];
       const seen = new Set<RelatedSite>();
       for (const [edge, group] of byEdge) {
         const { shown, next, more } = nearestOf(group, site);
@@ -80,11 +87,11 @@ export function diagnosticsByFile(findings: readonly Finding[], severity: Lockor
           const entry = named.get(s)!;
           if (seen.has(entry)) continue;
           seen.add(entry);
-          others.push(entry);
+          related.push(...information(entry));
         }
-        if (next) others.push({ ...next, message: moreMessage(more, finding.locks[edge], finding.locks[(edge + 1) % finding.locks.length]) });
+        if (next) related.push(...relatedInformation([{ ...next, message: moreMessage(more, finding.locks[edge], finding.locks[(edge + 1) % finding.locks.length]) }]));
       }
-      add(site.file, diagnosticAt(finding, site, others.concat(rest)));
+      add(site.file, diagnosticAt(finding, site, related.concat(rest)));
     }
   }
   return byFile;
@@ -118,10 +125,7 @@ function moreMessage(more: number, held: string, taken: string): string {
   return `… and ${more} more ${more === 1 ? 'place takes' : 'places take'} \`${held}\` before \`${taken}\``;
 }
 
-function diagnosticAt(finding: Finding, site: RelatedSite, others: RelatedSite[]): Diagnostic {
-  const related: DiagnosticRelatedInformation[] = others
-    .filter((r) => isUri(r.file))
-    .map((r) => ({ location: { uri: r.file, range: r.range }, message: r.message }));
+function diagnosticAt(finding: Finding, site: RelatedSite, related: DiagnosticRelatedInformation[]): Diagnostic {
   const data: DiagnosticData = { key: findingKey(finding) };
   return {
     range: site.range,
@@ -133,6 +137,11 @@ function diagnosticAt(finding: Finding, site: RelatedSite, others: RelatedSite[]
     ...(related.length > 0 && { relatedInformation: related }),
     data,
   };
+}
+
+/** Related sites as LSP has them; those not in a document (a declared order in the settings) are left out. */
+function relatedInformation(sites: RelatedSite[]): DiagnosticRelatedInformation[] {
+  return sites.filter((r) => isUri(r.file)).map((r) => ({ location: { uri: r.file, range: r.range }, message: r.message }));
 }
 
 /** The related sites without exact repeats (the same place with the same words). */
