@@ -66,11 +66,10 @@ export function diagnosticsByFile(findings: readonly Finding[], severity: Lockor
     }
     const rest = relatedInformation(once(finding.related.filter((r) => !siteKeys.has(siteKey(r)))));
     // One entry object per related site, shared by the diagnostics that name it.
-    const informationOf = new Map<RelatedSite, DiagnosticRelatedInformation[]>();
+    const informationOf = new Map<RelatedSite, DiagnosticRelatedInformation | undefined>();
     const information = (r: RelatedSite) => {
-      let entry = informationOf.get(r);
-      if (!entry) informationOf.set(r, (entry = relatedInformation([r])));
-      return entry;
+      if (!informationOf.has(r)) informationOf.set(r, relatedInformation([r])[0]);
+      return informationOf.get(r);
     };
     const byEdge = new Map<number, CycleSite[]>();
     for (const site of finding.sites) {
@@ -78,55 +77,64 @@ export function diagnosticsByFile(findings: readonly Finding[], severity: Lockor
       if (group) group.push(site);
       else byEdge.set(site.edge, [site]);
     }
+    const data: DiagnosticData = { key: findingKey(finding) };
     for (const site of finding.sites) {
       const related: DiagnosticRelatedInformation[] = [];
-      const seen = new Set<RelatedSite>();
       for (const [edge, group] of byEdge) {
-        const { shown, next, more } = nearestOf(group, site);
-        for (const s of shown) {
-          const entry = named.get(s)!;
-          if (seen.has(entry)) continue;
-          seen.add(entry);
-          related.push(...information(entry));
+        const others = nearestOf(group, site);
+        for (const s of nearest.slice(0, Math.min(SITES_PER_ORDER, others))) {
+          const entry = information(named.get(s)!);
+          if (entry && !related.includes(entry)) related.push(entry);
         }
-        if (next) related.push(...relatedInformation([{ ...next, message: moreMessage(more, finding.locks[edge], finding.locks[(edge + 1) % finding.locks.length]) }]));
+        if (others > SITES_PER_ORDER && isUri(nearest[SITES_PER_ORDER].file)) {
+          const next = nearest[SITES_PER_ORDER];
+          const message = moreMessage(others - SITES_PER_ORDER, finding.locks[edge], finding.locks[(edge + 1) % finding.locks.length]);
+          related.push({ location: { uri: next.file, range: next.range }, message });
+        }
       }
-      add(site.file, diagnosticAt(finding, site, related.concat(rest)));
+      for (const entry of rest) related.push(entry);
+      add(site.file, diagnosticAt(finding, site, related, data));
     }
   }
   return byFile;
 }
 
+/** What `nearestOf` found: the SITES_PER_ORDER + 1 nearest sites, nearest first (reused from call to call). */
+const nearest: CycleSite[] = [];
+const nearestDistance: number[] = [];
+
 /**
- * The sites of one edge to name at `site`: up to SITES_PER_ORDER others, those in its file first and
- * nearest first, then the engine's order (stable); when there are more, the next one and how many
- * are left unnamed.
+ * The sites of one edge to name at `site`, into `nearest`: up to SITES_PER_ORDER + 1 others, those
+ * in its file first and nearest first, then in the engine's order (stable). Returns how many other
+ * sites the edge has: those past SITES_PER_ORDER are counted in one entry at the next.
  */
-function nearestOf(group: readonly CycleSite[], site: CycleSite): { shown: CycleSite[]; next?: CycleSite; more: number } {
-  const distance = (s: CycleSite) => (s.file === site.file ? Math.abs(s.range.start.line - site.range.start.line) : Number.POSITIVE_INFINITY);
-  // The best SITES_PER_ORDER + 1 by distance, in one pass (a cycle may have hundreds of sites).
-  const best: { s: CycleSite; d: number }[] = [];
+function nearestOf(group: readonly CycleSite[], site: CycleSite): number {
+  nearest.length = 0;
+  nearestDistance.length = 0;
+  // One pass, keeping the best few (a cycle may have hundreds of sites).
   let others = 0;
   for (const s of group) {
     if (s === site) continue;
     others++;
-    const d = distance(s);
-    let at = best.length;
-    while (at > 0 && best[at - 1].d > d) at--;
+    const d = s.file === site.file ? Math.abs(s.range.start.line - site.range.start.line) : Number.POSITIVE_INFINITY;
+    let at = nearest.length;
+    while (at > 0 && nearestDistance[at - 1] > d) at--;
     if (at > SITES_PER_ORDER) continue;
-    best.splice(at, 0, { s, d });
-    if (best.length > SITES_PER_ORDER + 1) best.pop();
+    for (let i = Math.min(nearest.length, SITES_PER_ORDER); i > at; i--) {
+      nearest[i] = nearest[i - 1];
+      nearestDistance[i] = nearestDistance[i - 1];
+    }
+    nearest[at] = s;
+    nearestDistance[at] = d;
   }
-  const shown = best.slice(0, SITES_PER_ORDER).map((b) => b.s);
-  return others > SITES_PER_ORDER ? { shown, next: best[SITES_PER_ORDER].s, more: others - SITES_PER_ORDER } : { shown, more: 0 };
+  return others;
 }
 
 function moreMessage(more: number, held: string, taken: string): string {
   return `… and ${more} more ${more === 1 ? 'place takes' : 'places take'} \`${held}\` before \`${taken}\``;
 }
 
-function diagnosticAt(finding: Finding, site: RelatedSite, related: DiagnosticRelatedInformation[]): Diagnostic {
-  const data: DiagnosticData = { key: findingKey(finding) };
+function diagnosticAt(finding: Finding, site: RelatedSite, related: DiagnosticRelatedInformation[], data: DiagnosticData = { key: findingKey(finding) }): Diagnostic {
   return {
     range: site.range,
     severity: SEVERITY[finding.severity],
