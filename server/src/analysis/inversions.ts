@@ -21,7 +21,7 @@ export function findInversions(
   const cycles: string[][] = [];
   const round = memo.begin(declared);
   for (const component of graph.components()) {
-    for (const cycle of graph.cyclesIn(component)) {
+    for (const cycle of round.cyclesIn(graph, component)) {
       const edges = cycle.map((from, i) => graph.edge(from, cycle[(i + 1) % cycle.length])!);
       if (isGated(edges) || isReadersOnly(edges) || cycle.some((cls) => keys.unconfirmable(cls) !== null)) continue;
       cycles.push(cycle);
@@ -47,14 +47,29 @@ interface Remembered {
  */
 export class InversionMemo {
   private remembered = new Map<string, Remembered>();
+  /** The cycles of each component of the last analysis, by its edges (`componentEdges`). */
+  private cycles = new Map<string, string[][]>();
   /** The declared orders' names the remembered findings were built with (they decide the primary site). */
   private declaredKey = '';
 
-  begin(declared: DeclaredOrderIndex): { findings(cycle: string[], edges: LockEdge[], build: () => Finding[]): Finding[]; end(): void } {
+  begin(declared: DeclaredOrderIndex): {
+    cyclesIn(graph: LockGraph, component: string[]): string[][];
+    findings(cycle: string[], edges: LockEdge[], build: () => Finding[]): Finding[];
+    end(): void;
+  } {
     const declaredKey = JSON.stringify(declared.orders.map((o) => o.locks));
     const previous = declaredKey === this.declaredKey ? this.remembered : new Map<string, Remembered>();
     const next = new Map<string, Remembered>();
+    const nextCycles = new Map<string, string[][]>();
     return {
+      // A component whose edges are those of the last analysis, in the same order, has its cycles:
+      // a keystroke seldom adds or removes an order, and the search tries every edge of a component.
+      cyclesIn: (graph, component) => {
+        const key = componentEdges(graph, component);
+        const cycles = this.cycles.get(key) ?? graph.cyclesIn(component);
+        nextCycles.set(key, cycles);
+        return cycles;
+      },
       findings: (cycle, edges, build) => {
         const key = cycle.join('\u0000');
         const known = previous.get(key);
@@ -65,10 +80,17 @@ export class InversionMemo {
       },
       end: () => {
         this.remembered = next;
+        this.cycles = nextCycles;
         this.declaredKey = declaredKey;
       },
     };
   }
+}
+
+/** The edges between the members of a component, in the order `LockGraph.cyclesIn` goes through them. */
+function componentEdges(graph: LockGraph, component: string[]): string {
+  const members = new Set(component);
+  return component.map((from) => `${from}\u0001${graph.successors(from).filter((to) => members.has(to)).join('\u0001')}`).join('\u0000');
 }
 
 function sameSites(a: EdgeSite[][], b: EdgeSite[][]): boolean {

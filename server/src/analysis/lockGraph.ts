@@ -155,6 +155,11 @@ export class LockGraph {
     for (const targets of this.out.values()) yield* targets.values();
   }
 
+  /** The classes taken while `id` is held, in the order their edges were added. */
+  successors(id: string): string[] {
+    return [...(this.out.get(id)?.keys() ?? [])];
+  }
+
   edgesFrom(id: string): LockEdge[] {
     return [...(this.out.get(id)?.values() ?? [])];
   }
