@@ -41,6 +41,9 @@ function sameMovedBy(a: unknown, b: unknown, delta: number): boolean {
   return keys === 0;
 }
 
+/** Where a function was when it was analysed: what moving its analysis needs to know of it. */
+export type FunctionPlace = Pick<FunctionFacts, 'name' | 'file' | 'range'>;
+
 /**
  * Where a position of `fn`'s analysis (made at its old place) is once the function is `delta` lines
  * further down. A position is the function's own when it is in its file and within its old lines: the
@@ -48,7 +51,7 @@ function sameMovedBy(a: unknown, b: unknown, delta: number): boolean {
  * its callees brought in (in other files, or elsewhere in this one) stay. An unmoved range is returned
  * as it is.
  */
-export function rangeMover(fn: FunctionFacts, delta: number): (range: Range, file: string) => Range {
+export function rangeMover(fn: FunctionPlace, delta: number): (range: Range, file: string) => Range {
   const first = fn.range.start.line;
   const last = fn.range.end.line;
   return (r, file) => {
@@ -62,7 +65,7 @@ export function rangeMover(fn: FunctionFacts, delta: number): (range: Range, fil
  * `rangeMover`). Objects without a position to move are shared with the old result. Only results
  * without local findings are moved (their messages name lines), so it has none.
  */
-export function movedResult(result: FlowResult, fn: FunctionFacts, delta: number): FlowResult {
+export function movedResult(result: FlowResult, fn: FunctionPlace, delta: number): FlowResult {
   if (result.findings.length > 0) throw new Error(`${fn.name}() has local findings: it must be analysed again, not moved`);
   const range = rangeMover(fn, delta);
   const lock = (l: SummaryLock): SummaryLock => {
@@ -95,7 +98,7 @@ export function movedResult(result: FlowResult, fn: FunctionFacts, delta: number
  * Whether moving `fn` moves a place of its summary (one of its own): callers copy those places into
  * their edges, so they are analysed again.
  */
-export function movesSummary(result: FlowResult, fn: FunctionFacts): boolean {
+export function movesSummary(result: FlowResult, fn: FunctionPlace): boolean {
   const own = (l: { file: string; site: Range }) => l.file === fn.file && l.site.start.line >= fn.range.start.line && l.site.start.line <= fn.range.end.line;
   const { summary } = result;
   return (

@@ -16,7 +16,7 @@ import { findInversions, InversionMemo } from './inversions';
 import { ClassResolver, TypeTable } from './lockClasses';
 import { DEFAULT_CATALOGUE, LockApiCatalogue } from './lockApis';
 import { LockGraph, type EdgeSite } from './lockGraph';
-import { lineShift, movedResult, movesSummary, rangeMover } from './movedFunctions';
+import { lineShift, movedResult, movesSummary, rangeMover, type FunctionPlace } from './movedFunctions';
 import { keyAssignmentsOf, LockdepKeys, type KeyAssignment } from './lockdepKeys';
 import { Deadline, FILE_BUDGET_MS, parseC } from './parser';
 import type { Range } from './sites';
@@ -58,8 +58,8 @@ interface FunctionState {
 }
 
 /**
- * The state of a function that only moved: the analysis made at an earlier place of it (`origin`, of
- * the facts `at` it had there) and how many lines below that it is now. Its edges' sites, which the
+ * The state of a function that only moved: the analysis made at an earlier place of it (`origin`,
+ * made where `at` says) and how many lines below that it is now. Its edges' sites, which the
  * graph needs, are moved at once; its result and summary places only when first read (a caller
  * analysed again, a request): a line added at the top of a big file moves every function below it on
  * every keystroke, and most are read by nobody before they move again. Moved again, it is moved from
@@ -71,7 +71,7 @@ class MovedState implements FunctionState {
 
   constructor(
     readonly origin: FlowResult,
-    readonly at: FunctionFacts,
+    readonly at: FunctionPlace,
     readonly delta: number,
     readonly signature: string,
     readonly contribution: Contribution,
@@ -258,7 +258,9 @@ export class LockProgram {
 
   /** The state of `before`, analysed at its old place, for `fn`: the same function `delta` lines further down. */
   private movedState(fn: FunctionFacts, before: FunctionFacts, state: FunctionState, delta: number): MovedState {
-    const [origin, at, lines] = state instanceof MovedState ? [state.origin, state.at, state.delta + delta] : [state.result, before, delta];
+    // Only the name, file and lines of the old facts are kept, not their body.
+    const [origin, at, lines] =
+      state instanceof MovedState ? [state.origin, state.at, state.delta + delta] : [state.result, { name: before.name, file: before.file, range: before.range }, delta];
     // The classes it adds, their kinds and files, its local findings (none) and lockdep keys do not
     // move: only its edges' sites do.
     const { nodes, findings, keys } = state.contribution;
