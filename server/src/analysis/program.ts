@@ -75,6 +75,8 @@ class MovedState implements FunctionState {
     readonly delta: number,
     readonly signature: string,
     readonly contribution: Contribution,
+    /** Whether a place of its summary is its own, so that it moves with it (`movesSummary`). */
+    readonly movesSummary: boolean,
   ) {}
 
   get result(): FlowResult {
@@ -219,10 +221,7 @@ export class LockProgram {
       shifted.push(fn);
     }
     // Callers copy the places of a summary's locks into their edges: they follow it.
-    for (const fn of shifted) {
-      const { origin, at } = this.states.get(fn) as MovedState;
-      if (movesSummary(origin, at)) this.dirtyCallersOf(fn.name);
-    }
+    for (const fn of shifted) if ((this.states.get(fn) as MovedState).movesSummary) this.dirtyCallersOf(fn.name);
   }
 
   /**
@@ -265,7 +264,8 @@ export class LockProgram {
     // move: only its edges' sites do.
     const { nodes, findings, keys } = state.contribution;
     const edges = edgesOf(fn, origin, rangeMover(at, lines));
-    return new MovedState(origin, at, lines, state.signature, { nodes, edges, findings, keys });
+    const summaryMoves = state instanceof MovedState ? state.movesSummary : movesSummary(origin, at);
+    return new MovedState(origin, at, lines, state.signature, { nodes, edges, findings, keys }, summaryMoves);
   }
 
   /** The functions of `facts` that are the same objects as in the file's current facts. */
