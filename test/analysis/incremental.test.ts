@@ -66,6 +66,33 @@ describe('incremental analysis', () => {
     assert.deepEqual(after, programOf(HEADER, COMMIT, moved, unrelated).analyze().findings);
   });
 
+  it('finds the cycles of a component again when an edit adds or removes one of its orders, and keeps them otherwise', () => {
+    const locks = ['a', 'b', 'c'].map((l) => `static DEFINE_SPINLOCK(${l});`).join('\n');
+    const nested = (name: string, outer: string, inner: string) =>
+      `void ${name}(void) { spin_lock(&${outer}); spin_lock(&${inner}); spin_unlock(&${inner}); spin_unlock(&${outer}); }`;
+    const versions = [
+      // a → b → c → a: one cycle of three.
+      [locks, nested('ab', 'a', 'b'), nested('bc', 'b', 'c'), nested('ca', 'c', 'a'), ''],
+      // The same orders one line lower: the same component, the same cycle.
+      ['', locks, nested('ab', 'a', 'b'), nested('bc', 'b', 'c'), nested('ca', 'c', 'a'), ''],
+      // b → a too: a second, shorter cycle in the same component.
+      ['', locks, nested('ab', 'a', 'b'), nested('bc', 'b', 'c'), nested('ca', 'c', 'a'), nested('ba', 'b', 'a'), ''],
+      // c → a gone: only a ⇄ b is left.
+      ['', locks, nested('ab', 'a', 'b'), nested('bc', 'b', 'c'), nested('ba', 'b', 'a'), ''],
+    ].map((lines) => ({ file: 'cycles.c', text: lines.join('\n') }));
+    const program = new LockProgram();
+    const counts: number[] = [];
+    for (const version of versions) {
+      program.setFile(factsOf(version.file, version.text));
+      const kept = program.analyze();
+      const fresh = programOf(version).analyze();
+      assert.deepEqual(kept.cycles, fresh.cycles, version.text);
+      assert.deepEqual(kept.findings, fresh.findings, version.text);
+      counts.push(kept.cycles.length);
+    }
+    assert.deepEqual(counts, [1, 1, 2, 1]);
+  });
+
   it('drops a removed file’s edges and the findings they made', () => {
     const program = programOf(HEADER, COMMIT, HANDLE);
     assert.deepEqual(edgeIds(program), ['journal.j_state_lock -> transaction.t_handle_lock', 'transaction.t_handle_lock -> journal.j_state_lock']);

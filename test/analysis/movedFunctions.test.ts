@@ -77,6 +77,37 @@ describe('moved functions', () => {
     assert.ok(reused > files.length, `functions reused moved: ${reused}`);
   });
 
+  it('give the acquisitions of a fresh analysis, without their results being read, after moving several times', () => {
+    let compared = 0;
+    for (const path of files) {
+      const uri = `file:///${path}`;
+      const text = repoFile(path).text;
+      const program = new LockProgram();
+      const store = new DocumentStore();
+      const doc = store.open(uri, 1, text);
+      const reuse = new FunctionReuse();
+      let next = text;
+      // Lines added at the top, then one removed: every function moves three times.
+      for (const edit of [(t: string) => `\n${t}`, (t: string) => `\n\n${t}`, (t: string) => t.slice(1)]) {
+        next = edit(next);
+        store.change(uri, doc.document.version + 1, [{ text: next }]);
+        program.setFile(extractFile(uri, next, store.parse(doc), DEFAULT_CATALOGUE, { reuse }));
+        program.analyze();
+      }
+      const freshProgram = new LockProgram();
+      freshProgram.setFile(factsOf(uri, next));
+      freshProgram.analyze();
+      const sites = (p: LockProgram, shifted: boolean) =>
+        p.file(uri)!.functions.map((fn) => {
+          const own = shifted ? p.acquisitionsOf(fn)! : { acquisitions: p.resultOf(fn)!.acquisitions, lines: 0 };
+          return own.acquisitions.map((a) => [a.cls.id, a.site.start.line + own.lines, a.site.start.character, a.site.end.line + own.lines, a.site.end.character]);
+        });
+      assert.deepStrictEqual(sites(program, true), sites(freshProgram, false), path);
+      compared += sites(program, true).flat().length;
+    }
+    assert.ok(compared > files.length, `acquisitions compared: ${compared}`);
+  });
+
   it('move the sites of their own locks, not those their callees take in another file at the same lines', () => {
     const header = { file: 'file:///take.h', text: ['', '', '', '', 'static inline void take_b(void)', '{', '\tspin_lock(&b);', '\tspin_unlock(&b);', '}', ''].join('\n') };
     const source = [

@@ -153,19 +153,58 @@ describe('diagnostics of a cycle with many sites', () => {
     }
   });
 
-  it(`names at most ${SITES_PER_ORDER} sites of each order, the last with how many more there are`, () => {
+  it(`names the ${SITES_PER_ORDER} nearest other sites of each order, then one more entry at the next saying how many are left`, () => {
     for (const d of diagnostics) {
       const own = d.range.start.line;
-      const named = relatedLines(d).filter((line) => forwardLines.includes(line));
+      const related = d.relatedInformation ?? [];
+      const more = related.filter((r) => r.message.startsWith('… and'));
+      const named = related.filter((r) => !more.includes(r)).map((r) => r.location.range.start.line).filter((line) => forwardLines.includes(line));
       assert.equal(named.length, SITES_PER_ORDER, `line ${own}: ${JSON.stringify(relatedLines(d))}`);
       assert.ok(!named.includes(own), 'a site is not related to itself');
-      const others = forwardLines.filter((line) => line !== own).length;
-      const last = d.relatedInformation!.find((r) => r.location.range.start.line === named[named.length - 1])!;
-      assert.match(last.message, new RegExp(`; ${others - SITES_PER_ORDER} more sites take the locks in this order$`));
-      // The sites before the last carry their own message only.
-      for (const line of named.slice(0, -1)) {
-        assert.doesNotMatch(d.relatedInformation!.find((r) => r.location.range.start.line === line)!.message, /more site/);
-      }
+      const others = forwardLines.filter((line) => line !== own);
+      const unnamed = others.filter((line) => !named.includes(line));
+      const distance = (line: number) => Math.abs(line - own);
+      assert.ok(Math.max(...named.map(distance)) <= Math.min(...unnamed.map(distance)), `line ${own} names the nearest: ${named}`);
+      // Only the forward order has more sites than the cap: one entry for it, at the nearest unnamed site.
+      assert.equal(more.length, 1, JSON.stringify(related));
+      const next = more[0].location.range.start.line;
+      assert.ok(unnamed.includes(next) && unnamed.every((line) => distance(next) <= distance(line)), `line ${own}: the next is line ${next}`);
+      const left = others.length - SITES_PER_ORDER;
+      assert.equal(more[0].message, `… and ${left} more ${left === 1 ? 'place takes' : 'places take'} \`a\` before \`b\``);
+      const keys = related.map((r) => JSON.stringify(r));
+      assert.equal(new Set(keys).size, keys.length, 'no entry twice');
+    }
+  });
+});
+
+describe('diagnostics of a cycle with many sites in two files', () => {
+  // Four functions in each file take `dev.a` then `dev.b`; one in the second takes them the other way.
+  const struct = 'struct dev { spinlock_t a; spinlock_t b; };';
+  const forward = (tag: string) =>
+    [0, 1, 2, 3].map((i) => `void ${tag}_forward${i}(struct dev *d) { spin_lock(&d->a); spin_lock(&d->b); spin_unlock(&d->b); spin_unlock(&d->a); }`);
+  const first = 'file:///first.c';
+  const second = 'file:///second.c';
+  const texts = [
+    { file: first, text: [struct, ...forward('first'), ''].join('\n') },
+    {
+      file: second,
+      text: [struct, ...forward('second'), 'void second_backward(struct dev *d) { spin_lock(&d->b); spin_lock(&d->a); spin_unlock(&d->a); spin_unlock(&d->b); }', ''].join('\n'),
+    },
+  ];
+  const byFile = diagnosticsByFile(analyzeTexts(texts).findings, {});
+  const forwardIn = (d: LspDiagnostic, uri: string) =>
+    (d.relatedInformation ?? []).filter((r) => r.location.uri === uri && !r.message.startsWith('… and') && r.location.range.start.line <= 4);
+
+  it('names the sites of the diagnostic\'s own file first', () => {
+    const backward = byFile.get(second)!.find((d) => d.range.start.line === 5)!;
+    assert.equal(forwardIn(backward, second).length, SITES_PER_ORDER, JSON.stringify(backward.relatedInformation));
+    assert.equal(forwardIn(backward, first).length, 0, 'no site of the other file before those of its own');
+    for (const d of byFile.get(first)!) {
+      assert.equal(forwardIn(d, first).length, SITES_PER_ORDER, `${d.range.start.line}: ${JSON.stringify(d.relatedInformation)}`);
+      // The other file is still linked: its backward site, and the rest of the forward order at the next site.
+      assert.ok(d.relatedInformation!.some((r) => r.location.uri === second && r.location.range.start.line === 5));
+      const more = d.relatedInformation!.filter((r) => r.message.startsWith('… and'));
+      assert.deepEqual(more.map((r) => [r.location.uri, r.message]), [[second, '… and 4 more places take `dev.a` before `dev.b`']]);
     }
   });
 });

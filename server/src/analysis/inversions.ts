@@ -23,7 +23,7 @@ export function findInversions(
   const cycles: string[][] = [];
   const round = memo.begin(declared);
   for (const component of graph.components()) {
-    for (const cycle of graph.cyclesIn(component)) {
+    for (const cycle of round.cyclesIn(graph, component)) {
       const edges = cycle.map((from, i) => graph.edge(from, cycle[(i + 1) % cycle.length])!);
       if (isGated(edges) || isReadersOnly(edges) || cycle.some((cls) => keys.unconfirmable(cls) !== null)) continue;
       cycles.push(cycle);
@@ -79,14 +79,29 @@ interface Remembered {
  */
 export class InversionMemo {
   private remembered = new Map<string, Remembered>();
+  /** The cycles of each component of the last analysis, by its edges (`componentEdges`). */
+  private cycles = new Map<string, string[][]>();
   /** The declared orders' names the remembered findings were built with (they decide the primary site). */
   private declaredKey = '';
 
-  begin(declared: DeclaredOrderIndex): { findings(cycle: string[], edges: LockEdge[], build: () => Finding[]): Finding[]; end(): void } {
+  begin(declared: DeclaredOrderIndex): {
+    cyclesIn(graph: LockGraph, component: string[]): string[][];
+    findings(cycle: string[], edges: LockEdge[], build: () => Finding[]): Finding[];
+    end(): void;
+  } {
     const declaredKey = JSON.stringify(declared.orders.map((o) => o.locks));
     const previous = declaredKey === this.declaredKey ? this.remembered : new Map<string, Remembered>();
     const next = new Map<string, Remembered>();
+    const nextCycles = new Map<string, string[][]>();
     return {
+      // A component whose edges are those of the last analysis, in the same order, has its cycles:
+      // a keystroke seldom adds or removes an order, and the search tries every edge of a component.
+      cyclesIn: (graph, component) => {
+        const key = componentEdges(graph, component);
+        const cycles = this.cycles.get(key) ?? graph.cyclesIn(component);
+        nextCycles.set(key, cycles);
+        return cycles;
+      },
       findings: (cycle, edges, build) => {
         const key = cycle.join('\u0000');
         const known = previous.get(key);
@@ -97,10 +112,17 @@ export class InversionMemo {
       },
       end: () => {
         this.remembered = next;
+        this.cycles = nextCycles;
         this.declaredKey = declaredKey;
       },
     };
   }
+}
+
+/** The edges between the members of a component, in the order `LockGraph.cyclesIn` goes through them. */
+function componentEdges(graph: LockGraph, component: string[]): string {
+  const members = new Set(component);
+  return component.map((from) => `${from}\u0001${graph.successors(from).filter((to) => members.has(to)).join('\u0001')}`).join('\u0000');
 }
 
 function sameSites(a: EdgeSite[][], b: EdgeSite[][]): boolean {
@@ -185,13 +207,17 @@ function establishedOrder(cycle: string[], edges: LockEdge[], declared: Declared
   return ab > ba ? { order: [a, b], support: ab, declared: false } : { order: [b, a], support: ba, declared: false };
 }
 
-function siteMessage(cycle: string[], edge: LockEdge, site: EdgeSite, others: LockEdge[]): string {
+/** The message of each site of `edge`: what differs from one to the next is only its call chain. */
+function siteMessages(cycle: string[], edge: LockEdge, others: LockEdge[]): (site: EdgeSite) => string {
+  const here = `Lock order inversion: \`${edge.to}\` is taken while holding \`${edge.from}\` here`;
   if (cycle.length === 2) {
     const other = others[0];
-    return `Lock order inversion: \`${edge.to}\` is taken while holding \`${edge.from}\` here${viaText(site)}, but \`${other.to}\` is taken while holding \`${other.from}\` in ${where(other.sites[0])}${viaText(other.sites[0])}: possible ABBA deadlock`;
+    const rest = `, but \`${other.to}\` is taken while holding \`${other.from}\` in ${where(other.sites[0])}${viaText(other.sites[0])}: possible ABBA deadlock`;
+    return (site) => `${here}${viaText(site)}${rest}`;
   }
   const elsewhere = others.map((o) => `\`${o.to}\` under \`${o.from}\` in ${where(o.sites[0])}${viaText(o.sites[0])}`);
-  return `Lock order inversion: \`${edge.to}\` is taken while holding \`${edge.from}\` here${viaText(site)}; with ${elsewhere.join(' and ')}, the locks form a cycle ${[...cycle, cycle[0]].join(' → ')}`;
+  const rest = `; with ${elsewhere.join(' and ')}, the locks form a cycle ${[...cycle, cycle[0]].join(' → ')}`;
+  return (site) => `${here}${viaText(site)}${rest}`;
 }
 
 /** One finding per cycle, at the acquisition that goes against the established order where there is one. */
@@ -210,17 +236,18 @@ function cycleFindings(cycle: string[], edges: LockEdge[], declared: DeclaredOrd
   const established = establishedOrder(cycle, edges, declared);
   const primaryEdge = (established && edges.find((e) => e.to === established.order[0])) || edges[0];
   const primary = primaryEdge.sites.find((s) => s.chain.length === 0) ?? primaryEdge.sites[0];
-  const sites = edges.flatMap((edge, index) =>
-    edge.sites.map((site) => ({
+  const sites = edges.flatMap((edge, index) => {
+    const messageAt = siteMessages(cycle, edge, edges.filter((e) => e !== edge));
+    return edge.sites.map((site) => ({
       index,
       file: site.file,
       range: site.site,
       function: site.function,
-      message: siteMessage(cycle, edge, site, edges.filter((e) => e !== edge)),
+      message: messageAt(site),
       edge,
       site,
-    })),
-  );
+    }));
+  });
   sites.sort((a, b) => (a.site === primary ? -1 : b.site === primary ? 1 : 0));
   const related = [
     { file: primary.file, range: primary.heldSite, function: primary.function, message: `\`${primaryEdge.from}\` taken here` },

@@ -52,17 +52,19 @@ export class LockGraph {
   readonly nodes = new Map<string, LockNode>();
   private readonly out = new Map<string, Map<string, LockEdge>>();
   /**
-   * Nodes and edges taken over as they are from graphs merged in, shared with them until this graph
-   * changes one (it then makes its own copy): merging the parts of a program's files copies only the
-   * nodes and edges that more than one part has. A graph is not changed once merged into another.
+   * The nodes, edges and lists of a class's edges (`out`'s maps) this graph made or copied. The others
+   * were taken over as they are from graphs merged in, shared with them until this graph changes one
+   * (it then makes its own copy): merging the parts of a program's files copies only what more than
+   * one part has, and records nothing for the rest. A graph is not changed once merged into another.
    */
-  private readonly shared = new Set<LockNode | LockEdge>();
+  private readonly owned = new Set<LockNode | LockEdge | Map<string, LockEdge>>();
 
   addNode(id: string, kind: string, resolved: boolean, file?: string): LockNode {
     let node = this.nodes.get(id);
     if (!node) {
       node = { id, kind, family: familyOf(kind), resolved, files: new Set() };
       this.nodes.set(id, node);
+      this.owned.add(node);
     } else {
       node = this.ownNode(node);
       if (node.kind === 'lock' && kind !== 'lock') {
@@ -75,14 +77,14 @@ export class LockGraph {
   }
 
   addEdge(from: string, to: string, site: EdgeSite): void {
-    let targets = this.out.get(from);
-    if (!targets) {
-      targets = new Map();
-      this.out.set(from, targets);
-    }
+    const targets = this.ownTargets(from);
     const edge = targets.get(to);
-    if (!edge) targets.set(to, { from, to, sites: [site] });
-    else this.ownEdge(edge).sites.push(site);
+    if (edge) this.ownEdge(edge).sites.push(site);
+    else {
+      const added = { from, to, sites: [site] };
+      targets.set(to, added);
+      this.owned.add(added);
+    }
   }
 
   /**
@@ -90,11 +92,16 @@ export class LockGraph {
    * graph that making `other`'s additions here, in their order, would give.
    */
   merge(other: LockGraph): void {
+    if (this.nodes.size === 0 && this.out.size === 0) {
+      // Into an empty graph: everything is taken over as it is.
+      for (const [id, node] of other.nodes) this.nodes.set(id, node);
+      for (const [from, targets] of other.out) this.out.set(from, targets);
+      return;
+    }
     for (const node of other.nodes.values()) {
       let here = this.nodes.get(node.id);
       if (!here) {
         this.nodes.set(node.id, node);
-        this.shared.add(node);
         continue;
       }
       if (here.kind === 'lock' && node.kind !== 'lock') {
@@ -105,14 +112,14 @@ export class LockGraph {
       for (const file of node.files) if (!here.files.has(file)) (here = this.ownNode(here)).files.add(file);
     }
     for (const [from, targets] of other.out) {
-      let here = this.out.get(from);
-      if (!here) this.out.set(from, (here = new Map()));
+      if (!this.out.has(from)) {
+        this.out.set(from, targets);
+        continue;
+      }
       for (const [to, edge] of targets) {
-        const existing = here.get(to);
-        if (!existing) {
-          here.set(to, edge);
-          this.shared.add(edge);
-        } else {
+        const existing = this.out.get(from)!.get(to);
+        if (!existing) this.ownTargets(from).set(to, edge);
+        else {
           const sites = this.ownEdge(existing).sites;
           for (const site of edge.sites) sites.push(site);
         }
@@ -122,18 +129,30 @@ export class LockGraph {
 
   /** The node itself if this graph made it, else this graph's own copy of it, in its place. */
   private ownNode(node: LockNode): LockNode {
-    if (!this.shared.delete(node)) return node;
+    if (this.owned.has(node)) return node;
     const copy = { ...node, files: new Set(node.files) };
     this.nodes.set(node.id, copy);
+    this.owned.add(copy);
     return copy;
   }
 
   /** The edge itself if this graph made it, else this graph's own copy of it, in its place. */
   private ownEdge(edge: LockEdge): LockEdge {
-    if (!this.shared.delete(edge)) return edge;
+    if (this.owned.has(edge)) return edge;
     const copy = { from: edge.from, to: edge.to, sites: edge.sites.slice() };
-    this.out.get(edge.from)!.set(edge.to, copy);
+    this.ownTargets(edge.from).set(edge.to, copy);
+    this.owned.add(copy);
     return copy;
+  }
+
+  /** The edges from a class, as this graph's own map (made, or copied from the one it shares). */
+  private ownTargets(from: string): Map<string, LockEdge> {
+    const targets = this.out.get(from);
+    if (targets && this.owned.has(targets)) return targets;
+    const own = new Map(targets);
+    this.out.set(from, own);
+    this.owned.add(own);
+    return own;
   }
 
   edge(from: string, to: string): LockEdge | undefined {
@@ -142,6 +161,11 @@ export class LockGraph {
 
   *edges(): IterableIterator<LockEdge> {
     for (const targets of this.out.values()) yield* targets.values();
+  }
+
+  /** The classes taken while `id` is held, in the order their edges were added. */
+  successors(id: string): string[] {
+    return [...(this.out.get(id)?.keys() ?? [])];
   }
 
   edgesFrom(id: string): LockEdge[] {

@@ -41,22 +41,33 @@ function sameMovedBy(a: unknown, b: unknown, delta: number): boolean {
   return keys === 0;
 }
 
+/** Where a function was when it was analysed: what moving its analysis needs to know of it. */
+export type FunctionPlace = Pick<FunctionFacts, 'name' | 'file' | 'range'>;
+
 /**
- * The result of `fn` (as it was analysed, at its old place) moved `delta` lines down. A position is
- * the function's own when it is in its file and within its old lines: the sites of its acquisitions
- * and edges, and the summary's locks and sleep where they are its own. Positions its callees brought
- * in (in other files, or elsewhere in this one) are kept. Objects without a position to move are
- * shared with the old result. Only results without local findings are moved (their messages name
- * lines), so it has none.
+ * Where a position of `fn`'s analysis (made at its old place) is once the function is `delta` lines
+ * further down. A position is the function's own when it is in its file and within its old lines: the
+ * sites of its acquisitions and edges, and the summary's locks and sleep where they are its own; those
+ * its callees brought in (in other files, or elsewhere in this one) stay. An unmoved range is returned
+ * as it is.
  */
-export function movedResult(result: FlowResult, fn: FunctionFacts, delta: number): FlowResult {
-  if (result.findings.length > 0) throw new Error(`${fn.name}() has local findings: it must be analysed again, not moved`);
+export function rangeMover(fn: FunctionPlace, delta: number): (range: Range, file: string) => Range {
   const first = fn.range.start.line;
   const last = fn.range.end.line;
-  const range = (r: Range, file: string): Range => {
+  return (r, file) => {
     if (file !== fn.file || r.start.line < first || r.start.line > last) return r;
     return { start: { line: r.start.line + delta, character: r.start.character }, end: { line: r.end.line + delta, character: r.end.character } };
   };
+}
+
+/**
+ * The result of `fn` (as it was analysed, at its old place) moved `delta` lines down (see
+ * `rangeMover`). Objects without a position to move are shared with the old result. Only results
+ * without local findings are moved (their messages name lines), so it has none.
+ */
+export function movedResult(result: FlowResult, fn: FunctionPlace, delta: number): FlowResult {
+  if (result.findings.length > 0) throw new Error(`${fn.name}() has local findings: it must be analysed again, not moved`);
+  const range = rangeMover(fn, delta);
   const lock = (l: SummaryLock): SummaryLock => {
     const site = range(l.site, l.file);
     return site === l.site ? l : { ...l, site };
@@ -82,6 +93,22 @@ export function movedResult(result: FlowResult, fn: FunctionFacts, delta: number
       sleeps: summary.sleeps && sleepSite !== summary.sleeps.site ? { ...summary.sleeps, site: sleepSite! } : summary.sleeps,
     },
   };
+}
+
+/**
+ * Whether moving `fn` moves a place of its summary (one of its own): callers copy those places into
+ * their edges, so they are analysed again.
+ */
+export function movesSummary(result: FlowResult, fn: FunctionPlace): boolean {
+  const own = (l: { file: string; site: Range }) => l.file === fn.file && l.site.start.line >= fn.range.start.line && l.site.start.line <= fn.range.end.line;
+  const { summary } = result;
+  return (
+    summary.acquires.some(own) ||
+    summary.returnsHolding.some(own) ||
+    summary.conditional.some((c) => own(c.lock)) ||
+    summary.releasesOnEntry.some(own) ||
+    (!!summary.sleeps && own(summary.sleeps))
+  );
 }
 
 /** `{ line, character }` and nothing else. */

@@ -16,7 +16,7 @@ import { findInversions, InversionMemo } from './inversions';
 import { ClassResolver, TypeTable } from './lockClasses';
 import { DEFAULT_CATALOGUE, LockApiCatalogue } from './lockApis';
 import { LockGraph, type EdgeSite } from './lockGraph';
-import { lineShift, movedResult } from './movedFunctions';
+import { lineShift, movedResult, movesSummary, rangeMover, type FunctionPlace } from './movedFunctions';
 import { keyAssignmentsOf, LockdepKeys, type KeyAssignment } from './lockdepKeys';
 import { Deadline, FILE_BUDGET_MS, parseC } from './parser';
 import type { Range } from './sites';
@@ -55,6 +55,57 @@ interface FunctionState {
   change: string;
   /** What the function adds to the graph and the findings, built once per analysis of it. */
   contribution: Contribution;
+}
+
+/**
+ * The state of a function that only moved: the analysis made at an earlier place of it (`origin`,
+ * made where `at` says) and how many lines below that it is now. Its edges' sites, which the
+ * graph needs, are moved at once; its result and summary places only when first read (a caller
+ * analysed again, a request): a line added at the top of a big file moves every function below it on
+ * every keystroke, and most are read by nobody before they move again. Moved again, it is moved from
+ * the same origin by both moves.
+ */
+class MovedState implements FunctionState {
+  private moved: FlowResult | undefined;
+  private movedChange: string | undefined;
+
+  constructor(
+    readonly origin: FlowResult,
+    readonly at: FunctionPlace,
+    readonly delta: number,
+    readonly signature: string,
+    readonly contribution: Contribution,
+    /** Whether a place of its summary is its own, so that it moves with it (`movesSummary`). */
+    readonly movesSummary: boolean,
+  ) {}
+
+  get result(): FlowResult {
+    return (this.moved ??= movedResult(this.origin, this.at, this.delta));
+  }
+
+  get change(): string {
+    return (this.movedChange ??= `${this.signature}\u0001${summarySites(this.result.summary)}`);
+  }
+}
+
+/**
+ * The result of a state for what does not depend on where the function is (local findings, which
+ * only unmoved results have; the classes and flags of its summary): without moving a moved one.
+ */
+function resultAnyPlace(state: FunctionState): FlowResult {
+  return state instanceof MovedState ? state.origin : state.result;
+}
+
+/** A function's analysis in an analysis's list; a moved one's result is moved when read. */
+class MovedAnalysis implements FunctionAnalysis {
+  constructor(
+    readonly fn: FunctionFacts,
+    private readonly state: MovedState,
+  ) {}
+
+  get result(): FlowResult {
+    return this.state.result;
+  }
 }
 
 /** A function that is an analysed one moved by `delta` lines, with what that one was and called. */
@@ -109,8 +160,8 @@ export class LockProgram {
   private sortedFiles: string[] | null = null;
   /** The parts of the files before and after one file, merged, while only that file changes. */
   private around: { file: string; before: FilePart; after: FilePart } | undefined;
-  /** Summary signatures of functions whose file was replaced, to tell callers whether anything changed. */
-  private readonly replaced = new Map<string, string>();
+  /** The states of functions whose file was replaced, to tell callers whether their summaries changed. */
+  private readonly replaced = new Map<string, FunctionState>();
   /** The last analysis's inversion findings, reused for cycles whose sites did not change. */
   private readonly inversions = new InversionMemo();
   readonly catalogue: LockApiCatalogue;
@@ -170,7 +221,7 @@ export class LockProgram {
       shifted.push(fn);
     }
     // Callers copy the places of a summary's locks into their edges: they follow it.
-    for (const fn of shifted) if (this.states.get(fn)!.change !== moved.get(fn)!.state.change) this.dirtyCallersOf(fn.name);
+    for (const fn of shifted) if ((this.states.get(fn) as MovedState).movesSummary) this.dirtyCallersOf(fn.name);
   }
 
   /**
@@ -185,7 +236,7 @@ export class LockProgram {
     const candidates = new Map<string, FunctionFacts[]>();
     for (const fn of old.functions) {
       const state = this.states.get(fn);
-      if (kept.has(fn) || !state || this.dirty.has(fn) || state.result.findings.length > 0) continue;
+      if (kept.has(fn) || !state || this.dirty.has(fn) || resultAnyPlace(state).findings.length > 0) continue;
       const list = candidates.get(fn.name);
       if (list) list.push(fn);
       else candidates.set(fn.name, [fn]);
@@ -205,13 +256,16 @@ export class LockProgram {
   }
 
   /** The state of `before`, analysed at its old place, for `fn`: the same function `delta` lines further down. */
-  private movedState(fn: FunctionFacts, before: FunctionFacts, state: FunctionState, delta: number): FunctionState {
-    const result = movedResult(state.result, before, delta);
-    const change = `${state.signature}\u0001${summarySites(result.summary)}`;
+  private movedState(fn: FunctionFacts, before: FunctionFacts, state: FunctionState, delta: number): MovedState {
+    // Only the name, file and lines of the old facts are kept, not their body.
+    const [origin, at, lines] =
+      state instanceof MovedState ? [state.origin, state.at, state.delta + delta] : [state.result, { name: before.name, file: before.file, range: before.range }, delta];
     // The classes it adds, their kinds and files, its local findings (none) and lockdep keys do not
     // move: only its edges' sites do.
     const { nodes, findings, keys } = state.contribution;
-    return { result, signature: state.signature, change, contribution: { nodes, edges: edgesOf(fn, result), findings, keys } };
+    const edges = edgesOf(fn, origin, rangeMover(at, lines));
+    const summaryMoves = state instanceof MovedState ? state.movesSummary : movesSummary(origin, at);
+    return new MovedState(origin, at, lines, state.signature, { nodes, edges, findings, keys }, summaryMoves);
   }
 
   /** The functions of `facts` that are the same objects as in the file's current facts. */
@@ -269,6 +323,17 @@ export class LockProgram {
     return this.states.get(fn)?.result;
   }
 
+  /**
+   * A function's acquisitions as of the last analysis, and how many lines below their sites they are
+   * now: a function that only moved keeps its old result until something reads it, and acquisitions
+   * are all its own, so they move with it.
+   */
+  acquisitionsOf(fn: FunctionFacts): { acquisitions: FlowResult['acquisitions']; lines: number } | undefined {
+    const state = this.states.get(fn);
+    if (!state) return undefined;
+    return state instanceof MovedState ? { acquisitions: state.origin.acquisitions, lines: state.delta } : { acquisitions: state.result.acquisitions, lines: 0 };
+  }
+
   file(file: string): FileFacts | undefined {
     return this.files.get(file);
   }
@@ -289,7 +354,7 @@ export class LockProgram {
       for (const name of this.calls.get(fn) ?? []) this.callersOf.get(name)?.delete(fn);
       this.calls.delete(fn);
       const state = this.states.get(fn);
-      if (state) this.replaced.set(functionKey(fn), state.change);
+      if (state) this.replaced.set(functionKey(fn), state);
       this.states.delete(fn);
       this.dirty.delete(fn);
     }
@@ -345,21 +410,18 @@ export class LockProgram {
 
   /** The parts of `files`, in order, merged into one (between `first` and `last`, when given). */
   private merged(files: string[], first?: FilePart, last?: FilePart): FilePart {
-    const whole: FilePart = { functions: [], graph: new LockGraph(), findings: [], keys: [] };
-    const add = (part: FilePart) => {
-      for (const f of part.functions) whole.functions.push(f);
-      whole.graph.merge(part.graph);
-      for (const f of part.findings) whole.findings.push(f);
-      for (const k of part.keys) whole.keys.push(k);
-    };
-    if (first) add(first);
+    const parts: FilePart[] = [];
+    if (first) parts.push(first);
     for (const file of files) {
       let part = this.parts.get(file);
       if (!part) this.parts.set(file, (part = this.partOf(this.files.get(file)!)));
-      add(part);
+      parts.push(part);
     }
-    if (last) add(last);
-    return whole;
+    if (last) parts.push(last);
+    const graph = new LockGraph();
+    for (const part of parts) graph.merge(part.graph);
+    const all = <T>(list: (part: FilePart) => T[]): T[] => ([] as T[]).concat(...parts.map(list));
+    return { functions: all((p) => p.functions), graph, findings: all((p) => p.findings), keys: all((p) => p.keys) };
   }
 
   /** A file came or went: the order of files, and what was merged around one, are redone. */
@@ -378,8 +440,9 @@ export class LockProgram {
     const part: FilePart = { functions: [], graph: new LockGraph(), findings: [], keys: [] };
     const partners = this.releasersIn(facts);
     for (const fn of facts.functions) {
-      const { result, contribution } = this.states.get(fn)!;
-      part.functions.push({ fn, result });
+      const state = this.states.get(fn)!;
+      const { contribution } = state;
+      part.functions.push(state instanceof MovedState ? new MovedAnalysis(fn, state) : { fn, result: state.result });
       for (const n of contribution.nodes) part.graph.addNode(n.id, n.kind, n.resolved, n.file);
       for (const e of contribution.edges) part.graph.addEdge(e.from, e.to, e.site);
       for (const f of contribution.findings) part.findings.push(partners.size > 0 ? handedOver(f, partners) : f);
@@ -396,7 +459,7 @@ export class LockProgram {
   private releasersIn(facts: FileFacts): Map<string, string> {
     const partners = new Map<string, string>();
     for (const fn of facts.functions) {
-      for (const lock of this.states.get(fn)!.result.summary.releasesOnEntry) {
+      for (const lock of resultAnyPlace(this.states.get(fn)!).summary.releasesOnEntry) {
         const onSomePaths = lock.partial || lock.someReturns;
         if (onSomePaths && !isDowngrade(lock, this.catalogue) && !partners.has(lock.cls.id)) partners.set(lock.cls.id, fn.name);
       }
@@ -566,7 +629,7 @@ export class LockProgram {
 
   /** The summary (with its sites) this function had when last analysed, as a comparable string. */
   private lastChange(fn: FunctionFacts): string | undefined {
-    return this.states.get(fn)?.change ?? this.replaced.get(functionKey(fn));
+    return this.states.get(fn)?.change ?? this.replaced.get(functionKey(fn))?.change;
   }
 
   private callsItself(fn: FunctionFacts): boolean {
@@ -658,15 +721,14 @@ function contributionOf(fn: FunctionFacts, result: FlowResult): Omit<Contributio
   return { nodes, edges: edgesOf(fn, result), findings };
 }
 
-function edgesOf(fn: FunctionFacts, result: FlowResult): Contribution['edges'] {
-  return result.edges.map((e) => ({
-    from: e.from.id,
-    to: e.to.id,
-    site: {
+/** The edges of `result`, their sites placed by `place` (a moved function's old result moved with it). */
+function edgesOf(fn: FunctionFacts, result: FlowResult, place: (range: Range, file: string) => Range = (range) => range): Contribution['edges'] {
+  return result.edges.map((e) => {
+    const site: EdgeSite = {
       file: fn.file,
       function: fn.name,
-      site: e.site,
-      heldSite: e.heldSite,
+      site: place(e.site, fn.file),
+      heldSite: place(e.heldSite, fn.file),
       text: e.text,
       chain: e.chain,
       gates: e.gates,
@@ -676,11 +738,14 @@ function edgesOf(fn: FunctionFacts, result: FlowResult): Contribution['edges'] {
       toKind: e.toKind,
       resolved: e.from.resolved && e.to.resolved,
       origin: 'static',
-      ...(e.guarded ? { guarded: true } : {}),
       innerFile: e.innerFile,
-      innerSite: e.innerSite,
-    },
-  }));
+      innerSite: e.innerSite && place(e.innerSite, e.innerFile ?? fn.file),
+    };
+    // Set after the literal, not spread into it: a spread makes every site a slow copy (a keystroke
+    // that moves a big file's functions makes thousands).
+    if (e.guarded) site.guarded = true;
+    return { from: e.from.id, to: e.to.id, site };
+  });
 }
 
 /**

@@ -27,10 +27,11 @@ export interface DiagnosticData {
 }
 
 /**
- * Related information names at most this many other sites of each edge of a cycle (each "taken
- * while holding" order): a cycle in busy code has dozens of sites, and listing them all at each of
- * them would make the list unreadable and the payload grow with the square of their number. The
- * last site named tells how many more there are; the lock graph lists them all.
+ * Related information names at most this many sites of each edge of a cycle (each "taken while
+ * holding" order), those in the diagnostic's own file first, nearest first: a cycle in busy code
+ * has dozens of sites, and listing them all at each of them would make the list unreadable and the
+ * payload grow with the square of their number. When an edge has more, one entry after them points
+ * at the next and says how many more there are; the lock graph lists them all.
  */
 export const SITES_PER_ORDER = 3;
 
@@ -44,41 +45,96 @@ export function diagnosticsByFile(findings: readonly Finding[], severity: Lockor
   };
   for (const finding of applySeverityOverrides(findings, { severity })) {
     if (!finding.sites || finding.sites.length === 0) {
-      add(finding.file, diagnosticAt(finding, finding, finding.related.filter((r) => siteKey(r) !== siteKey(finding))));
+      const key = siteKey(finding);
+      add(finding.file, diagnosticAt(finding, finding, relatedInformation(once(finding.related.filter((r) => siteKey(r) !== key)))));
       continue;
     }
     // Another site is named by its short related message where the finding has one.
     const relatedAt = new Map<string, RelatedSite>();
     for (const r of finding.related) if (!relatedAt.has(siteKey(r))) relatedAt.set(siteKey(r), r);
-    const siteKeys = new Set(finding.sites.map(siteKey));
-    const rest = finding.related.filter((r) => !siteKeys.has(siteKey(r)));
+    // Each site's entry; sites at one place with the same words share one, named once.
+    const named = new Map<CycleSite, RelatedSite>();
+    const siteKeys = new Set<string>();
+    const entries = new Map<string, RelatedSite>();
+    for (const site of finding.sites) {
+      const key = siteKey(site);
+      siteKeys.add(key);
+      const entry = relatedAt.get(key) ?? site;
+      const exact = exactKey(entry);
+      if (!entries.has(exact)) entries.set(exact, entry);
+      named.set(site, entries.get(exact)!);
+    }
+    const rest = relatedInformation(once(finding.related.filter((r) => !siteKeys.has(siteKey(r)))));
+    // One entry object per related site, shared by the diagnostics that name it.
+    const informationOf = new Map<RelatedSite, DiagnosticRelatedInformation | undefined>();
+    const information = (r: RelatedSite) => {
+      if (!informationOf.has(r)) informationOf.set(r, relatedInformation([r])[0]);
+      return informationOf.get(r);
+    };
     const byEdge = new Map<number, CycleSite[]>();
     for (const site of finding.sites) {
       const group = byEdge.get(site.edge);
       if (group) group.push(site);
       else byEdge.set(site.edge, [site]);
     }
+    const data: DiagnosticData = { key: findingKey(finding) };
     for (const site of finding.sites) {
-      const others: RelatedSite[] = [];
-      for (const group of byEdge.values()) {
-        const shown = group.filter((s) => s !== site);
-        shown.slice(0, SITES_PER_ORDER).forEach((s, i) => {
-          const named = relatedAt.get(siteKey(s)) ?? s;
-          const more = i === SITES_PER_ORDER - 1 ? shown.length - SITES_PER_ORDER : 0;
-          others.push(more > 0 ? { ...named, message: `${named.message}; ${more} more ${more === 1 ? 'site takes' : 'sites take'} the locks in this order` } : named);
-        });
+      const related: DiagnosticRelatedInformation[] = [];
+      for (const [edge, group] of byEdge) {
+        const others = nearestOf(group, site);
+        for (const s of nearest.slice(0, Math.min(SITES_PER_ORDER, others))) {
+          const entry = information(named.get(s)!);
+          if (entry && !related.includes(entry)) related.push(entry);
+        }
+        if (others > SITES_PER_ORDER && isUri(nearest[SITES_PER_ORDER].file)) {
+          const next = nearest[SITES_PER_ORDER];
+          const message = moreMessage(others - SITES_PER_ORDER, finding.locks[edge], finding.locks[(edge + 1) % finding.locks.length]);
+          related.push({ location: { uri: next.file, range: next.range }, message });
+        }
       }
-      add(site.file, diagnosticAt(finding, site, [...others, ...rest]));
+      for (const entry of rest) related.push(entry);
+      add(site.file, diagnosticAt(finding, site, related, data));
     }
   }
   return byFile;
 }
 
-function diagnosticAt(finding: Finding, site: RelatedSite, others: RelatedSite[]): Diagnostic {
-  const related: DiagnosticRelatedInformation[] = others
-    .filter((r) => isUri(r.file))
-    .map((r) => ({ location: { uri: r.file, range: r.range }, message: r.message }));
-  const data: DiagnosticData = { key: findingKey(finding) };
+/** What `nearestOf` found: the SITES_PER_ORDER + 1 nearest sites, nearest first (reused from call to call). */
+const nearest: CycleSite[] = [];
+const nearestDistance: number[] = [];
+
+/**
+ * The sites of one edge to name at `site`, into `nearest`: up to SITES_PER_ORDER + 1 others, those
+ * in its file first and nearest first, then in the engine's order (stable). Returns how many other
+ * sites the edge has: those past SITES_PER_ORDER are counted in one entry at the next.
+ */
+function nearestOf(group: readonly CycleSite[], site: CycleSite): number {
+  nearest.length = 0;
+  nearestDistance.length = 0;
+  // One pass, keeping the best few (a cycle may have hundreds of sites).
+  let others = 0;
+  for (const s of group) {
+    if (s === site) continue;
+    others++;
+    const d = s.file === site.file ? Math.abs(s.range.start.line - site.range.start.line) : Number.POSITIVE_INFINITY;
+    let at = nearest.length;
+    while (at > 0 && nearestDistance[at - 1] > d) at--;
+    if (at > SITES_PER_ORDER) continue;
+    for (let i = Math.min(nearest.length, SITES_PER_ORDER); i > at; i--) {
+      nearest[i] = nearest[i - 1];
+      nearestDistance[i] = nearestDistance[i - 1];
+    }
+    nearest[at] = s;
+    nearestDistance[at] = d;
+  }
+  return others;
+}
+
+function moreMessage(more: number, held: string, taken: string): string {
+  return `… and ${more} more ${more === 1 ? 'place takes' : 'places take'} \`${held}\` before \`${taken}\``;
+}
+
+function diagnosticAt(finding: Finding, site: RelatedSite, related: DiagnosticRelatedInformation[], data: DiagnosticData = { key: findingKey(finding) }): Diagnostic {
   return {
     range: site.range,
     severity: SEVERITY[finding.severity],
@@ -89,6 +145,26 @@ function diagnosticAt(finding: Finding, site: RelatedSite, others: RelatedSite[]
     ...(related.length > 0 && { relatedInformation: related }),
     data,
   };
+}
+
+/** Related sites as LSP has them; those not in a document (a declared order in the settings) are left out. */
+function relatedInformation(sites: RelatedSite[]): DiagnosticRelatedInformation[] {
+  return sites.filter((r) => isUri(r.file)).map((r) => ({ location: { uri: r.file, range: r.range }, message: r.message }));
+}
+
+/** The related sites without exact repeats (the same place with the same words). */
+function once(related: RelatedSite[]): RelatedSite[] {
+  const seen = new Set<string>();
+  return related.filter((r) => {
+    const key = exactKey(r);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function exactKey(r: RelatedSite): string {
+  return `${siteKey(r)}:${r.range.end.line}:${r.range.end.character}\u0000${r.message}`;
 }
 
 function siteKey(site: Site): string {

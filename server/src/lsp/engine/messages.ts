@@ -94,12 +94,13 @@ export class ReferencePacker {
   private readonly kinds = new Map<string, number>();
   private readonly data: number[] = [];
 
-  add(range: Range, cls: string, kind: string): void {
+  /** A reference at `range`, or `lines` lines below it. */
+  add(range: Range, cls: string, kind: string, lines = 0): void {
     let c = this.classes.get(cls);
     if (c === undefined) this.classes.set(cls, (c = this.classes.size));
     let k = this.kinds.get(kind);
     if (k === undefined) this.kinds.set(kind, (k = this.kinds.size));
-    this.data.push(range.start.line, range.start.character, range.end.line, range.end.character, c, k);
+    this.data.push(range.start.line + lines, range.start.character, range.end.line + lines, range.end.character, c, k);
   }
 
   pack(): PackedReferences {

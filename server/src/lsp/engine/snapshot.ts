@@ -11,7 +11,6 @@ import { ClassResolver, type TypeTable } from '../../analysis/lockClasses';
 import type { EdgeSite, LockEdge } from '../../analysis/lockGraph';
 import type { LockProgram, ProgramAnalysis } from '../../analysis/program';
 import { movedFrom } from '../../analysis/functionReuse';
-import type { Position } from '../../analysis/sites';
 import type { LockdepView } from './lockdepView';
 import type { Finding } from '../../analysis/findings';
 import { ReferencePacker, type FindingEntry, type LockNeighbour, type LockReference, type LockSummary, type PackedReferences, type SnapshotMessage } from './messages';
@@ -60,9 +59,10 @@ export function buildSnapshot(
     if (!facts) continue;
     const refs = new ReferencePacker();
     for (const fn of facts.functions) {
-      for (const a of program.resultOf(fn)?.acquisitions ?? []) refs.add(a.site, a.cls.id, a.kind);
+      const own = program.acquisitionsOf(fn);
+      for (const a of own?.acquisitions ?? []) refs.add(a.site, a.cls.id, a.kind, own!.lines);
     }
-    for (const r of releases.of(facts, program.typeTable(), program.catalogue)) refs.add(r.range, r.cls, r.kind);
+    for (const own of releases.of(facts, program.typeTable(), program.catalogue)) for (const r of own.refs) refs.add(r.range, r.cls, r.kind, own.lines);
     for (const d of facts.lockDeclarations) refs.add(d.site, d.name, d.kind);
     references[uri] = refs.pack();
   }
@@ -115,37 +115,40 @@ function siteJson(site: EdgeSite): GraphSiteJson {
 
 /**
  * The releases in open documents, by function: a function's are kept for as long as its facts are the
- * same object and the types and lock APIs are the same (a keystroke re-extracts one function).
+ * same object and the types and lock APIs are the same (a keystroke re-extracts one function). Facts
+ * moved by whole lines keep the releases of the facts they were moved from, with how many lines
+ * further down they now are.
  */
 export class ReleaseReferences {
-  private byFunction = new WeakMap<FunctionFacts, LockReference[]>();
+  private byFunction = new WeakMap<FunctionFacts, FunctionReleases>();
   private types: TypeTable | undefined;
   private catalogue: LockApiCatalogue | undefined;
 
-  of(facts: FileFacts, types: TypeTable, catalogue: LockApiCatalogue): LockReference[] {
+  of(facts: FileFacts, types: TypeTable, catalogue: LockApiCatalogue): FunctionReleases[] {
     if (types !== this.types || catalogue !== this.catalogue) {
       this.byFunction = new WeakMap();
       this.types = types;
       this.catalogue = catalogue;
     }
-    const refs: LockReference[] = [];
-    for (const fn of facts.functions) {
+    return facts.functions.map((fn) => {
       let own = this.byFunction.get(fn);
-      if (!own) this.byFunction.set(fn, (own = this.movedReleases(fn) ?? releasesIn(fn, types, catalogue)));
-      refs.push(...own);
-    }
-    return refs;
+      if (!own) this.byFunction.set(fn, (own = this.movedReleases(fn) ?? { refs: releasesIn(fn, types, catalogue), lines: 0 }));
+      return own;
+    });
   }
 
-  /** The releases of facts moved by whole lines from facts whose releases are known, moved with them. */
-  private movedReleases(fn: FunctionFacts): LockReference[] | undefined {
+  /** The releases of facts moved by whole lines from facts whose releases are known. */
+  private movedReleases(fn: FunctionFacts): FunctionReleases | undefined {
     const origin = movedFrom(fn);
     const before = origin && this.byFunction.get(origin.facts);
-    if (!before) return undefined;
-    const delta = origin.delta;
-    const at = (p: Position): Position => ({ line: p.line + delta, character: p.character });
-    return before.map((ref) => ({ ...ref, range: { start: at(ref.range.start), end: at(ref.range.end) } }));
+    return before && { refs: before.refs, lines: before.lines + origin.delta };
   }
+}
+
+/** A function's releases, as found at some earlier place of it, and how many lines below that it now is. */
+export interface FunctionReleases {
+  refs: LockReference[];
+  lines: number;
 }
 
 function releasesIn(fn: FunctionFacts, types: TypeTable, catalogue: LockApiCatalogue): LockReference[] {
