@@ -364,6 +364,22 @@ describe('warning precision: contracts that name a local', () => {
     assert.deepEqual(result.in('port_poll'), [], result.describe());
   });
 
+  it('`__releases(h->host_lock)` with `h` a local releases the caller\'s lock of that object', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('unit_attach'), [], result.describe());
+    assert.deepEqual(result.in('host_scan'), [], result.describe());
+  });
+
+  it('a callee that releases nothing leaves the caller holding it', () => {
+    const kept = analyseEdited(
+      file,
+      ['\t__releases(h->host_lock)\n', ''],
+      ['\t\tspin_unlock_irq(h->host_lock);\n\t\treturn -EIO', '\t\treturn -EIO'],
+      ['\tspin_unlock_irq(h->host_lock);\n\treturn unit_register', '\treturn unit_register'],
+    );
+    assert.ok(kept.in('host_scan').some((f) => f.code === 'unreleased-lock' && f.severity === 'warning'), kept.describe());
+  });
+
   it('taking it again without dropping it first deadlocks', () => {
     const kept = analyseEdited(file, ['\t\tspin_unlock(&g->lock);\n', '']);
     assert.ok(kept.of('double-lock').some((f) => f.severity === 'error'), kept.describe());

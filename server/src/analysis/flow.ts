@@ -1794,7 +1794,8 @@ class FunctionFlow {
     // A caller's lock (found released here, declared with __releases, or asserted held) counts as
     // released when some return path no longer holds it: callers then see it released, rather than leaked.
     const heldEverywhere = (text: string) => exits.length > 0 && exits.every((e) => e.state.held.some((h) => h.expr.text === text));
-    const contractReleases: SummaryLock[] = this.fn.contracts.releases.map((expr) => ({
+    // (Named as held on entry: a contract naming a local means the object the local is set to.)
+    const contractReleases: SummaryLock[] = this.fn.contracts.releases.map((written) => this.namedOnEntry(written)).map((expr) => ({
       ...this.rootOf(expr),
       cls: this.resolver.resolve(expr),
       expr,
