@@ -751,9 +751,10 @@ describe('precision: calls that do not return', () => {
     assert.deepEqual(result.in('erase_check'), [], result.describe());
   });
 
-  it('BUG_ON(cond) and x_bug_on_msg(cond, …) go on only when cond is false', () => {
+  it('BUG_ON(cond), x_bug_on_msg(cond, …) and x_bug_on(ctx, cond) go on only when cond is false', () => {
     assert.deepEqual(result.in('erase_clear'), [], result.describe());
     assert.deepEqual(result.in('erase_clear2'), [], result.describe());
+    assert.deepEqual(result.in('erase_clear3'), [], result.describe());
   });
 
   it('WARN_ON(cond) returns: the path without the mutex goes on', () => {

@@ -1044,10 +1044,14 @@ class BodyWalker {
     const call = unwrap(expr);
     const name = directCallName(call);
     if (name === undefined || !isBugOnCall(name)) return false;
-    const [first, ...rest] = call.childForFieldName('arguments')?.namedChildren ?? [];
-    if (!first) return false;
-    const cond = this.condition(first, out);
-    for (const arg of rest) this.expression(arg, out);
+    const args = call.childForFieldName('arguments')?.namedChildren ?? [];
+    if (args.length === 0) return false;
+    // `f2fs_bug_on(sbi, cond)`: a subsystem's form may name its context object first; a message
+    // comes after the condition (`mlog_bug_on_msg(cond, "…")`).
+    const contextFirst = args.length > 1 && args[0].type === 'identifier' && args[1].type !== 'string_literal' && args[1].type !== 'concatenated_string';
+    const condIndex = contextFirst ? 1 : 0;
+    const cond = this.condition(args[condIndex], out);
+    args.forEach((arg, i) => i !== condIndex && this.expression(arg, out));
     out.push({ t: 'if', cond, then: [{ t: 'stop', site: rangeOf(call) }], else: [] });
     return true;
   }

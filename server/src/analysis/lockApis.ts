@@ -405,7 +405,7 @@ export function isNoReturnCall(name: string): boolean {
   return NORETURN_CALLS.has(name);
 }
 
-/** `BUG_ON(cond)`, `VM_BUG_ON(cond)`, `mlog_bug_on_msg(cond, …)`: the path goes on only when the first argument is false. */
+/** `BUG_ON(cond)`, `VM_BUG_ON(cond)`, `mlog_bug_on_msg(cond, …)`, `f2fs_bug_on(sbi, cond)`: the path goes on only when the condition is false. */
 export function isBugOnCall(name: string): boolean {
   return /(^|_)bug_on(_|$)/i.test(name);
 }
