@@ -132,6 +132,18 @@ describe('precision: inversions', () => {
     assertOneInversion(unlocked, ['port_setup_tc', 'port_reset'], ['cfg_mutex', 'port.tc_mutex']);
   });
 
+  it('a caller holding an object\'s lock passes it, so a callee\'s `if (!ctx) ctx = get_ctx(…)` is not taken for it', () => {
+    const result = analyseFixtures('precision/lookup_if_null.c');
+    assert.deepEqual(result.of('lock-order-inversion'), [], result.describe());
+    assert.deepEqual(result.edgesIn('detach_ctx'), []);
+    assert.deepEqual(result.edgesIn('get_ctx'), ['cfg.table_mutex -> ctx.mutex']);
+
+    // Passing NULL while holding another object's lock takes the table under it.
+    const null_ = analyseEdited('precision/lookup_if_null.c', ['release_ctx(cfg, c, id);', 'release_ctx(cfg, NULL, id);']);
+    assert.ok(null_.edgesIn('detach_ctx').includes('ctx.mutex -> cfg.table_mutex'), null_.describe());
+    assert.equal(null_.of('lock-order-inversion').length, 1, null_.describe());
+  });
+
   it('a lock a callee takes only on releasing the last reference makes an inversion information', () => {
     const sitesOf = (f: Finding) => [...new Set((f.sites ?? []).map((site) => site.function))].sort();
     const only = (result: ReturnType<typeof analyseFixtures>) => {

@@ -339,6 +339,11 @@ class FunctionFlow {
   private readonly atomPaths = new Map<string, AtomPaths>();
   /** Parameters tested as flags (`if (!create)`), by name, with their index: what they decide guards locks for callers. */
   private readonly flagParams = new Map<string, number>();
+  /**
+   * Flag parameters the body assigns, only inside branches of a test of themselves (`if (!ctx) ctx =
+   * get_and_lock(…)`): a path keeps what the caller passed under `#index` from their first assignment.
+   */
+  private readonly reassignedFlags = new Map<string, number>();
   /** Parameters the body never assigns: a caller's flag passed through one still means the caller's. */
   private readonly unassignedParams = new Map<string, number>();
 
@@ -361,9 +366,13 @@ class FunctionFlow {
     const assigned = new Set(shape.statements.flatMap((st) => (st.t === 'assign' ? st.vars : [])));
     this.assignedVars = assigned;
     fn.params.forEach((p, index) => {
-      if (assigned.has(p.name)) return;
-      this.unassignedParams.set(p.name, index);
+      const reassigned = assigned.has(p.name);
+      if (!reassigned) this.unassignedParams.set(p.name, index);
       if (!this.testedAtoms.has(p.name)) return;
+      if (reassigned) {
+        if (!assignedOnlyUnderOwnTest(fn.body, p.name)) return;
+        this.reassignedFlags.set(p.name, index);
+      }
       this.flagParams.set(p.name, index);
       // Followed on every path, so that what a path decided of it can guard the locks taken there.
       this.correlated.add(p.name);
@@ -477,7 +486,7 @@ class FunctionFlow {
         // `*locked = true;`, `*out = obj;` through a parameter: what the caller is told on this path.
         const told = stmt.deref && this.paramOf(makeLockExpr(stmt.vars[0], [])).paramIndex !== undefined ? outKey(stmt.vars[0]) : undefined;
         return states.map((s) => {
-          let next = detachHeld(forgetPointers(forgetObjects(forget(s, stmt.vars), stmt.vars), stmt.vars), stmt.vars);
+          let next = detachHeld(forgetPointers(forgetObjects(forget(this.keepCallersFlags(s, stmt.vars), stmt.vars), stmt.vars), stmt.vars), stmt.vars);
           if (stmt.value !== undefined) for (const v of stmt.vars) if (this.correlated.has(v)) next = decide(next, v, stmt.value);
           for (const v of stmt.vars) next = this.storeField(next, v, stmt.value);
           return told ? setFact(next, told, stmt.value ?? true) : next;
@@ -675,9 +684,24 @@ class FunctionFlow {
       return !same || value === (paths.op === '==');
     }
     if (value || state.held.length === 0) return true;
-    const through = `${this.dealias(paths.left, state).text}->`;
+    return !this.holdsThrough(paths.left, state);
+  }
+
+  /** Whether this path holds a lock through the pointer `path`, which is then not NULL. */
+  private holdsThrough(path: LockExpr, state: State): boolean {
+    const through = `${this.dealias(path, state).text}->`;
     // (Not one held on entry: that it is held may be only inferred, and the caller may pass NULL on other calls.)
-    return !state.held.some((h) => !h.detached && !h.fromEntry && h.expr.text.startsWith(through));
+    return state.held.some((h) => !h.detached && !h.fromEntry && h.expr.text.startsWith(through));
+  }
+
+  /**
+   * True for an argument through which this path holds a lock (see `holdsThrough`): a callee's
+   * `if (!ctx) ctx = get_and_lock(…)` is not taken for it.
+   */
+  private lockedThrough(arg: string, state: State): true | undefined {
+    if (state.held.length === 0 || !ACCESS_PATH.test(arg)) return undefined;
+    const path = lockExprOfText(arg);
+    return path && this.holdsThrough(path, state) ? true : undefined;
   }
 
   /** An atom read as a pointer (`p`, `dev->port`) or a comparison of two (`buf == of->buf`); parsed once per text. */
@@ -1512,10 +1536,21 @@ class FunctionFlow {
     const fields = uniqueGuards(this.guards.filter((g) => state.facts[`=${g.key}`] === undefined));
     const flags: FieldGuard[] = [];
     for (const [name, index] of this.flagParams) {
-      const value = state.facts[name];
+      const value = this.reassignedFlags.has(name) && state.facts[callersValueKey(index, false)] ? state.facts[callersValueKey(index, true)] : state.facts[name];
       if (value !== undefined) flags.push({ key: `${FLAG_GUARD}${index}`, value });
     }
     return flags.length > 0 ? [...fields, ...flags] : fields;
+  }
+
+  /** Before a reassigned flag parameter's first assignment on a path, what the path decided of the caller's value. */
+  private keepCallersFlags(state: State, vars: string[]): State {
+    let s = state;
+    for (const v of vars) {
+      const index = this.reassignedFlags.get(v);
+      if (index === undefined || s.facts[callersValueKey(index, false)]) continue;
+      s = setFact(setFact(s, callersValueKey(index, false), true), callersValueKey(index, true), s.facts[v]);
+    }
+    return s;
   }
 
   /**
@@ -1541,7 +1576,7 @@ class FunctionFlow {
       }
       const index = Number(g.key.slice(FLAG_GUARD.length));
       const arg = args[index] ?? null;
-      const known = constants?.[index] ?? (arg !== null ? state.facts[arg] : undefined);
+      const known = constants?.[index] ?? (arg !== null ? (state.facts[arg] ?? this.lockedThrough(arg, state)) : undefined);
       if (known !== undefined) {
         if (known !== g.value) return null;
         continue;
@@ -1974,6 +2009,38 @@ const BIT_STORE: Readonly<Record<string, boolean>> = { set_bit: true, __set_bit:
  */
 function unsubclassed(cls: LockClass): string {
   return cls.base ?? cls.id;
+}
+
+/**
+ * Facts of a reassigned flag parameter (see `reassignedFlags`): `#2=` the caller's value, `#2!` that
+ * it was assigned on this path. Keys no variable's name can make stale.
+ */
+function callersValueKey(index: number, value: boolean): string {
+  return `#${index}${value ? '=' : '!'}`;
+}
+
+/** `if (!ctx) { ctx = lookup(…); … }`: every assignment to `name` lies in a branch of a test of `name` alone. */
+function assignedOnlyUnderOwnTest(body: readonly Stmt[], name: string): boolean {
+  const testsAlone = (cond: Cond): boolean => (cond.op === 'not' ? testsAlone(cond.arg) : cond.op === 'atom' && cond.text === name);
+  const visit = (stmts: readonly Stmt[], underTest: boolean): boolean =>
+    stmts.every((s) => {
+      switch (s.t) {
+        case 'assign':
+          return underTest || !s.vars.includes(name);
+        case 'if': {
+          const inside = underTest || testsAlone(s.cond);
+          return visit(s.then, inside) && visit(s.else, inside);
+        }
+        case 'loop':
+        case 'scope':
+          return visit(s.body, underTest);
+        case 'switch':
+          return s.cases.every((c) => visit(c, underTest));
+        default:
+          return true;
+      }
+    });
+  return visit(body, false);
 }
 
 /** The key of a guard on a parameter tested as a flag: `arg#2`. */
