@@ -44,8 +44,9 @@ describe('language server: hover', () => {
 
   it('answers on a struct field declared in a header', async () => {
     client.open(header, readFileSync(fixturePath('cross', 'port.h'), 'utf8'));
-    // The header has no findings to wait for: ask until the analysis that includes it has landed.
-    const result = await client.retry('hover on port.lock in port.h', () => hover(header, 11, 16), (r) => r !== null);
+    // The header has no findings to wait for: ask until an analysis that includes it and the indexed
+    // producer.c (the other half of the cycle) has landed; the index may still be running.
+    const result = await client.retry('hover on port.lock in port.h', () => hover(header, 11, 16), (r) => r !== null && /producer\.c/.test(r.contents.value));
     assert.match(result.contents.value, /Lock `port.lock`\*\* · mutex/);
     assert.match(result.contents.value, /- `rx_queue.lock` ⚠, 1 site: \[producer\.c:7\]/);
   });
