@@ -355,6 +355,23 @@ describe('warning precision: releases after a failed acquisition', () => {
   });
 });
 
+describe('warning precision: a sleeping mask passed to a helper that drops the lock to allocate', () => {
+  const file = 'warnings/gfp_dropping_helper.c';
+
+  it('GFP_KERNEL given to a helper that drops and retakes the held spinlock is no sleep under it', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('tree_store'), [], result.describe());
+  });
+
+  it('a helper that keeps the lock while it allocates still sleeps under it', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('tree_fill').map((f) => [f.code, f.severity]), [['sleep-in-atomic', 'warning']], result.describe());
+    // And the dropping helper, once it no longer drops the lock, sleeps under it too.
+    const kept = analyseEdited(file, ['\t\tspin_unlock(&ts->tree->lock);\n', ''], ['\t\tspin_lock(&ts->tree->lock);\n', '']);
+    assert.ok(kept.in('tree_store').some((f) => f.code === 'sleep-in-atomic' && f.severity === 'warning'), kept.describe());
+  });
+});
+
 describe('warning precision: contracts that name a local', () => {
   const file = 'warnings/contract_local.c';
 

@@ -1197,7 +1197,7 @@ class BodyWalker {
     }
     const out: Stmt[] = [];
     const gfp = allocates(name) ? args.find((a) => sleepingGfp(a.text)) : undefined;
-    if (gfp) out.push({ t: 'sleep', what: `${name}(…, ${normalise(gfp.text)})`, site });
+    if (gfp) out.push({ t: 'sleep', what: `${name}(…, ${normalise(gfp.text)})`, site, callee: name });
     const call: CallStmt = { t: 'call', name, args: args.map(argumentText), site };
     const constants = constantArguments(args);
     if (constants) call.constants = constants;
@@ -1430,7 +1430,7 @@ function textCallStmts(name: string, args: string[], site: Range, catalogue: Loc
   if (isSleepingCall(name)) return [{ t: 'sleep', what: `${name}()`, site }];
   const out: Stmt[] = [];
   const gfp = allocates(name) ? args.find((a) => sleepingGfp(a)) : undefined;
-  if (gfp) out.push({ t: 'sleep', what: `${name}(…, ${normalise(gfp)})`, site });
+  if (gfp) out.push({ t: 'sleep', what: `${name}(…, ${normalise(gfp)})`, site, callee: name });
   const call: CallStmt = { t: 'call', name, args: args.map((a) => (lockExprOfText(a) ? normalise(a) : null)), site };
   // As for a call read from nodes: `dis_vsi(vsi, true)` passes its callee's flag decided.
   const constants = constantTextArguments(args);

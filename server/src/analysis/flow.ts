@@ -465,7 +465,7 @@ class FunctionFlow {
           // with `q->lock` held that waits with `wait_event_lock_irq(…, q->lock)`): callers see it dropped first.
           const dropped = stmt.drops && waiting === s ? this.dealias(stmt.drops.lock, s) : undefined;
           const callersDropped = dropped && this.reachableByCallers(dropped) ? [this.resolver.resolve(dropped).id] : [];
-          const after = this.sleep({ ...waiting, events: s.events + 1 }, stmt.what, stmt.site, [], true, [], callersDropped);
+          const after = this.sleep({ ...waiting, events: s.events + 1 }, stmt.what, stmt.site, [], true, this.droppedAndRetaken(stmt.callee), callersDropped);
           return { ...s, events: after.events, slept: after.slept };
         });
       case 'atomic':
@@ -807,6 +807,15 @@ class FunctionFlow {
       handle: stmt.handle,
       fromEntry: false,
     }, text);
+  }
+
+  /**
+   * The classes a callee drops and takes back for its caller (`__must_hold(mas->tree->lock)`,
+   * `unlock(); alloc(gfp); lock();`): a sleeping mask passed to it is used while they are dropped.
+   */
+  private droppedAndRetaken(callee: string | undefined): readonly string[] {
+    const acquires = callee ? this.callees.summaryOf(callee)?.summary.acquires : undefined;
+    return acquires ? acquires.flatMap((l) => l.releasedBefore ?? []) : [];
   }
 
   /** Puts a lock into the held set: checks sleeping, double locking and records order edges. */

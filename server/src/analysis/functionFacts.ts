@@ -88,7 +88,8 @@ export type Stmt =
    * `drops`: the lock the sleep releases while it waits (`wait_event_*_locked(wq, …)` drops `wq.lock`),
    * and whether it enables interrupts meanwhile (`_locked_irq`).
    */
-  | { t: 'sleep'; what: string; site: Range; drops?: { lock: LockExpr; irq: boolean } }
+  /** `callee`: the function a sleeping GFP mask is passed to (`mas_nomem(&mas, GFP_KERNEL)`). */
+  | { t: 'sleep'; what: string; site: Range; drops?: { lock: LockExpr; irq: boolean }; callee?: string }
   | { t: 'atomic'; op: import('./lockApis').AtomicOp; site: Range }
   /** `annotation`: sparse's `__acquire()`, a claim for the checker rather than an assertion checked at run time. */
   | { t: 'assume'; lock: LockExpr; site: Range; annotation?: boolean }
