@@ -1210,7 +1210,7 @@ class FunctionFlow {
     // And a callee's lock guarded by one of its fields (`if (p->need_commit_sem) down_read(…)`) is not
     // taken for it. (As for the tests above, stores a callee makes into the object are not seen.)
     const any = this.fieldKey(`${object}->_`);
-    return any ? setFact(s, `=${any.slice(0, -1)}${ZEROED_FIELDS}`, true) : s;
+    return any ? setFact(s, zeroedFact(any), true) : s;
   }
 
   /**
@@ -1476,8 +1476,7 @@ class FunctionFlow {
     const key = this.fieldKey(variable);
     if (!key) return state;
     // A value not known here leaves the field unknown, not zero: the object is no longer all zeroes.
-    const dot = key.indexOf('.');
-    const unzeroed = value === undefined && dot > 0 ? setFact(state, `=${key.slice(0, dot + 1)}${ZEROED_FIELDS}`, undefined) : state;
+    const unzeroed = value === undefined ? setFact(state, zeroedFact(key), undefined) : state;
     return setFact(unzeroed, `=${key}`, value);
   }
 
@@ -1816,7 +1815,7 @@ class FunctionFlow {
       // …; return found;`): whether that one is locked decides, and is not known.
       const returnsObject = (e: Exit) => e.value !== null && /^[A-Za-z_]\w*$/.test(e.value) && this.isPointer(e.value);
       const otherObjectLocked = (e: Exit) =>
-        returnsObject(e) && [...this.acquires.values()].some((l) => l.expr.text !== text && baseClass(l.cls.id) === baseClass(lock.cls.id));
+        returnsObject(e) && [...this.acquires.values()].some((l) => l.expr.text !== text && unsubclassed(l.cls) === unsubclassed(lock.cls));
       const handsOutLocked =
         holding.every(returnsObject) && notHolding.some(otherObjectLocked) && notHolding.every((e) => otherObjectLocked(e) || (e.value !== null && FAILURE.test(e.value)));
       for (const exit of holding) {
@@ -2157,11 +2156,6 @@ function stepsFromReturnedValue(lock: LockExpr, returned: string | null): string
   return rest.length > 0 ? [rest[0].replace(/^\./, '->'), ...rest.slice(1)] : [];
 }
 
-/** `nfs4_ol_stateid.st_mutex` for `nfs4_ol_stateid.st_mutex/OPEN_STATEID_MUTEX`: the class without its lockdep subclass. */
-function baseClass(id: string): string {
-  return id.split('/')[0];
-}
-
 /** The steps every exit agrees on, if they all have some. */
 function sameSteps(perExit: (string[] | undefined)[]): string[] | undefined {
   const [first] = perExit;
@@ -2406,13 +2400,17 @@ function toldThroughParameter(holding: Exit[], notHolding: Exit[]): boolean {
   return keys.some((k) => holding.every((e) => e.state.facts[k] === true) && notHolding.every((e) => e.state.facts[k] !== true));
 }
 
-/** The fact `=struct.*`: this path's object of the struct is a zeroed allocation whose fields were not stored since. */
-const ZEROED_FIELDS = '*';
+/**
+ * The fact `=struct.*` for a field key of the struct (`struct.field`, `struct._`): this path's object
+ * of the struct is a zeroed allocation whose fields were not stored since.
+ */
+function zeroedFact(key: string): string {
+  return `=${key.slice(0, key.indexOf('.') + 1)}*`;
+}
 
 /** A field guard (`struct.field`, `struct.flags:BIT`) that a zeroed object of the struct fails. */
 function zeroedField(state: State, key: string): boolean {
-  const dot = key.indexOf('.');
-  return dot > 0 && !isLastReferenceKey(key) && state.facts[`=${key.slice(0, dot + 1)}${ZEROED_FIELDS}`] === true;
+  return key.indexOf('.') > 0 && !isLastReferenceKey(key) && state.facts[zeroedFact(key)] === true;
 }
 
 function isFieldFact(key: string): boolean {

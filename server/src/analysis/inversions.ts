@@ -153,7 +153,12 @@ function isGated(edges: LockEdge[]): boolean {
 }
 
 function isReadersOnly(edges: LockEdge[]): boolean {
-  return edges.every((e) => e.sites.every((s) => s.toMode === 'read' && s.toKind === 'rwlock'));
+  return edges.every(takesReader);
+}
+
+/** Every site of the edge takes its second lock as an rwlock_t reader. */
+function takesReader(edge: LockEdge): boolean {
+  return edge.sites.every((s) => s.toMode === 'read' && s.toKind === 'rwlock');
 }
 
 /**
@@ -167,7 +172,7 @@ function isReadersOnly(edges: LockEdge[]): boolean {
 function passesThroughReader(edges: LockEdge[]): boolean {
   return edges.some((into, i) => {
     const out = edges[(i + 1) % edges.length];
-    return into.sites.every((s) => s.toKind === 'rwlock' && s.toMode === 'read') && out.sites.every((s) => s.fromKind === 'rwlock' && s.fromMode === 'read');
+    return takesReader(into) && out.sites.every((s) => s.fromKind === 'rwlock' && s.fromMode === 'read');
   });
 }
 

@@ -52,12 +52,18 @@ export type FunctionPlace = Pick<FunctionFacts, 'name' | 'file' | 'range'>;
  * as it is.
  */
 export function rangeMover(fn: FunctionPlace, delta: number): (range: Range, file: string) => Range {
-  const first = fn.range.start.line;
-  const last = fn.range.end.line;
+  const own = ownPlace(fn);
   return (r, file) => {
-    if (file !== fn.file || r.start.line < first || r.start.line > last) return r;
+    if (!own(r, file)) return r;
     return { start: { line: r.start.line + delta, character: r.start.character }, end: { line: r.end.line + delta, character: r.end.character } };
   };
+}
+
+/** Whether a position of `fn`'s analysis is its own: in its file, starting within its lines. */
+function ownPlace(fn: FunctionPlace): (range: Range, file: string) => boolean {
+  const first = fn.range.start.line;
+  const last = fn.range.end.line;
+  return (r, file) => file === fn.file && r.start.line >= first && r.start.line <= last;
 }
 
 /**
@@ -100,7 +106,8 @@ export function movedResult(result: FlowResult, fn: FunctionPlace, delta: number
  * their edges, so they are analysed again.
  */
 export function movesSummary(result: FlowResult, fn: FunctionPlace): boolean {
-  const own = (l: { file: string; site: Range }) => l.file === fn.file && l.site.start.line >= fn.range.start.line && l.site.start.line <= fn.range.end.line;
+  const ownRange = ownPlace(fn);
+  const own = (l: { file: string; site: Range }) => ownRange(l.site, l.file);
   const { summary } = result;
   return (
     summary.acquires.some(own) ||
