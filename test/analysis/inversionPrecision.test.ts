@@ -223,4 +223,38 @@ describe('precision: inversions', () => {
     const unzeroed = analyseEdited('precision/zeroed_allocator.c', ['kmem_cache_zalloc(tree_path_cache', 'kmem_cache_alloc(tree_path_cache']);
     assert.deepEqual(unzeroed.edgesIn('tree_run_delayed_refs'), ['ref_head.mutex -> tree_fs.commit_root_sem']);
   });
+
+  it('a constructor’s new object has no flag bits but those it ORed in: a callee’s guard on another bit fails', () => {
+    const fixture = 'precision/constructed_object.c';
+    const result = analyseFixtures(fixture);
+    assert.deepEqual(result.findings, [], result.describe());
+    assert.deepEqual(result.edgesIn('find_alloc_layout'), []);
+    // Read from the tree as well as from the text of a body that mentions no lock.
+    const parsed = analyseEdited(fixture, ['\tlo = hdr_alloc(ino, gfp);\n', '\tlo = hdr_alloc(ino, gfp | GFP_NOWAIT);\n']);
+    assert.deepEqual(parsed.findings, [], parsed.describe());
+    // A bit ORed in on some path only is maybe set; the others stay clear.
+    const maybe = analyseEdited(fixture, ['\tlo->flags |= 1 << HDR_INVALID;\n', '\tif (ino->generation)\n\t\tlo->flags |= BIT(HDR_INVALID) | (1UL << HDR_INVALID);\n']);
+    assert.deepEqual(maybe.findings, [], maybe.describe());
+
+    const reported = (edited: ReturnType<typeof analyseEdited>) => {
+      assert.deepEqual(edited.edgesIn('find_alloc_layout'), ['layout_inode.i_lock -> layout_client.cl_lock'], edited.describe());
+      assert.equal(edited.of('lock-order-inversion').length, 1, edited.describe());
+    };
+    // The constructor sets the tested bit itself: the callee takes the client lock.
+    reported(analyseEdited(fixture, ['1 << HDR_INVALID;', '1 << HDR_HASHED;']));
+    reported(analyseEdited(fixture, ['\tlo->flags |= 1 << HDR_INVALID;\n', '\tset_bit(HDR_HASHED, &lo->flags);\n']));
+    // It hands the object to a function out of sight, which may set any bit.
+    reported(analyseEdited(fixture, ['\tlo->inode = ino;\n', '\tlo->inode = ino;\n\thdr_setup(lo);\n']));
+    // It stores the flags rather than ORing into zero.
+    reported(analyseEdited(fixture, ['\tlo->inode = ino;\n', '\tlo->inode = ino;\n\tlo->flags = ino->generation;\n']));
+    // It ORs a mask, which names no bit number.
+    reported(analyseEdited(fixture, ['1 << HDR_INVALID;', 'ino->generation;']));
+    // No count started at one: the object may be one others already hold (a lookup).
+    reported(analyseEdited(fixture, ['\trefcount_set(&lo->refcount, 1);\n', '\trefcount_inc(&lo->refcount);\n']));
+    // The caller passes the new object to another function first, or frees another header.
+    reported(analyseEdited(fixture, ['\tif (new)\n\t\thdr_free(new);', '\tif (new) {\n\t\thdr_publish(new);\n\t\thdr_free(new);\n\t}']));
+    reported(analyseEdited(fixture, ['\t\thdr_free(new);', '\t\thdr_free(ino->layout);']));
+    // Or stores its flags.
+    reported(analyseEdited(fixture, ['\tif (new)\n\t\thdr_free(new);', '\tif (new) {\n\t\tnew->flags = ino->generation;\n\t\thdr_free(new);\n\t}']));
+  });
 });

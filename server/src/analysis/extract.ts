@@ -25,6 +25,7 @@ import type { FunctionReuse, ReuseRound } from './functionReuse';
 import { ATOMIC_OPS, DEFAULT_CATALOGUE, GUARD_TYPES, LOCK_TYPES, LockApiCatalogue, isBugOnCall, isHeldAssertion, lockedWait, isNoReturnCall, isSleepingCall, isSparseAnnotation, sleepingGfp } from './lockApis';
 import { lockExprOfNode, lockExprOfText, makeLockExpr, variableElement } from './lockExpr';
 import { isLockWrapperMacro, macroFunctionsText, type MacroDefinition } from './macroFunctions';
+import { newObjectFlags } from './newObjects';
 import { LiteNode, liteTree, lineStarts as startsOfLines, normaliseLineBreaks, parseC, positionIn, type Deadline, type Pruning, type SyntaxTree } from './parser';
 import type { Position, Range } from './sites';
 
@@ -535,6 +536,8 @@ function extractFunction(node: LiteNode, file: string, context: FileContext): Fu
   const fn = newFunction(nameNode.text, file, isStatic, whole, nameNode, parametersOf(declarator), contractsOf(head));
   if (isExported(fn, context.exported)) fn.exported = true;
   fn.body = functionBody(body, fn, context, body.namedChildren);
+  const flags = newObjectFlags(context.text.slice(body.startIndex, body.endIndex), blankCommentsAndStrings);
+  if (flags) fn.newObjectFlags = flags;
   return fn;
 }
 

@@ -6,7 +6,7 @@
  * one side only, which is how `if (x) lock(); … if (x) unlock();` stays quiet. Calls apply the
  * callee's summary: its locks make order edges, wrappers change the held set.
  */
-import { allStatements, atomTexts, conditionLeaves, type Cond, type FunctionFacts, type LockExpr, type LockStmt, type Stmt } from './functionFacts';
+import { allStatements, atomTexts, conditionLeaves, type Cond, type FunctionFacts, type LockExpr, type LockStmt, type NewObjectFlags, type Stmt } from './functionFacts';
 import { ClassResolver, LockClass } from './lockClasses';
 import { LockApi, LockApiCatalogue, acquisitionSleeps, isAtomicKind, isCountingKind, modesMatch } from './lockApis';
 import { elementText, lastName, lockExprOfText, makeLockExpr, otherElement, substituteRoot, variableElement } from './lockExpr';
@@ -173,7 +173,9 @@ export function analyzeFunction(
 ): FlowResult {
   const statements = allStatements(fn.body);
   const result = followFunction(fn, statements, resolver, catalogue, callees);
-  return returnsZeroedAllocation(statements) ? { ...result, summary: { ...result.summary, returnsZeroed: true } } : result;
+  const zeroed = returnsZeroedAllocation(statements);
+  if (!zeroed && !fn.newObjectFlags) return result;
+  return { ...result, summary: { ...result.summary, ...(zeroed ? { returnsZeroed: true } : {}), ...(fn.newObjectFlags ? { newObjectFlags: fn.newObjectFlags } : {}) } };
 }
 
 function followFunction(fn: FunctionFacts, statements: Stmt[], resolver: ClassResolver, catalogue: LockApiCatalogue, callees: CalleeLookup): FlowResult {
@@ -455,8 +457,10 @@ class FunctionFlow {
           const counted = s.held.length === 0 ? s : { ...s, events: s.events + 1 };
           for (const next of this.storedCall(counted, stmt.name, stmt.args, stmt.site, stmt.bind, stmt.constants, stmt.someOnly)) out.push(next);
         }
-        const zeroed = ZEROED_ALLOCATION.test(stmt.name) || this.callees.summaryOf(stmt.name)?.summary.returnsZeroed === true;
-        return stmt.bind !== undefined && zeroed ? out.map((s) => this.zeroedFields(s, stmt.bind!)) : out;
+        const summary = this.callees.summaryOf(stmt.name)?.summary;
+        const zeroed = ZEROED_ALLOCATION.test(stmt.name) || summary?.returnsZeroed === true;
+        const built = stmt.bind !== undefined && summary?.newObjectFlags ? out.map((s) => this.newObject(s, stmt.bind!, summary.newObjectFlags!)) : out;
+        return stmt.bind !== undefined && zeroed ? built.map((s) => this.zeroedFields(s, stmt.bind!)) : built;
       }
       case 'sleep':
         return states.map((s) => {
@@ -489,6 +493,7 @@ class FunctionFlow {
           let next = detachHeld(forgetPointers(forgetObjects(forget(this.keepCallersFlags(s, stmt.vars), stmt.vars), stmt.vars), stmt.vars), stmt.vars);
           if (stmt.value !== undefined) for (const v of stmt.vars) if (this.correlated.has(v)) next = decide(next, v, stmt.value);
           for (const v of stmt.vars) next = this.storeField(next, v, stmt.value);
+          if (this.newObjects) for (const v of stmt.vars) next = this.storedInNewObject(next, v);
           return told ? setFact(next, told, stmt.value ?? true) : next;
         });
       }
@@ -1200,6 +1205,54 @@ class FunctionFlow {
     return [true, false].map((value) => decide(this.call(state, name, args, site, value, bind, constants, someOnly), bind, value));
   }
 
+  /** Set once this function has received a constructor's new object (see `newObject`). */
+  private newObjects = false;
+
+  /**
+   * `lo = alloc_init_hdr(…)`, a constructor (see newObjects.ts): in each of the new object's flags
+   * fields only the bits the constructor ORed in may be set. Kept for the variable by the field's key
+   * (`=lo~hdr.flags`), with a fact for each bit that may be set (`=lo~hdr.flags:HDR_INVALID`), until
+   * the variable is assigned, the field stored, or the object passed to a call (which may set a bit).
+   */
+  private newObject(state: State, variable: string, flags: NewObjectFlags[]): State {
+    if (!/^[A-Za-z_]\w*$/.test(variable)) return state;
+    let s = state;
+    for (const { field, bits } of flags) {
+      const key = this.fieldKey(`${variable}->${field}`);
+      if (!key) continue;
+      s = setFact(s, newObjectFact(variable, key), true);
+      for (const bit of bits) s = setFact(s, newObjectFact(variable, `${key}:${bit}`), true);
+      this.newObjects = true;
+    }
+    return s;
+  }
+
+  /** A bit guard (`hdr.flags:HDR_HASHED`) of a callee that one of the arguments, a constructor's new object, fails. */
+  private clearInNewObject(state: State, key: string, args: (string | null)[]): boolean {
+    if (!this.newObjects) return false;
+    const colon = key.lastIndexOf(':');
+    if (colon < 0 || isLastReferenceKey(key)) return false;
+    const field = key.slice(0, colon);
+    return args.some((a) => a !== null && state.facts[newObjectFact(a, field)] === true && state.facts[newObjectFact(a, key)] !== true);
+  }
+
+  /** After a call given a new object, or a field of it: the callee may have set any bit. */
+  private passedNewObjects(state: State, args: (string | null)[]): State {
+    let s = state;
+    for (const a of args) {
+      const root = a === null ? undefined : /^&?\s*([A-Za-z_]\w*)/.exec(a)?.[1];
+      if (root !== undefined) s = forgetNewObject(s, root);
+    }
+    return s;
+  }
+
+  /** `lo->flags = …`: the field holds another value now. */
+  private storedInNewObject(state: State, variable: string): State {
+    const root = /^([A-Za-z_]\w*)(?:->|\.)/.exec(variable)?.[1];
+    const key = root !== undefined ? this.fieldKey(variable) : null;
+    return key ? forgetNewObject(state, root!, key) : state;
+  }
+
   /**
    * `p = kzalloc(…)`: every field of the new object is zero until stored, so a flag tested later
    * (`if (p->pending_close) unlock(&p->lock);`) is false on the paths that never set it.
@@ -1227,6 +1280,20 @@ class FunctionFlow {
     constants?: Record<number, boolean>,
     someOnly = false,
   ): State {
+    const after = this.applyCall(state, name, args, site, value, bind, constants, someOnly);
+    return this.newObjects ? this.passedNewObjects(after, args) : after;
+  }
+
+  private applyCall(
+    state: State,
+    name: string,
+    args: (string | null)[],
+    site: Range,
+    value: boolean | null,
+    bind: string | undefined,
+    constants: Record<number, boolean> | undefined,
+    someOnly: boolean,
+  ): State {
     const bitStore = BIT_STORE[name];
     if (bitStore !== undefined && args[0] && args[1]) {
       const key = this.fieldKey(args[1], args[0]);
@@ -1250,7 +1317,7 @@ class FunctionFlow {
       const passed = this.passedFlags(lock.guards, args, constants, s);
       if (passed === null) continue;
       if (atomic && this.reliedOnNotTaken(lock, passed.fields)) continue;
-      const open = this.openGuards(passed.fields, s);
+      const open = this.openGuards(passed.fields, s, args);
       if (open === null) continue;
       const inst = this.instantiate(s, lock, name, args);
       if (!inst) continue;
@@ -1595,12 +1662,13 @@ class FunctionFlow {
     return { fields, flags };
   }
 
-  /** A callee lock's guards that this path leaves open; null when the path contradicts one. */
-  private openGuards(guards: FieldGuard[] | undefined, state: State): FieldGuard[] | null {
+  /** A callee lock's guards that this path leaves open, for a call given `args`; null when the path contradicts one. */
+  private openGuards(guards: FieldGuard[] | undefined, state: State, args: (string | null)[]): FieldGuard[] | null {
     if (!guards) return [];
     const open: FieldGuard[] = [];
     for (const g of guards) {
-      const known = state.facts[`=${g.key}`] ?? (zeroedField(state, g.key) ? false : undefined) ?? lastGuard(this.guards, g.key)?.value;
+      const known =
+        state.facts[`=${g.key}`] ?? (zeroedField(state, g.key) || this.clearInNewObject(state, g.key, args) ? false : undefined) ?? lastGuard(this.guards, g.key)?.value;
       if (known === undefined) open.push(g);
       else if (known !== g.value) return null;
     }
@@ -2406,6 +2474,18 @@ function toldThroughParameter(holding: Exit[], notHolding: Exit[]): boolean {
  */
 function zeroedFact(key: string): string {
   return `=${key.slice(0, key.indexOf('.') + 1)}*`;
+}
+
+/** The fact of a constructor's new object held in `variable` (see `newObject`), for a flags field's key or one bit of it. */
+function newObjectFact(variable: string, key: string): string {
+  return `=${variable}~${key}`;
+}
+
+/** Forgets what was known of the new object in `variable`: of one flags field (by key), or of all. */
+function forgetNewObject(state: State, variable: string, key?: string): State {
+  const prefix = newObjectFact(variable, key ?? '');
+  const stale = Object.keys(state.facts).filter((k) => k.startsWith(prefix) && (key === undefined || k.length === prefix.length || k[prefix.length] === ':'));
+  return stale.reduce((s, k) => setFact(s, k, undefined), state);
 }
 
 /** A field guard (`struct.field`, `struct.flags:BIT`) that a zeroed object of the struct fails. */

@@ -149,6 +149,14 @@ export interface FunctionFacts {
   incomplete?: boolean;
   /** Named in `EXPORT_SYMBOL*()` in its file: other modules call this definition. */
   exported?: boolean;
+  /** A constructor (see newObjects.ts): the flags fields of the new object it returns. */
+  newObjectFlags?: NewObjectFlags[];
+}
+
+/** A flags field of a constructor's new object (`flags`), and the bits it may have set there: every other bit is clear. */
+export interface NewObjectFlags {
+  field: string;
+  bits: string[];
 }
 
 export interface StructDef {

@@ -121,6 +121,7 @@ export function movedBy(facts: FunctionFacts, delta: number): FunctionFacts {
   Object.defineProperty(moved, 'body', MOVED_BODY);
   moved.syntaxErrors = from.syntaxErrors;
   if (from.incomplete !== undefined) moved.incomplete = from.incomplete;
+  if (from.newObjectFlags !== undefined) moved.newObjectFlags = from.newObjectFlags;
   bodies.set(moved, { from, lines, body: undefined });
   origins.set(moved, { facts, delta });
   // Only the last move is asked about (the program and the snapshot know the facts moved from, not

@@ -3,7 +3,7 @@
  * written in the callee's terms; `instantiate` maps a parameter-relative lock onto the caller's argument.
  */
 import type { LockClass } from './lockClasses';
-import type { LockExpr } from './functionFacts';
+import type { LockExpr, NewObjectFlags } from './functionFacts';
 import { elementText } from './lockExpr';
 import type { Range } from './sites';
 
@@ -98,6 +98,8 @@ export interface FunctionSummary {
   sleeps: SleepEvidence | null;
   /** Returns a zeroed allocation (`return kmem_cache_zalloc(…);`) or NULL: a caller's new object has every field zero. */
   returnsZeroed?: boolean;
+  /** A constructor: the flags fields of the new object it returns, each with the only bits that may be set (see newObjects.ts). */
+  newObjectFlags?: NewObjectFlags[];
 }
 
 /** A summary of a function that takes, holds, releases and sleeps on nothing. */
@@ -131,5 +133,6 @@ export function summarySignature(s: FunctionSummary): string {
     locks(s.releasesOnEntry),
     s.sleeps ? `${s.sleeps.what}:${s.sleeps.always}:${s.sleeps.releasedBefore?.join(',') ?? ''}<${s.sleeps.chain.join('<')}` : '',
     s.returnsZeroed ? '0' : '',
+    s.newObjectFlags?.map((f) => `${f.field}:${f.bits.join(',')}`).join(';') ?? '',
   ].join('|');
 }
