@@ -448,3 +448,22 @@ describe('warning precision: the scheduler called with interrupts off', () => {
     assert.equal(other.one('sleep-in-atomic', 'stall_cpu').severity, 'warning', other.describe());
   });
 });
+
+describe('warning precision: a parameter checked for range', () => {
+  const file = 'warnings/range_checked_wait.c';
+
+  it('`if (timeout < 0) return -EINVAL;` leaves a parameter that may be zero or not: the wait returns nonzero holding the lock', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('gate_read_lock_wait'), [], result.describe());
+    assert.deepEqual(result.in('gate_run'), [], result.describe());
+    const wait = result.analysis.functions.find((f) => f.fn.name === 'gate_read_lock_wait')!;
+    assert.deepEqual(wait.result.summary.conditional.map((c) => [c.lock.cls.id, c.success]), [['gate_sem', 'nonzero']]);
+    // Leaving the loop without the lock on a signal, with the time left unknown: the caller cannot tell.
+    const untold = analyseEdited(
+      file,
+      ['timeout = schedule_timeout(timeout);\n\t\tif (!timeout)', 'schedule_timeout(timeout);\n\t\tif (signal_pending(current))'],
+      ['\tgate_read_unlock();\n\treturn 0;', '\treturn 0;'],
+    );
+    assert.equal(untold.one('unreleased-lock', 'gate_read_lock_wait').severity, 'warning');
+  });
+});

@@ -595,7 +595,7 @@ function functionBody(body: LiteNode, fn: FunctionFacts, context: FileContext, s
   if (body.children.length === 0) return text();
   fn.syntaxErrors = body.descendantsOfType('ERROR').length;
   try {
-    return withoutIdleAssignments(new BodyWalker(context.catalogue, fn.locals, new ExpressionEvents(body), context).sequence(statements));
+    return withoutIdleAssignments(new BodyWalker(context.catalogue, fn, new ExpressionEvents(body), context).sequence(statements));
   } catch (error) {
     if (!(error instanceof TooDeep)) throw error;
     fn.syntaxErrors++;
@@ -760,7 +760,7 @@ function incompleteFunction(error: LiteNode, file: string, context: FileContext)
   fn.incomplete = true;
   fn.syntaxErrors = 1;
   const statements = children.slice(open + 1).filter((c) => c.isNamed);
-  fn.body = new BodyWalker(context.catalogue, fn.locals, new ExpressionEvents(error), context).sequence(statements);
+  fn.body = new BodyWalker(context.catalogue, fn, new ExpressionEvents(error), context).sequence(statements);
   return fn;
 }
 
@@ -783,12 +783,18 @@ const EXPRESSION_EVENTS = ['call_expression', 'assignment_expression', 'update_e
 
 /** Walks one function body into statements. */
 class BodyWalker {
+  private readonly locals: Record<string, TypeRef>;
+  private readonly params: ReadonlySet<string>;
+
   constructor(
     private readonly catalogue: LockApiCatalogue,
-    private readonly locals: Record<string, TypeRef>,
+    fn: FunctionFacts,
     private readonly events: ExpressionEvents,
     private readonly context: FileContext,
-  ) {}
+  ) {
+    this.locals = fn.locals;
+    this.params = new Set(fn.params.map((p) => p.name));
+  }
 
   block(node: LiteNode): Stmt[] {
     return this.sequence(node.namedChildren);
@@ -1271,8 +1277,11 @@ class BodyWalker {
         if (operator === '&&' || operator === '||') {
           return { op: operator === '&&' ? 'and' : 'or', left: this.condition(left, pre), right: this.condition(right, pre) };
         }
-        // `x == 0`, `x != 0`, `x < 0` (an error code): compare the truth of `x`.
-        if (isZero(right) && (operator === '==' || operator === '!=' || operator === '<')) {
+        // `x == 0`, `x != 0`, `x < 0` (an error code): compare the truth of `x`. A parameter tested
+        // `< 0` is the caller's value checked for range (`if (timeout < 0) return -EINVAL;`): one
+        // that passes may be zero or not, so the test is a comparison of its own.
+        const rangeChecked = operator === '<' && left.type === 'identifier' && this.params.has(left.text);
+        if (isZero(right) && (operator === '==' || operator === '!=' || (operator === '<' && !rangeChecked))) {
           const inner = this.condition(left, pre);
           return operator === '==' ? { op: 'not', arg: inner } : inner;
         }

@@ -2008,6 +2008,17 @@ function correlatedConditions(statements: Stmt[], isLockWrapper: (name: string) 
         if (guards) guarding.add(a);
       }
     }
+    // Leaving a loop that drops and takes locks (`up_read(); t = schedule_timeout(t); if (!t) break;
+    // down_read();`) at a test decides what the loop's exit holds, as a test around a release does.
+    if (s.t === 'loop' && hasLockOp(s.body)) {
+      for (const inner of allStatements(s.body)) {
+        if (inner.t !== 'if' || ![...inner.then, ...inner.else].some((b) => b.t === 'break')) continue;
+        for (const leaf of conditionLeaves(inner.cond)) {
+          const a = conditionKey(leaf);
+          if (a !== undefined) guarding.add(a);
+        }
+      }
+    }
   }
   // A result variable tested where the lock is dropped (`if (ret) unlock(); return ret;`, `if (ret != OK)
   // unlock(); return ret;`) says which way it went.
