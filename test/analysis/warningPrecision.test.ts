@@ -467,3 +467,19 @@ describe('warning precision: a parameter checked for range', () => {
     assert.equal(untold.one('unreleased-lock', 'gate_read_lock_wait').severity, 'warning');
   });
 });
+
+describe('warning precision: a release that hangs on a state', () => {
+  const file = 'warnings/state_dispatch.c';
+
+  it('falling through the last of several tests of one state, whose passing path releases, is information', () => {
+    const result = analyseFixtures(file);
+    assert.equal(result.one('unreleased-lock', 'gp_advance_state').severity, 'information', result.describe());
+    // The release hangs on a plain test, not on a state the function tells apart from others: a warning.
+    const plain = analyseEdited(file, ['if (gp_state(READ_ONCE(gp->gp_seq)) == GP_STATE_SCAN2) {', 'if (gp->idx) {']);
+    assert.equal(plain.one('unreleased-lock', 'gp_advance_state').severity, 'warning');
+    // An early return that keeps the lock before any state is tested: a warning there.
+    const early = analyseEdited(file, ['\tmutex_lock(&gp->gp_mutex);\n', '\tmutex_lock(&gp->gp_mutex);\n\tif (gp->idx < 0)\n\t\treturn;\n']);
+    const leaks = early.of('unreleased-lock', 'gp_advance_state').sort((a, b) => a.range.start.line - b.range.start.line);
+    assert.deepEqual(leaks.map((f) => f.severity), ['warning', 'information'], early.describe());
+  });
+});

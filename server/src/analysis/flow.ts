@@ -211,13 +211,18 @@ interface FunctionShape {
   testedTexts: Set<string>;
   /** Variables some lock, lock-taking call, test or return reaches an object through: the only pointer locals worth following (see `point()`). */
   objectRoots: Set<string>;
+  /** Tests of a state that each path remembers (see `stateDispatch`). */
+  stateTests: Set<string>;
 }
 
 function shapeOf(fn: FunctionFacts, statements: Stmt[], catalogue: LockApiCatalogue, callees: CalleeLookup): FunctionShape {
   const conditions = statements.flatMap((st) => (st.t === 'if' || (st.t === 'loop' && st.cond) ? [st.cond!] : []));
+  const correlated = correlatedConditions(statements, (name) => changesHeldLocks(callees.summaryOf(name)?.summary));
+  const stateTests = stateDispatch(conditions.flatMap(conditionLeaves).flatMap((leaf) => conditionKey(leaf) ?? []));
   return {
     statements,
-    correlated: correlatedConditions(statements, (name) => changesHeldLocks(callees.summaryOf(name)?.summary)),
+    correlated,
+    stateTests: new Set([...stateTests].filter((t) => correlated.has(t))),
     pairedReleases: releasedHandles(statements, catalogue),
     annotationsOfTheInside: annotationsOfTheInside(fn, statements),
     testedAtoms: new Set(conditions.flatMap(atomTexts)),
@@ -322,6 +327,8 @@ class FunctionFlow {
   private scopeDepth = 0;
   /** Condition texts worth remembering on a path: those tested more than once, and result variables. */
   private readonly correlated: Set<string>;
+  /** Tests of a state remembered on each path (see `stateDispatch`). */
+  private readonly stateTests: Set<string>;
   /** Handles released with ReleaseMutex here: only those make WaitForSingleObject a lock. */
   private readonly pairedReleases: Set<string>;
   private readonly fieldKeys = new Map<string, string | null>();
@@ -359,6 +366,7 @@ class FunctionFlow {
     private readonly callerHeld: SummaryLock[],
   ) {
     this.correlated = shape.correlated;
+    this.stateTests = shape.stateTests;
     this.pairedReleases = shape.pairedReleases;
     this.annotationsOfTheInside = shape.annotationsOfTheInside;
     this.testedAtoms = shape.testedAtoms;
@@ -1795,6 +1803,20 @@ class FunctionFlow {
       .find((v) => /^[A-Za-z_]\w*$/.test(v) && this.isPointer(v) && [...this.testedTexts].some((text) => mentions(text, v)));
   }
 
+  /**
+   * The path to this exit, which keeps the lock, failed a test of a state (one of several the function
+   * tells apart, see `stateDispatch`) that every path passing it releases: `if (state(x) == SCAN2)
+   * end(x);`, where end() releases, falling through at the end. The function expects the state to be
+   * one it handles, for reasons out of sight (an earlier branch moved it there): a leak only if that
+   * is wrong.
+   */
+  private releaseHangsOnState(exit: Exit, holding: Exit[], notHolding: Exit[]): boolean {
+    const passed = (e: Exit, test: string) => e.state.facts[test] === true;
+    return [...this.stateTests].some(
+      (t) => exit.state.facts[t] === false && notHolding.some((n) => passed(n, t)) && !holding.some((h) => passed(h, t)),
+    );
+  }
+
   /** Whether a variable (a local or a parameter) is declared as a pointer. */
   private isPointer(name: string): boolean {
     return !!(this.fn.locals[name] ?? this.fn.params.find((p) => p.name === name)?.type)?.pointers;
@@ -1896,7 +1918,7 @@ class FunctionFlow {
           [lock.cls.id],
           [{ site: lock.site, message: `\`${lock.cls.id}\` taken here` }],
           // A semaphore is often given back by a partner function (prepare/done): only worth a mention.
-          !lock.cls.resolved || isCountingKind(lock.api.kind) || heldOnSuccess || handsOutLocked,
+          !lock.cls.resolved || isCountingKind(lock.api.kind) || heldOnSuccess || handsOutLocked || this.releaseHangsOnState(exit, holding, notHolding),
           { kind: 'release', lockText: lock.written ?? lock.expr.text, releaseCall: release },
         );
       }
@@ -2030,7 +2052,29 @@ function correlatedConditions(statements: Stmt[], isLockWrapper: (name: string) 
   // A result set to a constant, tested and returned (`ret = 0; … if (ret) break; … return ret;`):
   // what each path decided of it is what the caller learns, whether the test guards a lock or not.
   for (const text of counts.keys()) if (returned.has(text) && constants.has(text)) out.add(text);
+  // A test of a state that guards a release or an acquisition (see `releaseHangsOnState`).
+  for (const text of stateDispatch(counts.keys())) if (guarding.has(text)) out.add(text);
   return out;
+}
+
+/** `state(x) == SCAN1`: a value compared with a named constant. */
+const STATE_TEST = /^(.+\S) == ([A-Z_][A-Z0-9_]*)$/;
+
+/**
+ * Tests of one value against several named constants (`if (state(x) == SCAN1) … if (state(x) ==
+ * SCAN2) …`): a dispatch on a state. Those around a lock operation are remembered on each path (see
+ * `releaseHangsOnState`).
+ */
+function stateDispatch(texts: Iterable<string>): Set<string> {
+  const constantsOf = new Map<string, Set<string>>();
+  const tests: [string, string][] = [];
+  for (const text of texts) {
+    const m = text.includes(' == ') ? STATE_TEST.exec(text) : null;
+    if (!m) continue;
+    tests.push([text, m[1]]);
+    constantsOf.set(m[1], (constantsOf.get(m[1]) ?? new Set<string>()).add(m[2]));
+  }
+  return new Set(tests.filter(([, value]) => constantsOf.get(value)!.size > 1).map(([text]) => text));
 }
 
 /** `if (busy || !spin_trylock(&l)) ret = true; else ret = false;`: `ret` says whether the lock was taken. */
