@@ -144,6 +144,20 @@ describe('precision: inversions', () => {
     assert.equal(null_.of('lock-order-inversion').length, 1, null_.describe());
   });
 
+  it('a helper that mentions no lock but looks its object up when passed NULL is followed, not read as its calls', () => {
+    // The helper puts the object back through a wrapper: its body names no lock.
+    const wrapped: [string, string][] = [
+      ['static int release_ctx(', 'static void put_ctx(struct ctx *c)\n{\n\tmutex_unlock(&c->mutex);\n}\n\nstatic int release_ctx('],
+      ['\tif (put)\n\t\tmutex_unlock(&c->mutex);', '\tif (put)\n\t\tput_ctx(c);'],
+    ];
+    const result = analyseEdited('precision/lookup_if_null.c', ...wrapped);
+    assert.deepEqual(result.of('lock-order-inversion'), [], result.describe());
+    assert.deepEqual(result.edgesIn('detach_ctx'), []);
+    const null_ = analyseEdited('precision/lookup_if_null.c', ...wrapped, ['release_ctx(cfg, c, id);', 'release_ctx(cfg, NULL, id);']);
+    assert.ok(null_.edgesIn('detach_ctx').includes('ctx.mutex -> cfg.table_mutex'), null_.describe());
+    assert.equal(null_.of('lock-order-inversion').length, 1, null_.describe());
+  });
+
   it('a lock a callee takes only on releasing the last reference makes an inversion information', () => {
     const sitesOf = (f: Finding) => [...new Set((f.sites ?? []).map((site) => site.function))].sort();
     const only = (result: ReturnType<typeof analyseFixtures>) => {

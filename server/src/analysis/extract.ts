@@ -1340,6 +1340,18 @@ function mentionsLocking(text: string, catalogue: LockApiCatalogue): boolean {
   return LOCKING_WORDS.test(text) || catalogue.hasCustomEntries(text);
 }
 
+/**
+ * `if (!ctx) { ctx = get_ctx(…); …` with `ctx` a parameter: what the function calls depends on what
+ * its caller passed, which only a walked body records (a caller holding the object's lock passes it,
+ * and the lookup, locking as it goes, is not made). Its calls read from the text would all count.
+ */
+function looksUpIfNull(body: string, head: string): boolean {
+  const found = LOOKUP_IF_NULL.exec(body);
+  return found !== null && new RegExp(`\\b${found[1]}\\s*[,)]`).test(head);
+}
+
+const LOOKUP_IF_NULL = /\bif\s*\(\s*!\s*([A-Za-z_]\w*)\s*\)\s*\{?\s*\1\s*=\s*[A-Za-z_]\w*\s*\(/;
+
 /** The node types `prunable` may say yes to. */
 const PRUNABLE_TYPES: ReadonlySet<string> = new Set(['compound_statement', 'initializer_list', 'string_literal']);
 /** With an earlier extraction to reuse, an unchanged function definition is skipped whole. */
@@ -1351,7 +1363,10 @@ const REUSABLE_OR_PRUNABLE_TYPES: ReadonlySet<string> = new Set([...PRUNABLE_TYP
  */
 function prunable(node: LiteNode, text: string, catalogue: LockApiCatalogue): boolean {
   if (node.type === 'compound_statement' && node.field === 'body' && node.parent?.type === 'function_definition') {
-    return !mentionsLocking(text.slice(node.startIndex, node.endIndex), catalogue);
+    const body = text.slice(node.startIndex, node.endIndex);
+    // (The definition's own span is known only once it is copied; its first child's is already read.)
+    const headStart = node.parent.children[0]?.startIndex ?? -1;
+    return !mentionsLocking(body, catalogue) && !(headStart >= 0 && looksUpIfNull(body, text.slice(headStart, node.startIndex)));
   }
   if (node.type === 'initializer_list' && node.parent?.type === 'init_declarator') {
     const declaration = node.parent.parent;
