@@ -102,12 +102,14 @@ describe('language server: fuzzed documents over stdio', { timeout: 300_000 }, (
   async function stillAnswers(shadow: Shadow, step: string): Promise<void> {
     // Through the engine worker: it takes in every change before answering, and publishes first.
     const ownDiagnostics = client.diagnostics.get(shadow.uri) ?? [];
-    const actions = await client.request('textDocument/codeAction', {
-      textDocument: { uri: shadow.uri },
-      range: { start: shadow.randomPosition(random), end: shadow.randomPosition(random) },
-      context: { diagnostics: [...ownDiagnostics, NONSENSE] },
-    });
-    assert.ok(Array.isArray(actions), `${step}: codeAction answered ${JSON.stringify(actions)}`);
+    const actionsAt = async (range: Diagnostic['range']) => {
+      const answer = await client.request('textDocument/codeAction', { textDocument: { uri: shadow.uri }, range, context: { diagnostics: [...ownDiagnostics, NONSENSE] } });
+      assert.ok(Array.isArray(answer), `${step}: codeAction answered ${JSON.stringify(answer)}`);
+      return answer as unknown[];
+    };
+    const actions = await actionsAt({ start: shadow.randomPosition(random), end: shadow.randomPosition(random) });
+    // Also on one of the document's own diagnostics, so that its fixes are checked whatever the random range hit.
+    if (ownDiagnostics.length > 0) actions.push(...(await actionsAt(random.pick(ownDiagnostics).range)));
     const hover = await client.request('textDocument/hover', { textDocument: { uri: shadow.uri }, position: shadow.randomPosition(random) });
     assert.ok(hover === null || typeof hover.contents?.value === 'string', `${step}: hover answered ${JSON.stringify(hover)}`);
     const anchorHover = await client.request('textDocument/hover', { textDocument: { uri: anchor }, position: ANCHOR_LOCK });
