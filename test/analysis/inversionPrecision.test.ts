@@ -223,4 +223,23 @@ describe('precision: inversions', () => {
     const unzeroed = analyseEdited('precision/zeroed_allocator.c', ['kmem_cache_zalloc(tree_path_cache', 'kmem_cache_alloc(tree_path_cache']);
     assert.deepEqual(unzeroed.edgesIn('tree_run_delayed_refs'), ['ref_head.mutex -> tree_fs.commit_root_sem']);
   });
+
+  it('a callee that stores the running task\'s transaction (current->journal_info) decides the caller\'s next test of it', () => {
+    const result = analyseFixtures('precision/task_state.c');
+    assert.deepEqual(result.findings, [], result.describe());
+    // Begun only when not in one: the loop's next pass finds the transaction begun under the inode's semaphore.
+    assert.deepEqual(result.edgesIn('log_free_range'), ['log_sb.log_flush_lock -> log_inode.rw_mutex']);
+    const taskFields = (fn: string) => result.analysis.functions.find((f) => f.fn.name === fn)?.result.summary.taskFields;
+    assert.deepEqual(taskFields('__log_trans_begin'), [{ field: 'current->journal_info', value: true, onSuccess: true }]);
+    assert.deepEqual(taskFields('log_trans_begin'), [{ field: 'current->journal_info', value: true, onSuccess: true }]);
+    assert.deepEqual(taskFields('log_trans_end'), [{ field: 'current->journal_info', value: false }]);
+
+    // A full batch that ends the transaction but keeps the inode's semaphore: the next pass begins one under it.
+    const keepsIt = analyseEdited('precision/task_state.c', ['\t\t\tup_write(&ip->rw_mutex);\n\t\t\tlog_trans_end(sdp);\n\t\t\tdone = 0;', '\t\t\tlog_trans_end(sdp);\n\t\t\tdone = 0;']);
+    assertOneInversion(keepsIt, ['log_free_range', 'log_write_inode'], ['log_inode.rw_mutex', 'log_sb.log_flush_lock']);
+    // A value stored that may be NULL (a saved one put back): the caller forgets what it had decided, and may begin again.
+    const unknown = analyseEdited('precision/task_state.c', ['\tcurrent->journal_info = tr;', '\tcurrent->journal_info = tr->saved;']);
+    assert.deepEqual(unknown.analysis.functions.find((f) => f.fn.name === 'log_trans_begin')?.result.summary.taskFields, [{ field: 'current->journal_info', value: null }]);
+    assertOneInversion(unknown, ['log_free_range', 'log_write_inode'], ['log_inode.rw_mutex', 'log_sb.log_flush_lock']);
+  });
 });

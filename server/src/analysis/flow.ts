@@ -6,12 +6,12 @@
  * one side only, which is how `if (x) lock(); … if (x) unlock();` stays quiet. Calls apply the
  * callee's summary: its locks make order edges, wrappers change the held set.
  */
-import { allStatements, atomTexts, conditionLeaves, type Cond, type FunctionFacts, type LockExpr, type LockStmt, type Stmt } from './functionFacts';
+import { allStatements, atomTexts, conditionLeaves, isTaskField, type Cond, type FunctionFacts, type LockExpr, type LockStmt, type Stmt } from './functionFacts';
 import { ClassResolver, LockClass } from './lockClasses';
 import { LockApi, LockApiCatalogue, acquisitionSleeps, isAtomicKind, isCountingKind, modesMatch } from './lockApis';
 import { elementText, lastName, lockExprOfText, makeLockExpr, otherElement, substituteRoot, variableElement } from './lockExpr';
 import type { Range } from './sites';
-import { ConditionalAcquire, emptySummary, FieldGuard, FunctionSummary, isEmptySummary, MAX_CHAIN_DEPTH, MAX_SUMMARY_LOCKS, SleepEvidence, SummaryLock } from './summaries';
+import { ConditionalAcquire, emptySummary, FieldGuard, FunctionSummary, isEmptySummary, MAX_CHAIN_DEPTH, MAX_SUMMARY_LOCKS, SleepEvidence, SummaryLock, TaskFieldEffect } from './summaries';
 
 export interface Held {
   cls: LockClass;
@@ -120,6 +120,11 @@ interface State {
   objects?: Readonly<Record<string, ObjectTarget>>;
   /** The path deadlocked (a certain double lock): nothing after it runs. */
   dead?: boolean;
+  /**
+   * Fields of the running task this path stored, itself or in callees (`current->journal_info`), with
+   * what they hold now: true not NULL, false NULL, null not known. What callers are told (see `taskFieldEffects`).
+   */
+  task?: Readonly<Record<string, boolean | null>>;
   /** Calls made along this path so far. */
   events: number;
 }
@@ -273,6 +278,10 @@ function touchesNoLock(fn: FunctionFacts, statements: Stmt[], callees: CalleeLoo
       case 'call':
         if (!quiet(s.name)) return false;
         break;
+      case 'assign':
+        // Storing per-task state is news for callers, who may test it.
+        if (isTaskField(s.vars[0])) return false;
+        break;
       case 'if':
       case 'loop':
         for (const leaf of s.cond ? conditionLeaves(s.cond) : []) {
@@ -346,6 +355,8 @@ class FunctionFlow {
   private readonly reassignedFlags = new Map<string, number>();
   /** Parameters the body never assigns: a caller's flag passed through one still means the caller's. */
   private readonly unassignedParams = new Map<string, number>();
+  /** A local or parameter named `current`: `current->x` here is not the running task's. */
+  private readonly shadowsCurrent: boolean;
 
   constructor(
     private readonly fn: FunctionFacts,
@@ -365,6 +376,7 @@ class FunctionFlow {
     this.objectRoots = shape.objectRoots;
     const assigned = new Set(shape.statements.flatMap((st) => (st.t === 'assign' ? st.vars : [])));
     this.assignedVars = assigned;
+    this.shadowsCurrent = fn.locals.current !== undefined || fn.params.some((p) => p.name === 'current');
     fn.params.forEach((p, index) => {
       const reassigned = assigned.has(p.name);
       if (!reassigned) this.unassignedParams.set(p.name, index);
@@ -489,6 +501,7 @@ class FunctionFlow {
           let next = detachHeld(forgetPointers(forgetObjects(forget(this.keepCallersFlags(s, stmt.vars), stmt.vars), stmt.vars), stmt.vars), stmt.vars);
           if (stmt.value !== undefined) for (const v of stmt.vars) if (this.correlated.has(v)) next = decide(next, v, stmt.value);
           for (const v of stmt.vars) next = this.storeField(next, v, stmt.value);
+          if (isTaskField(stmt.vars[0])) next = this.storeTaskField(next, stmt.vars[0], stmt.value ?? this.storedNonNull(stmt, s));
           return told ? setFact(next, told, stmt.value ?? true) : next;
         });
       }
@@ -1195,9 +1208,43 @@ class FunctionFlow {
     someOnly = false,
   ): State[] {
     const tested = bind !== undefined && this.testedAtoms.has(bind);
-    const conditional = tested && (this.callees.summaryOf(name)?.summary.conditional.length ?? 0) > 0;
+    const summary = tested ? this.callees.summaryOf(name)?.summary : undefined;
+    // (A callee that stores per-task state only when it succeeds splits the path the same way.)
+    const conditional = summary !== undefined && (summary.conditional.length > 0 || summary.taskFields?.some((t) => t.onSuccess) === true);
     if (!bind || !conditional) return [this.call(state, name, args, site, null, bind, constants, someOnly)];
     return [true, false].map((value) => decide(this.call(state, name, args, site, value, bind, constants, someOnly), bind, value));
+  }
+
+  /**
+   * A field of the running task stored on this path (`value` as in `State.task`), here or in a callee:
+   * what this path decided of a test of it (`if (current->journal_info == NULL)`) no longer holds, and
+   * a known value decides the next test.
+   */
+  private storeTaskField(state: State, field: string, value: boolean | null): State {
+    const task = { ...state.task, [field]: value };
+    // (A local named `current` is not the running task: tests of it are left alone.)
+    if (this.shadowsCurrent) return { ...state, task };
+    const s: State = { ...forget(state, [field]), task };
+    return value !== null && this.correlated.has(field) ? decide(s, field, value) : s;
+  }
+
+  /**
+   * `current->journal_info = tr;`: true when the value stored is not NULL on this path: an address, a
+   * pointer this path decided is not NULL, or one dereferenced before on every path (`tr->tr_ip = ip;`).
+   * Null when not known (`current->journal_info = saved;`).
+   */
+  private storedNonNull(stmt: Stmt & { t: 'assign' }, state: State): true | null {
+    const stored = stmt.stored;
+    if (stored === undefined) return null;
+    return stored.startsWith('&') || state.facts[stored] === true || dereferencedBefore(this.fn.body, stored, stmt) ? true : null;
+  }
+
+  /** How a callee's store to a field of the running task (see `TaskFieldEffect`) leaves this path; `value` is the call's result when known (true: not zero). */
+  private taskFieldByCall(state: State, effect: TaskFieldEffect, value: boolean | null): State {
+    if (!effect.onSuccess) return this.storeTaskField(state, effect.field, effect.value);
+    // Stored only by the returns of 0: certain where the call returned 0, not done where it failed.
+    if (value === true) return state;
+    return this.storeTaskField(state, effect.field, value === false ? effect.value : null);
   }
 
   /**
@@ -1306,6 +1353,7 @@ class FunctionFlow {
         }
       }
     }
+    for (const effect of summary.taskFields ?? []) s = this.taskFieldByCall(s, effect, value);
     return s;
   }
 
@@ -1864,14 +1912,63 @@ class FunctionFlow {
     const takenOn = (e: Exit, expr: LockExpr) =>
       e.state.held.some((h) => h.expr.text === expr.text) || e.state.released.includes(elementText(expr)) || e.state.releasedByCallee.includes(expr.text);
     const acquires = [...this.acquires.values()].map((l) => (l.chain.length === 0 && exits.length > 0 && exits.every((e) => takenOn(e, l.expr)) ? { ...l, everyPath: true } : l));
+    const taskFields = taskFieldEffects(exits);
     return {
       acquires,
       returnsHolding,
       conditional,
       releasesOnEntry,
       sleeps,
+      ...(taskFields ? { taskFields } : {}),
     };
   }
+}
+
+/**
+ * What the returns leave in the fields of the running task some path stored: a value every return
+ * leaves alike; or one every return of 0 leaves alike while the returns of an error store nothing
+ * (`__gfs2_trans_begin()`: `current->journal_info = tr; return 0;`), for success only; else a change
+ * to a value not known, so that callers forget what they knew of the field.
+ */
+function taskFieldEffects(exits: Exit[]): TaskFieldEffect[] | undefined {
+  const fields = new Set(exits.flatMap((e) => (e.state.task ? Object.keys(e.state.task) : [])));
+  if (fields.size === 0) return undefined;
+  return [...fields].sort().map((field) => {
+    const left = (e: Exit) => e.state.task?.[field];
+    const first = left(exits[0]);
+    if (first !== undefined && exits.every((e) => left(e) === first)) return { field, value: first };
+    const successes = exits.filter((e) => e.value === '0');
+    const stored = successes.length > 0 ? left(successes[0]) : undefined;
+    const alike = stored !== undefined && stored !== null && successes.every((e) => left(e) === stored);
+    const failuresKeep = exits.every((e) => e.value === '0' || (left(e) === undefined && e.value !== null && (e.nonzero === true || isErrorCode(e.value))));
+    return alike && failuresKeep ? { field, value: stored, onSuccess: true } : { field, value: null };
+  });
+}
+
+/**
+ * Whether `name` is dereferenced (`name->f = …`) on every path before `target`: by a statement before
+ * it in a sequence that encloses it, with no label in between that a jump could enter by.
+ */
+function dereferencedBefore(body: readonly Stmt[], name: string, target: Stmt): boolean {
+  const through = `${name}->`;
+  const dereferences = (s: Stmt): boolean => s.t === 'assign' && s.vars.some((v) => v.startsWith(through));
+  // Undefined when `target` is not inside `stmts`; else whether a dereference comes first.
+  const search = (stmts: readonly Stmt[], before: boolean): boolean | undefined => {
+    let seen = before;
+    for (const s of stmts) {
+      if (s === target) return seen;
+      if (s.t === 'label') seen = false;
+      const inner = s.t === 'if' ? [s.then, s.else] : s.t === 'loop' || s.t === 'scope' ? [s.body] : s.t === 'switch' ? s.cases : [];
+      for (const nested of inner) {
+        const found = search(nested, seen);
+        if (found !== undefined) return found;
+      }
+      // A scope runs whole: what it dereferences at its own level comes before what follows it.
+      if (dereferences(s) || (s.t === 'scope' && s.body.some(dereferences))) seen = true;
+    }
+    return undefined;
+  };
+  return search(body, false) === true;
 }
 
 /** Lock texts released in a function by APIs that pair with `needsPairedRelease` acquisitions. */
@@ -2424,7 +2521,8 @@ function computeStateKey(s: State): string {
     .map((k) => `${k}=${s.facts[k] ? 1 : 0}`)
     .join(',');
   // (Not the pointer locals: paths alike in all else are merged, keeping those they set alike; see merge().)
-  return `${held}|${facts}|${s.released.join(',')}|${s.releasedByCallee.join(',')}|${s.failed.join(',')}|${s.irq},${s.bh},${s.preempt}|${s.owed.length}|${s.slept ? 1 : 0}`;
+  const task = s.task ? Object.keys(s.task).sort().map((k) => `${k}=${s.task![k]}`).join(',') : '';
+  return `${held}|${facts}|${s.released.join(',')}|${s.releasedByCallee.join(',')}|${s.failed.join(',')}|${s.irq},${s.bh},${s.preempt}|${s.owed.length}|${s.slept ? 1 : 0}|${task}`;
 }
 
 /** Drops duplicate paths, then merges paths with equal locks (forgetting facts they disagree on) past the cap. */
@@ -2447,11 +2545,19 @@ function merge(states: State[]): State[] {
     else {
       const facts: Record<string, boolean> = {};
       for (const k of Object.keys(known.facts)) if (s.facts[k] === known.facts[k]) facts[k] = known.facts[k];
-      byLocks.set(key, { ...known, facts, objects: commonObjects(known, s), slept: known.slept && s.slept, released: known.released.filter((r) => s.released.includes(r)), releasedByCallee: known.releasedByCallee.filter((r) => s.releasedByCallee.includes(r)), failed: known.failed.filter((r) => s.failed.includes(r)) });
+      byLocks.set(key, { ...known, facts, objects: commonObjects(known, s), task: commonTask(known, s), slept: known.slept && s.slept, released: known.released.filter((r) => s.released.includes(r)), releasedByCallee: known.releasedByCallee.filter((r) => s.releasedByCallee.includes(r)), failed: known.failed.filter((r) => s.failed.includes(r)) });
     }
   }
   out = [...byLocks.values()];
   return out.slice(0, MAX_PATHS);
+}
+
+/** The fields of the running task two merged paths stored: a value they stored alike, else not known. */
+function commonTask(a: State, b: State): Record<string, boolean | null> | undefined {
+  if (a.task === b.task) return a.task;
+  const out: Record<string, boolean | null> = {};
+  for (const field of new Set([...Object.keys(a.task ?? {}), ...Object.keys(b.task ?? {})])) out[field] = a.task?.[field] === b.task?.[field] ? a.task![field] : null;
+  return out;
 }
 
 /** The pointer locals two merged paths set alike. */
