@@ -236,10 +236,23 @@ describe('precision: inversions', () => {
 
     // A full batch that ends the transaction but keeps the inode's semaphore: the next pass begins one under it.
     const keepsIt = analyseEdited('precision/task_state.c', ['\t\t\tup_write(&ip->rw_mutex);\n\t\t\tlog_trans_end(sdp);\n\t\t\tdone = 0;', '\t\t\tlog_trans_end(sdp);\n\t\t\tdone = 0;']);
-    assertOneInversion(keepsIt, ['log_free_range', 'log_write_inode'], ['log_inode.rw_mutex', 'log_sb.log_flush_lock']);
+    assert.deepEqual(keepsIt.edgesIn('log_free_range'), ['log_inode.rw_mutex -> log_sb.log_flush_lock', 'log_sb.log_flush_lock -> log_inode.rw_mutex']);
+    assert.deepEqual(keepsIt.of('lock-order-inversion').map((f) => [f.function, ...[...f.locks].sort()]), [['log_free_range', 'log_inode.rw_mutex', 'log_sb.log_flush_lock']], keepsIt.describe());
     // A value stored that may be NULL (a saved one put back): the caller forgets what it had decided, and may begin again.
     const unknown = analyseEdited('precision/task_state.c', ['\tcurrent->journal_info = tr;', '\tcurrent->journal_info = tr->saved;']);
     assert.deepEqual(unknown.analysis.functions.find((f) => f.fn.name === 'log_trans_begin')?.result.summary.taskFields, [{ field: 'current->journal_info', value: null }]);
-    assertOneInversion(unknown, ['log_free_range', 'log_write_inode'], ['log_inode.rw_mutex', 'log_sb.log_flush_lock']);
+    assert.deepEqual(unknown.edgesIn('log_free_range'), ['log_inode.rw_mutex -> log_sb.log_flush_lock', 'log_sb.log_flush_lock -> log_inode.rw_mutex']);
+    assert.deepEqual(unknown.of('lock-order-inversion').map((f) => [...f.locks].sort()), [['log_inode.rw_mutex', 'log_sb.log_flush_lock']], unknown.describe());
+  });
+
+  it('a function that returns inside the task\'s transaction, holding a lock taken in it, hands both to the caller that ends it', () => {
+    const result = analyseFixtures('precision/task_state.c');
+    // Tested once only, the task's transaction is still followed: it is stored along the loop.
+    assert.deepEqual(result.in('log_sweep'), [], result.describe());
+    assert.deepEqual(result.edgesIn('log_sweep'), ['log_sb.log_flush_lock -> log_inode.rw_mutex']);
+
+    // A return that ended the transaction but kept the inode's semaphore is a leak: it alone is reported.
+    const leaks = analyseEdited('precision/task_state.c', ['\t\tip->blocks -= 1;\n', '\t\tif (*p > ip->blocks) {\n\t\t\tlog_trans_end(sdp);\n\t\t\treturn -EIO;\n\t\t}\n\t\tip->blocks -= 1;\n']);
+    assert.deepEqual(leaks.of('unreleased-lock', 'log_sweep').map((f) => f.range.start.line), [leaks.line('log_sweep', 'return -EIO;')], leaks.describe());
   });
 });

@@ -218,9 +218,14 @@ interface FunctionShape {
 
 function shapeOf(fn: FunctionFacts, statements: Stmt[], catalogue: LockApiCatalogue, callees: CalleeLookup): FunctionShape {
   const conditions = statements.flatMap((st) => (st.t === 'if' || (st.t === 'loop' && st.cond) ? [st.cond!] : []));
+  const correlated = correlatedConditions(statements, (name) => changesHeldLocks(callees.summaryOf(name)?.summary));
+  // A field of the running task tested here and stored along the way, here or by a callee (`if
+  // (current->journal_info == NULL) begin_transaction();` in a loop): what a path stored decides the next test.
+  const taskTests = new Set(conditions.flatMap(atomTexts).filter(isTaskField));
+  if (taskTests.size > 0) for (const field of storedTaskFields(statements, callees)) if (taskTests.has(field)) correlated.add(field);
   return {
     statements,
-    correlated: correlatedConditions(statements, (name) => changesHeldLocks(callees.summaryOf(name)?.summary)),
+    correlated,
     pairedReleases: releasedHandles(statements, catalogue),
     annotationsOfTheInside: annotationsOfTheInside(fn, statements),
     testedAtoms: new Set(conditions.flatMap(atomTexts)),
@@ -229,6 +234,20 @@ function shapeOf(fn: FunctionFacts, statements: Stmt[], catalogue: LockApiCatalo
     ),
     objectRoots: objectRoots(statements, conditions, callees),
   };
+}
+
+/** The fields of the running task that the statements store, themselves or through a callee. */
+function storedTaskFields(statements: Stmt[], callees: CalleeLookup): Set<string> {
+  const fields = new Set<string>();
+  const callStores = (name: string) => {
+    for (const effect of callees.summaryOf(name)?.summary.taskFields ?? []) fields.add(effect.field);
+  };
+  for (const s of statements) {
+    if (s.t === 'assign' && isTaskField(s.vars[0])) fields.add(s.vars[0]);
+    else if (s.t === 'call') callStores(s.name);
+    else if (s.t === 'if' || (s.t === 'loop' && s.cond)) for (const leaf of conditionLeaves(s.cond!)) if (leaf.op === 'call') callStores(leaf.stmt.name);
+  }
+  return fields;
 }
 
 function objectRoots(statements: Stmt[], conditions: Cond[], callees: CalleeLookup): Set<string> {
@@ -1852,6 +1871,8 @@ class FunctionFlow {
       // A flag or an object stored for the caller on exactly the paths that hold it (`*locked = true;`,
       // `*key_ret = key; return 0;`): the caller is told, and releases it.
       if (toldThroughParameter(holding, notHolding) || toldByComparison(holding, notHolding)) continue;
+      const toldByTask = handedOverInTask(holding, notHolding);
+      if (holding.every(toldByTask)) continue;
       // Returns where the object was NULL had no lock to take (`if (vnode2) lock(&vnode2->io_lock);
       // return true;`): without them, the others may tell holding from not.
       const present = notHolding.filter((e) => !pointerDecidedNull(e.state, lock.expr));
@@ -1867,7 +1888,7 @@ class FunctionFlow {
       const handsOutLocked =
         holding.every(returnsObject) && notHolding.some(otherObjectLocked) && notHolding.every((e) => otherObjectLocked(e) || (e.value !== null && FAILURE.test(e.value)));
       for (const exit of holding) {
-        if (telling !== undefined && exit.value === telling) continue;
+        if ((telling !== undefined && exit.value === telling) || toldByTask(exit)) continue;
         const release = this.catalogue.expectedRelease(lock.api)?.name ?? 'the matching release';
         this.report(
           'unreleased-lock',
@@ -1947,28 +1968,32 @@ function taskFieldEffects(exits: Exit[]): TaskFieldEffect[] | undefined {
 
 /**
  * Whether `name` is dereferenced (`name->f = …`) on every path before `target`: by a statement before
- * it in a sequence that encloses it, with no label in between that a jump could enter by.
+ * it in a sequence that encloses it, and not jumped over by a `goto` from before it to a label between.
  */
 function dereferencedBefore(body: readonly Stmt[], name: string, target: Stmt): boolean {
   const through = `${name}->`;
   const dereferences = (s: Stmt): boolean => s.t === 'assign' && s.vars.some((v) => v.startsWith(through));
-  // Undefined when `target` is not inside `stmts`; else whether a dereference comes first.
-  const search = (stmts: readonly Stmt[], before: boolean): boolean | undefined => {
-    let seen = before;
+  // Statements in the order they are written: a jump can skip a dereference only from before it.
+  const order = new Map(allStatements(body).map((s, i) => [s, i]));
+  const gotoAt = (label: string) => [...order].filter(([s]) => s.t === 'goto' && s.label === label).map(([, i]) => i);
+  // Undefined when `target` is not inside `stmts`; else where the first dereference on every path to it is (-1: none).
+  const search = (stmts: readonly Stmt[], before: number): number | undefined => {
+    let first = before;
     for (const s of stmts) {
-      if (s === target) return seen;
-      if (s.t === 'label') seen = false;
+      if (s === target) return first;
+      if (s.t === 'label' && first >= 0 && gotoAt(s.name).some((i) => i < first)) first = -1;
       const inner = s.t === 'if' ? [s.then, s.else] : s.t === 'loop' || s.t === 'scope' ? [s.body] : s.t === 'switch' ? s.cases : [];
       for (const nested of inner) {
-        const found = search(nested, seen);
+        const found = search(nested, first);
         if (found !== undefined) return found;
       }
       // A scope runs whole: what it dereferences at its own level comes before what follows it.
-      if (dereferences(s) || (s.t === 'scope' && s.body.some(dereferences))) seen = true;
+      const own = dereferences(s) ? s : s.t === 'scope' ? s.body.find(dereferences) : undefined;
+      if (own && first < 0) first = order.get(own)!;
     }
     return undefined;
   };
-  return search(body, false) === true;
+  return (search(body, -1) ?? -1) >= 0;
 }
 
 /** Lock texts released in a function by APIs that pair with `needsPairedRelease` acquisitions. */
@@ -2490,6 +2515,18 @@ function loopKey(s: State): string {
 /** The fact a store through parameter `p` leaves on a path: its truth, or true for a non-constant. */
 function outKey(param: string): string {
   return `=*${param}`;
+}
+
+/**
+ * Returns that hold the lock having set a field of the running task that no return without the lock
+ * sets (a transaction begun, `current->journal_info = tr`, the lock taken inside it): callers test
+ * the field, and release the lock as they end the transaction. Other returns holding it (one that
+ * ended the transaction first) are not told so.
+ */
+function handedOverInTask(holding: Exit[], notHolding: Exit[]): (exit: Exit) => boolean {
+  const fields = [...new Set(holding.flatMap((e) => (e.state.task ? Object.keys(e.state.task) : [])))];
+  const telling = fields.filter((f) => notHolding.every((e) => e.state.task?.[f] !== true));
+  return (exit) => telling.some((f) => exit.state.task?.[f] === true);
 }
 
 function toldThroughParameter(holding: Exit[], notHolding: Exit[]): boolean {
