@@ -214,6 +214,8 @@ interface FunctionShape {
   testedTexts: Set<string>;
   /** Variables some lock, lock-taking call, test or return reaches an object through: the only pointer locals worth following (see `point()`). */
   objectRoots: Set<string>;
+  /** Fields of the running task stored here or by a callee (`current->journal_info`). */
+  taskStores: Set<string>;
 }
 
 function shapeOf(fn: FunctionFacts, statements: Stmt[], catalogue: LockApiCatalogue, callees: CalleeLookup): FunctionShape {
@@ -222,10 +224,12 @@ function shapeOf(fn: FunctionFacts, statements: Stmt[], catalogue: LockApiCatalo
   // A field of the running task tested here and stored along the way, here or by a callee (`if
   // (current->journal_info == NULL) begin_transaction();` in a loop): what a path stored decides the next test.
   const taskTests = new Set(conditions.flatMap(atomTexts).filter(isTaskField));
-  if (taskTests.size > 0) for (const field of storedTaskFields(statements, callees)) if (taskTests.has(field)) correlated.add(field);
+  const taskStores = storedTaskFields(statements, callees);
+  for (const field of taskStores) if (taskTests.has(field)) correlated.add(field);
   return {
     statements,
     correlated,
+    taskStores,
     pairedReleases: releasedHandles(statements, catalogue),
     annotationsOfTheInside: annotationsOfTheInside(fn, statements),
     testedAtoms: new Set(conditions.flatMap(atomTexts)),
@@ -362,6 +366,7 @@ class FunctionFlow {
   /** Every condition's atoms and the arguments of the calls it makes (`IS_ERR(handle)`). */
   private readonly testedTexts: Set<string>;
   private readonly objectRoots: Set<string>;
+  private readonly taskStores: Set<string>;
   /** Variables assigned somewhere in the body. */
   private readonly assignedVars: Set<string>;
   private readonly atomPaths = new Map<string, AtomPaths>();
@@ -393,6 +398,7 @@ class FunctionFlow {
     this.testedTexts = shape.testedTexts;
     this.statements = shape.statements;
     this.objectRoots = shape.objectRoots;
+    this.taskStores = shape.taskStores;
     const assigned = new Set(shape.statements.flatMap((st) => (st.t === 'assign' ? st.vars : [])));
     this.assignedVars = assigned;
     this.shadowsCurrent = fn.locals.current !== undefined || fn.params.some((p) => p.name === 'current');
@@ -810,6 +816,9 @@ class FunctionFlow {
     // `p = p->next`: named by the value the assignment replaces, in a loop a path that grows each pass.
     if (written.root === name || !this.objectRoots.has(name)) return state;
     const target = this.dealias(written, state);
+    // `h = current->journal_info;` where this function or a callee stores that field: the field names
+    // another object after such a store, which `forgetPointers` does not see for a callee's. `h` keeps its own name.
+    if (!this.shadowsCurrent && [...this.taskStores].some((field) => target.text === field || target.text.startsWith(`${field}->`) || target.text.startsWith(`${field}.`))) return state;
     // `wl = dev->wl; … dev = wl->current_dev;`: once `dev` moves on, `wl` has no other name, and a
     // lock taken as `dev->wl->mutex` would be lost under `wl->mutex`. Only a root that keeps its value names it.
     // A plain copy of a moving pointer (`old = node; node = node->parent;`) is the name its held locks keep.
