@@ -224,7 +224,9 @@ function shapeOf(fn: FunctionFacts, statements: Stmt[], catalogue: LockApiCatalo
   // A field of the running task tested here and stored along the way, here or by a callee (`if
   // (current->journal_info == NULL) begin_transaction();` in a loop): what a path stored decides the next test.
   const taskTests = new Set(conditions.flatMap(atomTexts).filter(isTaskField));
-  const taskStores = storedTaskFields(statements, callees);
+  // (Asked only where a test or a pointer reads such a field: few functions do.)
+  const readsTask = taskTests.size > 0 || statements.some((st) => st.t === 'points' && st.target.root === 'current');
+  const taskStores = readsTask ? storedTaskFields(statements, callees) : new Set<string>();
   for (const field of taskStores) if (taskTests.has(field)) correlated.add(field);
   return {
     statements,
@@ -818,7 +820,7 @@ class FunctionFlow {
     const target = this.dealias(written, state);
     // `h = current->journal_info;` where this function or a callee stores that field: the field names
     // another object after such a store, which `forgetPointers` does not see for a callee's. `h` keeps its own name.
-    if (!this.shadowsCurrent && [...this.taskStores].some((field) => target.text === field || target.text.startsWith(`${field}->`) || target.text.startsWith(`${field}.`))) return state;
+    if (this.taskStores.size > 0 && !this.shadowsCurrent && [...this.taskStores].some((field) => target.text === field || target.text.startsWith(`${field}->`) || target.text.startsWith(`${field}.`))) return state;
     // `wl = dev->wl; … dev = wl->current_dev;`: once `dev` moves on, `wl` has no other name, and a
     // lock taken as `dev->wl->mutex` would be lost under `wl->mutex`. Only a root that keeps its value names it.
     // A plain copy of a moving pointer (`old = node; node = node->parent;`) is the name its held locks keep.
