@@ -1624,8 +1624,6 @@ function argumentText(node: LiteNode): string | null {
   }
 }
 
-/** Constants that mean 0 or "no": `0`, `NULL`, `false`, `thrd_success`, `WAIT_OBJECT_0`, `STATUS_SUCCESS`. */
-/** `0`, `false`, `NULL` → false; other number literals and `true` → true; anything else unknown. */
 /** `tr`, `(void *)tr`, `&ti`: a value stored written as a name or an address; undefined for anything else. */
 function storedName(node: LiteNode): string | undefined {
   let value = unwrap(node);
@@ -1635,6 +1633,8 @@ function storedName(node: LiteNode): string | undefined {
   return undefined;
 }
 
+/** Constants that mean 0 or "no": `0`, `NULL`, `false`, `thrd_success`, `WAIT_OBJECT_0`, `STATUS_SUCCESS`. */
+/** `0`, `false`, `NULL` → false; other number literals and `true` → true; anything else unknown. */
 function constantTruth(node: LiteNode): boolean | undefined {
   if (node.type === 'number_literal') return !/^0[xX]?0*[uUlL]*$/.test(node.text);
   if (node.type === 'true') return true;
