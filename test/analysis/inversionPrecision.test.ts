@@ -245,6 +245,22 @@ describe('precision: inversions', () => {
     assert.deepEqual(unknown.of('lock-order-inversion').map((f) => [...f.locks].sort()), [['log_inode.rw_mutex', 'log_sb.log_flush_lock']], unknown.describe());
   });
 
+  it('a transaction stored after a label is still known not NULL when no jump from before its first use reaches the label', () => {
+    // gfs2's `goto reserved;`: the jump comes after `tr` was written through, so every path to the store wrote through it.
+    const retry: [string, string] = [
+      '\tdown_read(&sdp->log_flush_lock);\n\tif (!test_bit(LOG_LIVE, &sdp->flags)) {',
+      '\tdown_read(&sdp->log_flush_lock);\n\tif (log_try_reserve(sdp, tr))\n\t\tgoto reserved;\n\tup_read(&sdp->log_flush_lock);\n\tlog_reserve(sdp, tr);\n\tdown_read(&sdp->log_flush_lock);\nreserved:\n\tif (!test_bit(LOG_LIVE, &sdp->flags)) {',
+    ];
+    const taskFields = (result: ReturnType<typeof analyseEdited>, fn: string) => result.analysis.functions.find((f) => f.fn.name === fn)?.result.summary.taskFields;
+    const retried = analyseEdited('precision/task_state.c', retry);
+    assert.deepEqual(taskFields(retried, '__log_trans_begin'), [{ field: 'current->journal_info', value: true, onSuccess: true }]);
+    assert.deepEqual(retried.of('lock-order-inversion'), [], retried.describe());
+
+    // A jump from before the first write through `tr`: on that path nothing says it is not NULL.
+    const skipped = analyseEdited('precision/task_state.c', retry, ['\ttr->blocks = blocks;\n', '\tif (!blocks)\n\t\tgoto reserved;\n\ttr->blocks = blocks;\n']);
+    assert.deepEqual(taskFields(skipped, '__log_trans_begin'), [{ field: 'current->journal_info', value: null }]);
+  });
+
   it('a function that returns inside the task\'s transaction, holding a lock taken in it, hands both to the caller that ends it', () => {
     const result = analyseFixtures('precision/task_state.c');
     // Tested once only, the task's transaction is still followed: it is stored along the loop.
