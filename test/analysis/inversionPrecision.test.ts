@@ -271,4 +271,52 @@ describe('precision: inversions', () => {
     // Or stores its flags.
     reported(analyseEdited(fixture, ['\tif (new)\n\t\thdr_free(new);', '\tif (new) {\n\t\tnew->flags = ino->generation;\n\t\thdr_free(new);\n\t}']));
   });
+
+  it('a callee that stores the running task\'s transaction (current->journal_info) decides the caller\'s next test of it', () => {
+    const result = analyseFixtures('precision/task_state.c');
+    assert.deepEqual(result.findings, [], result.describe());
+    // Begun only when not in one: the loop's next pass finds the transaction begun under the inode's semaphore.
+    assert.deepEqual(result.edgesIn('log_free_range'), ['log_sb.log_flush_lock -> log_inode.rw_mutex']);
+    const taskFields = (fn: string) => result.analysis.functions.find((f) => f.fn.name === fn)?.result.summary.taskFields;
+    assert.deepEqual(taskFields('__log_trans_begin'), [{ field: 'current->journal_info', value: true, onSuccess: true }]);
+    assert.deepEqual(taskFields('log_trans_begin'), [{ field: 'current->journal_info', value: true, onSuccess: true }]);
+    assert.deepEqual(taskFields('log_trans_end'), [{ field: 'current->journal_info', value: false }]);
+
+    // A full batch that ends the transaction but keeps the inode's semaphore: the next pass begins one under it.
+    const keepsIt = analyseEdited('precision/task_state.c', ['\t\t\tup_write(&ip->rw_mutex);\n\t\t\tlog_trans_end(sdp);\n\t\t\tdone = 0;', '\t\t\tlog_trans_end(sdp);\n\t\t\tdone = 0;']);
+    assert.deepEqual(keepsIt.edgesIn('log_free_range'), ['log_inode.rw_mutex -> log_sb.log_flush_lock', 'log_sb.log_flush_lock -> log_inode.rw_mutex']);
+    assert.deepEqual(keepsIt.of('lock-order-inversion').map((f) => [f.function, ...[...f.locks].sort()]), [['log_free_range', 'log_inode.rw_mutex', 'log_sb.log_flush_lock']], keepsIt.describe());
+    // A value stored that may be NULL (a saved one put back): the caller forgets what it had decided, and may begin again.
+    const unknown = analyseEdited('precision/task_state.c', ['\tcurrent->journal_info = tr;', '\tcurrent->journal_info = tr->saved;']);
+    assert.deepEqual(unknown.analysis.functions.find((f) => f.fn.name === 'log_trans_begin')?.result.summary.taskFields, [{ field: 'current->journal_info', value: null }]);
+    assert.deepEqual(unknown.edgesIn('log_free_range'), ['log_inode.rw_mutex -> log_sb.log_flush_lock', 'log_sb.log_flush_lock -> log_inode.rw_mutex']);
+    assert.deepEqual(unknown.of('lock-order-inversion').map((f) => [...f.locks].sort()), [['log_inode.rw_mutex', 'log_sb.log_flush_lock']], unknown.describe());
+  });
+
+  it('a transaction stored after a label is still known not NULL when no jump from before its first use reaches the label', () => {
+    // gfs2's `goto reserved;`: the jump comes after `tr` was written through, so every path to the store wrote through it.
+    const retry: [string, string] = [
+      '\tdown_read(&sdp->log_flush_lock);\n\tif (!test_bit(LOG_LIVE, &sdp->flags)) {',
+      '\tdown_read(&sdp->log_flush_lock);\n\tif (log_try_reserve(sdp, tr))\n\t\tgoto reserved;\n\tup_read(&sdp->log_flush_lock);\n\tlog_reserve(sdp, tr);\n\tdown_read(&sdp->log_flush_lock);\nreserved:\n\tif (!test_bit(LOG_LIVE, &sdp->flags)) {',
+    ];
+    const taskFields = (result: ReturnType<typeof analyseEdited>, fn: string) => result.analysis.functions.find((f) => f.fn.name === fn)?.result.summary.taskFields;
+    const retried = analyseEdited('precision/task_state.c', retry);
+    assert.deepEqual(taskFields(retried, '__log_trans_begin'), [{ field: 'current->journal_info', value: true, onSuccess: true }]);
+    assert.deepEqual(retried.of('lock-order-inversion'), [], retried.describe());
+
+    // A jump from before the first write through `tr`: on that path nothing says it is not NULL.
+    const skipped = analyseEdited('precision/task_state.c', retry, ['\ttr->blocks = blocks;\n', '\tif (!blocks)\n\t\tgoto reserved;\n\ttr->blocks = blocks;\n']);
+    assert.deepEqual(taskFields(skipped, '__log_trans_begin'), [{ field: 'current->journal_info', value: null }]);
+  });
+
+  it('a function that returns inside the task\'s transaction, holding a lock taken in it, hands both to the caller that ends it', () => {
+    const result = analyseFixtures('precision/task_state.c');
+    // Tested once only, the task's transaction is still followed: it is stored along the loop.
+    assert.deepEqual(result.in('log_sweep'), [], result.describe());
+    assert.deepEqual(result.edgesIn('log_sweep'), ['log_sb.log_flush_lock -> log_inode.rw_mutex']);
+
+    // A return that ended the transaction but kept the inode's semaphore is a leak: it alone is reported.
+    const leaks = analyseEdited('precision/task_state.c', ['\t\tip->blocks -= 1;\n', '\t\tif (*p > ip->blocks) {\n\t\t\tlog_trans_end(sdp);\n\t\t\treturn -EIO;\n\t\t}\n\t\tip->blocks -= 1;\n']);
+    assert.deepEqual(leaks.of('unreleased-lock', 'log_sweep').map((f) => f.range.start.line), [leaks.line('log_sweep', 'return -EIO;')], leaks.describe());
+  });
 });

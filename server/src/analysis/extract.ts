@@ -7,7 +7,7 @@
  * { … }` the same way (a guarded scope). ERROR nodes are walked as plain sequences so that no lock
  * call inside them is lost, and their order is kept.
  */
-import { allStatements, atomTexts } from './functionFacts';
+import { allStatements, atomTexts, isTaskField } from './functionFacts';
 import type {
   CallStmt,
   Cond,
@@ -621,9 +621,13 @@ function withoutIdleAssignments(body: Stmt[]): Stmt[] {
   // value stored in a field of an object a call returned (a zeroed allocation) undoes its zero.
   const returned = new Set(statements.flatMap((s) => (s.t === 'call' && s.bind ? [s.bind] : [])));
   const fieldStore = (s: Stmt) => s.t === 'assign' && s.vars.some((v) => FIELD_PATH.test(v) && (s.value !== undefined || returned.has(/^\w+/.exec(v)?.[0] ?? '')));
+  // A store to a field of the running task is news for callers, who may test it; a store through the
+  // pointer it is given (`tr->tr_ip = ip; … current->journal_info = tr;`) shows that one is not NULL.
+  const taskStored = new Set(statements.flatMap((s) => (s.t === 'assign' && s.stored ? [s.stored] : [])));
+  const taskStore = (s: Stmt) => s.t === 'assign' && s.vars.some((v) => isTaskField(v) || (taskStored.size > 0 && FIELD_PATH.test(v) && taskStored.has(/^\w+/.exec(v)![0])));
   const prune = (stmts: Stmt[]): Stmt[] =>
     stmts
-      .filter((s) => s.t !== 'assign' || s.vars.some(mentioned) || fieldStore(s) || s.deref)
+      .filter((s) => s.t !== 'assign' || s.vars.some(mentioned) || fieldStore(s) || s.deref || taskStore(s))
       .map((s) => {
         switch (s.t) {
           case 'if':
@@ -1105,7 +1109,8 @@ class BodyWalker {
     const operator = node.childForFieldName('operator')?.type;
     const constant = node.type === 'assignment_expression' && operator === '=' && right ? constantTruth(right) : undefined;
     const deref = node.type === 'assignment_expression' && lock.steps.length === 0 && target.type === 'pointer_expression' && target.text.startsWith('*');
-    out.push({ t: 'assign', vars: [lock.text], ...(constant !== undefined ? { value: constant } : {}), ...(deref ? { deref } : {}) });
+    const stored = constant === undefined && operator === '=' && right && isTaskField(lock.text) ? storedName(right) : undefined;
+    out.push({ t: 'assign', vars: [lock.text], ...(constant !== undefined ? { value: constant } : {}), ...(deref ? { deref } : {}), ...(stored ? { stored } : {}) });
     // `*irqflags = flags;` after `spin_lock_irqsave(&l, flags)`: the caller is given the saved state to restore.
     if (deref && operator === '=' && right?.type === 'identifier' && this.savedFlags().has(right.text)) out.push({ t: 'atomic', op: 'irq_handed_out', site: rangeOf(node) });
     if (node.type !== 'assignment_expression' || lock.steps.length > 0) return;
@@ -1336,8 +1341,11 @@ class BodyWalker {
 const LOCKING_WORDS =
   /lock|mutex|sem|guard|irq|bh_|preempt|sleep|schedule|wait|GFP_|_user|vmalloc|vzalloc|vfree|synchronize_|flush_|cancel_|kthread_stop|Critical|SRW|Acquire|Release|Mutex|WaitFor|\b(?:down|up)(?:_\w+)?\s*\(/;
 
+/** A store to a field of the running task (`current->journal_info = …`), which callers may test. */
+const TASK_STORE = /\bcurrent->\w+\s*=[^=]/;
+
 function mentionsLocking(text: string, catalogue: LockApiCatalogue): boolean {
-  return LOCKING_WORDS.test(text) || catalogue.hasCustomEntries(text);
+  return LOCKING_WORDS.test(text) || TASK_STORE.test(text) || catalogue.hasCustomEntries(text);
 }
 
 /**
@@ -1641,6 +1649,15 @@ function argumentText(node: LiteNode): string | null {
     default:
       return null;
   }
+}
+
+/** `tr`, `(void *)tr`, `&ti`: a value stored written as a name or an address; undefined for anything else. */
+function storedName(node: LiteNode): string | undefined {
+  let value = unwrap(node);
+  while (value.type === 'cast_expression' && value.childForFieldName('value')) value = unwrap(value.childForFieldName('value')!);
+  if (value.type === 'identifier') return value.text;
+  if (value.type === 'pointer_expression' && value.text.startsWith('&')) return normalise(value.text);
+  return undefined;
 }
 
 /** Constants that mean 0 or "no": `0`, `NULL`, `false`, `thrd_success`, `WAIT_OBJECT_0`, `STATUS_SUCCESS`. */

@@ -6,12 +6,12 @@
  * one side only, which is how `if (x) lock(); … if (x) unlock();` stays quiet. Calls apply the
  * callee's summary: its locks make order edges, wrappers change the held set.
  */
-import { allStatements, atomTexts, conditionLeaves, type Cond, type FunctionFacts, type LockExpr, type LockStmt, type NewObjectFlags, type Stmt } from './functionFacts';
+import { allStatements, atomTexts, conditionLeaves, isTaskField, type Cond, type FunctionFacts, type LockExpr, type LockStmt, type NewObjectFlags, type Stmt } from './functionFacts';
 import { ClassResolver, LockClass } from './lockClasses';
 import { LockApi, LockApiCatalogue, acquisitionSleeps, isAtomicKind, isCountingKind, modesMatch } from './lockApis';
 import { elementText, lastName, lockExprOfText, makeLockExpr, otherElement, substituteRoot, variableElement } from './lockExpr';
 import type { Range } from './sites';
-import { ConditionalAcquire, emptySummary, FieldGuard, FunctionSummary, isEmptySummary, MAX_CHAIN_DEPTH, MAX_SUMMARY_LOCKS, SleepEvidence, SummaryLock } from './summaries';
+import { ConditionalAcquire, emptySummary, FieldGuard, FunctionSummary, isEmptySummary, MAX_CHAIN_DEPTH, MAX_SUMMARY_LOCKS, SleepEvidence, SummaryLock, TaskFieldEffect } from './summaries';
 
 export interface Held {
   cls: LockClass;
@@ -120,6 +120,11 @@ interface State {
   objects?: Readonly<Record<string, ObjectTarget>>;
   /** The path deadlocked (a certain double lock): nothing after it runs. */
   dead?: boolean;
+  /**
+   * Fields of the running task this path stored, itself or in callees (`current->journal_info`), with
+   * what they hold now: true not NULL, false NULL, null not known. What callers are told (see `taskFieldEffects`).
+   */
+  task?: Readonly<Record<string, boolean | null>>;
   /** Calls made along this path so far. */
   events: number;
 }
@@ -213,16 +218,26 @@ interface FunctionShape {
   objectRoots: Set<string>;
   /** Tests of a state that each path remembers (see `stateDispatch`). */
   stateTests: Set<string>;
+  /** Fields of the running task stored here or by a callee (`current->journal_info`). */
+  taskStores: Set<string>;
 }
 
 function shapeOf(fn: FunctionFacts, statements: Stmt[], catalogue: LockApiCatalogue, callees: CalleeLookup): FunctionShape {
   const conditions = statements.flatMap((st) => (st.t === 'if' || (st.t === 'loop' && st.cond) ? [st.cond!] : []));
   const correlated = correlatedConditions(statements, (name) => changesHeldLocks(callees.summaryOf(name)?.summary));
   const stateTests = stateDispatch(conditions.flatMap(conditionLeaves).flatMap((leaf) => conditionKey(leaf) ?? []));
+  // A field of the running task tested here and stored along the way, here or by a callee (`if
+  // (current->journal_info == NULL) begin_transaction();` in a loop): what a path stored decides the next test.
+  const taskTests = new Set(conditions.flatMap(atomTexts).filter(isTaskField));
+  // (Asked only where a test or a pointer reads such a field: few functions do.)
+  const readsTask = taskTests.size > 0 || statements.some((st) => st.t === 'points' && st.target.root === 'current');
+  const taskStores = readsTask ? storedTaskFields(statements, callees) : new Set<string>();
+  for (const field of taskStores) if (taskTests.has(field)) correlated.add(field);
   return {
     statements,
     correlated,
     stateTests: new Set([...stateTests].filter((t) => correlated.has(t))),
+    taskStores,
     pairedReleases: releasedHandles(statements, catalogue),
     annotationsOfTheInside: annotationsOfTheInside(fn, statements),
     testedAtoms: new Set(conditions.flatMap(atomTexts)),
@@ -231,6 +246,20 @@ function shapeOf(fn: FunctionFacts, statements: Stmt[], catalogue: LockApiCatalo
     ),
     objectRoots: objectRoots(statements, conditions, callees),
   };
+}
+
+/** The fields of the running task that the statements store, themselves or through a callee. */
+function storedTaskFields(statements: Stmt[], callees: CalleeLookup): Set<string> {
+  const fields = new Set<string>();
+  const callStores = (name: string) => {
+    for (const effect of callees.summaryOf(name)?.summary.taskFields ?? []) fields.add(effect.field);
+  };
+  for (const s of statements) {
+    if (s.t === 'assign' && isTaskField(s.vars[0])) fields.add(s.vars[0]);
+    else if (s.t === 'call') callStores(s.name);
+    else if (s.t === 'if' || (s.t === 'loop' && s.cond)) for (const leaf of conditionLeaves(s.cond!)) if (leaf.op === 'call') callStores(leaf.stmt.name);
+  }
+  return fields;
 }
 
 function objectRoots(statements: Stmt[], conditions: Cond[], callees: CalleeLookup): Set<string> {
@@ -279,6 +308,10 @@ function touchesNoLock(fn: FunctionFacts, statements: Stmt[], callees: CalleeLoo
         return false;
       case 'call':
         if (!quiet(s.name)) return false;
+        break;
+      case 'assign':
+        // Storing per-task state is news for callers, who may test it.
+        if (isTaskField(s.vars[0])) return false;
         break;
       case 'if':
       case 'loop':
@@ -343,6 +376,7 @@ class FunctionFlow {
   /** Every condition's atoms and the arguments of the calls it makes (`IS_ERR(handle)`). */
   private readonly testedTexts: Set<string>;
   private readonly objectRoots: Set<string>;
+  private readonly taskStores: Set<string>;
   /** Variables assigned somewhere in the body. */
   private readonly assignedVars: Set<string>;
   private readonly atomPaths = new Map<string, AtomPaths>();
@@ -355,6 +389,8 @@ class FunctionFlow {
   private readonly reassignedFlags = new Map<string, number>();
   /** Parameters the body never assigns: a caller's flag passed through one still means the caller's. */
   private readonly unassignedParams = new Map<string, number>();
+  /** A local or parameter named `current`: `current->x` here is not the running task's. */
+  private readonly shadowsCurrent: boolean;
 
   constructor(
     private readonly fn: FunctionFacts,
@@ -373,8 +409,10 @@ class FunctionFlow {
     this.testedTexts = shape.testedTexts;
     this.statements = shape.statements;
     this.objectRoots = shape.objectRoots;
+    this.taskStores = shape.taskStores;
     const assigned = new Set(shape.statements.flatMap((st) => (st.t === 'assign' ? st.vars : [])));
     this.assignedVars = assigned;
+    this.shadowsCurrent = fn.locals.current !== undefined || fn.params.some((p) => p.name === 'current');
     fn.params.forEach((p, index) => {
       const reassigned = assigned.has(p.name);
       if (!reassigned) this.unassignedParams.set(p.name, index);
@@ -502,6 +540,7 @@ class FunctionFlow {
           if (stmt.value !== undefined) for (const v of stmt.vars) if (this.correlated.has(v)) next = decide(next, v, stmt.value);
           for (const v of stmt.vars) next = this.storeField(next, v, stmt.value);
           if (this.newObjects) for (const v of stmt.vars) next = this.storedInNewObject(next, v);
+          if (isTaskField(stmt.vars[0])) next = this.storeTaskField(next, stmt.vars[0], stmt.value ?? this.storedNonNull(stmt, s));
           return told ? setFact(next, told, stmt.value ?? true) : next;
         });
       }
@@ -791,6 +830,9 @@ class FunctionFlow {
     // `p = p->next`: named by the value the assignment replaces, in a loop a path that grows each pass.
     if (written.root === name || !this.objectRoots.has(name)) return state;
     const target = this.dealias(written, state);
+    // `h = current->journal_info;` where this function or a callee stores that field: the field names
+    // another object after such a store, which `forgetPointers` does not see for a callee's. `h` keeps its own name.
+    if (this.taskStores.size > 0 && !this.shadowsCurrent && [...this.taskStores].some((field) => target.text === field || target.text.startsWith(`${field}->`) || target.text.startsWith(`${field}.`))) return state;
     // `wl = dev->wl; … dev = wl->current_dev;`: once `dev` moves on, `wl` has no other name, and a
     // lock taken as `dev->wl->mutex` would be lost under `wl->mutex`. Only a root that keeps its value names it.
     // A plain copy of a moving pointer (`old = node; node = node->parent;`) is the name its held locks keep.
@@ -1208,7 +1250,9 @@ class FunctionFlow {
     someOnly = false,
   ): State[] {
     const tested = bind !== undefined && this.testedAtoms.has(bind);
-    const conditional = tested && (this.callees.summaryOf(name)?.summary.conditional.length ?? 0) > 0;
+    const summary = tested ? this.callees.summaryOf(name)?.summary : undefined;
+    // (A callee that stores per-task state only when it succeeds splits the path the same way.)
+    const conditional = summary !== undefined && (summary.conditional.length > 0 || summary.taskFields?.some((t) => t.onSuccess) === true);
     if (!bind || !conditional) return [this.call(state, name, args, site, null, bind, constants, someOnly)];
     return [true, false].map((value) => decide(this.call(state, name, args, site, value, bind, constants, someOnly), bind, value));
   }
@@ -1259,6 +1303,38 @@ class FunctionFlow {
     const root = /^([A-Za-z_]\w*)(?:->|\.)/.exec(variable)?.[1];
     const key = root !== undefined ? this.fieldKey(variable) : null;
     return key ? forgetNewObject(state, root!, key) : state;
+  }
+
+  /**
+   * A field of the running task stored on this path (`value` as in `State.task`), here or in a callee:
+   * what this path decided of a test of it (`if (current->journal_info == NULL)`) no longer holds, and
+   * a known value decides the next test.
+   */
+  private storeTaskField(state: State, field: string, value: boolean | null): State {
+    const task = { ...state.task, [field]: value };
+    // (A local named `current` is not the running task: tests of it are left alone.)
+    if (this.shadowsCurrent) return { ...state, task };
+    const s: State = { ...forget(state, [field]), task };
+    return value !== null && this.correlated.has(field) ? decide(s, field, value) : s;
+  }
+
+  /**
+   * `current->journal_info = tr;`: true when the value stored is not NULL on this path: an address, a
+   * pointer this path decided is not NULL, or one dereferenced before on every path (`tr->tr_ip = ip;`).
+   * Null when not known (`current->journal_info = saved;`).
+   */
+  private storedNonNull(stmt: Stmt & { t: 'assign' }, state: State): true | null {
+    const stored = stmt.stored;
+    if (stored === undefined) return null;
+    return stored.startsWith('&') || state.facts[stored] === true || dereferencedBefore(this.fn.body, stored, stmt) ? true : null;
+  }
+
+  /** How a callee's store to a field of the running task (see `TaskFieldEffect`) leaves this path; `value` is the call's result when known (true: not zero). */
+  private taskFieldByCall(state: State, effect: TaskFieldEffect, value: boolean | null): State {
+    if (!effect.onSuccess) return this.storeTaskField(state, effect.field, effect.value);
+    // Stored only by the returns of 0: certain where the call returned 0, not done where it failed.
+    if (value === true) return state;
+    return this.storeTaskField(state, effect.field, value === false ? effect.value : null);
   }
 
   /**
@@ -1381,6 +1457,7 @@ class FunctionFlow {
         }
       }
     }
+    for (const effect of summary.taskFields ?? []) s = this.taskFieldByCall(s, effect, value);
     return s;
   }
 
@@ -1894,6 +1971,8 @@ class FunctionFlow {
       // A flag or an object stored for the caller on exactly the paths that hold it (`*locked = true;`,
       // `*key_ret = key; return 0;`): the caller is told, and releases it.
       if (toldThroughParameter(holding, notHolding) || toldByComparison(holding, notHolding)) continue;
+      const toldByTask = handedOverInTask(holding, notHolding);
+      if (holding.every(toldByTask)) continue;
       // Returns where the object was NULL had no lock to take (`if (vnode2) lock(&vnode2->io_lock);
       // return true;`): without them, the others may tell holding from not.
       const present = notHolding.filter((e) => !pointerDecidedNull(e.state, lock.expr));
@@ -1909,7 +1988,7 @@ class FunctionFlow {
       const handsOutLocked =
         holding.every(returnsObject) && notHolding.some(otherObjectLocked) && notHolding.every((e) => otherObjectLocked(e) || (e.value !== null && FAILURE.test(e.value)));
       for (const exit of holding) {
-        if (telling !== undefined && exit.value === telling) continue;
+        if ((telling !== undefined && exit.value === telling) || toldByTask(exit)) continue;
         const release = this.catalogue.expectedRelease(lock.api)?.name ?? 'the matching release';
         this.report(
           'unreleased-lock',
@@ -1954,14 +2033,67 @@ class FunctionFlow {
     const takenOn = (e: Exit, expr: LockExpr) =>
       e.state.held.some((h) => h.expr.text === expr.text) || e.state.released.includes(elementText(expr)) || e.state.releasedByCallee.includes(expr.text);
     const acquires = [...this.acquires.values()].map((l) => (l.chain.length === 0 && exits.length > 0 && exits.every((e) => takenOn(e, l.expr)) ? { ...l, everyPath: true } : l));
+    const taskFields = taskFieldEffects(exits);
     return {
       acquires,
       returnsHolding,
       conditional,
       releasesOnEntry,
       sleeps,
+      ...(taskFields ? { taskFields } : {}),
     };
   }
+}
+
+/**
+ * What the returns leave in the fields of the running task some path stored: a value every return
+ * leaves alike; or one every return of 0 leaves alike while the returns of an error store nothing
+ * (`__gfs2_trans_begin()`: `current->journal_info = tr; return 0;`), for success only; else a change
+ * to a value not known, so that callers forget what they knew of the field.
+ */
+function taskFieldEffects(exits: Exit[]): TaskFieldEffect[] | undefined {
+  const fields = new Set(exits.flatMap((e) => (e.state.task ? Object.keys(e.state.task) : [])));
+  if (fields.size === 0) return undefined;
+  return [...fields].sort().map((field) => {
+    const left = (e: Exit) => e.state.task?.[field];
+    const first = left(exits[0]);
+    if (first !== undefined && exits.every((e) => left(e) === first)) return { field, value: first };
+    const successes = exits.filter((e) => e.value === '0');
+    const stored = successes.length > 0 ? left(successes[0]) : undefined;
+    const alike = stored !== undefined && stored !== null && successes.every((e) => left(e) === stored);
+    const failuresKeep = exits.every((e) => e.value === '0' || (left(e) === undefined && e.value !== null && (e.nonzero === true || isErrorCode(e.value))));
+    return alike && failuresKeep ? { field, value: stored, onSuccess: true } : { field, value: null };
+  });
+}
+
+/**
+ * Whether `name` is dereferenced (`name->f = …`) on every path before `target`: by a statement before
+ * it in a sequence that encloses it, and not jumped over by a `goto` from before it to a label between.
+ */
+function dereferencedBefore(body: readonly Stmt[], name: string, target: Stmt): boolean {
+  const through = `${name}->`;
+  const dereferences = (s: Stmt): boolean => s.t === 'assign' && s.vars.some((v) => v.startsWith(through));
+  // Statements in the order they are written: a jump can skip a dereference only from before it.
+  const order = new Map(allStatements(body).map((s, i) => [s, i]));
+  const gotoAt = (label: string) => [...order].filter(([s]) => s.t === 'goto' && s.label === label).map(([, i]) => i);
+  // Undefined when `target` is not inside `stmts`; else where the first dereference on every path to it is (-1: none).
+  const search = (stmts: readonly Stmt[], before: number): number | undefined => {
+    let first = before;
+    for (const s of stmts) {
+      if (s === target) return first;
+      if (s.t === 'label' && first >= 0 && gotoAt(s.name).some((i) => i < first)) first = -1;
+      const inner = s.t === 'if' ? [s.then, s.else] : s.t === 'loop' || s.t === 'scope' ? [s.body] : s.t === 'switch' ? s.cases : [];
+      for (const nested of inner) {
+        const found = search(nested, first);
+        if (found !== undefined) return found;
+      }
+      // A scope runs whole: what it dereferences at its own level comes before what follows it.
+      const own = dereferences(s) ? s : s.t === 'scope' ? s.body.find(dereferences) : undefined;
+      if (own && first < 0) first = order.get(own)!;
+    }
+    return undefined;
+  };
+  return (search(body, -1) ?? -1) >= 0;
 }
 
 /** Lock texts released in a function by APIs that pair with `needsPairedRelease` acquisitions. */
@@ -2518,6 +2650,18 @@ function outKey(param: string): string {
   return `=*${param}`;
 }
 
+/**
+ * Returns that hold the lock having set a field of the running task that no return without the lock
+ * sets (a transaction begun, `current->journal_info = tr`, the lock taken inside it): callers test
+ * the field, and release the lock as they end the transaction. Other returns holding it (one that
+ * ended the transaction first) are not told so.
+ */
+function handedOverInTask(holding: Exit[], notHolding: Exit[]): (exit: Exit) => boolean {
+  const fields = [...new Set(holding.flatMap((e) => (e.state.task ? Object.keys(e.state.task) : [])))];
+  const telling = fields.filter((f) => notHolding.every((e) => e.state.task?.[f] !== true));
+  return (exit) => telling.some((f) => exit.state.task?.[f] === true);
+}
+
 function toldThroughParameter(holding: Exit[], notHolding: Exit[]): boolean {
   const keys = Object.keys(holding[0]?.state.facts ?? {}).filter((k) => k.startsWith('=*'));
   return keys.some((k) => holding.every((e) => e.state.facts[k] === true) && notHolding.every((e) => e.state.facts[k] !== true));
@@ -2559,7 +2703,8 @@ function computeStateKey(s: State): string {
     .map((k) => `${k}=${s.facts[k] ? 1 : 0}`)
     .join(',');
   // (Not the pointer locals: paths alike in all else are merged, keeping those they set alike; see merge().)
-  return `${held}|${facts}|${s.released.join(',')}|${s.releasedByCallee.join(',')}|${s.failed.join(',')}|${s.irq},${s.bh},${s.preempt}|${s.owed.length}|${s.slept ? 1 : 0}`;
+  const task = s.task ? Object.keys(s.task).sort().map((k) => `${k}=${s.task![k]}`).join(',') : '';
+  return `${held}|${facts}|${s.released.join(',')}|${s.releasedByCallee.join(',')}|${s.failed.join(',')}|${s.irq},${s.bh},${s.preempt}|${s.owed.length}|${s.slept ? 1 : 0}|${task}`;
 }
 
 /** Drops duplicate paths, then merges paths with equal locks (forgetting facts they disagree on) past the cap. */
@@ -2582,11 +2727,19 @@ function merge(states: State[]): State[] {
     else {
       const facts: Record<string, boolean> = {};
       for (const k of Object.keys(known.facts)) if (s.facts[k] === known.facts[k]) facts[k] = known.facts[k];
-      byLocks.set(key, { ...known, facts, objects: commonObjects(known, s), slept: known.slept && s.slept, released: known.released.filter((r) => s.released.includes(r)), releasedByCallee: known.releasedByCallee.filter((r) => s.releasedByCallee.includes(r)), failed: known.failed.filter((r) => s.failed.includes(r)) });
+      byLocks.set(key, { ...known, facts, objects: commonObjects(known, s), task: commonTask(known, s), slept: known.slept && s.slept, released: known.released.filter((r) => s.released.includes(r)), releasedByCallee: known.releasedByCallee.filter((r) => s.releasedByCallee.includes(r)), failed: known.failed.filter((r) => s.failed.includes(r)) });
     }
   }
   out = [...byLocks.values()];
   return out.slice(0, MAX_PATHS);
+}
+
+/** The fields of the running task two merged paths stored: a value they stored alike, else not known. */
+function commonTask(a: State, b: State): Record<string, boolean | null> | undefined {
+  if (a.task === b.task) return a.task;
+  const out: Record<string, boolean | null> = {};
+  for (const field of new Set([...Object.keys(a.task ?? {}), ...Object.keys(b.task ?? {})])) out[field] = a.task?.[field] === b.task?.[field] ? a.task![field] : null;
+  return out;
 }
 
 /** The pointer locals two merged paths set alike. */

@@ -115,6 +115,11 @@ export type Stmt =
       value?: boolean;
       /** Stored through the pointer, `*p = …` (the one var is `p`): a result handed to the caller when `p` is a parameter. */
       deref?: boolean;
+      /**
+       * For a field of the running task (`current->journal_info = tr;`): the value stored when it is a
+       * name or an address (`tr`, `&ti`), whose being NULL or not the flow may know.
+       */
+      stored?: string;
     }
   /** `spinlock_t *l = &dev->lock;`: later uses of `l` mean that lock. */
   | { t: 'alias'; name: string; lock: LockExpr }
@@ -198,6 +203,11 @@ export interface FileFacts {
   /** Lines in the file, to keep positions in bounds. */
   lineCount: number;
   errorNodes: number;
+}
+
+/** A field of the running task, `current->journal_info`: per-task state that callees set and callers test. */
+export function isTaskField(text: string): boolean {
+  return /^current->\w+$/.test(text);
 }
 
 /** Every statement of a body, nested ones included, each before what it contains. */

@@ -100,6 +100,22 @@ export interface FunctionSummary {
   returnsZeroed?: boolean;
   /** A constructor: the flags fields of the new object it returns, each with the only bits that may be set (see newObjects.ts). */
   newObjectFlags?: NewObjectFlags[];
+  /** Fields of the running task the function leaves changed (`current->journal_info = tr;`), directly or in callees. */
+  taskFields?: TaskFieldEffect[];
+}
+
+/**
+ * What a function leaves in a field of the running task when it returns: set to an object (non-NULL),
+ * cleared, or changed to a value not known here. The task is the caller's as well, so a caller's test
+ * of the field after the call reads what the callee stored.
+ */
+export interface TaskFieldEffect {
+  /** As written in a test: `current->journal_info`. */
+  field: string;
+  /** True: not NULL; false: NULL or zero; null: changed, to what is not known. */
+  value: boolean | null;
+  /** Only the returns of 0 leave the field so; those of an error leave it as the caller had it (`ret = begin(); if (ret) goto out;`). */
+  onSuccess?: boolean;
 }
 
 /** A summary of a function that takes, holds, releases and sleeps on nothing. */
@@ -108,7 +124,9 @@ export function emptySummary(): FunctionSummary {
 }
 
 export function isEmptySummary(s: FunctionSummary): boolean {
-  return s.acquires.length === 0 && s.returnsHolding.length === 0 && s.releasesOnEntry.length === 0 && s.conditional.length === 0 && s.sleeps === null;
+  return (
+    s.acquires.length === 0 && s.returnsHolding.length === 0 && s.releasesOnEntry.length === 0 && s.conditional.length === 0 && s.sleeps === null && !s.taskFields
+  );
 }
 
 /** Transitive acquisitions are capped per function: enough for evidence, bounded in memory. */
@@ -134,5 +152,6 @@ export function summarySignature(s: FunctionSummary): string {
     s.sleeps ? `${s.sleeps.what}:${s.sleeps.always}:${s.sleeps.releasedBefore?.join(',') ?? ''}<${s.sleeps.chain.join('<')}` : '',
     s.returnsZeroed ? '0' : '',
     s.newObjectFlags?.map((f) => `${f.field}:${f.bits.join(',')}`).join(';') ?? '',
+    (s.taskFields ?? []).map((t) => `${t.field}=${t.value}${t.onSuccess ? '?' : ''}`).join(','),
   ].join('|');
 }
