@@ -41,6 +41,23 @@ describe('warning precision: interrupt and bottom-half state', () => {
     const early = analyseEdited(file, ['\tspin_unlock_bh(&mb->queue_lock);\n\tdown(&mb->bar);', '\tdown(&mb->bar);\n\tspin_unlock_bh(&mb->queue_lock);']);
     assert.match(early.one('sleep-in-atomic', 'post_work').message, /mailbox\.queue_lock|bottom halves/);
   });
+
+  it('`wait_event_cmd()` runs its first command before it sleeps and its second after: locks dropped in the first are not held asleep', () => {
+    const file = 'warnings/command_wait.c';
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('claim_inactive_stripe'), [], result.describe());
+    // Commands that keep the locks: it sleeps holding the device lock.
+    const kept = analyseEdited(file, ['\t\t       unlock_device_hash_lock(conf, hash),\n\t\t       lock_device_hash_lock(conf, hash));', '\t\t       conf->waiting++,\n\t\t       conf->waiting--);']);
+    assert.match(kept.one('sleep-in-atomic', 'claim_inactive_stripe').message, /stripe_conf\.device_lock/);
+  });
+
+  it("a callee that asserts its caller's lock and waits with it named (`wait_event_lock_irq`) sleeps with it dropped", () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('resurrect_ref'), [], result.describe());
+    // Waiting with another lock named: the caller's spinlock stays held while it sleeps.
+    const other = analyseEdited(file, ['!ref->confirm_pending, mode_switch_lock);', '!ref->confirm_pending, other_switch_lock);']);
+    assert.match(other.one('sleep-in-atomic', 'resurrect_ref').message, /mode_switch_lock/);
+  });
 });
 
 describe('warning precision: API families', () => {

@@ -1091,13 +1091,28 @@ class BodyWalker {
     const events = this.events.within(node.startIndex, node.endIndex);
     if (events.length === 0) return;
     const direct = unwrap(node);
+    const waits = events.filter(isCommandWait);
     for (const event of events) {
-      if (event.type === 'call_expression') {
-        this.call(event, out, event === direct ? bind : undefined);
-      } else {
-        this.assignment(event, out);
-      }
+      // The commands of a wait run around its sleep, not before it as arguments of a call do.
+      if (waits.some((w) => w !== event && w.startIndex <= event.startIndex && event.endIndex <= w.endIndex)) continue;
+      if (waits.includes(event)) this.commandWait(event, out);
+      else if (event.type === 'call_expression') this.call(event, out, event === direct ? bind : undefined);
+      else this.assignment(event, out);
     }
+  }
+
+  /**
+   * `wait_event_cmd(wq, cond, cmd1, cmd2)`: until `cond` holds, runs `cmd1`, sleeps and runs `cmd2`;
+   * raid5 drops its spinlocks in `cmd1` and takes them back in `cmd2`. Read as one pass of the loop:
+   * `if (!cond) { cmd1; sleep; cmd2; }`.
+   */
+  private commandWait(node: LiteNode, out: Stmt[]): void {
+    const [, cond, before, after] = node.childForFieldName('arguments')!.namedChildren;
+    const waiting: Stmt[] = [];
+    this.expression(before, waiting);
+    waiting.push({ t: 'sleep', what: `${directCallName(node)}()`, site: rangeOf(node) });
+    this.expression(after, waiting);
+    out.push({ t: 'if', cond: { op: 'not', arg: { op: 'atom', text: normalise(cond.text) } }, then: waiting, else: [] });
   }
 
   private assignment(node: LiteNode, out: Stmt[]): void {
@@ -1721,3 +1736,10 @@ export function normalise(text: string): string {
   return text.replace(/\s+/g, ' ').replace(/\s*(->|\.|\(|\)|\[|\]|,)\s*/g, '$1').trim();
 }
 
+
+/** `wait_event_cmd(wq, cond, cmd1, cmd2)` and its exclusive form, written out in full. */
+function isCommandWait(node: LiteNode): boolean {
+  if (node.type !== 'call_expression') return false;
+  const name = directCallName(node);
+  return (name === 'wait_event_cmd' || name === 'wait_event_exclusive_cmd') && node.childForFieldName('arguments')?.namedChildren.length === 4;
+}

@@ -515,6 +515,8 @@ class FunctionFlow {
           // with `q->lock` held that waits with `wait_event_lock_irq(…, q->lock)`): callers see it dropped first.
           const dropped = stmt.drops && waiting === s ? this.dealias(stmt.drops.lock, s) : undefined;
           const callersDropped = dropped && this.reachableByCallers(dropped) ? [this.resolver.resolve(dropped).id] : [];
+          // So does one it holds only as its caller's (`lockdep_assert_held(&lock);` before the wait).
+          for (const h of s.held) if (h.fromEntry && !waiting.held.includes(h)) callersDropped.push(h.cls.id);
           const after = this.sleep({ ...waiting, events: s.events + 1 }, stmt.what, stmt.site, [], true, this.droppedAndRetaken(stmt.callee), callersDropped);
           return { ...s, events: after.events, slept: after.slept };
         });
