@@ -51,6 +51,14 @@ describe('warning precision: interrupt and bottom-half state', () => {
     assert.match(kept.one('sleep-in-atomic', 'claim_inactive_stripe').message, /stripe_conf\.device_lock/);
   });
 
+  it('`local_irq_enable()` turns interrupts on however often a loop turned them off', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.of('sleep-in-atomic', 'exit_work_pending').filter((f) => f.severity === 'warning'), [], result.describe());
+    // Without it, the work runs with interrupts off after the first pass.
+    const off = analyseEdited(file, ['\t\t\tlocal_irq_enable();\n\t\t\tnotify_resume(regs);', '\t\t\tnotify_resume(regs);']);
+    assert.ok(off.of('sleep-in-atomic', 'exit_work_pending').some((f) => f.severity === 'warning' && /notify_resume/.test(f.message)), off.describe());
+  });
+
   it("a callee that asserts its caller's lock and waits with it named (`wait_event_lock_irq`) sleeps with it dropped", () => {
     const result = analyseFixtures(file);
     assert.deepEqual(result.in('resurrect_ref'), [], result.describe());

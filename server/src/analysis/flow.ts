@@ -1144,10 +1144,14 @@ class FunctionFlow {
 
   private atomic(state: State, op: string): State {
     switch (op) {
+      // `local_irq_disable()` and `local_irq_enable()` do not nest: interrupts are off, or on, whatever
+      // came before (a loop that ends in `local_irq_disable()` and turns them on again at its top).
       case 'irq_disable':
+        return { ...state, irq: Math.max(state.irq, 1) };
+      case 'irq_enable':
+        return { ...state, irq: 0, owed: dropFirst(state.owed, 'irq') };
       case 'irq_save':
         return { ...state, irq: state.irq + 1 };
-      case 'irq_enable':
       case 'irq_restore':
         return { ...state, irq: Math.max(0, state.irq - 1), owed: dropFirst(state.owed, 'irq') };
       case 'irq_handed_out':
