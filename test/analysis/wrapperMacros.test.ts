@@ -6,7 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { preprocessorOnlyFacts } from '../../server/src/analysis/extract';
-import { analyseFixtures, fixture } from './engineHelpers';
+import { analyseEdited, analyseFixtures, fixture } from './engineHelpers';
 
 describe('wrapper macros', () => {
   const result = analyseFixtures('macros/wrapper_macros.h', 'macros/wrapper_macros.c');
@@ -49,6 +49,17 @@ describe('wrapper macros', () => {
   it('make a header of nothing but such macros one that is parsed', () => {
     const text = '#ifndef NODE_H\n#define NODE_H\n#define node_lock(n) spin_lock(&(n)->lock)\n#endif\n';
     assert.equal(preprocessorOnlyFacts('node.h', text), null);
-    assert.ok(preprocessorOnlyFacts('node.h', text.replace('spin_lock(&(n)->lock)', 'node_get(n)')));
+    assert.ok(preprocessorOnlyFacts('node.h', text.replace('node_lock(n) spin_lock(&(n)->lock)', 'node_ref(n) node_get(n)')));
+  });
+
+  it('named for locking and calling a helper, take and release what the helper does', () => {
+    const file = 'macros/helper_macros.c';
+    const helpers = analyseFixtures(file);
+    assert.deepEqual(helpers.findings, [], helpers.describe());
+    const summary = helpers.analysis.functions.find((f) => f.fn.name === 'seg_unlock')!.result.summary;
+    assert.deepEqual(summary.releasesOnEntry.map((l) => `${l.cls.id}#${l.paramIndex}`), ['seg_perm.lock#0']);
+    // Named for something else, the macro is not read: its lock is never seen released.
+    const unnamed = analyseEdited(file, ['#define seg_unlock(seg)', '#define seg_put(seg)'], ['\t\tseg_unlock(segs[i]);', '\t\tseg_put(segs[i]);']);
+    assert.ok(unnamed.of('sleep-in-atomic', 'detach_segments').length > 0, unnamed.describe());
   });
 });

@@ -23,16 +23,25 @@ export interface MacroDefinition {
 const CALL_START = /\b([A-Za-z_]\w*)\s*\(/g;
 
 /**
- * Whether a macro is read as a function: it calls a lock API, is not one itself, and its body is a
- * statement or an expression of its own. A body that returns or jumps acts on its caller's flow
- * (`if (!x) return -EINVAL;`), and one that pastes tokens builds code: those stay unread.
+ * Whether a macro is read as a function: it calls a lock API, or is named for locking and calls a
+ * function (`#define shm_unlock(shp) ipc_unlock(&(shp)->shm_perm)`, whose callee's summary says what
+ * it releases); it is not a lock API itself; and its body is a statement or an expression of its own.
+ * A body that returns or jumps acts on its caller's flow (`if (!x) return -EINVAL;`), and one that
+ * pastes tokens builds code: those stay unread.
  */
 export function isLockWrapperMacro(name: string, body: string, catalogue: LockApiCatalogue): boolean {
   if (catalogue.get(name) || body.includes('#')) return false;
   if (/\b(?:return|goto)\b/.test(body)) return false;
-  for (const match of body.matchAll(CALL_START)) if (catalogue.get(match[1])) return true;
+  const lockNamed = LOCK_NAMED.test(name);
+  for (const match of body.matchAll(CALL_START)) if (catalogue.get(match[1]) || (lockNamed && !NOT_CALLS.has(match[1]))) return true;
   return false;
 }
+
+/** `shm_lock`, `dev_unlock_irq`, `unlock_page`: a macro name with `lock` or `unlock` as a word of it. */
+const LOCK_NAMED = /(?:^|_)(?:un)?lock(?:_|$)/;
+
+/** Words followed by `(` in a macro body that are not calls. */
+const NOT_CALLS = new Set(['if', 'while', 'for', 'switch', 'sizeof', 'typeof', '__typeof__', 'do']);
 
 /** Text built from pieces of a file, with the file offset each character came from. */
 class MappedText {
