@@ -201,6 +201,14 @@ describe('warning precision: locks handed to the caller', () => {
     const untold = analyseEdited(file, ['\t*mk_ret = mk;\n', '']);
     assert.equal(untold.one('unreleased-lock', 'setup_file_key').severity, 'warning');
   });
+
+  it('a held lock stored through a parameter (`*ptlp = ptl;`) is the caller\'s to release', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('pin_entry_for_write'), [], result.describe());
+    // The huge path no longer hands its lock over: it keeps it.
+    const kept = analyseEdited(file, ['\t\t*ptep = NULL;\n\t\t*ptlp = ptl;\n', '\t\t*ptep = NULL;\n']);
+    assert.equal(kept.one('unreleased-lock', 'pin_entry_for_write').severity, 'warning', kept.describe());
+  });
 });
 
 describe('warning precision: results compared where the lock is dropped', () => {

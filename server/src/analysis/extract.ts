@@ -1125,7 +1125,15 @@ class BodyWalker {
     const constant = node.type === 'assignment_expression' && operator === '=' && right ? constantTruth(right) : undefined;
     const deref = node.type === 'assignment_expression' && lock.steps.length === 0 && target.type === 'pointer_expression' && target.text.startsWith('*');
     const stored = constant === undefined && operator === '=' && right && isTaskField(lock.text) ? storedName(right) : undefined;
-    out.push({ t: 'assign', vars: [lock.text], ...(constant !== undefined ? { value: constant } : {}), ...(deref ? { deref } : {}), ...(stored ? { stored } : {}) });
+    const handsOut = deref && operator === '=' && right ? this.lockHandedOut(right) : null;
+    out.push({
+      t: 'assign',
+      vars: [lock.text],
+      ...(constant !== undefined ? { value: constant } : {}),
+      ...(deref ? { deref } : {}),
+      ...(stored ? { stored } : {}),
+      ...(handsOut ? { handsOut } : {}),
+    });
     // `*irqflags = flags;` after `spin_lock_irqsave(&l, flags)`: the caller is given the saved state to restore.
     if (deref && operator === '=' && right?.type === 'identifier' && this.savedFlags().has(right.text)) out.push({ t: 'atomic', op: 'irq_handed_out', site: rangeOf(node) });
     if (node.type !== 'assignment_expression' || lock.steps.length > 0) return;
@@ -1139,6 +1147,14 @@ class BodyWalker {
     }
     // `ret = spin_trylock(&l)` binds the call's result: the call itself is visited as an event and
     // finds its binding through the assignment's left side.
+  }
+
+  /** `ptl` (a lock pointer local) or `&dev->lock` stored through a pointer (`*ptlp = ptl;`): the lock handed over. */
+  private lockHandedOut(right: LiteNode): LockExpr | null {
+    const value = unwrap(right);
+    if (value.type === 'pointer_expression' && value.text.startsWith('&')) return lockExprOfNode(value);
+    const local = value.type === 'identifier' ? this.locals[value.text] : undefined;
+    return local && local.pointers > 0 && LOCK_TYPES.has(local.name) ? lockExprOfNode(value) : null;
   }
 
   /**

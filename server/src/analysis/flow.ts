@@ -543,6 +543,9 @@ class FunctionFlow {
           for (const v of stmt.vars) next = this.storeField(next, v, stmt.value);
           if (this.newObjects) for (const v of stmt.vars) next = this.storedInNewObject(next, v);
           if (isTaskField(stmt.vars[0])) next = this.storeTaskField(next, stmt.vars[0], stmt.value ?? this.storedNonNull(stmt, s));
+          // `*ptlp = ptl;` with `ptl` held: the caller is given the lock to release.
+          const handed = told && stmt.handsOut ? this.dealias(stmt.handsOut, s).text : undefined;
+          if (handed !== undefined && s.held.some((h) => h.expr.text === handed)) next = setFact(next, handedOutFact(handed), true);
           return told ? setFact(next, told, stmt.value ?? true) : next;
         });
       }
@@ -1994,7 +1997,7 @@ class FunctionFlow {
       const handsOutLocked =
         holding.every(returnsObject) && notHolding.some(otherObjectLocked) && notHolding.every((e) => otherObjectLocked(e) || (e.value !== null && FAILURE.test(e.value)));
       for (const exit of holding) {
-        if ((telling !== undefined && exit.value === telling) || toldByTask(exit)) continue;
+        if ((telling !== undefined && exit.value === telling) || toldByTask(exit) || exit.state.facts[handedOutFact(text)] === true) continue;
         const release = this.catalogue.expectedRelease(lock.api)?.name ?? 'the matching release';
         this.report(
           'unreleased-lock',
@@ -2679,6 +2682,11 @@ function toldThroughParameter(holding: Exit[], notHolding: Exit[]): boolean {
  */
 function zeroedFact(key: string): string {
   return `=${key.slice(0, key.indexOf('.') + 1)}*`;
+}
+
+/** The fact that this path gave its caller the held lock `text` through a pointer parameter (`*ptlp = ptl;`). */
+function handedOutFact(text: string): string {
+  return `>${text}`;
 }
 
 /** The fact of a constructor's new object held in `variable` (see `newObject`), for a flags field's key or one bit of it. */

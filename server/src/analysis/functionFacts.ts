@@ -120,6 +120,8 @@ export type Stmt =
        * name or an address (`tr`, `&ti`), whose being NULL or not the flow may know.
        */
       stored?: string;
+      /** `*ptlp = ptl;` through a pointer: the lock (a lock pointer or a lock's address) handed to the caller. */
+      handsOut?: LockExpr;
     }
   /** `spinlock_t *l = &dev->lock;`: later uses of `l` mean that lock. */
   | { t: 'alias'; name: string; lock: LockExpr }
