@@ -44,6 +44,12 @@ export interface WorkerSetup {
  */
 const WORKER_YOUNG_GENERATION_MB = 192;
 
+/**
+ * Jobs queued at each worker: while this thread parses one reply's facts or collects its growing
+ * heap (seconds at a time on a whole kernel tree), each worker still has files to work on.
+ */
+const JOBS_IN_FLIGHT = 4;
+
 export function defaultJobs(): number {
   return Math.max(1, Math.min(8, os.availableParallelism?.() ?? os.cpus().length));
 }
@@ -64,23 +70,26 @@ export async function extractInParallel(inputs: ExtractRequest[], jobs: number, 
   const runWorker = () =>
     new Promise<void>((resolve, reject) => {
       const worker = new Worker(path.join(__dirname, 'extractWorker.js'), { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
+      let inFlight = 0;
       const feed = () => {
-        if (next >= inputs.length) {
-          void worker.terminate().then(() => resolve());
-          return;
-        }
+        if (next >= inputs.length) return;
         const index = order[next++];
         worker.postMessage({ index, file: inputs[index].file, text: inputs[index].text } satisfies WorkerJob);
+        inFlight++;
         // The worker has its own copy now; a whole kernel tree of texts would not fit beside the facts.
         inputs[index] = { file: inputs[index].file, text: '' };
       };
       worker.on('message', (reply: WorkerReply) => {
+        inFlight--;
+        // The next job is queued before this reply is parsed, so the worker never waits on this thread.
+        feed();
         if (reply.facts) results[reply.index] = JSON.parse(reply.facts) as FileFacts;
         else skipped.push({ file: inputs[reply.index].file, reason: reply.error ?? 'could not be analysed' });
-        feed();
+        if (inFlight === 0) void worker.terminate().then(() => resolve());
       });
       worker.on('error', reject);
-      feed();
+      for (let i = 0; i < JOBS_IN_FLIGHT; i++) feed();
+      if (inFlight === 0) void worker.terminate().then(() => resolve());
     });
   await Promise.all(Array.from({ length: workerCount }, runWorker));
   return { facts: results.filter((f): f is FileFacts => f !== undefined), skipped };
