@@ -22,10 +22,15 @@ import { Deadline, FILE_BUDGET_MS, parseC } from './parser';
 import type { Range } from './sites';
 import { summarySignature, type FunctionSummary } from './summaries';
 
+/** The phases of `analyze()`, in order, as `ProgramOptions.onPhase` names them when each ends. */
+export type AnalysisPhase = 'summaries' | 'graph' | 'inversions' | 'findings';
+
 export interface ProgramOptions {
   catalogue?: LockApiCatalogue;
   /** Orders declared in the config file: `a -> b -> c`. */
   declaredOrders?: string[];
+  /** Told as each phase of `analyze()` ends (the CLI's `LOCKORDER_TIMINGS`). */
+  onPhase?: (phase: AnalysisPhase) => void;
 }
 
 export interface FunctionAnalysis {
@@ -375,17 +380,23 @@ export class LockProgram {
       for (const file of this.files.values()) for (const fn of file.functions) this.dirty.add(fn);
       this.typesChanged = false;
     }
+    const phaseEnded = this.options.onPhase ?? (() => {});
     this.summarise(this.types);
+    phaseEnded('summaries');
     const { functions, graph, local, keys } = this.assemble();
+    phaseEnded('graph');
     const declared = DeclaredOrderIndex.of([...this.files.values()], this.options.declaredOrders ?? []);
     const lockdepKeys = LockdepKeys.of(keys);
     const { findings: inversions, cycles } = findInversions(graph, declared, lockdepKeys, this.inversions);
+    const declaredViolations = checkDeclaredOrders(graph, declared, cycles);
+    phaseEnded('inversions');
     const findings = [
       ...local,
       ...inversions,
-      ...checkDeclaredOrders(graph, declared, cycles),
+      ...declaredViolations,
     ];
     const kept = findings.filter((f) => !this.ignored(f)).sort(compareFindings);
+    phaseEnded('findings');
     return { findings: kept, graph, cycles, functions, declared, keys: lockdepKeys, toJson: () => graph.toJson(cycles) };
   }
 
