@@ -570,17 +570,24 @@ export class LockProgram {
       const work = [...this.dirty];
       this.dirty.clear();
       const inWork = new Set(work);
+      // With every function in the work (a first analysis), no caller is left to make dirty: the
+      // changed functions are not even noted (on a whole kernel tree, walking the callers of every
+      // name defined many times over costs seconds).
+      const everyFunction = inWork.size >= this.functionCount();
       const changed = new Set<FunctionFacts>();
+      const noteChanged = (fn: FunctionFacts) => {
+        if (!everyFunction) changed.add(fn);
+      };
       for (const component of this.components(work, inWork)) {
         // Reached from the work but not in it: a settled function whose summary stands.
         if (!component.some((fn) => inWork.has(fn))) continue;
         if (component.length === 1 && !this.callsItself(component[0])) {
-          if (this.run(component[0], types)) changed.add(component[0]);
+          if (this.run(component[0], types)) noteChanged(component[0]);
           continue;
         }
         const before = new Map(component.map((fn) => [fn, this.lastChange(fn)]));
         this.settleGroup(component, types);
-        for (const fn of component) if (this.lastChange(fn) !== before.get(fn)) changed.add(fn);
+        for (const fn of component) if (this.lastChange(fn) !== before.get(fn)) noteChanged(fn);
       }
       for (const fn of changed) {
         for (const caller of this.callersOf.get(fn.name) ?? []) if (!inWork.has(caller)) this.dirty.add(caller);
