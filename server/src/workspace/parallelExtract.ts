@@ -85,6 +85,8 @@ export async function extractInParallel(
   large.sort((a, b) => inputs[b].text.length - inputs[a].text.length || a - b);
   const order = [...large, ...inputs.flatMap((input, index) => (input.text.length < LARGE_FILE_CHARS ? [index] : []))];
   let next = 0;
+  // What `onFacts` threw: every worker stops, and the extraction fails with it.
+  let failure: { error: unknown } | undefined;
   // Every file before this one has been passed on.
   let passed = 0;
   const passOn = () => {
@@ -116,16 +118,23 @@ export async function extractInParallel(
         jobsInFlight--;
         charsInFlight -= sizes.get(reply.index)!;
         sizes.delete(reply.index);
-        // The next jobs are queued before this reply is parsed, so the worker does not wait on this thread.
-        feed();
-        if (reply.facts) {
-          results[reply.index] = JSON.parse(reply.facts) as FileFacts;
-        } else {
-          results[reply.index] = null;
-          if (reply.error) reasons.set(reply.index, reply.error);
+        if (!failure) {
+          // The next jobs are queued before this reply is parsed, so the worker does not wait on this thread.
+          feed();
+          if (reply.facts) {
+            results[reply.index] = JSON.parse(reply.facts) as FileFacts;
+          } else {
+            results[reply.index] = null;
+            if (reply.error) reasons.set(reply.index, reply.error);
+          }
+          try {
+            passOn();
+          } catch (error) {
+            failure = { error };
+          }
         }
-        passOn();
-        if (jobsInFlight === 0) void worker.terminate().then(() => resolve());
+        if (failure) void worker.terminate().then(() => reject(failure!.error));
+        else if (jobsInFlight === 0) void worker.terminate().then(() => resolve());
       });
       worker.on('error', reject);
       feed();
