@@ -177,3 +177,21 @@ test('colour only on a terminal, and never with --no-color, NO_COLOR or -o', asy
   assert.doesNotMatch((await run(['a.c'], dir, warningOnly, { tty: true, env: { NO_COLOR: '1' } })).stdout, /\x1b\[/);
   assert.doesNotMatch((await run(['-o', 'r.txt', 'a.c'], dir, warningOnly, { tty: true })).stdout + fs.readFileSync(path.join(dir, 'r.txt'), 'utf8'), /\x1b\[/);
 });
+
+test('LOCKORDER_TIMINGS prints each phase of a run with its wall and CPU time on stderr, in order; the report is unchanged', async () => {
+  const dir = project({ 'a.c': 'static DEFINE_MUTEX(a);\nstatic DEFINE_MUTEX(b);\nvoid f(void) { mutex_lock(&a); mutex_lock(&b); mutex_unlock(&b); mutex_unlock(&a); }\n' });
+  const runWithEnv = async (env: Record<string, string>) => {
+    let stdout = '';
+    let stderr = '';
+    const status = await main(['--format', 'json', 'a.c'], { cwd: dir, env, stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
+    return { status, stdout, stderr };
+  };
+  const plain = await runWithEnv({});
+  const timed = await runWithEnv({ LOCKORDER_TIMINGS: '1' });
+  assert.doesNotMatch(plain.stderr, /timing/);
+  assert.equal(timed.stdout, plain.stdout);
+  assert.equal(JSON.parse(timed.stdout).graph.edges.length, 1);
+  const phases = [...timed.stderr.matchAll(/^lockorder: timing: (\w+) \d+\.\d\d s wall, \d+\.\d\d s cpu$/gm)].map((m) => m[1]);
+  assert.deepEqual(phases, ['files', 'extraction', 'summaries', 'graph', 'inversions', 'findings', 'report']);
+  assert.equal(timed.stderr.split('\n').filter((line) => line !== '').length, phases.length + 1, 'only the timings and the summary');
+});

@@ -1,6 +1,6 @@
 /**
- * Extraction on worker threads hands files out largest first, and must still return each file's
- * facts in input order, equal to what one thread extracts.
+ * Extraction on worker threads hands the largest files out first, and must still return each file's
+ * facts in input order, and pass them on in input order, equal to what one thread extracts.
  */
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -26,9 +26,25 @@ describe('extractInParallel', () => {
     const sizes = inputs.map((input) => input.text.length);
     assert.notDeepEqual([...sizes].sort((a, b) => b - a), sizes, 'the fixtures should not already be largest first');
     const expected = inputs.map((input) => factsOf(input.file, input.text));
-    const { facts, skipped } = await extractInParallel(inputs, 2, []);
+    const passedOn: string[] = [];
+    const { facts, skipped } = await extractInParallel(inputs, 2, [], (f) => passedOn.push(f.file));
     assert.deepEqual(skipped, []);
     assert.deepEqual(facts.map((f) => f.file), files);
+    assert.deepEqual(passedOn, files);
     assert.deepEqual(facts, expected);
+  });
+
+  it('fails with what the receiver of the facts threw, and stops the workers', async () => {
+    const files = cFiles(join(repoRoot(), ENGINE_FIXTURES)).slice(0, 40);
+    const inputs = files.map((file) => ({ file, text: readFileSync(file, 'utf8') }));
+    let received = 0;
+    const refusal = new Error('refused');
+    await assert.rejects(
+      extractInParallel(inputs, 2, [], () => {
+        if (++received === 3) throw refusal;
+      }),
+      refusal,
+    );
+    assert.equal(received, 3);
   });
 });

@@ -22,10 +22,15 @@ import { Deadline, FILE_BUDGET_MS, parseC } from './parser';
 import type { Range } from './sites';
 import { summarySignature, type FunctionSummary } from './summaries';
 
+/** The phases of `analyze()`, in order, as `ProgramOptions.onPhase` names them when each ends. */
+export type AnalysisPhase = 'summaries' | 'graph' | 'inversions' | 'findings';
+
 export interface ProgramOptions {
   catalogue?: LockApiCatalogue;
   /** Orders declared in the config file: `a -> b -> c`. */
   declaredOrders?: string[];
+  /** Told as each phase of `analyze()` ends (the CLI's `LOCKORDER_TIMINGS`). */
+  onPhase?: (phase: AnalysisPhase) => void;
 }
 
 export interface FunctionAnalysis {
@@ -375,17 +380,23 @@ export class LockProgram {
       for (const file of this.files.values()) for (const fn of file.functions) this.dirty.add(fn);
       this.typesChanged = false;
     }
+    const phaseEnded = this.options.onPhase ?? (() => {});
     this.summarise(this.types);
+    phaseEnded('summaries');
     const { functions, graph, local, keys } = this.assemble();
+    phaseEnded('graph');
     const declared = DeclaredOrderIndex.of([...this.files.values()], this.options.declaredOrders ?? []);
     const lockdepKeys = LockdepKeys.of(keys);
     const { findings: inversions, cycles } = findInversions(graph, declared, lockdepKeys, this.inversions);
+    const declaredViolations = checkDeclaredOrders(graph, declared, cycles);
+    phaseEnded('inversions');
     const findings = [
       ...local,
       ...inversions,
-      ...checkDeclaredOrders(graph, declared, cycles),
+      ...declaredViolations,
     ];
     const kept = findings.filter((f) => !this.ignored(f)).sort(compareFindings);
+    phaseEnded('findings');
     return { findings: kept, graph, cycles, functions, declared, keys: lockdepKeys, toJson: () => graph.toJson(cycles) };
   }
 
@@ -559,17 +570,24 @@ export class LockProgram {
       const work = [...this.dirty];
       this.dirty.clear();
       const inWork = new Set(work);
+      // With every function in the work (a first analysis), no caller is left to make dirty: the
+      // changed functions are not even noted (on a whole kernel tree, walking the callers of every
+      // name defined many times over costs seconds).
+      const everyFunction = inWork.size >= this.functionCount();
       const changed = new Set<FunctionFacts>();
+      const noteChanged = (fn: FunctionFacts) => {
+        if (!everyFunction) changed.add(fn);
+      };
       for (const component of this.components(work, inWork)) {
         // Reached from the work but not in it: a settled function whose summary stands.
         if (!component.some((fn) => inWork.has(fn))) continue;
         if (component.length === 1 && !this.callsItself(component[0])) {
-          if (this.run(component[0], types)) changed.add(component[0]);
+          if (this.run(component[0], types)) noteChanged(component[0]);
           continue;
         }
         const before = new Map(component.map((fn) => [fn, this.lastChange(fn)]));
         this.settleGroup(component, types);
-        for (const fn of component) if (this.lastChange(fn) !== before.get(fn)) changed.add(fn);
+        for (const fn of component) if (this.lastChange(fn) !== before.get(fn)) noteChanged(fn);
       }
       for (const fn of changed) {
         for (const caller of this.callersOf.get(fn.name) ?? []) if (!inWork.has(caller)) this.dirty.add(caller);

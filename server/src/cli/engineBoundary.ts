@@ -10,6 +10,7 @@ import type { LockorderConfig } from '../config';
 import { FILE_BUDGET_MS } from '../analysis/parser';
 import { defaultJobs, extractInParallel } from '../workspace/parallelExtract';
 import { summarizeLockdep, type LockdepSummary } from './lockdepReports';
+import type { PhaseClock } from './phaseTimes';
 
 export type { AnalysisInput, AnalysisResult };
 
@@ -49,13 +50,15 @@ export async function runEngine(
   config: LockorderConfig,
   jobs = defaultJobs(),
   lockdep: LockdepInput[] = [],
+  phaseEnded: PhaseClock = () => {},
 ): Promise<EngineResult> {
   const catalogue = catalogueFor(config);
-  const program = new LockProgram({ catalogue, declaredOrders: config.declaredOrders ?? [] });
+  const program = new LockProgram({ catalogue, declaredOrders: config.declaredOrders ?? [], onPhase: phaseEnded });
   const skipped: { file: string; reason: string }[] = [];
   if (jobs > 1 && inputs.length >= PARALLEL_MIN_FILES) {
-    const extracted = await extractInParallel(inputs, jobs, customLockApis(config));
-    for (const facts of extracted.facts) program.setFile(facts);
+    // Each file joins the program as soon as it and the files before it are extracted, while the
+    // workers extract the rest: in input order, so the program is the one a single thread builds.
+    const extracted = await extractInParallel(inputs, jobs, customLockApis(config), (facts) => program.setFile(facts));
     skipped.push(...extracted.skipped);
   } else {
     for (const input of inputs) {
@@ -66,6 +69,7 @@ export async function runEngine(
       }
     }
   }
+  phaseEnded('extraction');
   const analysis = program.analyze();
   if (lockdep.length === 0) return { findings: analysis.findings, graph: analysis.toJson(), skipped };
   const merged = applyLockdep(analysis, lockdep);

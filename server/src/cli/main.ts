@@ -18,6 +18,7 @@ import { formatJson } from './formatJson';
 import { formatSarif } from './formatSarif';
 import { formatSummary, formatText } from './formatText';
 import { formatLockdepSummary, readLockdepReports } from './lockdepReports';
+import { phaseClock, TIMINGS_VARIABLE } from './phaseTimes';
 import { packageRoot, toolVersion } from './toolInfo';
 
 export interface OutputStream {
@@ -101,6 +102,7 @@ async function run(argv: readonly string[], io: CliIo, engine: Engine): Promise<
   if (!lockdep.ok) return inputError(lockdep.errors);
   for (const note of lockdep.notes) io.stderr.write(`lockorder: ${note}\n`);
 
+  const phaseEnded = phaseClock(io.env[TIMINGS_VARIABLE] ? io.stderr : undefined);
   let skipped = 0;
   let progressOnScreen = false;
   const clearProgress = () => (progressOnScreen ? '\r\x1b[K' : '');
@@ -129,8 +131,9 @@ async function run(argv: readonly string[], io: CliIo, engine: Engine): Promise<
       : undefined,
   });
   if (progressOnScreen) io.stderr.write(clearProgress());
+  phaseEnded('files');
 
-  const raw = await engine(inputs, config, options.jobs, lockdep.reports);
+  const raw = await engine(inputs, config, options.jobs, lockdep.reports, phaseEnded);
   for (const { file, reason } of raw.skipped ?? []) onSkip(file, reason);
   if (raw.lockdep) io.stderr.write(formatLockdepSummary(raw.lockdep));
   const result: AnalysisResult = { findings: applySeverityOverrides(raw.findings, config), graph: raw.graph, skipped: raw.skipped };
@@ -144,6 +147,7 @@ async function run(argv: readonly string[], io: CliIo, engine: Engine): Promise<
       return inputError([`cannot write ${options.output}: ${(e as Error).message}`]);
     }
   }
+  phaseEnded('report');
   io.stderr.write(`${formatSummary(result.findings, inputs.length, skipped)}\n`);
   return exitCodeFor(result.findings, options.failOn);
 }

@@ -44,44 +44,102 @@ export interface WorkerSetup {
  */
 const WORKER_YOUNG_GENERATION_MB = 192;
 
+/**
+ * Work queued at each worker, so that it never waits while this thread parses a reply or collects
+ * its growing heap (a scavenge of a whole kernel tree's facts takes tens of milliseconds, a dozen
+ * small files less): up to this many files, and more than one only while their texts are short.
+ */
+const MAX_JOBS_IN_FLIGHT = 16;
+const MAX_CHARS_IN_FLIGHT = 1 << 20;
+
+/**
+ * Files at least this long are handed out first, largest first: the files still running when the
+ * queue empties are then ordinary ones, so no core idles while the other parses a 4 MB register
+ * header at the end. The others go in input order, so that their facts can be passed on in input
+ * order while extraction goes on (see `onFacts`).
+ */
+const LARGE_FILE_CHARS = 256 * 1024;
+
 export function defaultJobs(): number {
   return Math.max(1, Math.min(8, os.availableParallelism?.() ?? os.cpus().length));
 }
 
 /**
  * Extracts facts from every input, in input order, using `jobs` worker threads. Each input's text is
- * dropped from `inputs` once a worker has it.
+ * dropped from `inputs` once a worker has it. `onFacts` gets each file's facts in input order as soon
+ * as those of every file before it are in, while the workers still extract the files after it.
  */
-export async function extractInParallel(inputs: ExtractRequest[], jobs: number, customApis: LockApi[]): Promise<ExtractOutcome> {
-  const results: (FileFacts | undefined)[] = new Array(inputs.length);
+export async function extractInParallel(
+  inputs: ExtractRequest[],
+  jobs: number,
+  customApis: LockApi[],
+  onFacts: (facts: FileFacts) => void = () => {},
+): Promise<ExtractOutcome> {
+  // A file's facts, or null once it was skipped; undefined while it is not done.
+  const results: (FileFacts | null | undefined)[] = new Array(inputs.length);
   const skipped: ExtractOutcome['skipped'] = [];
+  const reasons = new Map<number, string>();
   const workerCount = Math.max(1, Math.min(jobs, inputs.length));
   const setup: WorkerSetup = { customApis, timeoutMs: FILE_BUDGET_MS };
-  // Largest texts first: the files still running when the queue empties are then small ones, so no
-  // core idles while the other parses a 4 MB register header at the end.
-  const order = inputs.map((_, index) => index).sort((a, b) => inputs[b].text.length - inputs[a].text.length || a - b);
+  const large = inputs.flatMap((input, index) => (input.text.length >= LARGE_FILE_CHARS ? [index] : []));
+  large.sort((a, b) => inputs[b].text.length - inputs[a].text.length || a - b);
+  const order = [...large, ...inputs.flatMap((input, index) => (input.text.length < LARGE_FILE_CHARS ? [index] : []))];
   let next = 0;
+  // What `onFacts` threw: every worker stops, and the extraction fails with it.
+  let failure: { error: unknown } | undefined;
+  // Every file before this one has been passed on.
+  let passed = 0;
+  const passOn = () => {
+    for (; passed < inputs.length && results[passed] !== undefined; passed++) {
+      const facts = results[passed];
+      if (facts) onFacts(facts);
+      else skipped.push({ file: inputs[passed].file, reason: reasons.get(passed) ?? 'could not be analysed' });
+    }
+  };
   const runWorker = () =>
     new Promise<void>((resolve, reject) => {
       const worker = new Worker(path.join(__dirname, 'extractWorker.js'), { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
+      let jobsInFlight = 0;
+      let charsInFlight = 0;
+      const sizes = new Map<number, number>();
       const feed = () => {
-        if (next >= inputs.length) {
-          void worker.terminate().then(() => resolve());
-          return;
+        while (next < inputs.length && jobsInFlight < MAX_JOBS_IN_FLIGHT && (jobsInFlight === 0 || charsInFlight < MAX_CHARS_IN_FLIGHT)) {
+          const index = order[next++];
+          const { file, text } = inputs[index];
+          worker.postMessage({ index, file, text } satisfies WorkerJob);
+          jobsInFlight++;
+          charsInFlight += text.length;
+          sizes.set(index, text.length);
+          // The worker has its own copy now; a whole kernel tree of texts would not fit beside the facts.
+          inputs[index] = { file, text: '' };
         }
-        const index = order[next++];
-        worker.postMessage({ index, file: inputs[index].file, text: inputs[index].text } satisfies WorkerJob);
-        // The worker has its own copy now; a whole kernel tree of texts would not fit beside the facts.
-        inputs[index] = { file: inputs[index].file, text: '' };
       };
       worker.on('message', (reply: WorkerReply) => {
-        if (reply.facts) results[reply.index] = JSON.parse(reply.facts) as FileFacts;
-        else skipped.push({ file: inputs[reply.index].file, reason: reply.error ?? 'could not be analysed' });
-        feed();
+        jobsInFlight--;
+        charsInFlight -= sizes.get(reply.index)!;
+        sizes.delete(reply.index);
+        if (!failure) {
+          // The next jobs are queued before this reply is parsed, so the worker does not wait on this thread.
+          feed();
+          if (reply.facts) {
+            results[reply.index] = JSON.parse(reply.facts) as FileFacts;
+          } else {
+            results[reply.index] = null;
+            if (reply.error) reasons.set(reply.index, reply.error);
+          }
+          try {
+            passOn();
+          } catch (error) {
+            failure = { error };
+          }
+        }
+        if (failure) void worker.terminate().then(() => reject(failure!.error));
+        else if (jobsInFlight === 0) void worker.terminate().then(() => resolve());
       });
       worker.on('error', reject);
       feed();
+      if (jobsInFlight === 0) void worker.terminate().then(() => resolve());
     });
   await Promise.all(Array.from({ length: workerCount }, runWorker));
-  return { facts: results.filter((f): f is FileFacts => f !== undefined), skipped };
+  return { facts: results.filter((f): f is FileFacts => !!f), skipped };
 }
