@@ -7,7 +7,7 @@
  * { … }` the same way (a guarded scope). ERROR nodes are walked as plain sequences so that no lock
  * call inside them is lost, and their order is kept.
  */
-import { allStatements, atomTexts, isTaskField } from './functionFacts';
+import { allStatements, atomTexts, isTaskField, isTaskStore } from './functionFacts';
 import type {
   CallStmt,
   Cond,
@@ -624,7 +624,7 @@ function withoutIdleAssignments(body: Stmt[]): Stmt[] {
   // A store to a field of the running task is news for callers, who may test it; a store through the
   // pointer it is given (`tr->tr_ip = ip; … current->journal_info = tr;`) shows that one is not NULL.
   const taskStored = new Set(statements.flatMap((s) => (s.t === 'assign' && s.stored ? [s.stored] : [])));
-  const taskStore = (s: Stmt) => s.t === 'assign' && s.vars.some((v) => isTaskField(v) || (taskStored.size > 0 && FIELD_PATH.test(v) && taskStored.has(/^\w+/.exec(v)![0])));
+  const taskStore = (s: Stmt) => isTaskStore(s) || (s.t === 'assign' && taskStored.size > 0 && s.vars.some((v) => FIELD_PATH.test(v) && taskStored.has(/^\w+/.exec(v)![0])));
   const prune = (stmts: Stmt[]): Stmt[] =>
     stmts
       .filter((s) => s.t !== 'assign' || s.vars.some(mentioned) || fieldStore(s) || s.deref || taskStore(s))
@@ -1682,11 +1682,12 @@ function argumentText(node: LiteNode): string | null {
   }
 }
 
-/** `tr`, `(void *)tr`, `&ti`: a value stored written as a name or an address; undefined for anything else. */
+/** `tr`, `(void *)tr`, `&ti`, `ti->ti_save`, `get_handle()`: a value stored written as a name, an address, a field or a call; undefined for anything else (a value computed with operators). */
 function storedName(node: LiteNode): string | undefined {
   let value = unwrap(node);
   while (value.type === 'cast_expression' && value.childForFieldName('value')) value = unwrap(value.childForFieldName('value')!);
   if (value.type === 'identifier') return value.text;
+  if (value.type === 'field_expression' || value.type === 'call_expression') return normalise(value.text);
   if (value.type === 'pointer_expression' && value.text.startsWith('&')) return normalise(value.text);
   return undefined;
 }

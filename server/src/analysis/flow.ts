@@ -6,7 +6,7 @@
  * one side only, which is how `if (x) lock(); … if (x) unlock();` stays quiet. Calls apply the
  * callee's summary: its locks make order edges, wrappers change the held set.
  */
-import { allStatements, atomTexts, conditionLeaves, isTaskField, type Cond, type FunctionFacts, type LockExpr, type LockStmt, type NewObjectFlags, type Stmt } from './functionFacts';
+import { allStatements, atomTexts, conditionLeaves, isTaskField, isTaskStore, type Cond, type FunctionFacts, type LockExpr, type LockStmt, type NewObjectFlags, type Stmt } from './functionFacts';
 import { ClassResolver, LockClass } from './lockClasses';
 import { LockApi, LockApiCatalogue, acquisitionSleeps, isAtomicKind, isCountingKind, modesMatch } from './lockApis';
 import { elementText, lastName, lockExprOfText, makeLockExpr, otherElement, substituteRoot, variableElement } from './lockExpr';
@@ -255,7 +255,7 @@ function storedTaskFields(statements: Stmt[], callees: CalleeLookup): Set<string
     for (const effect of callees.summaryOf(name)?.summary.taskFields ?? []) fields.add(effect.field);
   };
   for (const s of statements) {
-    if (s.t === 'assign' && isTaskField(s.vars[0])) fields.add(s.vars[0]);
+    if (s.t === 'assign' && isTaskStore(s)) fields.add(s.vars[0]);
     else if (s.t === 'call') callStores(s.name);
     else if (s.t === 'if' || (s.t === 'loop' && s.cond)) for (const leaf of conditionLeaves(s.cond!)) if (leaf.op === 'call') callStores(leaf.stmt.name);
   }
@@ -311,7 +311,7 @@ function touchesNoLock(fn: FunctionFacts, statements: Stmt[], callees: CalleeLoo
         break;
       case 'assign':
         // Storing per-task state is news for callers, who may test it.
-        if (isTaskField(s.vars[0])) return false;
+        if (isTaskStore(s)) return false;
         break;
       case 'if':
       case 'loop':
@@ -542,7 +542,7 @@ class FunctionFlow {
           if (stmt.value !== undefined) for (const v of stmt.vars) if (this.correlated.has(v)) next = decide(next, v, stmt.value);
           for (const v of stmt.vars) next = this.storeField(next, v, stmt.value);
           if (this.newObjects) for (const v of stmt.vars) next = this.storedInNewObject(next, v);
-          if (isTaskField(stmt.vars[0])) next = this.storeTaskField(next, stmt.vars[0], stmt.value ?? this.storedNonNull(stmt, s));
+          if (isTaskStore(stmt)) next = this.storeTaskField(next, stmt.vars[0], stmt.value ?? this.storedNonNull(stmt, s));
           // `*ptlp = ptl;` with `ptl` held: the caller is given the lock to release.
           const handed = told && stmt.handsOut ? this.dealias(stmt.handsOut, s).text : undefined;
           if (handed !== undefined && s.held.some((h) => h.expr.text === handed)) next = setFact(next, handedOutFact(handed), true);
@@ -1340,6 +1340,11 @@ class FunctionFlow {
 
   /** How a callee's store to a field of the running task (see `TaskFieldEffect`) leaves this path; `value` is the call's result when known (true: not zero). */
   private taskFieldByCall(state: State, effect: TaskFieldEffect, value: boolean | null): State {
+    // A change to a value not known, of a field this path has not stored itself: the path forgets what
+    // it decided of the field, and the function's own summary is not changed by it. Carried up, it
+    // would reach every caller of a helper like submit_bio() (which stores `current->bio_list` and
+    // puts it back), making their summaries news and splitting their paths for nothing.
+    if (effect.value === null && state.task?.[effect.field] === undefined) return this.shadowsCurrent ? state : forget(state, [effect.field]);
     if (!effect.onSuccess) return this.storeTaskField(state, effect.field, effect.value);
     // Stored only by the returns of 0: certain where the call returned 0, not done where it failed.
     if (value === true) return state;

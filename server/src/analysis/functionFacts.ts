@@ -117,7 +117,8 @@ export type Stmt =
       deref?: boolean;
       /**
        * For a field of the running task (`current->journal_info = tr;`): the value stored when it is a
-       * name or an address (`tr`, `&ti`), whose being NULL or not the flow may know.
+       * name, an address, a field or a call's result (`tr`, `&ti`, `ti->ti_save`), whose being NULL
+       * or not the flow may know.
        */
       stored?: string;
       /** `*ptlp = ptl;` through a pointer: the lock (a lock pointer or a lock's address) handed to the caller. */
@@ -210,6 +211,17 @@ export interface FileFacts {
 /** A field of the running task, `current->journal_info`: per-task state that callees set and callers test. */
 export function isTaskField(text: string): boolean {
   return /^current->\w+$/.test(text);
+}
+
+/**
+ * A store to a field of the running task that callers may test: of a constant, a name, an address,
+ * a field or a call's result (`current->journal_info = tr;`, `= NULL`, `= ti->ti_save`). Not a value
+ * computed from others, as a flags word is (`current->flags = (current->flags & ~F) | saved;`):
+ * tests of such a field test its bits, which the store does not decide, and the helpers that store
+ * one (memalloc_noio_restore()) are called all over the kernel.
+ */
+export function isTaskStore(s: Stmt): boolean {
+  return s.t === 'assign' && isTaskField(s.vars[0]) && (s.value !== undefined || s.stored !== undefined);
 }
 
 /** Every statement of a body, nested ones included, each before what it contains. */

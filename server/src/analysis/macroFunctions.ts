@@ -23,22 +23,24 @@ export interface MacroDefinition {
 const CALL_START = /\b([A-Za-z_]\w*)\s*\(/g;
 
 /**
- * Whether a macro is read as a function: it calls a lock API, or is named for locking and calls a
+ * Whether a macro is read as a function: it calls a lock API, or is named for unlocking and calls a
  * function (`#define shm_unlock(shp) ipc_unlock(&(shp)->shm_perm)`, whose callee's summary says what
  * it releases); it is not a lock API itself; and its body is a statement or an expression of its own.
+ * (One named for locking that calls a helper is left unread: helpers that take a lock often hand it
+ * out through a pointer as well, `pte_alloc_map_lock(…, &ptl)`, which one more level of macro hides.)
  * A body that returns or jumps acts on its caller's flow (`if (!x) return -EINVAL;`), and one that
  * pastes tokens builds code: those stay unread.
  */
 export function isLockWrapperMacro(name: string, body: string, catalogue: LockApiCatalogue): boolean {
   if (catalogue.get(name) || body.includes('#')) return false;
   if (/\b(?:return|goto)\b/.test(body)) return false;
-  const lockNamed = LOCK_NAMED.test(name);
-  for (const match of body.matchAll(CALL_START)) if (catalogue.get(match[1]) || (lockNamed && !NOT_CALLS.has(match[1]))) return true;
+  const unlockNamed = UNLOCK_NAMED.test(name);
+  for (const match of body.matchAll(CALL_START)) if (catalogue.get(match[1]) || (unlockNamed && !NOT_CALLS.has(match[1]))) return true;
   return false;
 }
 
-/** `shm_lock`, `dev_unlock_irq`, `unlock_page`: a macro name with `lock` or `unlock` as a word of it. */
-const LOCK_NAMED = /(?:^|_)(?:un)?lock(?:_|$)/;
+/** `shm_unlock`, `dev_unlock_irq`, `unlock_page`: a macro name with `unlock` as a word of it. */
+const UNLOCK_NAMED = /(?:^|_)unlock(?:_|$)/;
 
 /** Words followed by `(` in a macro body that are not calls. */
 const NOT_CALLS = new Set(['if', 'while', 'for', 'switch', 'sizeof', 'typeof', '__typeof__', 'do']);
