@@ -52,7 +52,7 @@ describe('wrapper macros', () => {
     assert.ok(preprocessorOnlyFacts('node.h', text.replace('node_lock(n) spin_lock(&(n)->lock)', 'node_ref(n) node_get(n)')));
   });
 
-  it('named for locking and calling a helper, take and release what the helper does', () => {
+  it('named for unlocking and calling a helper, release what the helper does', () => {
     const file = 'macros/helper_macros.c';
     const helpers = analyseFixtures(file);
     assert.deepEqual(helpers.findings, [], helpers.describe());
