@@ -133,8 +133,12 @@ export async function extractInParallel(
             failure = { error };
           }
         }
+        // Stopped only once idle: a worker terminated in the middle of a parse aborts the process
+        // (the native binding throws during teardown). After a failure nothing more is fed, so the
+        // files already queued, at most MAX_JOBS_IN_FLIGHT, are all it waits for.
+        if (jobsInFlight > 0) return;
         if (failure) void worker.terminate().then(() => reject(failure!.error));
-        else if (jobsInFlight === 0) void worker.terminate().then(() => resolve());
+        else void worker.terminate().then(() => resolve());
       });
       worker.on('error', reject);
       feed();
