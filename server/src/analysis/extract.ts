@@ -24,7 +24,7 @@ import type {
 import type { FunctionReuse, ReuseRound } from './functionReuse';
 import { ATOMIC_OPS, DEFAULT_CATALOGUE, GUARD_TYPES, LOCK_TYPES, LockApiCatalogue, isBugOnCall, isHeldAssertion, lockedWait, isNoReturnCall, isSleepingCall, isSparseAnnotation, sleepingGfp } from './lockApis';
 import { lockExprOfNode, lockExprOfText, makeLockExpr, variableElement } from './lockExpr';
-import { isLockWrapperMacro, macroFunctionsText, type MacroDefinition } from './macroFunctions';
+import { CALL_START, isLockWrapperMacro, macroFunctionsText, NOT_CALLS, type MacroDefinition } from './macroFunctions';
 import { newObjectFlags } from './newObjects';
 import { LiteNode, liteTree, lineStarts as startsOfLines, normaliseLineBreaks, parseC, positionIn, type Deadline, type Pruning, type SyntaxTree } from './parser';
 import type { Position, Range } from './sites';
@@ -1244,7 +1244,7 @@ class BodyWalker {
     const gfp = allocates(name) ? args.find((a) => sleepingGfp(a.text)) : undefined;
     if (gfp) out.push({ t: 'sleep', what: `${name}(…, ${normalise(gfp.text)})`, site, callee: name });
     const call: CallStmt = { t: 'call', name, args: args.map(argumentText), site };
-    const constants = constantArguments(args);
+    const constants = constantArguments(args, constantTruth);
     if (constants) call.constants = constants;
     if (bind) call.bind = bind;
     out.push(call);
@@ -1425,8 +1425,6 @@ function allocates(name: string): boolean {
 const CONDITION_PASSTHROUGH = new Set(['likely', 'unlikely', '__builtin_expect', 'WARN_ON', 'WARN_ON_ONCE', 'WARN', 'WARN_ONCE']);
 /** The variable a directly returned lock result is bound to (reserved-looking, so no C file uses it). */
 const RETURNED_RESULT = '__lockorder_result';
-const NOT_CALLS = new Set(['if', 'while', 'for', 'switch', 'return', 'sizeof', 'typeof', '__typeof__', 'defined', 'do', 'case', 'alignof', '_Alignof', 'offsetof']);
-const CALL_START = /\b([A-Za-z_]\w*)\s*\(/g;
 
 /**
  * A function that touches no lock and nothing that sleeps matters to others only through what it
@@ -1499,7 +1497,7 @@ function textCallStmts(name: string, args: string[], site: Range, catalogue: Loc
   if (gfp) out.push({ t: 'sleep', what: `${name}(…, ${normalise(gfp)})`, site, callee: name });
   const call: CallStmt = { t: 'call', name, args: args.map((a) => (lockExprOfText(a) ? normalise(a) : null)), site };
   // As for a call read from nodes: `dis_vsi(vsi, true)` passes its callee's flag decided.
-  const constants = constantTextArguments(args);
+  const constants = constantArguments(args, constantTruthOfText);
   if (constants) call.constants = constants;
   out.push(call);
   return out;
@@ -1695,29 +1693,29 @@ function storedName(node: LiteNode): string | undefined {
 /** Constants that mean 0 or "no": `0`, `NULL`, `false`, `thrd_success`, `WAIT_OBJECT_0`, `STATUS_SUCCESS`. */
 /** `0`, `false`, `NULL` → false; other number literals and `true` → true; anything else unknown. */
 function constantTruth(node: LiteNode): boolean | undefined {
-  if (node.type === 'number_literal') return !/^0[xX]?0*[uUlL]*$/.test(node.text);
+  if (node.type === 'number_literal') return !ZERO_NUMBER.test(node.text);
   if (node.type === 'true') return true;
   if (node.type === 'false' || node.text === 'NULL') return false;
   return undefined;
 }
 
-/** The truth of each argument written as a constant, by position; undefined when none is. */
-function constantArguments(args: readonly LiteNode[]): Record<number, boolean> | undefined {
-  let out: Record<number, boolean> | undefined;
-  args.forEach((arg, i) => {
-    const truth = constantTruth(arg);
-    if (truth !== undefined) (out ??= {})[i] = truth;
-  });
-  return out;
-}
-
+/** `0`, `0x0`, `0UL`: a number literal that is zero. */
+const ZERO_NUMBER = /^0[xX]?0*[uUlL]*$/;
 const NUMBER_TEXT = /^(?:0[xX][0-9a-fA-F]+|\d+)[uUlL]*$/;
 
-/** `constantArguments` for arguments known only as text (a body read for its calls alone). */
-function constantTextArguments(args: readonly string[]): Record<number, boolean> | undefined {
+/** `constantTruth` for an argument known only as text (a body read for its calls alone). */
+function constantTruthOfText(arg: string): boolean | undefined {
+  if (NUMBER_TEXT.test(arg)) return !ZERO_NUMBER.test(arg);
+  if (arg === 'true') return true;
+  if (arg === 'false' || arg === 'NULL') return false;
+  return undefined;
+}
+
+/** The truth of each argument written as a constant, by position; undefined when none is. */
+function constantArguments<T>(args: readonly T[], truthOf: (arg: T) => boolean | undefined): Record<number, boolean> | undefined {
   let out: Record<number, boolean> | undefined;
   args.forEach((arg, i) => {
-    const truth = NUMBER_TEXT.test(arg) ? !/^0[xX]?0*[uUlL]*$/.test(arg) : arg === 'true' ? true : arg === 'false' || arg === 'NULL' ? false : undefined;
+    const truth = truthOf(arg);
     if (truth !== undefined) (out ??= {})[i] = truth;
   });
   return out;
@@ -1752,7 +1750,6 @@ const ZERO_CONSTANTS = new Set(['NULL', 'false', 'thrd_success', 'WAIT_OBJECT_0'
 export function normalise(text: string): string {
   return text.replace(/\s+/g, ' ').replace(/\s*(->|\.|\(|\)|\[|\]|,)\s*/g, '$1').trim();
 }
-
 
 /** `wait_event_cmd(wq, cond, cmd1, cmd2)` and its exclusive form, written out in full. */
 function isCommandWait(node: LiteNode): boolean {

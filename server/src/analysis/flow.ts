@@ -1335,7 +1335,7 @@ class FunctionFlow {
   private storedNonNull(stmt: Stmt & { t: 'assign' }, state: State): true | null {
     const stored = stmt.stored;
     if (stored === undefined) return null;
-    return stored.startsWith('&') || state.facts[stored] === true || dereferencedBefore(this.fn.body, stored, stmt) ? true : null;
+    return stored.startsWith('&') || state.facts[stored] === true || dereferencedBefore(this.fn.body, this.statements, stored, stmt) ? true : null;
   }
 
   /** How a callee's store to a field of the running task (see `TaskFieldEffect`) leaves this path; `value` is the call's result when known (true: not zero). */
@@ -2066,9 +2066,9 @@ class FunctionFlow {
  * to a value not known, so that callers forget what they knew of the field.
  */
 function taskFieldEffects(exits: Exit[]): TaskFieldEffect[] | undefined {
-  const fields = new Set(exits.flatMap((e) => (e.state.task ? Object.keys(e.state.task) : [])));
-  if (fields.size === 0) return undefined;
-  return [...fields].sort().map((field) => {
+  const fields = taskFieldsStored(exits);
+  if (fields.length === 0) return undefined;
+  return fields.sort().map((field) => {
     const left = (e: Exit) => e.state.task?.[field];
     const first = left(exits[0]);
     if (first !== undefined && exits.every((e) => left(e) === first)) return { field, value: first };
@@ -2083,12 +2083,13 @@ function taskFieldEffects(exits: Exit[]): TaskFieldEffect[] | undefined {
 /**
  * Whether `name` is dereferenced (`name->f = …`) on every path before `target`: by a statement before
  * it in a sequence that encloses it, and not jumped over by a `goto` from before it to a label between.
+ * `statements` are the body's, in the order they are written (`allStatements(body)`).
  */
-function dereferencedBefore(body: readonly Stmt[], name: string, target: Stmt): boolean {
+function dereferencedBefore(body: readonly Stmt[], statements: readonly Stmt[], name: string, target: Stmt): boolean {
   const through = `${name}->`;
   const dereferences = (s: Stmt): boolean => s.t === 'assign' && s.vars.some((v) => v.startsWith(through));
   // Statements in the order they are written: a jump can skip a dereference only from before it.
-  const order = new Map(allStatements(body).map((s, i) => [s, i]));
+  const order = new Map(statements.map((s, i) => [s, i]));
   const gotoAt = (label: string) => [...order].filter(([s]) => s.t === 'goto' && s.label === label).map(([, i]) => i);
   // Undefined when `target` is not inside `stmts`; else where the first dereference on every path to it is (-1: none).
   const search = (stmts: readonly Stmt[], before: number): number | undefined => {
@@ -2671,9 +2672,13 @@ function outKey(param: string): string {
  * ended the transaction first) are not told so.
  */
 function handedOverInTask(holding: Exit[], notHolding: Exit[]): (exit: Exit) => boolean {
-  const fields = [...new Set(holding.flatMap((e) => (e.state.task ? Object.keys(e.state.task) : [])))];
-  const telling = fields.filter((f) => notHolding.every((e) => e.state.task?.[f] !== true));
+  const telling = taskFieldsStored(holding).filter((f) => notHolding.every((e) => e.state.task?.[f] !== true));
   return (exit) => telling.some((f) => exit.state.task?.[f] === true);
+}
+
+/** The fields of the running task some of these exits' paths stored. */
+function taskFieldsStored(exits: Exit[]): string[] {
+  return [...new Set(exits.flatMap((e) => (e.state.task ? Object.keys(e.state.task) : [])))];
 }
 
 function toldThroughParameter(holding: Exit[], notHolding: Exit[]): boolean {

@@ -20,7 +20,11 @@ export interface MacroDefinition {
   bodyStart: number;
 }
 
-const CALL_START = /\b([A-Za-z_]\w*)\s*\(/g;
+/** A name followed by `(`: a call, unless the name is one of `NOT_CALLS`. */
+export const CALL_START = /\b([A-Za-z_]\w*)\s*\(/g;
+
+/** Words of C followed by `(` that are not calls. */
+export const NOT_CALLS: ReadonlySet<string> = new Set(['if', 'while', 'for', 'switch', 'return', 'sizeof', 'typeof', '__typeof__', 'defined', 'do', 'case', 'alignof', '_Alignof', 'offsetof']);
 
 /**
  * Whether a macro is read as a function: it calls a lock API, or is named for unlocking and calls a
@@ -41,9 +45,6 @@ export function isLockWrapperMacro(name: string, body: string, catalogue: LockAp
 
 /** `shm_unlock`, `dev_unlock_irq`, `unlock_page`: a macro name with `unlock` as a word of it. */
 const UNLOCK_NAMED = /(?:^|_)unlock(?:_|$)/;
-
-/** Words followed by `(` in a macro body that are not calls. */
-const NOT_CALLS = new Set(['if', 'while', 'for', 'switch', 'sizeof', 'typeof', '__typeof__', 'do']);
 
 /** Text built from pieces of a file, with the file offset each character came from. */
 class MappedText {
