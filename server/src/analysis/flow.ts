@@ -167,8 +167,30 @@ const LOOP_PASSES = 3;
 const MAX_ATOMS = 6;
 /** Sleeping reported through at most this many calls. */
 const MAX_SLEEP_CHAIN = 2;
+/** An empty set of names, shared rather than made for every call. */
+const NO_NAMES: ReadonlySet<string> = new Set();
 
-const INITIAL: State = { events: 0, held: [], facts: {}, released: [], releasedByCallee: [], releasedFromEntry: [], failed: [], irq: 0, bh: 0, preempt: 0, owed: [], slept: false };
+/**
+ * Every state is this one with some fields replaced, never added: the optional ones are here too, so
+ * that all states share one layout and the code reading them stays fast.
+ */
+const INITIAL: State = {
+  events: 0,
+  held: [],
+  facts: {},
+  released: [],
+  releasedByCallee: [],
+  releasedFromEntry: [],
+  failed: [],
+  irq: 0,
+  bh: 0,
+  preempt: 0,
+  owed: [],
+  slept: false,
+  objects: undefined,
+  dead: false,
+  task: undefined,
+};
 
 export function analyzeFunction(
   fn: FunctionFacts,
@@ -287,15 +309,16 @@ function objectRoots(statements: Stmt[], conditions: Cond[], callees: CalleeLook
 }
 
 /**
- * A function with no lock statement, no contract and only callees whose summaries are empty (or
- * unknown): every path through it holds, takes, releases and sleeps on nothing.
+ * A function with no lock statement, no contract and only callees that change nothing for it (see
+ * `quietWithNothingHeld`): every path through it holds, takes, releases and sleeps on nothing it
+ * would tell its callers of.
  */
 function touchesNoLock(fn: FunctionFacts, statements: Stmt[], callees: CalleeLookup): boolean {
   const { acquires, releases, mustHold, condAcquires } = fn.contracts;
   if (acquires.length > 0 || releases.length > 0 || mustHold.length > 0 || condAcquires.length > 0) return false;
   const quiet = (name: string) => {
     const found = callees.summaryOf(name);
-    return found === undefined || isEmptySummary(found.summary);
+    return found === undefined || quietWithNothingHeld(found.summary);
   };
   for (const s of statements) {
     switch (s.t) {
@@ -324,6 +347,19 @@ function touchesNoLock(fn: FunctionFacts, statements: Stmt[], callees: CalleeLoo
     }
   }
   return true;
+}
+
+/**
+ * A callee that, called with no lock held, leaves the caller's state and summary as they were: it
+ * changes no held lock and no task field, and what it takes or sleeps on lies too many calls down to
+ * be carried up another level (see `applyCall` and `sleep`). Most functions near the top of a call
+ * chain call only such callees.
+ */
+function quietWithNothingHeld(summary: FunctionSummary): boolean {
+  if (isEmptySummary(summary)) return true;
+  if (changesHeldLocks(summary) || summary.taskFields) return false;
+  const sleepsTooDeep = summary.sleeps === null || summary.sleeps.chain.length + 1 >= MAX_SLEEP_CHAIN;
+  return sleepsTooDeep && summary.acquires.every((lock) => lock.chain.length + 1 >= MAX_CHAIN_DEPTH);
 }
 
 function emptyResult(): FlowResult {
@@ -688,7 +724,6 @@ class FunctionFlow {
       return [[true, s], [false, s]];
     }
     const results: [boolean, State][] = [];
-    const seen = new Set<string>();
     // The masks followed, less the atoms that short-circuiting left unevaluated: a mask differing from
     // one of them only there takes the same branch with the same effects again.
     const followed: number[] = [];
@@ -716,9 +751,9 @@ class FunctionFlow {
           if (query && key !== undefined && this.correlated.has(key)) s = decide(s, key, truth);
         }
       }
-      const key = `${value}|${stateKey(s)}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+      // The same branch with a state like one already kept adds nothing. (Keys are built only for
+      // a branch taken twice: most conditions are taken once each way.)
+      if (results.some(([v, kept]) => v === value && (kept === s || stateKey(kept) === stateKey(s)))) continue;
       results.push([value, s]);
     }
     return results;
@@ -1392,7 +1427,7 @@ class FunctionFlow {
     constants: Record<number, boolean> | undefined,
     someOnly: boolean,
   ): State {
-    const bitStore = BIT_STORE[name];
+    const bitStore = BIT_STORE.get(name);
     if (bitStore !== undefined && args[0] && args[1]) {
       const key = this.fieldKey(args[1], args[0]);
       if (key) return setFact(state, `=${key}`, bitStore);
@@ -1406,7 +1441,7 @@ class FunctionFlow {
     const atomic = inAtomicSection(s);
     // A callee that drops a lock of ours and takes it again (`unlock(); schedule(); lock();` behind
     // helpers that test the same field before each) hands it back: taking it is no double lock.
-    const handedBack = new Set(summary.releasesOnEntry.flatMap((l) => this.instantiate(s, l, name, args)?.expr.text ?? []));
+    const handedBack = summary.releasesOnEntry.length === 0 ? NO_NAMES : new Set(summary.releasesOnEntry.flatMap((l) => this.instantiate(s, l, name, args)?.expr.text ?? []));
     for (const lock of summary.acquires) {
       const deepEnough = lock.chain.length + 1 >= MAX_CHAIN_DEPTH;
       if (s.held.length === 0 && (deepEnough || this.acquires.size >= MAX_SUMMARY_LOCKS)) continue;
@@ -1657,7 +1692,7 @@ class FunctionFlow {
     };
     for (const st of this.statements) {
       if (st.t === 'assign' && st.value !== undefined) for (const v of st.vars) add(/->|\./.test(v) ? this.fieldKey(v) : null, st.value);
-      const bit = st.t === 'call' ? BIT_STORE[st.name] : undefined;
+      const bit = st.t === 'call' ? BIT_STORE.get(st.name) : undefined;
       if (st.t === 'call' && bit !== undefined && st.args[0] && st.args[1]) add(this.fieldKey(st.args[1], st.args[0]), bit);
     }
     this.storedFlags = stored;
@@ -2278,7 +2313,12 @@ function isLastReferenceKey(key: string): boolean {
   return key.endsWith(`:${LAST_REFERENCE_BIT}`);
 }
 /** Calls that store one bit: the value stored. */
-const BIT_STORE: Readonly<Record<string, boolean>> = { set_bit: true, __set_bit: true, clear_bit: false, __clear_bit: false };
+const BIT_STORE: ReadonlyMap<string, boolean> = new Map([
+  ['set_bit', true],
+  ['__set_bit', true],
+  ['clear_bit', false],
+  ['__clear_bit', false],
+]);
 
 /**
  * A held lock's class as a release names it: a release ends the hold whatever `_nested` subclass
@@ -2336,9 +2376,12 @@ function uniqueGuards(guards: FieldGuard[]): FieldGuard[] {
   return [...seen.values()];
 }
 
+/** The lock with these guards: itself when they are the ones it has. */
 function withGuards(lock: SummaryLock, guards: FieldGuard[]): SummaryLock {
-  const rest = { ...lock };
-  delete rest.guards;
+  const had = lock.guards ?? [];
+  if (guards.length === had.length && guards.every((g, i) => g === had[i])) return lock;
+  // (Not `delete`: an object that loses a property becomes a slow dictionary for every later reader.)
+  const { guards: _replaced, ...rest } = lock;
   return guards.length > 0 ? { ...rest, guards } : rest;
 }
 
@@ -2485,12 +2528,12 @@ function decide(state: State, text: string, value: boolean): State {
 
 /** Assigning a variable invalidates what was decided about conditions that read it. */
 function forget(state: State, vars: string[]): State {
-  const keys = Object.keys(state.facts);
-  if (keys.length === 0) return state;
-  const stale = keys.filter((k) => vars.some((v) => k === v || mentions(valueRead(k), v)));
-  if (stale.length === 0) return state;
+  // (Most assignments touch no decided condition: nothing is allocated for those.)
+  let stale: string[] | undefined;
+  for (const k in state.facts) if (vars.some((v) => k === v || mentions(valueRead(k), v))) (stale ??= []).push(k);
+  if (stale === undefined) return state;
   const facts: Record<string, boolean> = {};
-  for (const k of keys) if (!stale.includes(k)) facts[k] = state.facts[k];
+  for (const k in state.facts) if (!stale.includes(k)) facts[k] = state.facts[k];
   return { ...state, facts };
 }
 

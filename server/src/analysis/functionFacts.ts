@@ -243,9 +243,17 @@ export function allStatements(body: readonly Stmt[]): Stmt[] {
 
 /** The leaves of a condition (atoms, lock calls, other calls), left to right. */
 export function conditionLeaves(cond: Cond): Cond[] {
-  if (cond.op === 'and' || cond.op === 'or') return [...conditionLeaves(cond.left), ...conditionLeaves(cond.right)];
-  if (cond.op === 'not') return conditionLeaves(cond.arg);
-  return [cond];
+  const leaves: Cond[] = [];
+  collectLeaves(cond, leaves);
+  return leaves;
+}
+
+function collectLeaves(cond: Cond, into: Cond[]): void {
+  if (cond.op === 'and' || cond.op === 'or') {
+    collectLeaves(cond.left, into);
+    collectLeaves(cond.right, into);
+  } else if (cond.op === 'not') collectLeaves(cond.arg, into);
+  else into.push(cond);
 }
 
 /** The texts of a condition's opaque atoms. */

@@ -26,7 +26,8 @@ interface KeyApi {
 
 const WAIT_QUEUE_LOCK = ['->lock'];
 
-const KEY_APIS: Readonly<Record<string, KeyApi>> = {
+/** (A Map: looked up with every call's name, which may be `constructor` or `toString`.) */
+const KEY_APIS: ReadonlyMap<string, KeyApi> = new Map<string, KeyApi>(Object.entries({
   lockdep_set_class: { how: 'key', keyArg: 1 },
   lockdep_set_class_and_name: { how: 'key', keyArg: 1 },
   lockdep_set_class_and_subclass: { how: 'key', keyArg: 1 },
@@ -55,7 +56,7 @@ const KEY_APIS: Readonly<Record<string, KeyApi>> = {
   rwlock_init: { how: 'default' },
   init_waitqueue_head: { how: 'default', lockSteps: WAIT_QUEUE_LOCK },
   init_swait_queue_head: { how: 'default', lockSteps: WAIT_QUEUE_LOCK },
-};
+} satisfies Record<string, KeyApi>));
 
 /** The key of a plain init: one identity, whichever call site (see the README's precision section). */
 const DEFAULT_KEY = 'default';
@@ -79,7 +80,7 @@ export function keyAssignmentsOf(fn: FunctionFacts, resolver: ClassResolver): Ke
   if (calls.length === 0) return [];
   const out: { lockText: string; always: boolean; assignment: KeyAssignment }[] = [];
   for (const { call, conditional } of calls) {
-    const api = KEY_APIS[call.name];
+    const api = KEY_APIS.get(call.name)!;
     if (api.how === 'register') {
       const key = keyIdentity(fn, call.args[0] ?? null, resolver);
       if (key !== VARYING_KEY) out.push({ lockText: '', always: false, assignment: { cls: key, key: REGISTERED, call: `${call.name}()` } });
@@ -107,7 +108,7 @@ function keyCallsIn(
   out: { call: CallStmt; conditional: boolean }[] = [],
 ): { call: CallStmt; conditional: boolean }[] {
   for (const s of body) {
-    if (s.t === 'call' && KEY_APIS[s.name]) out.push({ call: s, conditional });
+    if (s.t === 'call' && KEY_APIS.has(s.name)) out.push({ call: s, conditional });
     else if (s.t === 'scope') keyCallsIn(s.body, conditional, out);
     else if (s.t === 'if') {
       keyCallsIn(s.then, true, out);
