@@ -302,6 +302,9 @@ export class LockProgram {
   }
 
   private dirtyCallersOf(name: string): void {
+    // Until a first analysis every function is dirty already: on a whole kernel tree, walking the
+    // callers of every name as its definitions arrive costs seconds for nothing.
+    if (this.states.size === 0) return;
     for (const caller of this.callersOf.get(name) ?? []) this.dirty.add(caller);
   }
 
