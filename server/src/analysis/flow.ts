@@ -89,7 +89,7 @@ export interface FlowResult {
 
 export interface CalleeLookup {
   /** The summary of the function a call by this name reaches from this file, if known. */
-  summaryOf(name: string): { summary: FunctionSummary; signature: string } | undefined;
+  summaryOf(name: string): FunctionSummary | undefined;
 }
 
 interface Owed {
@@ -246,7 +246,7 @@ interface FunctionShape {
 
 function shapeOf(fn: FunctionFacts, statements: Stmt[], catalogue: LockApiCatalogue, callees: CalleeLookup): FunctionShape {
   const conditions = statements.flatMap((st) => (st.t === 'if' || (st.t === 'loop' && st.cond) ? [st.cond!] : []));
-  const correlated = correlatedConditions(statements, (name) => changesHeldLocks(callees.summaryOf(name)?.summary));
+  const correlated = correlatedConditions(statements, (name) => changesHeldLocks(callees.summaryOf(name)));
   const stateTests = stateDispatch(conditions.flatMap(conditionLeaves).flatMap((leaf) => conditionKey(leaf) ?? []));
   // A field of the running task tested here and stored along the way, here or by a callee (`if
   // (current->journal_info == NULL) begin_transaction();` in a loop): what a path stored decides the next test.
@@ -274,7 +274,7 @@ function shapeOf(fn: FunctionFacts, statements: Stmt[], catalogue: LockApiCatalo
 function storedTaskFields(statements: Stmt[], callees: CalleeLookup): Set<string> {
   const fields = new Set<string>();
   const callStores = (name: string) => {
-    for (const effect of callees.summaryOf(name)?.summary.taskFields ?? []) fields.add(effect.field);
+    for (const effect of callees.summaryOf(name)?.taskFields ?? []) fields.add(effect.field);
   };
   for (const s of statements) {
     if (s.t === 'assign' && isTaskStore(s)) fields.add(s.vars[0]);
@@ -291,7 +291,7 @@ function objectRoots(statements: Stmt[], conditions: Cond[], callees: CalleeLook
   };
   const addCall = (name: string, args: (string | null)[]) => {
     const found = callees.summaryOf(name);
-    if (found && !isEmptySummary(found.summary)) args.forEach(addRoots);
+    if (found && !isEmptySummary(found)) args.forEach(addRoots);
   };
   for (const s of statements) {
     if (s.t === 'lock' || s.t === 'unlock' || s.t === 'assume' || s.t === 'alias') roots.add(s.lock?.root ?? '');
@@ -318,7 +318,7 @@ function touchesNoLock(fn: FunctionFacts, statements: Stmt[], callees: CalleeLoo
   if (acquires.length > 0 || releases.length > 0 || mustHold.length > 0 || condAcquires.length > 0) return false;
   const quiet = (name: string) => {
     const found = callees.summaryOf(name);
-    return found === undefined || quietWithNothingHeld(found.summary);
+    return found === undefined || quietWithNothingHeld(found);
   };
   for (const s of statements) {
     switch (s.t) {
@@ -537,9 +537,9 @@ class FunctionFlow {
         for (const s of states) {
           // A call is work done under the locks held (see `takenAt`); with none held there is nothing to count.
           const counted = s.held.length === 0 ? s : { ...s, events: s.events + 1 };
-          for (const next of this.storedCall(counted, stmt.name, stmt.args, stmt.site, stmt.bind, stmt.constants, stmt.someOnly)) out.push(next);
+          this.storedCall(out, counted, stmt.name, stmt.args, stmt.site, stmt.bind, stmt.constants, stmt.someOnly);
         }
-        const summary = this.callees.summaryOf(stmt.name)?.summary;
+        const summary = this.callees.summaryOf(stmt.name);
         const zeroed = ZEROED_ALLOCATION.test(stmt.name) || summary?.returnsZeroed === true;
         const built = stmt.bind !== undefined && summary?.newObjectFlags ? out.map((s) => this.newObject(s, stmt.bind!, summary.newObjectFlags!)) : out;
         return stmt.bind !== undefined && zeroed ? built.map((s) => this.zeroedFields(s, stmt.bind!)) : built;
@@ -747,7 +747,7 @@ class FunctionFlow {
         else {
           s = this.atomEffect(atom, s, truth);
           // `if (is_onoff(cmd)) down_write(); … if (is_onoff(cmd)) up_write();`: a query asked twice answers alike.
-          const query = atom.op === 'call' && !changesHeldLocks(this.callees.summaryOf(atom.stmt.name)?.summary);
+          const query = atom.op === 'call' && !changesHeldLocks(this.callees.summaryOf(atom.stmt.name));
           if (query && key !== undefined && this.correlated.has(key)) s = decide(s, key, truth);
         }
       }
@@ -909,7 +909,7 @@ class FunctionFlow {
    * `unlock(); alloc(gfp); lock();`): a sleeping mask passed to it is used while they are dropped.
    */
   private droppedAndRetaken(callee: string | undefined): readonly string[] {
-    const acquires = callee ? this.callees.summaryOf(callee)?.summary.acquires : undefined;
+    const acquires = callee ? this.callees.summaryOf(callee)?.acquires : undefined;
     return acquires ? acquires.flatMap((l) => l.releasedBefore ?? []) : [];
   }
 
@@ -1283,8 +1283,10 @@ class FunctionFlow {
    * wrapper and the variable is tested (`if (!desc)`), the path splits like `ret = mutex_trylock(…)`
    * does, into one where the variable holds the success value and the lock is held, and one where it
    * holds the failure value. A result never tested that way gives nothing to follow either outcome by.
+   * The states after the call are added to `into`.
    */
   private storedCall(
+    into: State[],
     state: State,
     name: string,
     args: (string | null)[],
@@ -1292,13 +1294,16 @@ class FunctionFlow {
     bind: string | undefined,
     constants: Record<number, boolean> | undefined,
     someOnly = false,
-  ): State[] {
+  ): void {
     const tested = bind !== undefined && this.testedAtoms.has(bind);
-    const summary = tested ? this.callees.summaryOf(name)?.summary : undefined;
+    const summary = tested ? this.callees.summaryOf(name) : undefined;
     // (A callee that stores per-task state only when it succeeds splits the path the same way.)
     const conditional = summary !== undefined && (summary.conditional.length > 0 || summary.taskFields?.some((t) => t.onSuccess) === true);
-    if (!bind || !conditional) return [this.call(state, name, args, site, null, bind, constants, someOnly)];
-    return [true, false].map((value) => decide(this.call(state, name, args, site, value, bind, constants, someOnly), bind, value));
+    if (!bind || !conditional) {
+      into.push(this.call(state, name, args, site, null, bind, constants, someOnly));
+      return;
+    }
+    for (const value of [true, false]) into.push(decide(this.call(state, name, args, site, value, bind, constants, someOnly), bind, value));
   }
 
   /** Set once this function has received a constructor's new object (see `newObject`). */
@@ -1432,10 +1437,8 @@ class FunctionFlow {
       const key = this.fieldKey(args[1], args[0]);
       if (key) return setFact(state, `=${key}`, bitStore);
     }
-    const found = this.callees.summaryOf(name);
-    if (!found) return state;
-    const summary = found.summary;
-    if (isEmptySummary(summary)) return state;
+    const summary = this.callees.summaryOf(name);
+    if (!summary || isEmptySummary(summary)) return state;
     let s = state;
     const chainOf = (l: SummaryLock) => [name, ...l.chain];
     const atomic = inAtomicSection(s);

@@ -635,7 +635,7 @@ export class LockProgram {
       summaryOf: (name) => {
         const callee = this.resolve(name, fn);
         const state = callee ? this.states.get(callee) : undefined;
-        return state ? { summary: state.result.summary, signature: state.signature } : undefined;
+        return state?.result.summary;
       },
     };
     const before = this.lastChange(fn);
