@@ -6,7 +6,7 @@
  * one side only, which is how `if (x) lock(); … if (x) unlock();` stays quiet. Calls apply the
  * callee's summary: its locks make order edges, wrappers change the held set.
  */
-import { allStatements, atomTexts, conditionLeaves, isTaskField, isTaskStore, type Cond, type FunctionFacts, type LockExpr, type LockStmt, type NewObjectFlags, type Stmt } from './functionFacts';
+import { allStatements, conditionLeaves, isTaskField, isTaskStore, type Cond, type FunctionFacts, type LockExpr, type LockStmt, type NewObjectFlags, type Stmt } from './functionFacts';
 import { ClassResolver, LockClass } from './lockClasses';
 import { LockApi, LockApiCatalogue, acquisitionSleeps, isAtomicKind, isCountingKind, modesMatch } from './lockApis';
 import { elementText, lastName, lockExprOfText, makeLockExpr, otherElement, substituteRoot, variableElement } from './lockExpr';
@@ -245,12 +245,25 @@ interface FunctionShape {
 }
 
 function shapeOf(fn: FunctionFacts, statements: Stmt[], catalogue: LockApiCatalogue, callees: CalleeLookup): FunctionShape {
-  const conditions = statements.flatMap((st) => (st.t === 'if' || (st.t === 'loop' && st.cond) ? [st.cond!] : []));
+  // The leaves of every condition, read once for all that follows (this runs for every function that locks).
+  const leaves: Cond[] = [];
+  for (const st of statements) if (st.t === 'if' || (st.t === 'loop' && st.cond)) leaves.push(...conditionLeaves(st.cond!));
+  const keys: string[] = [];
+  const testedAtoms = new Set<string>();
+  const testedTexts = new Set<string>();
+  for (const leaf of leaves) {
+    const key = conditionKey(leaf);
+    if (key !== undefined) keys.push(key);
+    if (leaf.op === 'atom') {
+      testedAtoms.add(leaf.text);
+      testedTexts.add(leaf.text);
+    } else if (leaf.op === 'call') for (const arg of leaf.stmt.args) if (arg !== null) testedTexts.add(arg);
+  }
   const correlated = correlatedConditions(statements, (name) => changesHeldLocks(callees.summaryOf(name)));
-  const stateTests = stateDispatch(conditions.flatMap(conditionLeaves).flatMap((leaf) => conditionKey(leaf) ?? []));
+  const stateTests = stateDispatch(keys);
   // A field of the running task tested here and stored along the way, here or by a callee (`if
   // (current->journal_info == NULL) begin_transaction();` in a loop): what a path stored decides the next test.
-  const taskTests = new Set(conditions.flatMap(atomTexts).filter(isTaskField));
+  const taskTests = new Set([...testedAtoms].filter(isTaskField));
   // (Asked only where a test or a pointer reads such a field: few functions do.)
   const readsTask = taskTests.size > 0 || statements.some((st) => st.t === 'points' && st.target.root === 'current');
   const taskStores = readsTask ? storedTaskFields(statements, callees) : new Set<string>();
@@ -262,11 +275,9 @@ function shapeOf(fn: FunctionFacts, statements: Stmt[], catalogue: LockApiCatalo
     taskStores,
     pairedReleases: releasedHandles(statements, catalogue),
     annotationsOfTheInside: annotationsOfTheInside(fn, statements),
-    testedAtoms: new Set(conditions.flatMap(atomTexts)),
-    testedTexts: new Set(
-      conditions.flatMap(conditionLeaves).flatMap((leaf) => (leaf.op === 'atom' ? [leaf.text] : leaf.op === 'call' ? leaf.stmt.args.filter((a): a is string => a !== null) : [])),
-    ),
-    objectRoots: objectRoots(statements, conditions, callees),
+    testedAtoms,
+    testedTexts,
+    objectRoots: objectRoots(statements, leaves, callees),
   };
 }
 
@@ -284,7 +295,7 @@ function storedTaskFields(statements: Stmt[], callees: CalleeLookup): Set<string
   return fields;
 }
 
-function objectRoots(statements: Stmt[], conditions: Cond[], callees: CalleeLookup): Set<string> {
+function objectRoots(statements: Stmt[], leaves: Cond[], callees: CalleeLookup): Set<string> {
   const roots = new Set<string>();
   const addRoots = (text: string | null) => {
     for (const name of text?.match(/(?<![\w.>])[A-Za-z_]\w*/g) ?? []) roots.add(name);
@@ -300,7 +311,7 @@ function objectRoots(statements: Stmt[], conditions: Cond[], callees: CalleeLook
     else if (s.t === 'return') addRoots(s.value);
     else if (s.t === 'call') addCall(s.name, s.args);
   }
-  for (const leaf of conditions.flatMap(conditionLeaves)) {
+  for (const leaf of leaves) {
     if (leaf.op === 'atom') addRoots(leaf.text);
     else if (leaf.op === 'lock') roots.add(leaf.stmt.lock.root);
     else if (leaf.op === 'call') addCall(leaf.stmt.name, leaf.stmt.args);
