@@ -74,8 +74,12 @@ export interface KeyAssignment {
   call: string;
 }
 
-/** The key assignments in one function, for locks whose class is known. */
-export function keyAssignmentsOf(fn: FunctionFacts, resolver: ClassResolver): KeyAssignment[] {
+/**
+ * The key assignments in one function, for locks whose class is known. `names`: what it calls, where
+ * known, so that a body calling no key API (nearly all of them) is not walked.
+ */
+export function keyAssignmentsOf(fn: FunctionFacts, resolver: ClassResolver, names?: Iterable<string>): KeyAssignment[] {
+  if (names && !someKeyApi(names)) return [];
   const calls = keyCallsIn(fn.body, false);
   if (calls.length === 0) return [];
   const out: { lockText: string; always: boolean; assignment: KeyAssignment }[] = [];
@@ -99,6 +103,11 @@ export function keyAssignmentsOf(fn: FunctionFacts, resolver: ClassResolver): Ke
   // default; one set only under a condition (`if (owner == X) lockdep_set_class(…)`) splits the class.
   const explicitlyKeyed = new Set(out.filter((a) => a.always && a.assignment.key !== DEFAULT_KEY && a.assignment.key !== REGISTERED).map((a) => a.lockText));
   return out.filter((a) => a.assignment.key !== DEFAULT_KEY || !explicitlyKeyed.has(a.lockText)).map((a) => a.assignment);
+}
+
+function someKeyApi(names: Iterable<string>): boolean {
+  for (const name of names) if (KEY_APIS.has(name)) return true;
+  return false;
 }
 
 /** Calls to key APIs, each with whether it runs only on some paths (inside an if, a loop or a switch). */

@@ -643,7 +643,7 @@ export class LockProgram {
     const result = analyzeFunction(fn, resolver, this.catalogue, lookup);
     const signature = summarySignature(result.summary);
     const change = `${signature}\u0001${summarySites(result.summary)}`;
-    this.states.set(fn, { result, signature, change, contribution: { ...contributionOf(fn, result), keys: keyAssignmentsOf(fn, resolver) } });
+    this.states.set(fn, { result, signature, change, contribution: { ...contributionOf(fn, result), keys: keyAssignmentsOf(fn, resolver, this.calls.get(fn)) } });
     this.forgetPart(fn.file);
     return before !== change;
   }
