@@ -63,6 +63,29 @@ interface FunctionState {
 }
 
 /**
+ * The state of a function as analysed here. Its signature and change text are made when first asked
+ * for: a first analysis asks only for those of recursive groups, and a whole kernel tree's worth of
+ * them would be a fifth of what the analysis keeps.
+ */
+class AnalysedState implements FunctionState {
+  private signatureText: string | undefined;
+  private changeText: string | undefined;
+
+  constructor(
+    readonly result: FlowResult,
+    readonly contribution: Contribution,
+  ) {}
+
+  get signature(): string {
+    return (this.signatureText ??= summarySignature(this.result.summary));
+  }
+
+  get change(): string {
+    return (this.changeText ??= `${this.signature}\u0001${summarySites(this.result.summary)}`);
+  }
+}
+
+/**
  * The state of a function that only moved: the analysis made at an earlier place of it (`origin`,
  * made where `at` says) and how many lines below that it is now. Its edges' sites, which the
  * graph needs, are moved at once; its result and summary places only when first read (a caller
@@ -641,11 +664,11 @@ export class LockProgram {
     const before = this.lastChange(fn);
     const resolver = new ClassResolver(types, fn);
     const result = analyzeFunction(fn, resolver, this.catalogue, lookup);
-    const signature = summarySignature(result.summary);
-    const change = `${signature}\u0001${summarySites(result.summary)}`;
-    this.states.set(fn, { result, signature, change, contribution: { ...contributionOf(fn, result), keys: keyAssignmentsOf(fn, resolver, this.calls.get(fn)) } });
+    const state = new AnalysedState(result, { ...contributionOf(fn, result), keys: keyAssignmentsOf(fn, resolver, this.calls.get(fn)) });
+    this.states.set(fn, state);
     this.forgetPart(fn.file);
-    return before !== change;
+    // (Never analysed before: changed, without making its change text.)
+    return before === undefined || before !== state.change;
   }
 
   /** The summary (with its sites) this function had when last analysed, as a comparable string. */
