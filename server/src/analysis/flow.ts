@@ -169,6 +169,8 @@ const MAX_ATOMS = 6;
 const MAX_SLEEP_CHAIN = 2;
 /** An empty set of names, shared rather than made for every call. */
 const NO_NAMES: ReadonlySet<string> = new Set();
+/** No guard left open: shared, and frozen so that nothing adds to it. */
+const NO_OPEN_GUARDS: FieldGuard[] = Object.freeze([]) as unknown as FieldGuard[];
 
 /**
  * Every state is this one with some fields replaced, never added: the optional ones are here too, so
@@ -1476,7 +1478,7 @@ class FunctionFlow {
         if (h.cls.id !== held.cls.id && !dropped) this.addEdge(h, held, s.held, `${name}()`, lock, open.length > 0);
         else if (h.cls.id === held.cls.id && !dropped && !handedBack.has(h.expr.text)) this.checkTakenAgainInCallee(h, held, lock, site);
       }
-      if (!deepEnough) this.noteSummaryAcquire(held, lock, s, [...open, ...passed.flags]);
+      if (!deepEnough) this.noteSummaryAcquire(held, lock, s, passed.flags.length === 0 ? open : [...open, ...passed.flags]);
     }
     // A callee that drops the caller's lock and then sleeps (`unlock(lock); schedule();`) does not
     // sleep under it: its releases come first.
@@ -1812,7 +1814,7 @@ class FunctionFlow {
 
   /** A callee lock's guards that this path leaves open, for a call given `args`; null when the path contradicts one. */
   private openGuards(guards: FieldGuard[] | undefined, state: State, args: (string | null)[]): FieldGuard[] | null {
-    if (!guards) return [];
+    if (!guards) return NO_OPEN_GUARDS;
     const open: FieldGuard[] = [];
     for (const g of guards) {
       const known =
