@@ -352,7 +352,12 @@ class FunctionFlow {
   private readonly annotationsTakenHere = new Set<string>();
   /** Sparse annotations whose lock the body takes next, rather than releases: they describe the body, not the caller. */
   private readonly annotationsOfTheInside: { contracts: Set<string>; markers: Set<Stmt> };
-  /** Instance texts and classes this function releases somewhere (itself or through a callee). */
+  /**
+   * Instance texts and classes this function releases somewhere (itself or through a callee) after
+   * taking them itself. A caller's lock released does not count: a function that takes a lock on
+   * one path and releases its caller's on another (`if (enable) lock(g); else unlock(g);`) hands the
+   * lock over in both directions, it does not leak it.
+   */
   private readonly releasedHere = new Set<string>();
   private readonly acquisitions: FlowResult['acquisitions'] = [];
   private readonly acquisitionKeys = new Set<string>();
@@ -1076,8 +1081,10 @@ class FunctionFlow {
   /** `via`: the callee chain the release came through, when it is not this function's own. */
   private releaseHeld(state: State, index: number, api: LockApi, apiName: string, site: Range, via: string[]): State {
     const held = state.held[index];
-    this.releasedHere.add(held.expr.text);
-    this.releasedHere.add(held.cls.id);
+    if (!held.fromEntry) {
+      this.releasedHere.add(held.expr.text);
+      this.releasedHere.add(held.cls.id);
+    }
     let next: State = {
       ...state,
       events: state.events + 1,
