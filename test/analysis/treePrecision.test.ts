@@ -23,3 +23,18 @@ describe('tree precision: a lock taken for the caller on one path, the caller\'s
     assert.equal(result.one('unreleased-lock', 'port_read_config').severity, 'warning');
   });
 });
+
+describe('tree precision: a write lock downgraded deep in a callee chain', () => {
+  const file = 'tree/deep_downgrade.c';
+
+  it('a read release after a callee that may have downgraded the lock, through a local of a middle function, is no mismatch', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('set_break'), [], result.describe());
+    assert.deepEqual(result.in('unmap_range'), [], result.describe());
+  });
+
+  it('a read release of a write lock no callee downgrades is still a mismatch', () => {
+    const result = analyseFixtures(file);
+    assert.match(result.one('mismatched-unlock', 'set_break_other').message, /addr_space\.other_lock/);
+  });
+});

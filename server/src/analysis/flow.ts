@@ -1447,7 +1447,14 @@ class FunctionFlow {
       if (isDowngrade(lock, this.catalogue)) {
         // Deeper than the callee's own body the downgrade may hang on a flag passed down
         // (`__do_munmap(…, downgrade)`): after the call the lock is held in a mode not known here.
-        s = lock.chain.length === 0 ? this.downgrade(s, inst.expr, lock.api, site, chainOf(lock)) : modeUnknown(s, inst.expr.text);
+        // One held here under another name (the callee reached it through `vma->vm_mm`, this
+        // function through `current->mm`), the only one of its class, is as unknown. A caller's lock,
+        // not held here, is passed on as downgraded through the chain, so that the caller that holds
+        // it learns the same (`ret = do_munmap(…); if (ret == 1) up_read(…)`).
+        const heldHere = s.held.some((h) => h.expr.text === inst.expr.text);
+        const ofClass = heldHere ? [] : s.held.filter((h) => h.cls.id === inst.cls.id);
+        if (ofClass.length === 1) s = modeUnknown(s, ofClass[0].expr.text);
+        else s = lock.chain.length === 0 || !heldHere ? this.downgrade(s, inst.expr, lock.api, site, chainOf(lock), inst.cls) : modeUnknown(s, inst.expr.text);
         continue;
       }
       const before = s;
@@ -1597,13 +1604,20 @@ class FunctionFlow {
     return this.fn.locals[expr.root] !== undefined || expr.root.includes(':') ? { local: true } : {};
   }
 
-  /** Write to read; a caller's lock, not held here, is downgraded for the caller (a wrapper). */
-  private downgrade(state: State, expr: LockExpr, apiName: string, site: Range, via: string[]): State {
+  /**
+   * Write to read; a caller's lock, not held here, is downgraded for the caller (a wrapper). One a
+   * callee downgrades through a local of this function (`mm = vma->vm_mm`, where the local's origin
+   * is not followed) is passed on too, by its class: the caller that holds one lock of that class
+   * then knows its mode no longer.
+   */
+  private downgrade(state: State, expr: LockExpr, apiName: string, site: Range, via: string[], calleeClass?: LockClass): State {
     if (state.held.some((h) => h.expr.text === expr.text)) return downgrade(state, expr.text, this.catalogue);
-    if (this.reachableByCallers(expr)) {
-      const cls = this.resolver.resolve(expr);
+    const reachable = this.reachableByCallers(expr);
+    const cls = reachable ? this.resolver.resolve(expr) : calleeClass;
+    if (cls && (reachable || (via.length > 0 && cls.resolved))) {
       const key = `${cls.id}@${expr.text}`;
-      if (!this.downgradedOnEntry.has(key)) this.downgradedOnEntry.set(key, { ...this.rootOf(expr), cls, expr, api: apiName, kind: this.catalogue.get(apiName)?.kind ?? 'rwsem', file: this.fn.file, site, chain: via });
+      const root = reachable ? this.rootOf(expr) : { local: true };
+      if (!this.downgradedOnEntry.has(key)) this.downgradedOnEntry.set(key, { ...root, cls, expr, api: apiName, kind: this.catalogue.get(apiName)?.kind ?? 'rwsem', file: this.fn.file, site, chain: via });
     }
     return state;
   }
