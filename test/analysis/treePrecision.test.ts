@@ -18,6 +18,11 @@ describe('tree precision: a lock taken for the caller on one path, the caller\'s
     assert.deepEqual(warnings(result, 'port_select'), [], result.describe());
   });
 
+  it('a gate control whose opening path gives the lock back when the gate fails holds it on success only', () => {
+    const result = analyseFixtures('tree/gate_checked.c');
+    assert.deepEqual(warnings(result, 'demod_gate_ctrl'), [], result.describe());
+  });
+
   it('a lock the function takes and releases itself, left held on an error path, is still a leak', () => {
     const result = analyseFixtures(file);
     assert.equal(result.one('unreleased-lock', 'port_read_config').severity, 'warning');

@@ -737,6 +737,9 @@ class FunctionFlow {
    */
   private possible(atom: Cond, value: boolean, state: State): boolean {
     if (!consistent(atom, value, state)) return false;
+    // `WARN_ON(!mutex_is_locked(&l))`, `if (mutex_is_locked(&l)) mutex_unlock(&l);`: a lock this path
+    // holds is locked. (One it does not hold may be held by another task, or by the caller.)
+    if (!value && atom.op === 'call' && LOCKED_QUERIES.has(atom.stmt.name) && this.holdsLock(atom.stmt.args[0], state)) return false;
     if (atom.op !== 'atom' || (!state.objects && (value || state.held.length === 0))) return true;
     const paths = this.pathsOf(atom.text);
     if (paths.left === null) return true;
@@ -747,6 +750,14 @@ class FunctionFlow {
     }
     if (value || state.held.length === 0) return true;
     return !this.holdsThrough(paths.left, state);
+  }
+
+  /** Whether this path holds the lock an argument names (`&dev->lock`). */
+  private holdsLock(arg: string | null | undefined, state: State): boolean {
+    const expr = arg ? lockExprOfText(arg) : null;
+    if (!expr) return false;
+    const text = this.dealias(expr, state).text;
+    return state.held.some((h) => h.expr.text === text);
   }
 
   /** Whether this path holds a lock through the pointer `path`, which is then not NULL. */
@@ -1058,6 +1069,10 @@ class FunctionFlow {
       } else if (expr && !this.acquiredInstances.has(expr.text)) {
         // Released without being taken here: the caller holds it. That is a summary fact, not a bug.
         this.noteReleasedOnEntry(expr, apiName, api, site, via);
+      } else if (expr && sameElement) {
+        // Taken on another path, released on this one without being held: the caller's lock, as a
+        // gate control's closing direction releases it (`if (enable) lock(…); else unlock(…);`).
+        return { ...state, releasedFromEntry: addUnique(state.releasedFromEntry, expr.text) };
       }
       return state;
     }
@@ -1991,6 +2006,12 @@ class FunctionFlow {
       // lock is held is not followed (a nested release drops it whole).
       const others = notHolding.filter((e) => !reentered(e));
       if (others.length < notHolding.length && (others.length === 0 || conditionalSuccess(holding, others, (v) => this.isPointer(v)))) continue;
+      // A gate control: paths that released the caller's lock of the same name are its closing
+      // direction (`if (enable) lock(…); … if (!enable) unlock(…);`), told from the opening one by a
+      // test; without the closing paths, the opening ones may hold it on success only (`if (write()
+      // < 0) { unlock(…); return -EIO; }`).
+      const opening = openingPaths(holding, notHolding, text);
+      if (opening && (opening.length === 0 || conditionalSuccess(holding, opening, (v) => this.isPointer(v)))) continue;
       // Reported only for a lock this function takes itself (one taken in a callee is named in the
       // callee's terms), and that it either releases somewhere itself, or works under while it
       // releases other locks of its own: a function that releases nothing and takes this one on some
@@ -2498,6 +2519,25 @@ function consistent(atom: Cond, value: boolean, state: State): boolean {
   if (compared && state.facts[compared[1]] === false) return value === (compared[2] === '!=');
   return true;
 }
+
+/**
+ * For a function that takes `text` for its caller on some paths and releases the caller's on others:
+ * the paths not holding it that go the taking direction, by a test that every holding path passed
+ * one way and every releasing path the other. Undefined when no release of the caller's lock, or
+ * no such test, tells the two directions apart.
+ */
+function openingPaths(holding: Exit[], notHolding: Exit[], text: string): Exit[] | undefined {
+  const closing = notHolding.filter((e) => e.state.releasedFromEntry.includes(text));
+  if (closing.length === 0) return undefined;
+  for (const [test, value] of Object.entries(holding[0].state.facts)) {
+    if (holding.some((e) => e.state.facts[test] !== value) || closing.some((e) => e.state.facts[test] !== !value)) continue;
+    return notHolding.filter((e) => e.state.facts[test] !== !value);
+  }
+  return undefined;
+}
+
+/** Queries of whether a lock is held by anyone. */
+const LOCKED_QUERIES = new Set(['mutex_is_locked', 'spin_is_locked', 'raw_spin_is_locked', 'rwsem_is_locked', 'rt_mutex_is_locked']);
 
 function decide(state: State, text: string, value: boolean): State {
   if (state.facts[text] === value) return state;
