@@ -43,3 +43,29 @@ describe('tree precision: a write lock downgraded deep in a callee chain', () =>
     assert.match(result.one('mismatched-unlock', 'set_break_other').message, /addr_space\.other_lock/);
   });
 });
+
+describe('tree precision: locks taken by one loop over a collection, released by another over the same', () => {
+  const file = 'tree/paired_loops.c';
+
+  it('a loop that unlocks every element of the collection another loop locked leaves none held', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('reset_all'), [], result.describe());
+  });
+
+  it('a loop over the collection between them leaves the paths that locked going on', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('reset_all_then_hive'), [], result.describe());
+    assert.deepEqual(result.edgeSites('reset_dev.reset_lock', 'reset_hive.hive_lock'), ['reset_all_then_hive:64'], result.describe());
+  });
+
+  it('an element named through a local declared in the body is another one on each pass', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.in('reset_ports'), [], result.describe());
+    assert.equal(result.one('unlock-unheld', 'reset_ports_twice').severity, 'warning');
+  });
+
+  it('unlocking the elements of another collection leaves the first locked', () => {
+    const result = analyseFixtures(file);
+    assert.ok(result.of('unreleased-lock', 'reset_all_wrong_list').some((f) => f.severity === 'warning'), result.describe());
+  });
+});

@@ -873,8 +873,10 @@ class BodyWalker {
       return;
     }
     const loop: Stmt = { t: 'loop', cond: macroLoopCondition(call), body: this.body(bodyNode), bodyFirst: false };
-    const first = call.childForFieldName('arguments')?.firstNamedChild;
-    if (first?.type === 'identifier') loop.iterator = first.text;
+    const args = call.childForFieldName('arguments')?.namedChildren ?? [];
+    if (args[0]?.type === 'identifier') loop.iterator = args[0].text;
+    const walked = args.filter((a) => a.text !== loop.iterator).map((a) => normalise(a.text));
+    if (walked.length > 0) loop.collection = `${name}(${walked.join(',')})`;
     out.push(loop);
   }
 
@@ -1074,6 +1076,7 @@ class BodyWalker {
       this.locals[name] = type;
       if (!init) continue;
       const constant = constantTruth(init);
+      const before = out.length;
       if (constant !== undefined) out.push({ t: 'assign', vars: [name], value: constant });
       if (type.pointers > 0 && LOCK_TYPES.has(type.name)) {
         const lock = lockExprOfNode(init);
@@ -1082,6 +1085,10 @@ class BodyWalker {
         const target = objectTarget(init);
         if (target) out.push({ t: 'points', name, ...target });
       }
+      // Any other value is a store too: in a loop's body the local names another object on each
+      // pass (`struct intel_dp *dp = to_dp(encoder); mutex_unlock(&dp->lock);`), and what the last
+      // pass knew of it (a lock released through it) is forgotten. (Dropped where nothing reads it.)
+      if (out.length === before) out.push({ t: 'assign', vars: [name], declared: true });
       this.expression(init, out, name);
     }
   }

@@ -209,6 +209,8 @@ function returnsZeroedAllocation(statements: Stmt[]): boolean {
 interface FunctionShape {
   /** Every statement, nested ones included, in order. */
   statements: Stmt[];
+  /** Collections more than one `for_each` loop walks (see `loop()`). */
+  walkedTwice: Set<string>;
   correlated: Set<string>;
   pairedReleases: Set<string>;
   annotationsOfTheInside: { contracts: Set<string>; markers: Set<Stmt> };
@@ -233,8 +235,10 @@ function shapeOf(fn: FunctionFacts, statements: Stmt[], catalogue: LockApiCatalo
   const readsTask = taskTests.size > 0 || statements.some((st) => st.t === 'points' && st.target.root === 'current');
   const taskStores = readsTask ? storedTaskFields(statements, callees) : new Set<string>();
   for (const field of taskStores) if (taskTests.has(field)) correlated.add(field);
+  const walked = statements.flatMap((st) => (st.t === 'loop' && st.collection ? [st.collection] : []));
   return {
     statements,
+    walkedTwice: new Set(walked.filter((c, i) => walked.indexOf(c) !== i)),
     correlated,
     stateTests: new Set([...stateTests].filter((t) => correlated.has(t))),
     taskStores,
@@ -371,6 +375,7 @@ class FunctionFlow {
   private readonly pairedReleases: Set<string>;
   private readonly fieldKeys = new Map<string, string | null>();
   private readonly statements: Stmt[];
+  private readonly walkedTwice: Set<string>;
   private reclassed: Set<string> | undefined;
   /** Field tests of the enclosing `if`s, innermost last. */
   private readonly guards: FieldGuard[] = [];
@@ -413,9 +418,10 @@ class FunctionFlow {
     this.testedAtoms = shape.testedAtoms;
     this.testedTexts = shape.testedTexts;
     this.statements = shape.statements;
+    this.walkedTwice = shape.walkedTwice;
     this.objectRoots = shape.objectRoots;
     this.taskStores = shape.taskStores;
-    const assigned = new Set(shape.statements.flatMap((st) => (st.t === 'assign' ? st.vars : [])));
+    const assigned = new Set(shape.statements.flatMap((st) => (st.t === 'assign' && !st.declared ? st.vars : [])));
     this.assignedVars = assigned;
     this.shadowsCurrent = fn.locals.current !== undefined || fn.params.some((p) => p.name === 'current');
     fn.params.forEach((p, index) => {
@@ -574,7 +580,7 @@ class FunctionFlow {
         return merge(out);
       }
       case 'loop':
-        return this.loop(stmt.cond, stmt.body, stmt.bodyFirst, states, stmt.iterator);
+        return this.loop(stmt.cond, stmt.body, stmt.bodyFirst, states, stmt.iterator, stmt.collection !== undefined && this.walkedTwice.has(stmt.collection) ? stmt.collection : undefined);
       case 'switch':
         return this.switchStatement(stmt.cases, stmt.hasDefault, states);
       case 'scope': {
@@ -605,10 +611,17 @@ class FunctionFlow {
     }
   }
 
-  private loop(cond: Cond | null, body: Stmt[], bodyFirst: boolean, entry: State[], iterator?: string): State[] {
+  /**
+   * `collection`: one another loop of the function walks too (`list_for_each_entry(d, devs, node)
+   * lock(&d->lock); … list_for_each_entry(d, devs, node) unlock(&d->lock);`): whether it was empty
+   * is remembered on the path from the first test of one and decides the first test of the next.
+   */
+  private loop(cond: Cond | null, body: Stmt[], bodyFirst: boolean, entry: State[], iterator?: string, collection?: string): State[] {
     const exits: State[] = [];
     let head = entry;
-    let seen = new Set(entry.map(loopKey));
+    const nonEmpty = collection !== undefined ? `nonempty:${collection}` : undefined;
+    // A path known to enter leaves only after a pass: its entry state is not one already seen.
+    let seen = new Set(entry.filter((s) => nonEmpty === undefined || s.facts[nonEmpty] !== true).map(loopKey));
     for (let pass = 0; pass < LOOP_PASSES && head.length > 0; pass++) {
       // The cursor moves to the next entry (or past the end) before each test: what the last pass
       // knew of it (a lock released through it, a test decided) is about the previous entry.
@@ -616,7 +629,12 @@ class FunctionFlow {
       let inside: State[] = [];
       if (bodyFirst && pass === 0) inside = cond ? head.map((s) => this.assumeLoopGoesOn(cond, s)) : head;
       else if (cond === null) inside = head;
-      else {
+      else if (nonEmpty !== undefined && pass === 0) {
+        for (const s of head) {
+          const known = s.facts[nonEmpty];
+          for (const [value, next] of this.branch(cond, s)) if (known === undefined || known === value) (value ? inside : exits).push(decide(next, nonEmpty, value));
+        }
+      } else {
         for (const s of head) for (const [value, next] of this.branch(cond, s)) (value ? inside : exits).push(next);
       }
       const frame = { breaks: [] as State[], continues: [] as State[] };
@@ -934,6 +952,9 @@ class FunctionFlow {
       }
     }
     if (lock.via.length === 0) this.noteSummaryAcquire(lock, undefined, state);
+    // One entry stands for every instance a loop takes at this site: a loop over the same
+    // collection releases them all (see `loop()`), whatever the number of passes.
+    if (loopCarried) return state;
     let { irq, bh } = state;
     if (lock.api.ctx === 'irq' || lock.api.ctx === 'irqsave') irq++;
     if (lock.api.ctx === 'bh') bh++;
