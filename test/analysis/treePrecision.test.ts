@@ -61,6 +61,7 @@ describe('tree precision: locks taken by one loop over a collection, released by
   it('an element named through a local declared in the body is another one on each pass', () => {
     const result = analyseFixtures(file);
     assert.deepEqual(result.in('reset_ports'), [], result.describe());
+    assert.deepEqual(result.in('reset_devs'), [], result.describe());
     assert.equal(result.one('unlock-unheld', 'reset_ports_twice').severity, 'warning');
   });
 

@@ -873,9 +873,15 @@ class BodyWalker {
       return;
     }
     const loop: Stmt = { t: 'loop', cond: macroLoopCondition(call), body: this.body(bodyNode), bodyFirst: false };
+    // The cursor and index are the function's locals among the arguments, wherever the macro puts
+    // them (`idr_for_each_entry(&c->devs, dev, id)`, `hash_for_each(table, bkt, obj, node)`); failing
+    // those, the first argument named (`list_for_each_entry(pos, …)` with `pos` not declared here).
     const args = call.childForFieldName('arguments')?.namedChildren ?? [];
-    if (args[0]?.type === 'identifier') loop.iterator = args[0].text;
-    const walked = args.filter((a) => a.text !== loop.iterator).map((a) => normalise(a.text));
+    const named = args.filter((a) => a.type === 'identifier').map((a) => a.text);
+    const locals = named.filter((a) => this.locals[a] !== undefined);
+    const iterators = locals.length > 0 ? locals : args[0]?.type === 'identifier' ? [args[0].text] : [];
+    if (iterators.length > 0) loop.iterators = iterators;
+    const walked = args.filter((a) => !iterators.includes(a.text)).map((a) => normalise(a.text));
     if (walked.length > 0) loop.collection = `${name}(${walked.join(',')})`;
     out.push(loop);
   }

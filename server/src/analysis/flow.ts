@@ -580,7 +580,7 @@ class FunctionFlow {
         return merge(out);
       }
       case 'loop':
-        return this.loop(stmt.cond, stmt.body, stmt.bodyFirst, states, stmt.iterator, stmt.collection !== undefined && this.walkedTwice.has(stmt.collection) ? stmt.collection : undefined);
+        return this.loop(stmt.cond, stmt.body, stmt.bodyFirst, states, stmt.iterators, stmt.collection !== undefined && this.walkedTwice.has(stmt.collection) ? stmt.collection : undefined);
       case 'switch':
         return this.switchStatement(stmt.cases, stmt.hasDefault, states);
       case 'scope': {
@@ -616,7 +616,7 @@ class FunctionFlow {
    * lock(&d->lock); … list_for_each_entry(d, devs, node) unlock(&d->lock);`): whether it was empty
    * is remembered on the path from the first test of one and decides the first test of the next.
    */
-  private loop(cond: Cond | null, body: Stmt[], bodyFirst: boolean, entry: State[], iterator?: string, collection?: string): State[] {
+  private loop(cond: Cond | null, body: Stmt[], bodyFirst: boolean, entry: State[], iterators?: string[], collection?: string): State[] {
     const exits: State[] = [];
     let head = entry;
     const nonEmpty = collection !== undefined ? `nonempty:${collection}` : undefined;
@@ -625,7 +625,7 @@ class FunctionFlow {
     for (let pass = 0; pass < LOOP_PASSES && head.length > 0; pass++) {
       // The cursor moves to the next entry (or past the end) before each test: what the last pass
       // knew of it (a lock released through it, a test decided) is about the previous entry.
-      if (iterator) head = head.map((s) => forgetObjects(forget(s, [iterator]), [iterator]));
+      if (iterators) head = head.map((s) => forgetObjects(forget(s, iterators), iterators));
       let inside: State[] = [];
       if (bodyFirst && pass === 0) inside = cond ? head.map((s) => this.assumeLoopGoesOn(cond, s)) : head;
       else if (cond === null) inside = head;

@@ -97,11 +97,11 @@ export type Stmt =
   | { t: 'stop'; site: Range }
   | { t: 'if'; cond: Cond; then: Stmt[]; else: Stmt[] }
   /**
-   * `iterator`: the cursor a `for_each` macro assigns before each test of its end (`list_for_each_entry(pos, …)`).
+   * `iterators`: the cursor (and index) a `for_each` macro assigns before each test of its end (`list_for_each_entry(pos, …)`).
    * `collection`: what a `for_each` macro walks, as its name and arguments but the cursor: two loops
    * with one collection run alike the first time (both or neither).
    */
-  | { t: 'loop'; cond: Cond | null; body: Stmt[]; bodyFirst: boolean; iterator?: string; collection?: string }
+  | { t: 'loop'; cond: Cond | null; body: Stmt[]; bodyFirst: boolean; iterators?: string[]; collection?: string }
   | { t: 'switch'; cases: Stmt[][]; hasDefault: boolean }
   | { t: 'scope'; body: Stmt[] }
   | { t: 'return'; value: string | null; site: Range }
