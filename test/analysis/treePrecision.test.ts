@@ -70,3 +70,22 @@ describe('tree precision: locks taken by one loop over a collection, released by
     assert.ok(result.of('unreleased-lock', 'reset_all_wrong_list').some((f) => f.severity === 'warning'), result.describe());
   });
 });
+
+describe('tree precision: static locks of the same name in two files', () => {
+  const files = ['tree/statics/midi_port.c', 'tree/statics/raw_core.c'];
+
+  it("a file's static mutex held while the other file's static of the same name is taken is no double lock", () => {
+    const result = analyseFixtures(...files);
+    assert.deepEqual(result.in('midi_probe'), [], result.describe());
+  });
+
+  it("a file's static mutex taken again through a helper of the same file is still a double lock", () => {
+    const result = analyseFixtures(...files);
+    assert.match(result.one('double-lock', 'midi_remove').message, /register_mutex/);
+  });
+
+  it('a global of one file taken again by the other file is one lock', () => {
+    const result = analyseFixtures(...files);
+    assert.match(result.one('double-lock', 'midi_count').message, /devices_mutex/);
+  });
+});

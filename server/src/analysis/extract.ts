@@ -57,6 +57,9 @@ const LOCK_TYPE_KIND: Record<string, string> = {
 const DEFINE_LOCK_MACRO =
   /\b(DEFINE_SPINLOCK|DEFINE_RAW_SPINLOCK|DEFINE_RWLOCK|DEFINE_MUTEX|DECLARE_RWSEM|DEFINE_SEMAPHORE|DEFINE_RT_MUTEX)\s*\(\s*([A-Za-z_]\w*)/g;
 
+/** `static ` at the start of a line, before a `DEFINE_MUTEX(…)` on it. */
+const STATIC_BEFORE = /^\s*static\s+$/;
+
 const MACRO_KIND: Record<string, string> = {
   DEFINE_SPINLOCK: 'spinlock',
   DEFINE_RAW_SPINLOCK: 'raw_spinlock',
@@ -316,8 +319,10 @@ function collectTopLevel(node: LiteNode, facts: FileFacts, context: FileContext)
       case 'declaration': {
         const type = child.childForFieldName('type');
         if (type) collectStruct(type, facts);
+        const isStatic = child.namedChildren.some((c) => c.type === 'storage_class_specifier' && c.text === 'static');
         for (const { name, type } of declaredNames(child)) {
           facts.globals[name] = type;
+          if (isStatic) (facts.statics ??= []).push(name);
           const kind = LOCK_TYPE_KIND[type.name];
           if (kind && type.pointers === 0) {
             facts.lockDeclarations.push({ name, kind, file: facts.file, site: rangeOf(child) });
@@ -450,6 +455,7 @@ function collectLockMacros(text: string, lineStarts: number[], facts: FileFacts)
     const start = positionIn(lineStarts, match.index ?? 0);
     const end = positionIn(lineStarts, (match.index ?? 0) + match[0].length);
     facts.globals[match[2]] = { name: kind, pointers: 0 };
+    if (STATIC_BEFORE.test(text.slice(lineStarts[start.line], match.index ?? 0))) (facts.statics ??= []).push(match[2]);
     facts.lockDeclarations.push({ name: match[2], kind, file: facts.file, site: { start, end } });
   }
 }

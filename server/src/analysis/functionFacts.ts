@@ -209,6 +209,11 @@ export interface FileFacts {
    * upper-case ones name no function): a file that sees one calls the macro, not a function elsewhere.
    */
   macros?: string[];
+  /**
+   * Names declared `static` at file scope (`static DEFINE_MUTEX(m);`, `static spinlock_t l;`): this
+   * file's own objects, other than another file's of the same name.
+   */
+  statics?: string[];
   /** Lines in the file, to keep positions in bounds. */
   lineCount: number;
   errorNodes: number;
