@@ -878,7 +878,7 @@ class BodyWalker {
       this.statement(bodyNode, out);
       return;
     }
-    const loop: Stmt = { t: 'loop', cond: macroLoopCondition(call), body: this.body(bodyNode), bodyFirst: false };
+    const loop: Stmt = { t: 'loop', cond: macroLoopCondition(call), body: this.loopBody(bodyNode), bodyFirst: false };
     // The cursor and index are the function's locals among the arguments, wherever the macro puts
     // them (`idr_for_each_entry(&c->devs, dev, id)`, `hash_for_each(table, bkt, obj, node)`); failing
     // those, the first argument named (`list_for_each_entry(pos, …)` with `pos` not declared here).
@@ -893,6 +893,17 @@ class BodyWalker {
   }
 
   private depth = 0;
+  /** How many loop bodies the statement being read is inside. */
+  private loopDepth = 0;
+
+  private loopBody(node: LiteNode | null): Stmt[] {
+    this.loopDepth++;
+    try {
+      return this.body(node);
+    } finally {
+      this.loopDepth--;
+    }
+  }
 
   statement(node: LiteNode, out: Stmt[]): void {
     if (++this.depth > MAX_NESTING) throw new TooDeep();
@@ -926,11 +937,11 @@ class BodyWalker {
       }
       case 'while_statement': {
         const cond = this.condition(node.childForFieldName('condition'), out);
-        out.push({ t: 'loop', cond, body: this.body(node.childForFieldName('body')), bodyFirst: false });
+        out.push({ t: 'loop', cond, body: this.loopBody(node.childForFieldName('body')), bodyFirst: false });
         return;
       }
       case 'do_statement': {
-        const body = this.body(node.childForFieldName('body'));
+        const body = this.loopBody(node.childForFieldName('body'));
         const cond = this.condition(node.childForFieldName('condition'), body);
         out.push({ t: 'loop', cond, body, bodyFirst: true });
         return;
@@ -943,7 +954,7 @@ class BodyWalker {
         }
         const condNode = node.childForFieldName('condition');
         const cond = condNode ? this.condition(condNode, out) : null;
-        const body = this.body(node.childForFieldName('body'));
+        const body = this.loopBody(node.childForFieldName('body'));
         const update = node.childForFieldName('update');
         if (update) this.expression(update, body);
         out.push({ t: 'loop', cond, body, bodyFirst: false });
@@ -1003,7 +1014,7 @@ class BodyWalker {
    */
   private macroBlockDefinition(node: LiteNode, out: Stmt[]): void {
     const name = node.childForFieldName('type')?.text ?? '';
-    const body = this.body(node.childForFieldName('body'));
+    const body = LOOP_MACRO.test(name) ? this.loopBody(node.childForFieldName('body')) : this.body(node.childForFieldName('body'));
     if (LOOP_MACRO.test(name)) out.push({ t: 'loop', cond: macroLoopCondition(node), body, bodyFirst: false });
     else out.push({ t: 'scope', body });
   }
@@ -1097,10 +1108,10 @@ class BodyWalker {
         const target = objectTarget(init);
         if (target) out.push({ t: 'points', name, ...target });
       }
-      // Any other value is a store too: in a loop's body the local names another object on each
+      // In a loop's body any other value is a store too: the local names another object on each
       // pass (`struct intel_dp *dp = to_dp(encoder); mutex_unlock(&dp->lock);`), and what the last
       // pass knew of it (a lock released through it) is forgotten. (Dropped where nothing reads it.)
-      if (out.length === before) out.push({ t: 'assign', vars: [name], declared: true });
+      if (out.length === before && this.loopDepth > 0) out.push({ t: 'assign', vars: [name], declared: true });
       this.expression(init, out, name);
     }
   }
