@@ -38,6 +38,11 @@ describe('tree precision: a write lock downgraded deep in a callee chain', () =>
     assert.deepEqual(result.in('unmap_range'), [], result.describe());
   });
 
+  it('a lock whose mode a callee may have changed still orders the locks taken after the call', () => {
+    const result = analyseFixtures(file);
+    assert.ok(result.edgeSites('addr_space.map_lock', 'addr_space.other_lock').some((s) => s.startsWith('unmap_range:')), result.edges().join('\n'));
+  });
+
   it('a read release of a write lock no callee downgrades is still a mismatch', () => {
     const result = analyseFixtures(file);
     assert.match(result.one('mismatched-unlock', 'set_break_other').message, /addr_space\.other_lock/);

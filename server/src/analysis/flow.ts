@@ -40,6 +40,11 @@ export interface Held {
   copiedTo?: string;
   /** Held from a callee whose return paths hold it in different classes or modes: neither is known here. */
   varies?: boolean;
+  /**
+   * Passed to a callee that may have downgraded it, deep in its chain (`do_munmap(…, downgrade)`):
+   * still held, in a mode not known here, so that either release fits.
+   */
+  modeUnknown?: boolean;
   /** Held because `callee` returned it with its result, reached from that result by `steps`, which nothing here named. */
   returnedBy?: { callee: string; steps: string[] };
 }
@@ -1024,7 +1029,7 @@ class FunctionFlow {
         // was taken in another mode or kind: then the names more likely mean two objects.
         const named = cls ?? this.resolver.resolve(expr);
         const candidates = state.held.filter((h) => (h.cls.id === named.id || h.cls.id.startsWith(`${named.id}/`)) && !otherElement(h.expr, expr, true));
-        const fits = (h: Held) => api === ANY_RELEASE || h.fromEntry || h.varies || (h.api.kind === api.kind && modesMatch(h.api, api));
+        const fits = (h: Held) => api === ANY_RELEASE || h.fromEntry || h.varies || h.modeUnknown || (h.api.kind === api.kind && modesMatch(h.api, api));
         if (named.resolved && candidates.length === 1 && fits(candidates[0])) index = state.held.indexOf(candidates[0]);
         // A callee that releases the locks of an array it is given (`for (i…) unlock(p->nodes[i])`)
         // drops each one held of that class.
@@ -1137,7 +1142,7 @@ class FunctionFlow {
     // A lock held on entry was taken by a caller with an API we did not see; a release known only
     // from a contract (`__releases`) is the matching one. Either way, what this function's own
     // acquisition turned off (a caller's lock taken back here with `_irq`) is turned back on.
-    if (held.fromEntry || held.varies || api === ANY_RELEASE) return held.varies ? state : restoreContext(state, held, api);
+    if (held.fromEntry || held.varies || held.modeUnknown || api === ANY_RELEASE) return held.varies || held.modeUnknown ? state : restoreContext(state, held, api);
     const expected = this.catalogue.expectedRelease(held.api)?.name ?? 'the matching release';
     const locks = [held.cls.id];
     const takenAt = [{ site: held.site, message: `taken with \`${held.api.name}\` here` }];
@@ -2665,7 +2670,7 @@ export function isDowngrade(lock: SummaryLock, catalogue: LockApiCatalogue): boo
 
 function modeUnknown(state: State, text: string): State {
   if (!state.held.some((h) => h.expr.text === text)) return state;
-  return { ...state, held: state.held.map((h) => (h.expr.text === text ? { ...h, varies: true } : h)) };
+  return { ...state, held: state.held.map((h) => (h.expr.text === text ? { ...h, modeUnknown: true } : h)) };
 }
 
 function downgrade(state: State, text: string, catalogue: LockApiCatalogue): State {
