@@ -57,6 +57,9 @@ const LOCK_TYPE_KIND: Record<string, string> = {
 const DEFINE_LOCK_MACRO =
   /\b(DEFINE_SPINLOCK|DEFINE_RAW_SPINLOCK|DEFINE_RWLOCK|DEFINE_MUTEX|DECLARE_RWSEM|DEFINE_SEMAPHORE|DEFINE_RT_MUTEX)\s*\(\s*([A-Za-z_]\w*)/g;
 
+/** `static ` at the start of a line, before a `DEFINE_MUTEX(…)` on it. */
+const STATIC_BEFORE = /^\s*static\s+$/;
+
 const MACRO_KIND: Record<string, string> = {
   DEFINE_SPINLOCK: 'spinlock',
   DEFINE_RAW_SPINLOCK: 'raw_spinlock',
@@ -316,8 +319,10 @@ function collectTopLevel(node: LiteNode, facts: FileFacts, context: FileContext)
       case 'declaration': {
         const type = child.childForFieldName('type');
         if (type) collectStruct(type, facts);
+        const isStatic = child.namedChildren.some((c) => c.type === 'storage_class_specifier' && c.text === 'static');
         for (const { name, type } of declaredNames(child)) {
           facts.globals[name] = type;
+          if (isStatic) (facts.statics ??= []).push(name);
           const kind = LOCK_TYPE_KIND[type.name];
           if (kind && type.pointers === 0) {
             facts.lockDeclarations.push({ name, kind, file: facts.file, site: rangeOf(child) });
@@ -450,6 +455,7 @@ function collectLockMacros(text: string, lineStarts: number[], facts: FileFacts)
     const start = positionIn(lineStarts, match.index ?? 0);
     const end = positionIn(lineStarts, (match.index ?? 0) + match[0].length);
     facts.globals[match[2]] = { name: kind, pointers: 0 };
+    if (STATIC_BEFORE.test(text.slice(lineStarts[start.line], match.index ?? 0))) (facts.statics ??= []).push(match[2]);
     facts.lockDeclarations.push({ name: match[2], kind, file: facts.file, site: { start, end } });
   }
 }
@@ -872,13 +878,32 @@ class BodyWalker {
       this.statement(bodyNode, out);
       return;
     }
-    const loop: Stmt = { t: 'loop', cond: macroLoopCondition(call), body: this.body(bodyNode), bodyFirst: false };
-    const first = call.childForFieldName('arguments')?.firstNamedChild;
-    if (first?.type === 'identifier') loop.iterator = first.text;
+    const loop: Stmt = { t: 'loop', cond: macroLoopCondition(call), body: this.loopBody(bodyNode), bodyFirst: false };
+    // The cursor and index are the function's locals among the arguments, wherever the macro puts
+    // them (`idr_for_each_entry(&c->devs, dev, id)`, `hash_for_each(table, bkt, obj, node)`); failing
+    // those, the first argument named (`list_for_each_entry(pos, …)` with `pos` not declared here).
+    const args = call.childForFieldName('arguments')?.namedChildren ?? [];
+    const named = args.filter((a) => a.type === 'identifier').map((a) => a.text);
+    const locals = named.filter((a) => this.locals[a] !== undefined);
+    const iterators = locals.length > 0 ? locals : args[0]?.type === 'identifier' ? [args[0].text] : [];
+    if (iterators.length > 0) loop.iterators = iterators;
+    const walked = args.filter((a) => !iterators.includes(a.text)).map((a) => normalise(a.text));
+    if (walked.length > 0) loop.collection = `${name}(${walked.join(',')})`;
     out.push(loop);
   }
 
   private depth = 0;
+  /** How many loop bodies the statement being read is inside. */
+  private loopDepth = 0;
+
+  private loopBody(node: LiteNode | null): Stmt[] {
+    this.loopDepth++;
+    try {
+      return this.body(node);
+    } finally {
+      this.loopDepth--;
+    }
+  }
 
   statement(node: LiteNode, out: Stmt[]): void {
     if (++this.depth > MAX_NESTING) throw new TooDeep();
@@ -912,11 +937,11 @@ class BodyWalker {
       }
       case 'while_statement': {
         const cond = this.condition(node.childForFieldName('condition'), out);
-        out.push({ t: 'loop', cond, body: this.body(node.childForFieldName('body')), bodyFirst: false });
+        out.push({ t: 'loop', cond, body: this.loopBody(node.childForFieldName('body')), bodyFirst: false });
         return;
       }
       case 'do_statement': {
-        const body = this.body(node.childForFieldName('body'));
+        const body = this.loopBody(node.childForFieldName('body'));
         const cond = this.condition(node.childForFieldName('condition'), body);
         out.push({ t: 'loop', cond, body, bodyFirst: true });
         return;
@@ -929,7 +954,7 @@ class BodyWalker {
         }
         const condNode = node.childForFieldName('condition');
         const cond = condNode ? this.condition(condNode, out) : null;
-        const body = this.body(node.childForFieldName('body'));
+        const body = this.loopBody(node.childForFieldName('body'));
         const update = node.childForFieldName('update');
         if (update) this.expression(update, body);
         out.push({ t: 'loop', cond, body, bodyFirst: false });
@@ -989,7 +1014,7 @@ class BodyWalker {
    */
   private macroBlockDefinition(node: LiteNode, out: Stmt[]): void {
     const name = node.childForFieldName('type')?.text ?? '';
-    const body = this.body(node.childForFieldName('body'));
+    const body = LOOP_MACRO.test(name) ? this.loopBody(node.childForFieldName('body')) : this.body(node.childForFieldName('body'));
     if (LOOP_MACRO.test(name)) out.push({ t: 'loop', cond: macroLoopCondition(node), body, bodyFirst: false });
     else out.push({ t: 'scope', body });
   }
@@ -1074,6 +1099,7 @@ class BodyWalker {
       this.locals[name] = type;
       if (!init) continue;
       const constant = constantTruth(init);
+      const before = out.length;
       if (constant !== undefined) out.push({ t: 'assign', vars: [name], value: constant });
       if (type.pointers > 0 && LOCK_TYPES.has(type.name)) {
         const lock = lockExprOfNode(init);
@@ -1082,6 +1108,10 @@ class BodyWalker {
         const target = objectTarget(init);
         if (target) out.push({ t: 'points', name, ...target });
       }
+      // In a loop's body any other value is a store too: the local names another object on each
+      // pass (`struct intel_dp *dp = to_dp(encoder); mutex_unlock(&dp->lock);`), and what the last
+      // pass knew of it (a lock released through it) is forgotten. (Dropped where nothing reads it.)
+      if (out.length === before && this.loopDepth > 0) out.push({ t: 'assign', vars: [name], declared: true });
       this.expression(init, out, name);
     }
   }

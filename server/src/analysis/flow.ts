@@ -40,6 +40,11 @@ export interface Held {
   copiedTo?: string;
   /** Held from a callee whose return paths hold it in different classes or modes: neither is known here. */
   varies?: boolean;
+  /**
+   * Passed to a callee that may have downgraded it, deep in its chain (`do_munmap(…, downgrade)`):
+   * still held, in a mode not known here, so that either release fits.
+   */
+  modeUnknown?: boolean;
   /** Held because `callee` returned it with its result, reached from that result by `steps`, which nothing here named. */
   returnedBy?: { callee: string; steps: string[] };
 }
@@ -233,6 +238,8 @@ function returnsZeroedAllocation(statements: Stmt[]): boolean {
 interface FunctionShape {
   /** Every statement, nested ones included, in order. */
   statements: Stmt[];
+  /** Collections more than one `for_each` loop walks (see `loop()`). */
+  walkedTwice: Set<string>;
   correlated: Set<string>;
   pairedReleases: Set<string>;
   annotationsOfTheInside: { contracts: Set<string>; markers: Set<Stmt> };
@@ -270,8 +277,10 @@ function shapeOf(fn: FunctionFacts, statements: Stmt[], catalogue: LockApiCatalo
   const readsTask = taskTests.size > 0 || statements.some((st) => st.t === 'points' && st.target.root === 'current');
   const taskStores = readsTask ? storedTaskFields(statements, callees) : new Set<string>();
   for (const field of taskStores) if (taskTests.has(field)) correlated.add(field);
+  const walked = statements.flatMap((st) => (st.t === 'loop' && st.collection ? [st.collection] : []));
   return {
     statements,
+    walkedTwice: new Set(walked.filter((c, i) => walked.indexOf(c) !== i)),
     correlated,
     stateTests: new Set([...stateTests].filter((t) => correlated.has(t))),
     taskStores,
@@ -401,7 +410,12 @@ class FunctionFlow {
   private readonly annotationsTakenHere = new Set<string>();
   /** Sparse annotations whose lock the body takes next, rather than releases: they describe the body, not the caller. */
   private readonly annotationsOfTheInside: { contracts: Set<string>; markers: Set<Stmt> };
-  /** Instance texts and classes this function releases somewhere (itself or through a callee). */
+  /**
+   * Instance texts and classes this function releases somewhere (itself or through a callee) after
+   * taking them itself. A caller's lock released does not count: a function that takes a lock on
+   * one path and releases its caller's on another (`if (enable) lock(g); else unlock(g);`) hands the
+   * lock over in both directions, it does not leak it.
+   */
   private readonly releasedHere = new Set<string>();
   private readonly acquisitions: FlowResult['acquisitions'] = [];
   private readonly acquisitionKeys = new Set<string>();
@@ -415,6 +429,7 @@ class FunctionFlow {
   private readonly pairedReleases: Set<string>;
   private readonly fieldKeys = new Map<string, string | null>();
   private readonly statements: Stmt[];
+  private readonly walkedTwice: Set<string>;
   private reclassed: Set<string> | undefined;
   /** Field tests of the enclosing `if`s, innermost last. */
   private readonly guards: FieldGuard[] = [];
@@ -457,9 +472,10 @@ class FunctionFlow {
     this.testedAtoms = shape.testedAtoms;
     this.testedTexts = shape.testedTexts;
     this.statements = shape.statements;
+    this.walkedTwice = shape.walkedTwice;
     this.objectRoots = shape.objectRoots;
     this.taskStores = shape.taskStores;
-    const assigned = new Set(shape.statements.flatMap((st) => (st.t === 'assign' ? st.vars : [])));
+    const assigned = new Set(shape.statements.flatMap((st) => (st.t === 'assign' && !st.declared ? st.vars : [])));
     this.assignedVars = assigned;
     this.shadowsCurrent = fn.locals.current !== undefined || fn.params.some((p) => p.name === 'current');
     fn.params.forEach((p, index) => {
@@ -618,7 +634,7 @@ class FunctionFlow {
         return merge(out);
       }
       case 'loop':
-        return this.loop(stmt.cond, stmt.body, stmt.bodyFirst, states, stmt.iterator);
+        return this.loop(stmt.cond, stmt.body, stmt.bodyFirst, states, stmt.iterators, stmt.collection !== undefined && this.walkedTwice.has(stmt.collection) ? stmt.collection : undefined);
       case 'switch':
         return this.switchStatement(stmt.cases, stmt.hasDefault, states);
       case 'scope': {
@@ -649,18 +665,30 @@ class FunctionFlow {
     }
   }
 
-  private loop(cond: Cond | null, body: Stmt[], bodyFirst: boolean, entry: State[], iterator?: string): State[] {
+  /**
+   * `collection`: one another loop of the function walks too (`list_for_each_entry(d, devs, node)
+   * lock(&d->lock); … list_for_each_entry(d, devs, node) unlock(&d->lock);`): whether it was empty
+   * is remembered on the path from the first test of one and decides the first test of the next.
+   */
+  private loop(cond: Cond | null, body: Stmt[], bodyFirst: boolean, entry: State[], iterators?: string[], collection?: string): State[] {
     const exits: State[] = [];
     let head = entry;
-    let seen = new Set(entry.map(loopKey));
+    const nonEmpty = collection !== undefined ? `nonempty:${collection}` : undefined;
+    // A path known to enter leaves only after a pass: its entry state is not one already seen.
+    let seen = new Set(entry.filter((s) => nonEmpty === undefined || s.facts[nonEmpty] !== true).map(loopKey));
     for (let pass = 0; pass < LOOP_PASSES && head.length > 0; pass++) {
       // The cursor moves to the next entry (or past the end) before each test: what the last pass
       // knew of it (a lock released through it, a test decided) is about the previous entry.
-      if (iterator) head = head.map((s) => forgetObjects(forget(s, [iterator]), [iterator]));
+      if (iterators) head = head.map((s) => forgetObjects(forget(s, iterators), iterators));
       let inside: State[] = [];
       if (bodyFirst && pass === 0) inside = cond ? head.map((s) => this.assumeLoopGoesOn(cond, s)) : head;
       else if (cond === null) inside = head;
-      else {
+      else if (nonEmpty !== undefined && pass === 0) {
+        for (const s of head) {
+          const known = s.facts[nonEmpty];
+          for (const [value, next] of this.branch(cond, s)) if (known === undefined || known === value) (value ? inside : exits).push(decide(next, nonEmpty, value));
+        }
+      } else {
         for (const s of head) for (const [value, next] of this.branch(cond, s)) (value ? inside : exits).push(next);
       }
       const frame = { breaks: [] as State[], continues: [] as State[] };
@@ -780,6 +808,9 @@ class FunctionFlow {
    */
   private possible(atom: Cond, value: boolean, state: State): boolean {
     if (!consistent(atom, value, state)) return false;
+    // `WARN_ON(!mutex_is_locked(&l))`, `if (mutex_is_locked(&l)) mutex_unlock(&l);`: a lock this path
+    // holds is locked. (One it does not hold may be held by another task, or by the caller.)
+    if (!value && atom.op === 'call' && LOCKED_QUERIES.has(atom.stmt.name) && this.holdsLock(atom.stmt.args[0], state)) return false;
     if (atom.op !== 'atom' || (!state.objects && (value || state.held.length === 0))) return true;
     const paths = this.pathsOf(atom.text);
     if (paths.left === null) return true;
@@ -790,6 +821,14 @@ class FunctionFlow {
     }
     if (value || state.held.length === 0) return true;
     return !this.holdsThrough(paths.left, state);
+  }
+
+  /** Whether this path holds the lock an argument names (`&dev->lock`). */
+  private holdsLock(arg: string | null | undefined, state: State): boolean {
+    const expr = arg ? lockExprOfText(arg) : null;
+    if (!expr) return false;
+    const text = this.dealias(expr, state).text;
+    return state.held.some((h) => h.expr.text === text);
   }
 
   /** Whether this path holds a lock through the pointer `path`, which is then not NULL. */
@@ -966,6 +1005,9 @@ class FunctionFlow {
       }
     }
     if (lock.via.length === 0) this.noteSummaryAcquire(lock, undefined, state);
+    // One entry stands for every instance a loop takes at this site: a loop over the same
+    // collection releases them all (see `loop()`), whatever the number of passes.
+    if (loopCarried) return state;
     let { irq, bh } = state;
     if (lock.api.ctx === 'irq' || lock.api.ctx === 'irqsave') irq++;
     if (lock.api.ctx === 'bh') bh++;
@@ -1035,7 +1077,7 @@ class FunctionFlow {
         // was taken in another mode or kind: then the names more likely mean two objects.
         const named = cls ?? this.resolver.resolve(expr);
         const candidates = state.held.filter((h) => (h.cls.id === named.id || h.cls.id.startsWith(`${named.id}/`)) && !otherElement(h.expr, expr, true));
-        const fits = (h: Held) => api === ANY_RELEASE || h.fromEntry || h.varies || (h.api.kind === api.kind && modesMatch(h.api, api));
+        const fits = (h: Held) => api === ANY_RELEASE || h.fromEntry || h.varies || h.modeUnknown || (h.api.kind === api.kind && modesMatch(h.api, api));
         if (named.resolved && candidates.length === 1 && fits(candidates[0])) index = state.held.indexOf(candidates[0]);
         // A callee that releases the locks of an array it is given (`for (i…) unlock(p->nodes[i])`)
         // drops each one held of that class.
@@ -1101,6 +1143,10 @@ class FunctionFlow {
       } else if (expr && !this.acquiredInstances.has(expr.text)) {
         // Released without being taken here: the caller holds it. That is a summary fact, not a bug.
         this.noteReleasedOnEntry(expr, apiName, api, site, via);
+      } else if (expr && sameElement) {
+        // Taken on another path, released on this one without being held: the caller's lock, as a
+        // gate control's closing direction releases it (`if (enable) lock(…); else unlock(…);`).
+        return { ...state, releasedFromEntry: addUnique(state.releasedFromEntry, expr.text) };
       }
       return state;
     }
@@ -1124,8 +1170,10 @@ class FunctionFlow {
   /** `via`: the callee chain the release came through, when it is not this function's own. */
   private releaseHeld(state: State, index: number, api: LockApi, apiName: string, site: Range, via: string[]): State {
     const held = state.held[index];
-    this.releasedHere.add(held.expr.text);
-    this.releasedHere.add(held.cls.id);
+    if (!held.fromEntry) {
+      this.releasedHere.add(held.expr.text);
+      this.releasedHere.add(held.cls.id);
+    }
     let next: State = {
       ...state,
       events: state.events + 1,
@@ -1142,7 +1190,7 @@ class FunctionFlow {
     // A lock held on entry was taken by a caller with an API we did not see; a release known only
     // from a contract (`__releases`) is the matching one. Either way, what this function's own
     // acquisition turned off (a caller's lock taken back here with `_irq`) is turned back on.
-    if (held.fromEntry || held.varies || api === ANY_RELEASE) return held.varies ? state : restoreContext(state, held, api);
+    if (held.fromEntry || held.varies || held.modeUnknown || api === ANY_RELEASE) return held.varies || held.modeUnknown ? state : restoreContext(state, held, api);
     const expected = this.catalogue.expectedRelease(held.api)?.name ?? 'the matching release';
     const locks = [held.cls.id];
     const takenAt = [{ site: held.site, message: `taken with \`${held.api.name}\` here` }];
@@ -1491,7 +1539,14 @@ class FunctionFlow {
       if (isDowngrade(lock, this.catalogue)) {
         // Deeper than the callee's own body the downgrade may hang on a flag passed down
         // (`__do_munmap(…, downgrade)`): after the call the lock is held in a mode not known here.
-        s = lock.chain.length === 0 ? this.downgrade(s, inst.expr, lock.api, site, chainOf(lock)) : modeUnknown(s, inst.expr.text);
+        // One held here under another name (the callee reached it through `vma->vm_mm`, this
+        // function through `current->mm`), the only one of its class, is as unknown. A caller's lock,
+        // not held here, is passed on as downgraded through the chain, so that the caller that holds
+        // it learns the same (`ret = do_munmap(…); if (ret == 1) up_read(…)`).
+        const heldHere = s.held.some((h) => h.expr.text === inst.expr.text);
+        const ofClass = heldHere ? [] : s.held.filter((h) => h.cls.id === inst.cls.id);
+        if (ofClass.length === 1) s = modeUnknown(s, ofClass[0].expr.text);
+        else s = lock.chain.length === 0 || !heldHere ? this.downgrade(s, inst.expr, lock.api, site, chainOf(lock), inst.cls) : modeUnknown(s, inst.expr.text);
         continue;
       }
       const before = s;
@@ -1641,13 +1696,20 @@ class FunctionFlow {
     return this.fn.locals[expr.root] !== undefined || expr.root.includes(':') ? { local: true } : {};
   }
 
-  /** Write to read; a caller's lock, not held here, is downgraded for the caller (a wrapper). */
-  private downgrade(state: State, expr: LockExpr, apiName: string, site: Range, via: string[]): State {
+  /**
+   * Write to read; a caller's lock, not held here, is downgraded for the caller (a wrapper). One a
+   * callee downgrades through a local of this function (`mm = vma->vm_mm`, where the local's origin
+   * is not followed) is passed on too, by its class: the caller that holds one lock of that class
+   * then knows its mode no longer.
+   */
+  private downgrade(state: State, expr: LockExpr, apiName: string, site: Range, via: string[], calleeClass?: LockClass): State {
     if (state.held.some((h) => h.expr.text === expr.text)) return downgrade(state, expr.text, this.catalogue);
-    if (this.reachableByCallers(expr)) {
-      const cls = this.resolver.resolve(expr);
+    const reachable = this.reachableByCallers(expr);
+    const cls = reachable ? this.resolver.resolve(expr) : calleeClass;
+    if (cls && (reachable || (via.length > 0 && cls.resolved))) {
       const key = `${cls.id}@${expr.text}`;
-      if (!this.downgradedOnEntry.has(key)) this.downgradedOnEntry.set(key, { ...this.rootOf(expr), cls, expr, api: apiName, kind: this.catalogue.get(apiName)?.kind ?? 'rwsem', file: this.fn.file, site, chain: via });
+      const root = reachable ? this.rootOf(expr) : { local: true };
+      if (!this.downgradedOnEntry.has(key)) this.downgradedOnEntry.set(key, { ...root, cls, expr, api: apiName, kind: this.catalogue.get(apiName)?.kind ?? 'rwsem', file: this.fn.file, site, chain: via });
     }
     return state;
   }
@@ -2021,6 +2083,12 @@ class FunctionFlow {
       // lock is held is not followed (a nested release drops it whole).
       const others = notHolding.filter((e) => !reentered(e));
       if (others.length < notHolding.length && (others.length === 0 || conditionalSuccess(holding, others, (v) => this.isPointer(v)))) continue;
+      // A gate control: paths that released the caller's lock of the same name are its closing
+      // direction (`if (enable) lock(…); … if (!enable) unlock(…);`), told from the opening one by a
+      // test; without the closing paths, the opening ones may hold it on success only (`if (write()
+      // < 0) { unlock(…); return -EIO; }`).
+      const opening = openingPaths(holding, notHolding, text);
+      if (opening && (opening.length === 0 || conditionalSuccess(holding, opening, (v) => this.isPointer(v)))) continue;
       // Reported only for a lock this function takes itself (one taken in a callee is named in the
       // callee's terms), and that it either releases somewhere itself, or works under while it
       // releases other locks of its own: a function that releases nothing and takes this one on some
@@ -2537,6 +2605,25 @@ function consistent(atom: Cond, value: boolean, state: State): boolean {
   return true;
 }
 
+/**
+ * For a function that takes `text` for its caller on some paths and releases the caller's on others:
+ * the paths not holding it that go the taking direction, by a test that every holding path passed
+ * one way and every releasing path the other. Undefined when no release of the caller's lock, or
+ * no such test, tells the two directions apart.
+ */
+function openingPaths(holding: Exit[], notHolding: Exit[], text: string): Exit[] | undefined {
+  const closing = notHolding.filter((e) => e.state.releasedFromEntry.includes(text));
+  if (closing.length === 0) return undefined;
+  for (const [test, value] of Object.entries(holding[0].state.facts)) {
+    if (holding.some((e) => e.state.facts[test] !== value) || closing.some((e) => e.state.facts[test] !== !value)) continue;
+    return notHolding.filter((e) => e.state.facts[test] !== !value);
+  }
+  return undefined;
+}
+
+/** Queries of whether a lock is held by anyone. */
+const LOCKED_QUERIES = new Set(['mutex_is_locked', 'spin_is_locked', 'raw_spin_is_locked', 'rwsem_is_locked', 'rt_mutex_is_locked']);
+
 function decide(state: State, text: string, value: boolean): State {
   if (state.facts[text] === value) return state;
   return { ...state, facts: { ...state.facts, [text]: value } };
@@ -2642,7 +2729,7 @@ export function isDowngrade(lock: SummaryLock, catalogue: LockApiCatalogue): boo
 
 function modeUnknown(state: State, text: string): State {
   if (!state.held.some((h) => h.expr.text === text)) return state;
-  return { ...state, held: state.held.map((h) => (h.expr.text === text ? { ...h, varies: true } : h)) };
+  return { ...state, held: state.held.map((h) => (h.expr.text === text ? { ...h, modeUnknown: true } : h)) };
 }
 
 function downgrade(state: State, text: string, catalogue: LockApiCatalogue): State {

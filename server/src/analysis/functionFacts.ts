@@ -96,8 +96,12 @@ export type Stmt =
   /** A call that does not return (`BUG()`, `panic()`): the path ends here. */
   | { t: 'stop'; site: Range }
   | { t: 'if'; cond: Cond; then: Stmt[]; else: Stmt[] }
-  /** `iterator`: the cursor a `for_each` macro assigns before each test of its end (`list_for_each_entry(pos, …)`). */
-  | { t: 'loop'; cond: Cond | null; body: Stmt[]; bodyFirst: boolean; iterator?: string }
+  /**
+   * `iterators`: the cursor (and index) a `for_each` macro assigns before each test of its end (`list_for_each_entry(pos, …)`).
+   * `collection`: what a `for_each` macro walks, as its name and arguments but the cursor: two loops
+   * with one collection run alike the first time (both or neither).
+   */
+  | { t: 'loop'; cond: Cond | null; body: Stmt[]; bodyFirst: boolean; iterators?: string[]; collection?: string }
   | { t: 'switch'; cases: Stmt[][]; hasDefault: boolean }
   | { t: 'scope'; body: Stmt[] }
   | { t: 'return'; value: string | null; site: Range }
@@ -123,6 +127,8 @@ export type Stmt =
       stored?: string;
       /** `*ptlp = ptl;` through a pointer: the lock (a lock pointer or a lock's address) handed to the caller. */
       handsOut?: LockExpr;
+      /** The local's declaration with its first value: a new variable, not one that changed its value. */
+      declared?: true;
     }
   /** `spinlock_t *l = &dev->lock;`: later uses of `l` mean that lock. */
   | { t: 'alias'; name: string; lock: LockExpr }
@@ -203,6 +209,11 @@ export interface FileFacts {
    * upper-case ones name no function): a file that sees one calls the macro, not a function elsewhere.
    */
   macros?: string[];
+  /**
+   * Names declared `static` at file scope (`static DEFINE_MUTEX(m);`, `static spinlock_t l;`): this
+   * file's own objects, other than another file's of the same name.
+   */
+  statics?: string[];
   /** Lines in the file, to keep positions in bounds. */
   lineCount: number;
   errorNodes: number;

@@ -29,6 +29,9 @@ export class TypeTable {
   private readonly structs = new Map<string, StructDef>();
   private readonly typedefs = new Map<string, string>();
   private readonly globals = new Map<string, TypeRef>();
+  /** How many files declare each global name. */
+  private readonly declaredIn = new Map<string, number>();
+  private readonly staticsByFile = new Map<string, Set<string>>();
 
   static of(files: Iterable<FileFacts>): TypeTable {
     const table = new TypeTable();
@@ -44,7 +47,19 @@ export class TypeTable {
       else this.structs.set(def.name, def);
     }
     for (const [alias, target] of Object.entries(file.typedefs)) if (!this.typedefs.has(alias)) this.typedefs.set(alias, target);
-    for (const [name, type] of Object.entries(file.globals)) if (!this.globals.has(name)) this.globals.set(name, type);
+    for (const [name, type] of Object.entries(file.globals)) {
+      if (!this.globals.has(name)) this.globals.set(name, type);
+      this.declaredIn.set(name, (this.declaredIn.get(name) ?? 0) + 1);
+    }
+    if (file.statics) this.staticsByFile.set(file.file, new Set(file.statics));
+  }
+
+  /**
+   * Whether `name`, in `file`, is the file's own static object while another file declares one of
+   * the same name (`static DEFINE_MUTEX(register_mutex);` in two drivers): two locks, not one.
+   */
+  ownStatic(name: string, file: string): boolean {
+    return (this.declaredIn.get(name) ?? 0) > 1 && this.staticsByFile.get(file)?.has(name) === true;
   }
 
   /** `foo_t` → `foo` through typedef chains (bounded, typedef loops exist in broken code). */
@@ -137,7 +152,9 @@ export class ClassResolver {
     }
     const global = this.types.global(expr.root);
     if (global) {
-      // Static objects are keyed by address in lockdep: each global lock is its own class.
+      // Static objects are keyed by address in lockdep: each global lock is its own class. A file's
+      // static one is named with the file when another file has one of the same name.
+      if (this.types.ownStatic(expr.root, this.fn.file)) return { id: `${this.fn.file.slice(this.fn.file.lastIndexOf('/') + 1)}:${expr.text}`, resolved: true };
       return { id: expr.text, resolved: true };
     }
     // Unknown roots: a bare name is a global declared elsewhere; a path from an unknown variable is only text.

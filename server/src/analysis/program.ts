@@ -741,7 +741,7 @@ function summarySites(summary: FunctionSummary): string {
 }
 
 function typeSignatureOf(facts: FileFacts): string {
-  return `${JSON.stringify(facts.structs)}${JSON.stringify(facts.typedefs)}${Object.keys(facts.globals).join(',')}`;
+  return `${JSON.stringify(facts.structs)}${JSON.stringify(facts.typedefs)}${Object.keys(facts.globals).join(',')}|${facts.statics?.join(',') ?? ''}`;
 }
 
 /** The names a function calls, in statements and in conditions. */
