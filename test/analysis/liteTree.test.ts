@@ -4,7 +4,7 @@
  * binding gives it.
  */
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { LiteNode, NAMED_LEAF_TYPES, SyntaxNode, liteTree, parseC } from '../../server/src/analysis/parser';
@@ -32,6 +32,19 @@ describe('liteTree', () => {
     assert.ok(expected.some((n) => n.startsWith('ERROR ')), 'the fixture should make the parser recover');
     assert.ok(expected.some((n) => n.startsWith('preproc_def ')));
     assert.deepEqual(liteNodes(liteTree(tree, SHAPES.text), []), expected);
+  });
+
+  it('gives every node of every C fixture the binding’s type, field and offsets', () => {
+    // Fields are taken from the grammar's node types where those say, so every shape of C the
+    // fixtures hold is compared (binary expressions, declarators, macros the parser recovers from).
+    const root = join(repoRoot(), 'test/fixtures');
+    const files = (readdirSync(root, { recursive: true }) as string[]).filter((f) => /\.[ch]$/.test(f));
+    assert.ok(files.length > 50, `only ${files.length} C fixtures found`);
+    for (const file of files) {
+      const text = readFileSync(join(root, file), 'utf8');
+      const tree = parseC(text);
+      assert.deepEqual(liteNodes(liteTree(tree, text), []), bindingNodes(tree.rootNode, null, []), file);
+    }
   });
 
   it('copies a pruned node with its offsets and without its children', () => {

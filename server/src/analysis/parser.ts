@@ -247,17 +247,72 @@ interface SymbolInfo {
   spansHidden: boolean;
   /** No child of it fills a field, so the copy does not ask for their field ids. */
   fieldless: boolean;
+  /** The child types it lists and their fields (see `FIELD_OF_CHILD`). */
+  fieldOfChild: ReadonlyMap<string, string | null | false> | undefined;
+  /** The key of this type among a parent's children (see `childKey`). */
+  key: string;
+}
+
+/** A node type as the grammar's node-types.json describes it (see `NODE_TYPE_INFO`). */
+interface NodeTypeInfo {
+  type: string;
+  named: boolean;
+  fields?: Record<string, { types: NodeTypeRef[] }>;
+  children?: { types: NodeTypeRef[] };
+  subtypes?: NodeTypeRef[];
+}
+
+interface NodeTypeRef {
+  type: string;
+  named: boolean;
+}
+
+/** The grammar's node-types.json, which the Node binding exposes when the file is shipped (else empty). */
+const NODE_TYPE_INFO: readonly NodeTypeInfo[] = (C as unknown as { nodeTypeInfo?: NodeTypeInfo[] }).nodeTypeInfo ?? [];
+
+/**
+ * Named node types whose children never fill a field, from node-types.json. Without it every
+ * child is asked.
+ */
+const FIELDLESS_TYPES: ReadonlySet<string> = new Set(
+  NODE_TYPE_INFO.filter((info) => info.named && info.subtypes === undefined && Object.keys(info.fields ?? {}).length === 0).map((info) => info.type),
+);
+
+/** `named:type`, how `FIELD_OF_CHILD` names a child type. */
+function childKey(named: boolean, type: string): string {
+  return `${named}:${type}`;
 }
 
 /**
- * Named node types whose children never fill a field, from the grammar's node-types.json (which the
- * Node binding exposes as `nodeTypeInfo` when the file is shipped). Without it every child is asked.
+ * For each named node type with fields, from node-types.json: the child types it lists, each with
+ * the one field it always fills (null: none) or, for a type it lists in two places (an expression
+ * on either side of a `binary_expression`), false. Supertypes (`expression`) stand for their
+ * subtypes. See `fieldFromTypes`.
  */
-const FIELDLESS_TYPES: ReadonlySet<string> = new Set(
-  ((C as unknown as { nodeTypeInfo?: { type: string; named: boolean; fields?: object; subtypes?: unknown }[] }).nodeTypeInfo ?? [])
-    .filter((info) => info.named && info.subtypes === undefined && Object.keys(info.fields ?? {}).length === 0)
-    .map((info) => info.type),
-);
+const FIELD_OF_CHILD: ReadonlyMap<string, ReadonlyMap<string, string | null | false>> = (() => {
+  const supertypes = new Map(NODE_TYPE_INFO.filter((info) => info.subtypes !== undefined).map((info) => [info.type, info.subtypes!]));
+  const expand = (ref: NodeTypeRef, out: string[]): string[] => {
+    const subtypes = ref.named ? supertypes.get(ref.type) : undefined;
+    if (subtypes) for (const sub of subtypes) expand(sub, out);
+    else out.push(childKey(ref.named, ref.type));
+    return out;
+  };
+  const tables = new Map<string, Map<string, string | null | false>>();
+  for (const info of NODE_TYPE_INFO) {
+    if (!info.named || info.subtypes !== undefined || FIELDLESS_TYPES.has(info.type)) continue;
+    // Each child type with the fields it may fill ('' for none).
+    const places = new Map<string, Set<string>>();
+    const note = (refs: NodeTypeRef[], field: string) => {
+      for (const ref of refs) for (const key of expand(ref, [])) places.set(key, (places.get(key) ?? new Set()).add(field));
+    };
+    for (const [field, { types }] of Object.entries(info.fields ?? {})) note(types, field);
+    note(info.children?.types ?? [], '');
+    const table = new Map<string, string | null | false>();
+    for (const [key, fields] of places) table.set(key, fields.size === 1 ? [...fields][0] || null : false);
+    tables.set(info.type, table);
+  }
+  return tables;
+})();
 
 /**
  * Node types that can begin or end with a token the tree does not show (the newline closing a
@@ -294,10 +349,24 @@ export interface Pruning {
 }
 
 /**
+ * The field a child fills in its parent where node-types.json says for certain, else undefined: a
+ * type it lists under one field only and not among the children outside fields fills that field;
+ * a token it does not list fills none (tokens are listed only where a field takes them). Other
+ * children (a type listed twice, an ERROR, a comment, any child of a type not described) are asked.
+ */
+function fieldFromTypes(parent: SymbolInfo, child: SymbolInfo): string | null | undefined {
+  if (parent.fieldOfChild === undefined) return undefined;
+  const field = parent.fieldOfChild.get(child.key);
+  if (field === undefined) return child.named ? undefined : null;
+  return field === false ? undefined : field;
+}
+
+/**
  * Copies a tree into `LiteNode`s with one cursor walk, reading only numbers per node. Each read is
  * a native call, so offsets are read only where they cannot be derived (a node with children spans
- * from its first child's start to its last child's end, unless it can hold hidden tokens), and
- * tokens are not asked for children.
+ * from its first child's start to its last child's end, unless it can hold hidden tokens), tokens
+ * are not asked for children, and a child is asked for its field only where the grammar's node
+ * types do not say (see `fieldFromTypes`).
  */
 export function liteTree(tree: SyntaxTree, text: string, pruning?: Pruning, deadline?: Deadline): LiteNode {
   const source = new LiteSource(text);
@@ -315,14 +384,22 @@ export function liteTree(tree: SyntaxTree, text: string, pruning?: Pruning, dead
     if (!symbol || symbol.type === 'ERROR') {
       const type = cursor.nodeType;
       const named = cursor.nodeIsNamed;
-      symbol = { type, named, leaf: !named || NAMED_LEAF_TYPES.has(type), spansHidden: spansHiddenTokens(type), fieldless: named && FIELDLESS_TYPES.has(type) };
+      symbol = {
+        type,
+        named,
+        leaf: !named || NAMED_LEAF_TYPES.has(type),
+        spansHidden: spansHiddenTokens(type),
+        fieldless: named && FIELDLESS_TYPES.has(type),
+        fieldOfChild: named ? FIELD_OF_CHILD.get(type) : undefined,
+        key: childKey(named, type),
+      };
       symbols.set(typeId, symbol);
     }
     return symbol;
   };
   const make = (symbol: SymbolInfo, parent: SymbolInfo | null): LiteNode => {
-    let field: string | null = null;
-    if (parent !== null && !parent.fieldless) {
+    let field: string | null | undefined = null;
+    if (parent !== null && !parent.fieldless && (field = fieldFromTypes(parent, symbol)) === undefined) {
       const fieldId = cursor.currentFieldId;
       const known = fields.get(fieldId);
       if (known === undefined) {
