@@ -239,6 +239,8 @@ export class LiteNode implements NodeLike {
 
 /** What the copy needs to know of a node type, looked up once per type. */
 interface SymbolInfo {
+  /** The binding's id of the type. */
+  id: number;
   type: string;
   named: boolean;
   /** A token: the copy does not ask the cursor for its children. */
@@ -251,6 +253,12 @@ interface SymbolInfo {
   fieldOfChild: ReadonlyMap<string, string | null | false> | undefined;
   /** The key of this type among a parent's children (see `childKey`). */
   key: string;
+  /** `fieldFromTypes` for its children, by their type id, as met (`ASK` for undefined). */
+  childFields: Map<number, string | null | typeof ASK>;
+  /** A token the grammar spells out (`;`, `->`, `return`, `#include`): see `liteTree`. */
+  spelledOut: boolean;
+  /** One of the types the copy's `Pruning` is asked about. */
+  prunable: boolean;
 }
 
 /** A node type as the grammar's node-types.json describes it (see `NODE_TYPE_INFO`). */
@@ -348,6 +356,9 @@ export interface Pruning {
   test(node: LiteNode): boolean;
 }
 
+/** A child whose field `fieldFromTypes` cannot tell. */
+const ASK = 0;
+
 /**
  * The field a child fills in its parent where node-types.json says for certain, else undefined: a
  * type it lists under one field only and not among the children outside fields fills that field;
@@ -364,7 +375,8 @@ function fieldFromTypes(parent: SymbolInfo, child: SymbolInfo): string | null | 
 /**
  * Copies a tree into `LiteNode`s with one cursor walk, reading only numbers per node. Each read is
  * a native call, so offsets are read only where they cannot be derived (a node with children spans
- * from its first child's start to its last child's end, unless it can hold hidden tokens), tokens
+ * from its first child's start to its last child's end, unless it can hold hidden tokens; a token
+ * the grammar spells out ends its spelling's length after its start, see `readTokenSpan`), tokens
  * are not asked for children, and a child is asked for its field only where the grammar's node
  * types do not say (see `fieldFromTypes`).
  */
@@ -373,9 +385,45 @@ export function liteTree(tree: SyntaxTree, text: string, pruning?: Pruning, dead
   const cursor = tree.walk();
   const symbols = new Map<number, SymbolInfo>();
   const fields = new Map<number, string | null>();
+  // The token whose end was last taken from its spelling, and the spans derived since: the next
+  // start read shows whether it was one the parser inserted (see `readTokenSpan`).
+  let spelled: LiteNode | null = null;
+  const derivedSinceSpelled: LiteNode[] = [];
+  let derivedCount = 0;
+  const readStart = (): number => {
+    const start = cursor.startIndex;
+    if (spelled !== null) {
+      if (start < spelled.endIndex) {
+        spelled.endIndex = spelled.startIndex;
+        for (let i = 0; i < derivedCount; i++) {
+          const node = derivedSinceSpelled[i];
+          node.endIndex = node.children[node.children.length - 1].endIndex;
+        }
+      }
+      spelled = null;
+      derivedCount = 0;
+    }
+    return start;
+  };
   const readSpan = (node: LiteNode): void => {
-    node.startIndex = cursor.startIndex;
+    node.startIndex = readStart();
     node.endIndex = cursor.endIndex;
+  };
+  /**
+   * A token the grammar spells out ends that many characters after its start where the text there
+   * is its spelling, so its end is not read, unless the parser inserted it to recover (MISSING, of
+   * no width). Such a token lies where the text that did not fit begins (right after the token
+   * before it), so where that text is its spelling, the next node, whose start is read next, starts
+   * inside the spelling: the token's end and those derived from it since are then put right.
+   */
+  const readTokenSpan = (node: LiteNode, symbol: SymbolInfo): void => {
+    if (!symbol.spelledOut) return readSpan(node);
+    const start = readStart();
+    node.startIndex = start;
+    if (text.startsWith(symbol.type, start)) {
+      node.endIndex = start + symbol.type.length;
+      spelled = node;
+    } else node.endIndex = cursor.endIndex;
   };
   const symbolHere = (): SymbolInfo => {
     const typeId = cursor.nodeTypeId;
@@ -385,6 +433,7 @@ export function liteTree(tree: SyntaxTree, text: string, pruning?: Pruning, dead
       const type = cursor.nodeType;
       const named = cursor.nodeIsNamed;
       symbol = {
+        id: typeId,
         type,
         named,
         leaf: !named || NAMED_LEAF_TYPES.has(type),
@@ -392,14 +441,23 @@ export function liteTree(tree: SyntaxTree, text: string, pruning?: Pruning, dead
         fieldless: named && FIELDLESS_TYPES.has(type),
         fieldOfChild: named ? FIELD_OF_CHILD.get(type) : undefined,
         key: childKey(named, type),
+        childFields: new Map(),
+        // Unnamed tokens are named by their text, but for the line end preprocessor lines close with.
+        spelledOut: !named && !type.includes('\n'),
+        prunable: pruning?.types.has(type) ?? false,
       };
       symbols.set(typeId, symbol);
     }
     return symbol;
   };
+  const fieldOfType = (parent: SymbolInfo, child: SymbolInfo): string | null | undefined => {
+    let field = parent.childFields.get(child.id);
+    if (field === undefined) parent.childFields.set(child.id, (field = fieldFromTypes(parent, child) ?? ASK));
+    return field === ASK ? undefined : field;
+  };
   const make = (symbol: SymbolInfo, parent: SymbolInfo | null): LiteNode => {
     let field: string | null | undefined = null;
-    if (parent !== null && !parent.fieldless && (field = fieldFromTypes(parent, symbol)) === undefined) {
+    if (parent !== null && !parent.fieldless && (field = fieldOfType(parent, symbol)) === undefined) {
       const fieldId = cursor.currentFieldId;
       const known = fields.get(fieldId);
       if (known === undefined) {
@@ -423,9 +481,9 @@ export function liteTree(tree: SyntaxTree, text: string, pruning?: Pruning, dead
     if (copied % 4096 === 0) deadline?.check('extraction');
     const symbol = path[path.length - 1];
     let pruned = false;
-    if (pruning?.types.has(symbol.type)) {
+    if (symbol.prunable) {
       if (current.startIndex < 0) readSpan(current);
-      pruned = pruning.test(current);
+      pruned = pruning!.test(current);
     }
     if (!pruned && !symbol.leaf && cursor.gotoFirstChild()) {
       const childSymbol = symbolHere();
@@ -436,7 +494,7 @@ export function liteTree(tree: SyntaxTree, text: string, pruning?: Pruning, dead
       path.push(childSymbol);
       continue;
     }
-    if (current.startIndex < 0) readSpan(current);
+    if (current.startIndex < 0) readTokenSpan(current, symbol);
     for (;;) {
       if (cursor.gotoNextSibling()) {
         const parent = current.parent!;
@@ -454,6 +512,7 @@ export function liteTree(tree: SyntaxTree, text: string, pruning?: Pruning, dead
       if (current.startIndex < 0) {
         current.startIndex = current.children[0].startIndex;
         current.endIndex = current.children[current.children.length - 1].endIndex;
+        if (spelled !== null) derivedSinceSpelled[derivedCount++] = current;
       }
     }
   }
