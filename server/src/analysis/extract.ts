@@ -26,7 +26,7 @@ import { ATOMIC_OPS, DEFAULT_CATALOGUE, GUARD_TYPES, LOCK_TYPES, LockApiCatalogu
 import { lockExprOfNode, lockExprOfText, makeLockExpr, variableElement } from './lockExpr';
 import { CALL_START, isLockWrapperMacro, macroFunctionsText, NOT_CALLS, type MacroDefinition } from './macroFunctions';
 import { newObjectFlags } from './newObjects';
-import { LiteNode, liteTree, lineStarts as startsOfLines, normaliseLineBreaks, parseC, positionIn, type Deadline, type Pruning, type SyntaxTree } from './parser';
+import { hasSyntaxErrors, LiteNode, liteTree, lineStarts as startsOfLines, normaliseLineBreaks, parseC, positionIn, type Deadline, type Pruning, type SyntaxTree } from './parser';
 import type { Position, Range } from './sites';
 
 export function rangeOf(node: { startPosition: { row: number; column: number }; endPosition: { row: number; column: number } }): Range {
@@ -95,9 +95,10 @@ export function extractFile(file: string, source: string, tree: SyntaxTree, cata
     ? { types: REUSABLE_OR_PRUNABLE_TYPES, test: (node) => reused.has(node) || prunable(node, text, catalogue) }
     : { types: PRUNABLE_TYPES, test: (node) => prunable(node, text, catalogue) };
   const root = liteTree(tree, text, pruning, deadline);
-  facts.errorNodes = root.descendantsOfType('ERROR').length;
+  const errorFree = !hasSyntaxErrors(tree);
+  facts.errorNodes = errorFree ? 0 : root.descendantsOfType('ERROR').length;
   const exported = exportedNames(text);
-  const context: FileContext = { catalogue, text, lineStarts, reused, deadline, wrapperMacros: [], exported };
+  const context: FileContext = { catalogue, text, lineStarts, reused, deadline, wrapperMacros: [], exported, errorFree };
   collectTopLevel(root, facts, context);
   reused?.end();
   if (context.wrapperMacros!.length > 0) facts.functions.push(...macroWrappers(context.wrapperMacros!, facts.file, context));
@@ -235,6 +236,8 @@ interface FileContext {
   wrapperMacros?: WrapperMacro[];
   /** The file's `EXPORT_SYMBOL` names. */
   exported?: ReadonlySet<string>;
+  /** The parser recovered nowhere in the text: no body holds an ERROR node to count. */
+  errorFree?: boolean;
 }
 
 /**
@@ -593,7 +596,7 @@ function newFunction(
 function functionBody(body: LiteNode, fn: FunctionFacts, context: FileContext, statements: LiteNode[]): Stmt[] {
   const text = () => callsInText(context.text.slice(body.startIndex, body.endIndex), body.startIndex, context);
   if (body.children.length === 0) return text();
-  fn.syntaxErrors = body.descendantsOfType('ERROR').length;
+  fn.syntaxErrors = context.errorFree ? 0 : body.descendantsOfType('ERROR').length;
   try {
     return withoutIdleAssignments(new BodyWalker(context.catalogue, fn, new ExpressionEvents(body), context).sequence(statements));
   } catch (error) {
@@ -1471,6 +1474,11 @@ const ASSIGNED_BEFORE = /(?:^|[^\w>.])(\*?\s*[A-Za-z_]\w*(?:\s*(?:->|\.)\s*[A-Za
 
 function assignedInText(code: string, callStart: number): string | undefined {
   const window = code.slice(Math.max(0, callStart - 120), callStart);
+  // The end `ASSIGNED_BEFORE` needs, looked for first: most calls are not assigned, and the pattern
+  // is tried at every offset of the window before it fails.
+  let end = window.trimEnd();
+  if (end.endsWith('(')) end = end.slice(0, -1).trimEnd();
+  if (!end.endsWith('=')) return undefined;
   const before = ASSIGNED_BEFORE.exec(window);
   if (!before) return undefined;
   // `struct foo *x = f(`: a pointer declared, not a store through one (`*pp = f(`).
@@ -1748,6 +1756,8 @@ function isZero(node: LiteNode): boolean {
 const ZERO_CONSTANTS = new Set(['NULL', 'false', 'thrd_success', 'WAIT_OBJECT_0', 'STATUS_SUCCESS', 'ERROR_SUCCESS', 'S_OK']);
 
 export function normalise(text: string): string {
+  // Most texts (`inode`, `sb->s_lock`) hold no blank: nothing to take out.
+  if (!/\s/.test(text)) return text;
   return text.replace(/\s+/g, ' ').replace(/\s*(->|\.|\(|\)|\[|\]|,)\s*/g, '$1').trim();
 }
 

@@ -91,6 +91,11 @@ export function editTree(tree: SyntaxTree, edit: TreeEdit): void {
   tree.edit(edit);
 }
 
+/** Whether the parser had to recover anywhere in the tree (an ERROR or MISSING node): one native call. */
+export function hasSyntaxErrors(tree: SyntaxTree): boolean {
+  return tree.rootNode.hasError;
+}
+
 /** Counts ERROR and MISSING nodes: how much of the text tree-sitter had to recover from. */
 export function countErrorNodes(root: SyntaxNode): number {
   let count = 0;
