@@ -361,6 +361,9 @@ export interface Pruning {
   test(node: LiteNode): boolean;
 }
 
+/** The id the binding gives every ERROR node. */
+const ERROR_TYPE_ID = 0xffff;
+
 /** A child whose field `fieldFromTypes` cannot tell. */
 const ASK = 0;
 
@@ -388,7 +391,8 @@ function fieldFromTypes(parent: SymbolInfo, child: SymbolInfo): string | null | 
 export function liteTree(tree: SyntaxTree, text: string, pruning?: Pruning, deadline?: Deadline): LiteNode {
   const source = new LiteSource(text);
   const cursor = tree.walk();
-  const symbols = new Map<number, SymbolInfo>();
+  // By type id. Ids run to a few hundred, but for ERROR's (0xFFFF), which is never kept (see below).
+  const symbols: (SymbolInfo | undefined)[] = [];
   const fields = new Map<number, string | null>();
   // The token whose end was last taken from its spelling, and the spans derived since: the next
   // start read shows whether it was one the parser inserted (see `readTokenSpan`).
@@ -432,7 +436,7 @@ export function liteTree(tree: SyntaxTree, text: string, pruning?: Pruning, dead
   };
   const symbolHere = (): SymbolInfo => {
     const typeId = cursor.nodeTypeId;
-    let symbol = symbols.get(typeId);
+    let symbol = typeId < ERROR_TYPE_ID ? symbols[typeId] : undefined;
     // ERROR nodes share one id with no name of their own; ask for the name every time for those.
     if (!symbol || symbol.type === 'ERROR') {
       const type = cursor.nodeType;
@@ -451,7 +455,7 @@ export function liteTree(tree: SyntaxTree, text: string, pruning?: Pruning, dead
         spelledOut: !named && !type.includes('\n'),
         prunable: pruning?.types.has(type) ?? false,
       };
-      symbols.set(typeId, symbol);
+      if (typeId < ERROR_TYPE_ID) symbols[typeId] = symbol;
     }
     return symbol;
   };
