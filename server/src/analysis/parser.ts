@@ -262,6 +262,8 @@ interface SymbolInfo {
   childFields: Map<number, string | null | typeof ASK>;
   /** A token the grammar spells out (`;`, `->`, `return`, `#include`): see `liteTree`. */
   spelledOut: boolean;
+  /** An identifier (or a field, type or label name, which are identifiers too): see `liteTree`. */
+  identifier: boolean;
   /** One of the types the copy's `Pruning` is asked about. */
   prunable: boolean;
 }
@@ -361,6 +363,24 @@ export interface Pruning {
   test(node: LiteNode): boolean;
 }
 
+/** The C grammar's identifier and the names it gives identifiers elsewhere. */
+export const IDENTIFIER_TYPES: ReadonlySet<string> = new Set(['identifier', 'field_identifier', 'type_identifier', 'statement_identifier']);
+
+/**
+ * Where the identifier starting at `start` ends if it is plain ASCII, else -1: the grammar's pattern
+ * also takes `$`, `\u` escapes and letters beyond ASCII, whose ends are read instead.
+ */
+function asciiIdentifierEnd(text: string, start: number): number {
+  let at = start;
+  for (; at < text.length; at++) {
+    const c = text.charCodeAt(at);
+    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95) continue;
+    if (c === 36 || c === 92 || c >= 128) return -1;
+    break;
+  }
+  return at;
+}
+
 /** The id the binding gives every ERROR node. */
 const ERROR_TYPE_ID = 0xffff;
 
@@ -384,7 +404,7 @@ function fieldFromTypes(parent: SymbolInfo, child: SymbolInfo): string | null | 
  * Copies a tree into `LiteNode`s with one cursor walk, reading only numbers per node. Each read is
  * a native call, so offsets are read only where they cannot be derived (a node with children spans
  * from its first child's start to its last child's end, unless it can hold hidden tokens; a token
- * the grammar spells out ends its spelling's length after its start, see `readTokenSpan`), tokens
+ * the grammar spells out, or an identifier, ends where its text does, see `readTokenSpan`), tokens
  * are not asked for children, and a child is asked for its field only where the grammar's node
  * types do not say (see `fieldFromTypes`).
  */
@@ -394,8 +414,8 @@ export function liteTree(tree: SyntaxTree, text: string, pruning?: Pruning, dead
   // By type id. Ids run to a few hundred, but for ERROR's (0xFFFF), which is never kept (see below).
   const symbols: (SymbolInfo | undefined)[] = [];
   const fields = new Map<number, string | null>();
-  // The token whose end was last taken from its spelling, and the spans derived since: the next
-  // start read shows whether it was one the parser inserted (see `readTokenSpan`).
+  // The token whose end was last taken from its text, and the spans derived since: the next start
+  // read shows whether it was one the parser inserted (see `readTokenSpan`).
   let spelled: LiteNode | null = null;
   const derivedSinceSpelled: LiteNode[] = [];
   let derivedCount = 0;
@@ -420,17 +440,19 @@ export function liteTree(tree: SyntaxTree, text: string, pruning?: Pruning, dead
   };
   /**
    * A token the grammar spells out ends that many characters after its start where the text there
-   * is its spelling, so its end is not read, unless the parser inserted it to recover (MISSING, of
-   * no width). Such a token lies where the text that did not fit begins (right after the token
-   * before it), so where that text is its spelling, the next node, whose start is read next, starts
-   * inside the spelling: the token's end and those derived from it since are then put right.
+   * is its spelling, and an identifier where the identifier characters there end, so their ends are
+   * not read, unless the parser inserted the token to recover (MISSING, of no width). Such a token
+   * lies where the text that did not fit begins (right after the token before it), so where that
+   * text is its spelling or an identifier, the next node, whose start is read next, starts inside
+   * it: the token's end and those derived from it since are then put right.
    */
   const readTokenSpan = (node: LiteNode, symbol: SymbolInfo): void => {
-    if (!symbol.spelledOut) return readSpan(node);
+    if (!symbol.spelledOut && !symbol.identifier) return readSpan(node);
     const start = readStart();
     node.startIndex = start;
-    if (text.startsWith(symbol.type, start)) {
-      node.endIndex = start + symbol.type.length;
+    const end = symbol.identifier ? asciiIdentifierEnd(text, start) : text.startsWith(symbol.type, start) ? start + symbol.type.length : -1;
+    if (end >= 0) {
+      node.endIndex = end;
       spelled = node;
     } else node.endIndex = cursor.endIndex;
   };
@@ -453,6 +475,7 @@ export function liteTree(tree: SyntaxTree, text: string, pruning?: Pruning, dead
         childFields: new Map(),
         // Unnamed tokens are named by their text, but for the line end preprocessor lines close with.
         spelledOut: !named && !type.includes('\n'),
+        identifier: named && IDENTIFIER_TYPES.has(type),
         prunable: pruning?.types.has(type) ?? false,
       };
       if (typeId < ERROR_TYPE_ID) symbols[typeId] = symbol;
