@@ -4,10 +4,10 @@
  * binding gives it.
  */
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { LiteNode, NAMED_LEAF_TYPES, SyntaxNode, liteTree, parseC } from '../../server/src/analysis/parser';
+import { IDENTIFIER_TYPES, LiteNode, NAMED_LEAF_TYPES, SyntaxNode, liteTree, parseC } from '../../server/src/analysis/parser';
 import { fixture, repoRoot } from './engineHelpers';
 
 const SHAPES = fixture('liteTree/shapes.c');
@@ -32,6 +32,19 @@ describe('liteTree', () => {
     assert.ok(expected.some((n) => n.startsWith('ERROR ')), 'the fixture should make the parser recover');
     assert.ok(expected.some((n) => n.startsWith('preproc_def ')));
     assert.deepEqual(liteNodes(liteTree(tree, SHAPES.text), []), expected);
+  });
+
+  it('gives every node of every C fixture the binding’s type, field and offsets', () => {
+    // Fields are taken from the grammar's node types where those say, so every shape of C the
+    // fixtures hold is compared (binary expressions, declarators, macros the parser recovers from).
+    const root = join(repoRoot(), 'test/fixtures');
+    const files = (readdirSync(root, { recursive: true }) as string[]).filter((f) => /\.[ch]$/.test(f));
+    assert.ok(files.length > 50, `only ${files.length} C fixtures found`);
+    for (const file of files) {
+      const text = readFileSync(join(root, file), 'utf8');
+      const tree = parseC(text);
+      assert.deepEqual(liteNodes(liteTree(tree, text), []), bindingNodes(tree.rootNode, null, []), file);
+    }
   });
 
   it('copies a pruned node with its offsets and without its children', () => {
@@ -66,6 +79,31 @@ describe('NAMED_LEAF_TYPES', () => {
         assert.ok(content.type === 'SYMBOL' ? tokens.has(content.name!) : isToken(content), `${type} aliases a non-token`);
       }
       assert.ok(rule || aliases.has(type), `${type} is not in the grammar`);
+    }
+  });
+});
+
+describe('IDENTIFIER_TYPES', () => {
+  it('holds the identifier and only names the grammar gives the identifier itself', () => {
+    // The copy finds where these end by the identifier's characters, so each must be the identifier.
+    const grammar = JSON.parse(readFileSync(join(repoRoot(), 'node_modules/tree-sitter-c/src/grammar.json'), 'utf8')) as {
+      rules: Record<string, GrammarRule>;
+    };
+    const aliased = new Map<string, GrammarRule[]>();
+    const collect = (rule: unknown): void => {
+      if (!rule || typeof rule !== 'object') return;
+      const r = rule as GrammarRule;
+      if (r.type === 'ALIAS' && r.named) aliased.set(r.value!, [...(aliased.get(r.value!) ?? []), r.content!]);
+      for (const value of Object.values(r)) collect(value);
+    };
+    collect(grammar.rules);
+    assert.ok(IDENTIFIER_TYPES.has('identifier'));
+    for (const type of IDENTIFIER_TYPES) {
+      if (type === 'identifier') continue;
+      assert.equal(grammar.rules[type], undefined, `${type} is a rule of its own`);
+      const contents = aliased.get(type) ?? [];
+      assert.ok(contents.length > 0, `${type} is not in the grammar`);
+      for (const content of contents) assert.deepEqual([content.type, content.name], ['SYMBOL', 'identifier'], `${type} aliases something else`);
     }
   });
 });

@@ -26,7 +26,7 @@ import { ATOMIC_OPS, DEFAULT_CATALOGUE, GUARD_TYPES, LOCK_TYPES, LockApiCatalogu
 import { lockExprOfNode, lockExprOfText, makeLockExpr, variableElement } from './lockExpr';
 import { CALL_START, isLockWrapperMacro, macroFunctionsText, NOT_CALLS, type MacroDefinition } from './macroFunctions';
 import { newObjectFlags } from './newObjects';
-import { LiteNode, liteTree, lineStarts as startsOfLines, normaliseLineBreaks, parseC, positionIn, type Deadline, type Pruning, type SyntaxTree } from './parser';
+import { hasSyntaxErrors, LiteNode, liteTree, lineStarts as startsOfLines, normaliseLineBreaks, parseC, positionIn, type Deadline, type Pruning, type SyntaxTree } from './parser';
 import type { Position, Range } from './sites';
 
 export function rangeOf(node: { startPosition: { row: number; column: number }; endPosition: { row: number; column: number } }): Range {
@@ -98,9 +98,10 @@ export function extractFile(file: string, source: string, tree: SyntaxTree, cata
     ? { types: REUSABLE_OR_PRUNABLE_TYPES, test: (node) => reused.has(node) || prunable(node, text, catalogue) }
     : { types: PRUNABLE_TYPES, test: (node) => prunable(node, text, catalogue) };
   const root = liteTree(tree, text, pruning, deadline);
-  facts.errorNodes = root.descendantsOfType('ERROR').length;
+  const errorNodes = hasSyntaxErrors(tree) ? root.descendantsOfType('ERROR') : [];
+  facts.errorNodes = errorNodes.length;
   const exported = exportedNames(text);
-  const context: FileContext = { catalogue, text, lineStarts, reused, deadline, wrapperMacros: [], exported };
+  const context: FileContext = { catalogue, text, lineStarts, reused, deadline, wrapperMacros: [], exported, errorNodes };
   collectTopLevel(root, facts, context);
   reused?.end();
   if (context.wrapperMacros!.length > 0) facts.functions.push(...macroWrappers(context.wrapperMacros!, facts.file, context));
@@ -238,6 +239,8 @@ interface FileContext {
   wrapperMacros?: WrapperMacro[];
   /** The file's `EXPORT_SYMBOL` names. */
   exported?: ReadonlySet<string>;
+  /** The tree's ERROR nodes in document order, when known: bodies count theirs among them. */
+  errorNodes?: readonly LiteNode[];
 }
 
 /**
@@ -599,7 +602,7 @@ function newFunction(
 function functionBody(body: LiteNode, fn: FunctionFacts, context: FileContext, statements: LiteNode[]): Stmt[] {
   const text = () => callsInText(context.text.slice(body.startIndex, body.endIndex), body.startIndex, context);
   if (body.children.length === 0) return text();
-  fn.syntaxErrors = body.descendantsOfType('ERROR').length;
+  fn.syntaxErrors = context.errorNodes ? countWithin(context.errorNodes, body) : body.descendantsOfType('ERROR').length;
   try {
     return withoutIdleAssignments(new BodyWalker(context.catalogue, fn, new ExpressionEvents(body), context).sequence(statements));
   } catch (error) {
@@ -607,6 +610,28 @@ function functionBody(body: LiteNode, fn: FunctionFacts, context: FileContext, s
     fn.syntaxErrors++;
     return text();
   }
+}
+
+/** How many of `nodes` (in document order) lie in the subtree of `root`. */
+function countWithin(nodes: readonly LiteNode[], root: LiteNode): number {
+  // The first node starting in `root`: starts do not decrease in document order.
+  let lo = 0;
+  let hi = nodes.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (nodes[mid].startIndex < root.startIndex) lo = mid + 1;
+    else hi = mid;
+  }
+  let count = 0;
+  for (let i = lo; i < nodes.length && nodes[i].startIndex <= root.endIndex; i++) {
+    for (let up: LiteNode | null = nodes[i]; up !== null; up = up.parent) {
+      if (up === root) {
+        count++;
+        break;
+      }
+    }
+  }
+  return count;
 }
 
 /** Blocks nested deeper than this are not followed statement by statement. */
@@ -622,7 +647,10 @@ function withoutIdleAssignments(body: Stmt[]): Stmt[] {
   const statements = allStatements(body);
   const read = statements.flatMap((s) => (s.t === 'if' ? atomTexts(s.cond) : s.t === 'loop' && s.cond ? atomTexts(s.cond) : []));
   const roots = new Set(statements.flatMap((s) => ((s.t === 'lock' || s.t === 'unlock') && s.lock ? [s.lock.root] : [])));
-  const mentioned = (v: string) => roots.has(v) || read.some((text) => text.includes(v));
+  // One search of all the texts read instead of one per text (a name holding the separator, which C
+  // text does not, is looked for text by text).
+  const allRead = read.join('\0');
+  const mentioned = (v: string) => roots.has(v) || (read.length > 0 && (v.includes('\0') ? read.some((text) => text.includes(v)) : allRead.includes(v)));
   // A constant stored in a field (`path->skip_locking = 1`) may decide a callee's condition; any
   // value stored in a field of an object a call returned (a zeroed allocation) undoes its zero.
   const returned = new Set(statements.flatMap((s) => (s.t === 'call' && s.bind ? [s.bind] : [])));
@@ -1501,6 +1529,11 @@ const ASSIGNED_BEFORE = /(?:^|[^\w>.])(\*?\s*[A-Za-z_]\w*(?:\s*(?:->|\.)\s*[A-Za
 
 function assignedInText(code: string, callStart: number): string | undefined {
   const window = code.slice(Math.max(0, callStart - 120), callStart);
+  // The end `ASSIGNED_BEFORE` needs, looked for first: most calls are not assigned, and the pattern
+  // is tried at every offset of the window before it fails.
+  let end = window.trimEnd();
+  if (end.endsWith('(')) end = end.slice(0, -1).trimEnd();
+  if (!end.endsWith('=')) return undefined;
   const before = ASSIGNED_BEFORE.exec(window);
   if (!before) return undefined;
   // `struct foo *x = f(`: a pointer declared, not a store through one (`*pp = f(`).
@@ -1778,6 +1811,8 @@ function isZero(node: LiteNode): boolean {
 const ZERO_CONSTANTS = new Set(['NULL', 'false', 'thrd_success', 'WAIT_OBJECT_0', 'STATUS_SUCCESS', 'ERROR_SUCCESS', 'S_OK']);
 
 export function normalise(text: string): string {
+  // Most texts (`inode`, `sb->s_lock`) hold no blank: nothing to take out.
+  if (!/\s/.test(text)) return text;
   return text.replace(/\s+/g, ' ').replace(/\s*(->|\.|\(|\)|\[|\]|,)\s*/g, '$1').trim();
 }
 

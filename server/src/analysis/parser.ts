@@ -91,6 +91,11 @@ export function editTree(tree: SyntaxTree, edit: TreeEdit): void {
   tree.edit(edit);
 }
 
+/** Whether the parser had to recover anywhere in the tree (an ERROR or MISSING node): one native call. */
+export function hasSyntaxErrors(tree: SyntaxTree): boolean {
+  return tree.rootNode.hasError;
+}
+
 /** Counts ERROR and MISSING nodes: how much of the text tree-sitter had to recover from. */
 export function countErrorNodes(root: SyntaxNode): number {
   let count = 0;
@@ -239,6 +244,8 @@ export class LiteNode implements NodeLike {
 
 /** What the copy needs to know of a node type, looked up once per type. */
 interface SymbolInfo {
+  /** The binding's id of the type. */
+  id: number;
   type: string;
   named: boolean;
   /** A token: the copy does not ask the cursor for its children. */
@@ -247,17 +254,80 @@ interface SymbolInfo {
   spansHidden: boolean;
   /** No child of it fills a field, so the copy does not ask for their field ids. */
   fieldless: boolean;
+  /** The child types it lists and their fields (see `FIELD_OF_CHILD`). */
+  fieldOfChild: ReadonlyMap<string, string | null | false> | undefined;
+  /** The key of this type among a parent's children (see `childKey`). */
+  key: string;
+  /** `fieldFromTypes` for its children, by their type id, as met (`ASK` for undefined). */
+  childFields: Map<number, string | null | typeof ASK>;
+  /** A token the grammar spells out (`;`, `->`, `return`, `#include`): see `liteTree`. */
+  spelledOut: boolean;
+  /** An identifier (or a field, type or label name, which are identifiers too): see `liteTree`. */
+  identifier: boolean;
+  /** One of the types the copy's `Pruning` is asked about. */
+  prunable: boolean;
+}
+
+/** A node type as the grammar's node-types.json describes it (see `NODE_TYPE_INFO`). */
+interface NodeTypeInfo {
+  type: string;
+  named: boolean;
+  fields?: Record<string, { types: NodeTypeRef[] }>;
+  children?: { types: NodeTypeRef[] };
+  subtypes?: NodeTypeRef[];
+}
+
+interface NodeTypeRef {
+  type: string;
+  named: boolean;
+}
+
+/** The grammar's node-types.json, which the Node binding exposes when the file is shipped (else empty). */
+const NODE_TYPE_INFO: readonly NodeTypeInfo[] = (C as unknown as { nodeTypeInfo?: NodeTypeInfo[] }).nodeTypeInfo ?? [];
+
+/**
+ * Named node types whose children never fill a field, from node-types.json. Without it every
+ * child is asked.
+ */
+const FIELDLESS_TYPES: ReadonlySet<string> = new Set(
+  NODE_TYPE_INFO.filter((info) => info.named && info.subtypes === undefined && Object.keys(info.fields ?? {}).length === 0).map((info) => info.type),
+);
+
+/** `named:type`, how `FIELD_OF_CHILD` names a child type. */
+function childKey(named: boolean, type: string): string {
+  return `${named}:${type}`;
 }
 
 /**
- * Named node types whose children never fill a field, from the grammar's node-types.json (which the
- * Node binding exposes as `nodeTypeInfo` when the file is shipped). Without it every child is asked.
+ * For each named node type with fields, from node-types.json: the child types it lists, each with
+ * the one field it always fills (null: none) or, for a type it lists in two places (an expression
+ * on either side of a `binary_expression`), false. Supertypes (`expression`) stand for their
+ * subtypes. See `fieldFromTypes`.
  */
-const FIELDLESS_TYPES: ReadonlySet<string> = new Set(
-  ((C as unknown as { nodeTypeInfo?: { type: string; named: boolean; fields?: object; subtypes?: unknown }[] }).nodeTypeInfo ?? [])
-    .filter((info) => info.named && info.subtypes === undefined && Object.keys(info.fields ?? {}).length === 0)
-    .map((info) => info.type),
-);
+const FIELD_OF_CHILD: ReadonlyMap<string, ReadonlyMap<string, string | null | false>> = (() => {
+  const supertypes = new Map(NODE_TYPE_INFO.filter((info) => info.subtypes !== undefined).map((info) => [info.type, info.subtypes!]));
+  const expand = (ref: NodeTypeRef, out: string[]): string[] => {
+    const subtypes = ref.named ? supertypes.get(ref.type) : undefined;
+    if (subtypes) for (const sub of subtypes) expand(sub, out);
+    else out.push(childKey(ref.named, ref.type));
+    return out;
+  };
+  const tables = new Map<string, Map<string, string | null | false>>();
+  for (const info of NODE_TYPE_INFO) {
+    if (!info.named || info.subtypes !== undefined || FIELDLESS_TYPES.has(info.type)) continue;
+    // Each child type with the fields it may fill ('' for none).
+    const places = new Map<string, Set<string>>();
+    const note = (refs: NodeTypeRef[], field: string) => {
+      for (const ref of refs) for (const key of expand(ref, [])) places.set(key, (places.get(key) ?? new Set()).add(field));
+    };
+    for (const [field, { types }] of Object.entries(info.fields ?? {})) note(types, field);
+    note(info.children?.types ?? [], '');
+    const table = new Map<string, string | null | false>();
+    for (const [key, fields] of places) table.set(key, fields.size === 1 ? [...fields][0] || null : false);
+    tables.set(info.type, table);
+  }
+  return tables;
+})();
 
 /**
  * Node types that can begin or end with a token the tree does not show (the newline closing a
@@ -293,36 +363,133 @@ export interface Pruning {
   test(node: LiteNode): boolean;
 }
 
+/** The C grammar's identifier and the names it gives identifiers elsewhere. */
+export const IDENTIFIER_TYPES: ReadonlySet<string> = new Set(['identifier', 'field_identifier', 'type_identifier', 'statement_identifier']);
+
+/**
+ * Where the identifier starting at `start` ends if it is plain ASCII, else -1: the grammar's pattern
+ * also takes `$`, `\u` escapes and letters beyond ASCII, whose ends are read instead.
+ */
+function asciiIdentifierEnd(text: string, start: number): number {
+  let at = start;
+  for (; at < text.length; at++) {
+    const c = text.charCodeAt(at);
+    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95) continue;
+    if (c === 36 || c === 92 || c >= 128) return -1;
+    break;
+  }
+  return at;
+}
+
+/** The id the binding gives every ERROR node. */
+const ERROR_TYPE_ID = 0xffff;
+
+/** A child whose field `fieldFromTypes` cannot tell. */
+const ASK = 0;
+
+/**
+ * The field a child fills in its parent where node-types.json says for certain, else undefined: a
+ * type it lists under one field only and not among the children outside fields fills that field;
+ * a token it does not list fills none (tokens are listed only where a field takes them). Other
+ * children (a type listed twice, an ERROR, a comment, any child of a type not described) are asked.
+ */
+function fieldFromTypes(parent: SymbolInfo, child: SymbolInfo): string | null | undefined {
+  if (parent.fieldOfChild === undefined) return undefined;
+  const field = parent.fieldOfChild.get(child.key);
+  if (field === undefined) return child.named ? undefined : null;
+  return field === false ? undefined : field;
+}
+
 /**
  * Copies a tree into `LiteNode`s with one cursor walk, reading only numbers per node. Each read is
  * a native call, so offsets are read only where they cannot be derived (a node with children spans
- * from its first child's start to its last child's end, unless it can hold hidden tokens), and
- * tokens are not asked for children.
+ * from its first child's start to its last child's end, unless it can hold hidden tokens; a token
+ * the grammar spells out, or an identifier, ends where its text does, see `readTokenSpan`), tokens
+ * are not asked for children, and a child is asked for its field only where the grammar's node
+ * types do not say (see `fieldFromTypes`).
  */
 export function liteTree(tree: SyntaxTree, text: string, pruning?: Pruning, deadline?: Deadline): LiteNode {
   const source = new LiteSource(text);
   const cursor = tree.walk();
-  const symbols = new Map<number, SymbolInfo>();
+  // By type id. Ids run to a few hundred, but for ERROR's (0xFFFF), which is never kept (see below).
+  const symbols: (SymbolInfo | undefined)[] = [];
   const fields = new Map<number, string | null>();
+  // The token whose end was last taken from its text, and the spans derived since: the next start
+  // read shows whether it was one the parser inserted (see `readTokenSpan`).
+  let spelled: LiteNode | null = null;
+  const derivedSinceSpelled: LiteNode[] = [];
+  let derivedCount = 0;
+  const readStart = (): number => {
+    const start = cursor.startIndex;
+    if (spelled !== null) {
+      if (start < spelled.endIndex) {
+        spelled.endIndex = spelled.startIndex;
+        for (let i = 0; i < derivedCount; i++) {
+          const node = derivedSinceSpelled[i];
+          node.endIndex = node.children[node.children.length - 1].endIndex;
+        }
+      }
+      spelled = null;
+      derivedCount = 0;
+    }
+    return start;
+  };
   const readSpan = (node: LiteNode): void => {
-    node.startIndex = cursor.startIndex;
+    node.startIndex = readStart();
     node.endIndex = cursor.endIndex;
+  };
+  /**
+   * A token the grammar spells out ends that many characters after its start where the text there
+   * is its spelling, and an identifier where the identifier characters there end, so their ends are
+   * not read, unless the parser inserted the token to recover (MISSING, of no width). Such a token
+   * lies where the text that did not fit begins (right after the token before it), so where that
+   * text is its spelling or an identifier, the next node, whose start is read next, starts inside
+   * it: the token's end and those derived from it since are then put right.
+   */
+  const readTokenSpan = (node: LiteNode, symbol: SymbolInfo): void => {
+    if (!symbol.spelledOut && !symbol.identifier) return readSpan(node);
+    const start = readStart();
+    node.startIndex = start;
+    const end = symbol.identifier ? asciiIdentifierEnd(text, start) : text.startsWith(symbol.type, start) ? start + symbol.type.length : -1;
+    if (end >= 0) {
+      node.endIndex = end;
+      spelled = node;
+    } else node.endIndex = cursor.endIndex;
   };
   const symbolHere = (): SymbolInfo => {
     const typeId = cursor.nodeTypeId;
-    let symbol = symbols.get(typeId);
+    let symbol = typeId < ERROR_TYPE_ID ? symbols[typeId] : undefined;
     // ERROR nodes share one id with no name of their own; ask for the name every time for those.
     if (!symbol || symbol.type === 'ERROR') {
       const type = cursor.nodeType;
       const named = cursor.nodeIsNamed;
-      symbol = { type, named, leaf: !named || NAMED_LEAF_TYPES.has(type), spansHidden: spansHiddenTokens(type), fieldless: named && FIELDLESS_TYPES.has(type) };
-      symbols.set(typeId, symbol);
+      symbol = {
+        id: typeId,
+        type,
+        named,
+        leaf: !named || NAMED_LEAF_TYPES.has(type),
+        spansHidden: spansHiddenTokens(type),
+        fieldless: named && FIELDLESS_TYPES.has(type),
+        fieldOfChild: named ? FIELD_OF_CHILD.get(type) : undefined,
+        key: childKey(named, type),
+        childFields: new Map(),
+        // Unnamed tokens are named by their text, but for the line end preprocessor lines close with.
+        spelledOut: !named && !type.includes('\n'),
+        identifier: named && IDENTIFIER_TYPES.has(type),
+        prunable: pruning?.types.has(type) ?? false,
+      };
+      if (typeId < ERROR_TYPE_ID) symbols[typeId] = symbol;
     }
     return symbol;
   };
+  const fieldOfType = (parent: SymbolInfo, child: SymbolInfo): string | null | undefined => {
+    let field = parent.childFields.get(child.id);
+    if (field === undefined) parent.childFields.set(child.id, (field = fieldFromTypes(parent, child) ?? ASK));
+    return field === ASK ? undefined : field;
+  };
   const make = (symbol: SymbolInfo, parent: SymbolInfo | null): LiteNode => {
-    let field: string | null = null;
-    if (parent !== null && !parent.fieldless) {
+    let field: string | null | undefined = null;
+    if (parent !== null && !parent.fieldless && (field = fieldOfType(parent, symbol)) === undefined) {
       const fieldId = cursor.currentFieldId;
       const known = fields.get(fieldId);
       if (known === undefined) {
@@ -346,9 +513,9 @@ export function liteTree(tree: SyntaxTree, text: string, pruning?: Pruning, dead
     if (copied % 4096 === 0) deadline?.check('extraction');
     const symbol = path[path.length - 1];
     let pruned = false;
-    if (pruning?.types.has(symbol.type)) {
+    if (symbol.prunable) {
       if (current.startIndex < 0) readSpan(current);
-      pruned = pruning.test(current);
+      pruned = pruning!.test(current);
     }
     if (!pruned && !symbol.leaf && cursor.gotoFirstChild()) {
       const childSymbol = symbolHere();
@@ -359,7 +526,7 @@ export function liteTree(tree: SyntaxTree, text: string, pruning?: Pruning, dead
       path.push(childSymbol);
       continue;
     }
-    if (current.startIndex < 0) readSpan(current);
+    if (current.startIndex < 0) readTokenSpan(current, symbol);
     for (;;) {
       if (cursor.gotoNextSibling()) {
         const parent = current.parent!;
@@ -377,6 +544,7 @@ export function liteTree(tree: SyntaxTree, text: string, pruning?: Pruning, dead
       if (current.startIndex < 0) {
         current.startIndex = current.children[0].startIndex;
         current.endIndex = current.children[current.children.length - 1].endIndex;
+        if (spelled !== null) derivedSinceSpelled[derivedCount++] = current;
       }
     }
   }
