@@ -67,8 +67,8 @@ function child(script, argv, nodeFlags = []) {
 }
 
 // The CLI in-process, so that peak RSS covers its worker threads too, with the young generation
-// bin/lockorder.js gives it (SEMI_SPACE_MB there).
-const cliFlags = ['--max-semi-space-size=64'];
+// and V8 flags bin/lockorder.js gives it (SEMI_SPACE_MB and V8_FLAGS there).
+const cliFlags = ['--max-semi-space-size=64', '--no-turbo-inlining'];
 const analyseScript = `
 import { createRequire } from 'node:module';
 const require = createRequire(process.cwd() + '/');
