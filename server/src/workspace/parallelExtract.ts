@@ -15,7 +15,6 @@ export interface ExtractRequest {
 }
 
 export interface ExtractOutcome {
-  facts: FileFacts[];
   skipped: { file: string; reason: string }[];
 }
 
@@ -67,15 +66,11 @@ export function defaultJobs(): number {
 /**
  * Extracts facts from every input, in input order, using `jobs` worker threads. Each input's text is
  * dropped from `inputs` once a worker has it. `onFacts` gets each file's facts in input order as soon
- * as those of every file before it are in, while the workers still extract the files after it.
+ * as those of every file before it are in, while the workers still extract the files after it; they
+ * are not kept here after that.
  */
-export async function extractInParallel(
-  inputs: ExtractRequest[],
-  jobs: number,
-  customApis: LockApi[],
-  onFacts: (facts: FileFacts) => void = () => {},
-): Promise<ExtractOutcome> {
-  // A file's facts, or null once it was skipped; undefined while it is not done.
+export async function extractInParallel(inputs: ExtractRequest[], jobs: number, customApis: LockApi[], onFacts: (facts: FileFacts) => void): Promise<ExtractOutcome> {
+  // A file's facts until passed on, or null once it was skipped or passed on; undefined while it is not done.
   const results: (FileFacts | null | undefined)[] = new Array(inputs.length);
   const skipped: ExtractOutcome['skipped'] = [];
   const reasons = new Map<number, string>();
@@ -92,6 +87,7 @@ export async function extractInParallel(
   const passOn = () => {
     for (; passed < inputs.length && results[passed] !== undefined; passed++) {
       const facts = results[passed];
+      results[passed] = null;
       if (facts) onFacts(facts);
       else skipped.push({ file: inputs[passed].file, reason: reasons.get(passed) ?? 'could not be analysed' });
     }
@@ -145,5 +141,5 @@ export async function extractInParallel(
       if (jobsInFlight === 0) void worker.terminate().then(() => resolve());
     });
   await Promise.all(Array.from({ length: workerCount }, runWorker));
-  return { facts: results.filter((f): f is FileFacts => !!f), skipped };
+  return { skipped };
 }
