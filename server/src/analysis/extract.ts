@@ -322,7 +322,7 @@ function collectTopLevel(node: LiteNode, facts: FileFacts, context: FileContext)
       case 'declaration': {
         const type = child.childForFieldName('type');
         if (type) collectStruct(type, facts);
-        const isStatic = child.namedChildren.some((c) => c.type === 'storage_class_specifier' && c.text === 'static');
+        const isStatic = declaredStatic(child.namedChildren);
         for (const { name, type } of declaredNames(child)) {
           facts.globals[name] = type;
           if (isStatic) (facts.statics ??= []).push(name);
@@ -539,7 +539,7 @@ function extractFunction(node: LiteNode, file: string, context: FileContext): Fu
   const start = recovered?.start ?? node;
   const isStatic = recovered
     ? /\bstatic\b/.test(context.text.slice(recovered.start.startIndex, declarator.startIndex))
-    : node.namedChildren.some((c) => c.type === 'storage_class_specifier' && c.text === 'static');
+    : declaredStatic(node.namedChildren);
   const head = context.text.slice(start.startIndex, body.startIndex);
   const whole = { startPosition: start.startPosition, endPosition: node.endPosition };
   const fn = newFunction(nameNode.text, file, isStatic, whole, nameNode, parametersOf(declarator), contractsOf(head));
@@ -610,6 +610,11 @@ function functionBody(body: LiteNode, fn: FunctionFacts, context: FileContext, s
     fn.syntaxErrors++;
     return text();
   }
+}
+
+/** Whether a declaration's specifiers (its children before the declarator) include `static`. */
+function declaredStatic(specifiers: readonly LiteNode[]): boolean {
+  return specifiers.some((c) => c.type === 'storage_class_specifier' && c.text === 'static');
 }
 
 /** How many of `nodes` (in document order) lie in the subtree of `root`. */
@@ -793,7 +798,7 @@ function incompleteFunction(error: LiteNode, file: string, context: FileContext)
   const declarator = children[declaratorIndex];
   const nameNode = declarator.childForFieldName('declarator');
   if (!nameNode || nameNode.type !== 'identifier') return null;
-  const isStatic = children.slice(0, declaratorIndex).some((c) => c.type === 'storage_class_specifier' && c.text === 'static');
+  const isStatic = declaredStatic(children.slice(0, declaratorIndex));
   const fn = newFunction(nameNode.text, file, isStatic, error, nameNode, parametersOf(declarator), { acquires: [], releases: [], mustHold: [], condAcquires: [] });
   fn.incomplete = true;
   fn.syntaxErrors = 1;

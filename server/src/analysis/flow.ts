@@ -381,7 +381,12 @@ function quietWithNothingHeld(summary: FunctionSummary): boolean {
   if (isEmptySummary(summary)) return true;
   if (changesHeldLocks(summary) || summary.taskFields) return false;
   const sleepsTooDeep = summary.sleeps === null || summary.sleeps.chain.length + 1 >= MAX_SLEEP_CHAIN;
-  return sleepsTooDeep && summary.acquires.every((lock) => lock.chain.length + 1 >= MAX_CHAIN_DEPTH);
+  return sleepsTooDeep && summary.acquires.every(tooDeepToCarry);
+}
+
+/** A callee's lock taken so many calls down that a caller, one call further up, does not carry it up to its own callers. */
+function tooDeepToCarry(lock: SummaryLock): boolean {
+  return lock.chain.length + 1 >= MAX_CHAIN_DEPTH;
 }
 
 function emptyResult(): FlowResult {
@@ -1507,7 +1512,7 @@ class FunctionFlow {
     // helpers that test the same field before each) hands it back: taking it is no double lock.
     const handedBack = summary.releasesOnEntry.length === 0 ? NO_NAMES : new Set(summary.releasesOnEntry.flatMap((l) => this.instantiate(s, l, name, args)?.expr.text ?? []));
     for (const lock of summary.acquires) {
-      const deepEnough = lock.chain.length + 1 >= MAX_CHAIN_DEPTH;
+      const deepEnough = tooDeepToCarry(lock);
       if (s.held.length === 0 && (deepEnough || this.acquires.size >= MAX_SUMMARY_LOCKS)) continue;
       // The callee takes it only for a flag value this call does not pass, or for a state of the
       // object that this path is known not to be in.
