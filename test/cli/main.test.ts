@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { LockorderConfig } from '../../server/src/config';
-import type { AnalysisInput, AnalysisResult } from '../../server/src/cli/engineBoundary';
+import type { AnalysisResult, SourceFile } from '../../server/src/cli/engineBoundary';
 import { main } from '../../server/src/cli/main';
 import { finding, repoRoot, sampleResult, site, SAMPLE_GRAPH } from './helpers';
 
@@ -29,7 +29,7 @@ interface Run {
   stdout: string;
   stderr: string;
   /** What the engine was given, or undefined if it was never called. */
-  engineCall?: { inputs: AnalysisInput[]; config: LockorderConfig };
+  engineCall?: { sources: readonly SourceFile[]; config: LockorderConfig };
 }
 
 async function run(argv: string[], cwd: string, result: AnalysisResult = sampleResult(), options: { tty?: boolean; throws?: Error; env?: Record<string, string> } = {}): Promise<Run> {
@@ -44,9 +44,10 @@ async function run(argv: string[], cwd: string, result: AnalysisResult = sampleR
       stdout: { write: (s: string) => (stdout += s), isTTY: options.tty },
       stderr: { write: (s: string) => (stderr += s), isTTY: options.tty },
     },
-    (inputs, config) => {
-      engineCall = { inputs, config };
+    (sources, config, _jobs, _lockdep, _phaseEnded, onProgress) => {
+      engineCall = { sources, config };
       if (options.throws) throw options.throws;
+      sources.forEach((_, i) => onProgress?.(i + 1, sources.length));
       return result;
     },
   );
@@ -61,7 +62,10 @@ const warningOnly: AnalysisResult = {
 test('text report on stdout, summary on stderr, exit 1 for a warning under the default --fail-on', async () => {
   const dir = project({ 'a.c': 'int a;\n', 'sub/b.h': 'int b;\n', 'README': 'not C' });
   const r = (await run(['.'], dir, warningOnly));
-  assert.deepEqual(r.engineCall?.inputs, [{ file: 'a.c', text: 'int a;\n' }, { file: 'sub/b.h', text: 'int b;\n' }]);
+  assert.deepEqual(r.engineCall?.sources, [
+    { file: 'a.c', path: path.join(dir, 'a.c'), bytes: 7 },
+    { file: 'sub/b.h', path: path.join(dir, 'sub/b.h'), bytes: 7 },
+  ]);
   assert.equal(r.stdout, 'a.c:1:1: warning: inverted [lock-order-inversion]\n');
   assert.equal(r.stderr, '1 finding (0 errors, 1 warning) in 2 files\n');
   assert.equal(r.status, 1);
@@ -98,7 +102,7 @@ test('the configuration in the working directory is used: ignore globs, size lim
     'gen/g.c': 'int g;\n',
   });
   const r = (await run(['.'], dir, warningOnly));
-  assert.deepEqual(r.engineCall?.inputs.map((i) => i.file), ['a.c']);
+  assert.deepEqual(r.engineCall?.sources.map((i) => i.file), ['a.c']);
   assert.deepEqual(r.engineCall?.config, { ignore: ['gen/**'], maxFileBytes: 10, severity: { 'lock-order-inversion': 'off' } });
   assert.equal(r.stdout, '', 'the only finding was turned off');
   assert.equal(r.stderr, 'lockorder: skipping big.c: file is 16 bytes, over the limit of 10 (maxFileBytes)\n0 findings (0 errors, 0 warnings) in 1 file, 1 skipped\n');

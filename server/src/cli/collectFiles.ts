@@ -11,7 +11,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { TextDecoder } from 'node:util';
+import { describeFileError, readSourceFile } from '../workspace/sourceFile';
 import type { AnalysisInput } from './engineBoundary';
 import type { PathMatcher } from './glob';
 
@@ -26,16 +26,17 @@ export interface CollectOptions {
 export interface CollectResult {
   /** Files to read, in analysis order. */
   files: string[];
+  /** The size of each of `files` on disk, in bytes. */
+  bytes: number[];
   /** One message per PATH argument that does not exist: an input error, not a skip. */
   inputErrors: string[];
 }
 
 const SOURCE_EXTENSIONS = new Set(['.c', '.h']);
-/** Git and grep use the same test: a NUL byte near the start means the file is not text. */
-const BINARY_SNIFF_BYTES = 8 * 1024;
 
 export function collectFiles(paths: readonly string[], options: CollectOptions): CollectResult {
   const files: string[] = [];
+  const bytes: number[] = [];
   const inputErrors: string[] = [];
   const seenFiles = new Map<string, string>();
   const seenDirs = new Map<string, string>();
@@ -63,6 +64,7 @@ export function collectFiles(paths: readonly string[], options: CollectOptions):
     }
     seenFiles.set(id, file);
     files.push(file);
+    bytes.push(Number(stats.size));
   };
 
   const walk = (dir: string, stats: fs.BigIntStats) => {
@@ -76,7 +78,7 @@ export function collectFiles(paths: readonly string[], options: CollectOptions):
     try {
       entries = fs.readdirSync(resolve(dir), { withFileTypes: true });
     } catch (e) {
-      return options.onSkip(dir, describeError(e));
+      return options.onSkip(dir, describeFileError(e));
     }
     ancestors.add(id);
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -114,35 +116,23 @@ export function collectFiles(paths: readonly string[], options: CollectOptions):
       options.onSkip(given, 'not a regular file');
     }
   }
-  return { files, inputErrors };
+  return { files, bytes, inputErrors };
 }
 
 export interface ReadOptions {
   /** Relative paths are read from here. */
   cwd: string;
   onSkip: (path: string, reason: string) => void;
-  onProgress?: (done: number, total: number) => void;
 }
 
-/**
- * Reads the collected files as UTF-8 (invalid bytes become U+FFFD rather than failing the file, and
- * a BOM is dropped). Files that cannot be read or look binary are passed to `onSkip`.
- */
+/** Reads the collected files (see `readSourceFile`); those that cannot be read or look binary are passed to `onSkip`. */
 export function readSources(files: readonly string[], options: ReadOptions): AnalysisInput[] {
-  const { onSkip, onProgress } = options;
-  const decoder = new TextDecoder('utf-8');
   const inputs: AnalysisInput[] = [];
-  files.forEach((file, i) => {
-    onProgress?.(i + 1, files.length);
-    let bytes: Buffer;
-    try {
-      bytes = fs.readFileSync(path.resolve(options.cwd, file));
-    } catch (e) {
-      return onSkip(file, describeError(e));
-    }
-    if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return onSkip(file, 'binary file (NUL byte in the first 8 KiB)');
-    inputs.push({ file, text: decoder.decode(bytes) });
-  });
+  for (const file of files) {
+    const read = readSourceFile(path.resolve(options.cwd, file));
+    if ('skip' in read) options.onSkip(file, read.skip);
+    else inputs.push({ file, text: read.text });
+  }
   return inputs;
 }
 
@@ -161,7 +151,7 @@ function statFollowingLinks(p: string): fs.BigIntStats | string {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' && isSymlink(p)) return 'broken symlink';
-    return describeError(e);
+    return describeFileError(e);
   }
 }
 
@@ -170,24 +160,5 @@ function isSymlink(p: string): boolean {
     return fs.lstatSync(p).isSymbolicLink();
   } catch {
     return false;
-  }
-}
-
-function describeError(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  switch (err.code) {
-    case 'ENOENT':
-      return 'no such file or directory';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'ELOOP':
-      return 'symlink loop';
-    case 'ENOTDIR':
-      return 'not a directory';
-    case 'EISDIR':
-      return 'is a directory';
-    default:
-      return err.message ?? String(e);
   }
 }

@@ -10,15 +10,15 @@ import * as path from 'node:path';
 import { applySeverityOverrides, CONFIG_FILE_NAME, DEFAULT_MAX_FILE_BYTES, parseConfig, type LockorderConfig } from '../config';
 import { renderGraphHtml, type GraphAssets } from '../report/htmlReport';
 import { parseArgs, USAGE, type CliOptions } from './args';
-import { collectFiles, readSources } from './collectFiles';
-import { runEngine, type AnalysisResult, type EngineResult } from './engineBoundary';
+import { collectFiles } from './collectFiles';
+import { runEngine, type AnalysisResult, type EngineResult, type SourceFile } from './engineBoundary';
 import { EXIT_CLEAN, EXIT_USAGE_OR_INPUT, exitCodeFor } from './exitCode';
 import { compileGlobs } from './glob';
 import { formatJson } from './formatJson';
 import { formatSarif } from './formatSarif';
 import { formatSummary, formatText } from './formatText';
 import { formatLockdepSummary, readLockdepReports } from './lockdepReports';
-import { phaseClock, TIMINGS_VARIABLE } from './phaseTimes';
+import { phaseClock, TIMINGS_VARIABLE, type PhaseClock } from './phaseTimes';
 import { packageRoot, toolVersion } from './toolInfo';
 
 export interface OutputStream {
@@ -102,13 +102,22 @@ async function run(argv: readonly string[], io: CliIo, engine: Engine): Promise<
   if (!lockdep.ok) return inputError(lockdep.errors);
   for (const note of lockdep.notes) io.stderr.write(`lockorder: ${note}\n`);
 
-  const phaseEnded = phaseClock(io.env[TIMINGS_VARIABLE] ? io.stderr : undefined);
   let skipped = 0;
   let progressOnScreen = false;
-  const clearProgress = () => (progressOnScreen ? '\r\x1b[K' : '');
+  // The progress line is erased before anything else is written to stderr.
+  const clearProgress = () => {
+    if (progressOnScreen) io.stderr.write('\r\x1b[K');
+    progressOnScreen = false;
+  };
+  const clock = phaseClock(io.env[TIMINGS_VARIABLE] ? io.stderr : undefined);
+  const phaseEnded: PhaseClock = (phase) => {
+    clearProgress();
+    clock(phase);
+  };
   const onSkip = (file: string, reason: string) => {
     skipped++;
-    io.stderr.write(`${clearProgress()}lockorder: skipping ${file}: ${reason}\n`);
+    clearProgress();
+    io.stderr.write(`lockorder: skipping ${file}: ${reason}\n`);
   };
   const collected = collectFiles(options.paths, {
     cwd: io.cwd,
@@ -117,23 +126,17 @@ async function run(argv: readonly string[], io: CliIo, engine: Engine): Promise<
     onSkip,
   });
   if (collected.inputErrors.length > 0) return inputError(collected.inputErrors);
-
-  const showProgress = io.stderr.isTTY === true && collected.files.length > PROGRESS_MIN_FILES;
-  const inputs = readSources(collected.files, {
-    cwd: io.cwd,
-    onSkip,
-    onProgress: showProgress
-      ? (done, total) => {
-          if (done % PROGRESS_EVERY !== 0 && done !== total) return;
-          io.stderr.write(`\r[${done}/${total}] files`);
-          progressOnScreen = true;
-        }
-      : undefined,
-  });
-  if (progressOnScreen) io.stderr.write(clearProgress());
   phaseEnded('files');
 
-  const raw = await engine(inputs, config, options.jobs, lockdep.reports, phaseEnded);
+  // The engine reads the files, on every core when there are many.
+  const sources: SourceFile[] = collected.files.map((file, i) => ({ file, path: path.resolve(io.cwd, file), bytes: collected.bytes[i] }));
+  const showProgress = io.stderr.isTTY === true && sources.length > PROGRESS_MIN_FILES;
+  const onProgress = (done: number, total: number) => {
+    if (done % PROGRESS_EVERY !== 0 && done !== total) return;
+    io.stderr.write(`\r[${done}/${total}] files`);
+    progressOnScreen = true;
+  };
+  const raw = await engine(sources, config, options.jobs, lockdep.reports, phaseEnded, showProgress ? onProgress : undefined);
   for (const { file, reason } of raw.skipped ?? []) onSkip(file, reason);
   if (raw.lockdep) io.stderr.write(formatLockdepSummary(raw.lockdep));
   const result: AnalysisResult = { findings: applySeverityOverrides(raw.findings, config), graph: raw.graph, skipped: raw.skipped };
@@ -148,7 +151,7 @@ async function run(argv: readonly string[], io: CliIo, engine: Engine): Promise<
     }
   }
   phaseEnded('report');
-  io.stderr.write(`${formatSummary(result.findings, inputs.length, skipped)}\n`);
+  io.stderr.write(`${formatSummary(result.findings, raw.filesRead ?? sources.length, skipped)}\n`);
   return exitCodeFor(result.findings, options.failOn);
 }
 

@@ -1,8 +1,9 @@
-/** A worker thread of `parallelExtract`: texts in, lock facts out. */
+/** A worker thread of `parallelExtract`: file paths in, lock facts out. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { DEFAULT_CATALOGUE } from '../analysis/lockApis';
 import { factsOf } from '../analysis/program';
 import type { WorkerJob, WorkerReply, WorkerSetup } from './parallelExtract';
+import { readSourceFile } from './sourceFile';
 
 const setup = workerData as WorkerSetup;
 const catalogue = setup.customApis.length > 0 ? DEFAULT_CATALOGUE.extend(setup.customApis) : DEFAULT_CATALOGUE;
@@ -19,8 +20,10 @@ function extractNext(): void {
   if (!job) return;
   let reply: WorkerReply;
   try {
+    const read = readSourceFile(job.path);
     // JSON crosses threads several times faster than a structured clone of many small objects.
-    reply = { index: job.index, facts: JSON.stringify(factsOf(job.file, job.text, catalogue, { timeoutMs: setup.timeoutMs })) };
+    if ('skip' in read) reply = { index: job.index, error: read.skip, unread: true };
+    else reply = { index: job.index, facts: JSON.stringify(factsOf(job.file, read.text, catalogue, { timeoutMs: setup.timeoutMs })) };
   } catch (error) {
     reply = { index: job.index, error: error instanceof Error ? error.message : String(error) };
   }

@@ -1,6 +1,7 @@
 /**
- * Parse and extract on every core: each worker thread holds its own parser, turns texts into lock
- * facts and sends back only the facts (plain data), so no syntax tree outlives its file.
+ * Read, parse and extract on every core: each worker thread reads its files and holds its own
+ * parser, turns texts into lock facts and sends back only the facts (plain data), so no syntax
+ * tree outlives its file, and no text passes through the main thread.
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -10,25 +11,34 @@ import type { LockApi } from '../analysis/lockApis';
 import { FILE_BUDGET_MS } from '../analysis/parser';
 
 export interface ExtractRequest {
+  /** The name the facts carry, a path as the user gave it. */
   file: string;
-  text: string;
+  /** Where the worker reads the file. */
+  path: string;
+  /** Its size on disk: the largest files are handed out first. */
+  bytes: number;
 }
 
 export interface ExtractOutcome {
   skipped: { file: string; reason: string }[];
+  /** How many of the skipped files could not be read at all. */
+  unread: number;
 }
 
 export interface WorkerJob {
   index: number;
   file: string;
-  text: string;
+  path: string;
 }
 
 export interface WorkerReply {
   index: number;
   /** The file's facts as JSON. */
   facts?: string;
+  /** Why the file could not be read or analysed. */
   error?: string;
+  /** The error is that the file could not be read. */
+  unread?: boolean;
 }
 
 export interface WorkerSetup {
@@ -46,10 +56,10 @@ const WORKER_YOUNG_GENERATION_MB = 192;
 /**
  * Work queued at each worker, so that it never waits while this thread parses a reply or collects
  * its growing heap (a scavenge of a whole kernel tree's facts takes tens of milliseconds, a dozen
- * small files less): up to this many files, and more than one only while their texts are short.
+ * small files less): up to this many files, and more than one only while they are small.
  */
 const MAX_JOBS_IN_FLIGHT = 16;
-const MAX_CHARS_IN_FLIGHT = 1 << 20;
+const MAX_BYTES_IN_FLIGHT = 1 << 20;
 
 /**
  * Files at least this long are handed out first, largest first: the files still running when the
@@ -57,28 +67,35 @@ const MAX_CHARS_IN_FLIGHT = 1 << 20;
  * header at the end. The others go in input order, so that their facts can be passed on in input
  * order while extraction goes on (see `onFacts`).
  */
-const LARGE_FILE_CHARS = 256 * 1024;
+const LARGE_FILE_BYTES = 256 * 1024;
 
 export function defaultJobs(): number {
   return Math.max(1, Math.min(8, os.availableParallelism?.() ?? os.cpus().length));
 }
 
 /**
- * Extracts facts from every input, in input order, using `jobs` worker threads. Each input's text is
- * dropped from `inputs` once a worker has it. `onFacts` gets each file's facts in input order as soon
- * as those of every file before it are in, while the workers still extract the files after it; they
- * are not kept here after that.
+ * Extracts facts from every input, in input order, using `jobs` worker threads. `onFacts` gets each
+ * file's facts in input order as soon as those of every file before it are in, while the workers
+ * still extract the files after it; they are not kept here after that. `onProgress` hears of every
+ * file done, facts or not, in the same order. A file that cannot be read is skipped, with why.
  */
-export async function extractInParallel(inputs: ExtractRequest[], jobs: number, customApis: LockApi[], onFacts: (facts: FileFacts) => void): Promise<ExtractOutcome> {
+export async function extractInParallel(
+  inputs: readonly ExtractRequest[],
+  jobs: number,
+  customApis: LockApi[],
+  onFacts: (facts: FileFacts) => void,
+  onProgress?: (done: number, total: number) => void,
+): Promise<ExtractOutcome> {
   // A file's facts until passed on, or null once it was skipped or passed on; undefined while it is not done.
   const results: (FileFacts | null | undefined)[] = new Array(inputs.length);
   const skipped: ExtractOutcome['skipped'] = [];
   const reasons = new Map<number, string>();
+  let unread = 0;
   const workerCount = Math.max(1, Math.min(jobs, inputs.length));
   const setup: WorkerSetup = { customApis, timeoutMs: FILE_BUDGET_MS };
-  const large = inputs.flatMap((input, index) => (input.text.length >= LARGE_FILE_CHARS ? [index] : []));
-  large.sort((a, b) => inputs[b].text.length - inputs[a].text.length || a - b);
-  const order = [...large, ...inputs.flatMap((input, index) => (input.text.length < LARGE_FILE_CHARS ? [index] : []))];
+  const large = inputs.flatMap((input, index) => (input.bytes >= LARGE_FILE_BYTES ? [index] : []));
+  large.sort((a, b) => inputs[b].bytes - inputs[a].bytes || a - b);
+  const order = [...large, ...inputs.flatMap((input, index) => (input.bytes < LARGE_FILE_BYTES ? [index] : []))];
   let next = 0;
   // What `onFacts` threw: every worker stops, and the extraction fails with it.
   let failure: { error: unknown } | undefined;
@@ -90,30 +107,26 @@ export async function extractInParallel(inputs: ExtractRequest[], jobs: number, 
       results[passed] = null;
       if (facts) onFacts(facts);
       else skipped.push({ file: inputs[passed].file, reason: reasons.get(passed) ?? 'could not be analysed' });
+      onProgress?.(passed + 1, inputs.length);
     }
   };
   const runWorker = () =>
     new Promise<void>((resolve, reject) => {
       const worker = new Worker(path.join(__dirname, 'extractWorker.js'), { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
       let jobsInFlight = 0;
-      let charsInFlight = 0;
-      const sizes = new Map<number, number>();
+      let bytesInFlight = 0;
       const feed = () => {
-        while (next < inputs.length && jobsInFlight < MAX_JOBS_IN_FLIGHT && (jobsInFlight === 0 || charsInFlight < MAX_CHARS_IN_FLIGHT)) {
+        while (next < inputs.length && jobsInFlight < MAX_JOBS_IN_FLIGHT && (jobsInFlight === 0 || bytesInFlight < MAX_BYTES_IN_FLIGHT)) {
           const index = order[next++];
-          const { file, text } = inputs[index];
-          worker.postMessage({ index, file, text } satisfies WorkerJob);
+          const { file, path: filePath, bytes } = inputs[index];
+          worker.postMessage({ index, file, path: filePath } satisfies WorkerJob);
           jobsInFlight++;
-          charsInFlight += text.length;
-          sizes.set(index, text.length);
-          // The worker has its own copy now; a whole kernel tree of texts would not fit beside the facts.
-          inputs[index] = { file, text: '' };
+          bytesInFlight += bytes;
         }
       };
       worker.on('message', (reply: WorkerReply) => {
         jobsInFlight--;
-        charsInFlight -= sizes.get(reply.index)!;
-        sizes.delete(reply.index);
+        bytesInFlight -= inputs[reply.index].bytes;
         if (!failure) {
           // The next jobs are queued before this reply is parsed, so the worker does not wait on this thread.
           feed();
@@ -122,6 +135,7 @@ export async function extractInParallel(inputs: ExtractRequest[], jobs: number, 
           } else {
             results[reply.index] = null;
             if (reply.error) reasons.set(reply.index, reply.error);
+            if (reply.unread) unread++;
           }
           try {
             passOn();
@@ -141,5 +155,5 @@ export async function extractInParallel(inputs: ExtractRequest[], jobs: number, 
       if (jobsInFlight === 0) void worker.terminate().then(() => resolve());
     });
   await Promise.all(Array.from({ length: workerCount }, runWorker));
-  return { skipped };
+  return { skipped, unread };
 }
