@@ -1930,18 +1930,24 @@ class FunctionFlow {
     }
     if (this.acquires.size >= MAX_SUMMARY_LOCKS) return;
     const guards = [...open, ...this.pathGuards(state)];
-    const before = [...new Set([...(from?.releasedBefore ?? []), ...this.entryClassesReleased(state)])];
+    const released = this.entryClassesReleased(state);
+    const before = released.length === 0 && !from?.releasedBefore ? released : [...new Set([...(from?.releasedBefore ?? []), ...released])];
+    const root = this.rootOf(lock.expr);
+    // Written out field by field, absent ones undefined, so that every lock noted here has one shape:
+    // built by spreading, each combination of optional fields made a shape of its own, and this was
+    // the costliest line of the summary pass on a whole kernel tree.
     this.acquires.set(key, {
-      ...(guards.length > 0 ? { guards: uniqueGuards(guards) } : {}),
-      ...(before.length > 0 ? { releasedBefore: before } : {}),
-      ...this.rootOf(lock.expr),
       cls: lock.cls,
       expr: lock.expr,
+      paramIndex: root.paramIndex,
+      local: root.local,
       api: lock.api.name,
       kind: lock.api.kind,
       file: from ? from.file : this.fn.file,
       site: from ? from.site : lock.site,
       chain: from ? lock.via : [],
+      releasedBefore: before.length > 0 ? before : undefined,
+      guards: guards.length > 0 ? uniqueGuards(guards) : undefined,
     });
   }
 
