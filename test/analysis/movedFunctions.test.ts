@@ -9,6 +9,7 @@ import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { extractFile } from '../../server/src/analysis/extract';
 import { FunctionReuse } from '../../server/src/analysis/functionReuse';
+import { lineShift } from '../../server/src/analysis/movedFunctions';
 import { DEFAULT_CATALOGUE } from '../../server/src/analysis/lockApis';
 import { factsOf, LockProgram, type ProgramAnalysis } from '../../server/src/analysis/program';
 import { DocumentStore } from '../../server/src/lsp/engine/documentStore';
@@ -150,5 +151,16 @@ describe('moved functions', () => {
     const after = program.analyze();
     assert.equal(after.graph.edge('a', 'b'), undefined);
     assert.deepStrictEqual(everything(after), everything(fresh([{ file, text: next }])));
+  });
+
+  it('are told from facts extracted afresh (as the CLI does): statement sites moved by the same lines, and nothing else changed', () => {
+    const text = 'void f(struct s *p)\n{\n\tmutex_lock(&p->lock);\n\tg(p);\n\tmutex_unlock(&p->lock);\n}\n';
+    const [before] = factsOf('a.c', text).functions;
+    const [moved] = factsOf('a.c', `\n\n${text}`).functions;
+    const [edited] = factsOf('a.c', `\n\n${text.replace('g(p)', 'h(p)')}`).functions;
+    const [shifted] = factsOf('a.c', `\n\n${text.replace('\tg(p)', '\t g(p)')}`).functions;
+    assert.equal(lineShift(before, moved), 2);
+    assert.equal(lineShift(before, edited), undefined);
+    assert.equal(lineShift(before, shifted), undefined, 'a call moved along its line is not a function moved by lines');
   });
 });

@@ -27,12 +27,19 @@ import { lockExprOfNode, lockExprOfText, makeLockExpr, variableElement } from '.
 import { CALL_START, isLockWrapperMacro, macroFunctionsText, NOT_CALLS, type MacroDefinition } from './macroFunctions';
 import { newObjectFlags } from './newObjects';
 import { hasSyntaxErrors, LiteNode, liteTree, lineStarts as startsOfLines, normaliseLineBreaks, parseC, positionIn, type Deadline, type Pruning, type SyntaxTree } from './parser';
-import type { Position, Range } from './sites';
+import { rangeOfSpan, spanAt, spanOf, type Position, type Range, type Span } from './sites';
 
 export function rangeOf(node: { startPosition: { row: number; column: number }; endPosition: { row: number; column: number } }): Range {
   const s = node.startPosition;
   const e = node.endPosition;
   return { start: { line: s.row, character: s.column }, end: { line: e.row, character: e.column } };
+}
+
+/** A statement's site (see `Span`). */
+function spanOfNode(node: { startPosition: { row: number; column: number }; endPosition: { row: number; column: number } }): Span {
+  const s = node.startPosition;
+  const e = node.endPosition;
+  return spanAt(s.row, s.column, e.row, e.column);
 }
 
 
@@ -762,20 +769,14 @@ function macroWrappers(macros: WrapperMacro[], file: string, context: FileContex
   return out;
 }
 
-/** A copy of plain data with every range in it moved. */
+/** A copy of statements with every site in them (see `Span`) moved. */
 function relocated<T>(value: T, move: (r: Range) => Range): T {
   if (Array.isArray(value)) return value.map((v) => relocated(v, move)) as T;
   if (value === null || typeof value !== 'object') return value;
   const record = value as Record<string, unknown>;
-  if (isRange(record)) return move(record as unknown as Range) as T;
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(record)) out[key] = relocated(record[key], move);
+  for (const key of Object.keys(record)) out[key] = key === 'site' ? spanOf(move(rangeOfSpan(record[key] as Span))) : relocated(record[key], move);
   return out as T;
-}
-
-function isRange(value: Record<string, unknown>): boolean {
-  const start = value.start as Position | undefined;
-  return typeof start === 'object' && start !== null && typeof start.line === 'number' && typeof value.end === 'object';
 }
 
 /** `struct bar __user *` → `bar`, one pointer; qualifiers and annotations are skipped. */
@@ -1002,12 +1003,12 @@ class BodyWalker {
         // is held, as `ret = …; return ret;` does; named so, the flow follows both outcomes.
         const result = value && this.mayFailLock(value) ? RETURNED_RESULT : undefined;
         if (value) this.expression(value, out, result);
-        out.push({ t: 'return', value: result ?? (value ? normalise(value.text) : null), site: rangeOf(node) });
+        out.push({ t: 'return', value: result ?? (value ? normalise(value.text) : null), site: spanOfNode(node) });
         return;
       }
       case 'goto_statement': {
         const label = node.childForFieldName('label');
-        if (label) out.push({ t: 'goto', label: label.text, site: rangeOf(node) });
+        if (label) out.push({ t: 'goto', label: label.text, site: spanOfNode(node) });
         return;
       }
       case 'labeled_statement': {
@@ -1123,7 +1124,7 @@ class BodyWalker {
     const condIndex = contextFirst ? 1 : 0;
     const cond = this.condition(args[condIndex], out);
     args.forEach((arg, i) => i !== condIndex && this.expression(arg, out));
-    out.push({ t: 'if', cond, then: [{ t: 'stop', site: rangeOf(call) }], else: [] });
+    out.push({ t: 'if', cond, then: [{ t: 'stop', site: spanOfNode(call) }], else: [] });
     return true;
   }
 
@@ -1173,7 +1174,7 @@ class BodyWalker {
     const [, cond, before, after] = node.childForFieldName('arguments')!.namedChildren;
     const waiting: Stmt[] = [];
     this.expression(before, waiting);
-    waiting.push({ t: 'sleep', what: `${directCallName(node)}()`, site: rangeOf(node) });
+    waiting.push({ t: 'sleep', what: `${directCallName(node)}()`, site: spanOfNode(node) });
     this.expression(after, waiting);
     out.push({ t: 'if', cond: { op: 'not', arg: { op: 'atom', text: normalise(cond.text) } }, then: waiting, else: [] });
   }
@@ -1198,7 +1199,7 @@ class BodyWalker {
       ...(handsOut ? { handsOut } : {}),
     });
     // `*irqflags = flags;` after `spin_lock_irqsave(&l, flags)`: the caller is given the saved state to restore.
-    if (deref && operator === '=' && right?.type === 'identifier' && this.savedFlags().has(right.text)) out.push({ t: 'atomic', op: 'irq_handed_out', site: rangeOf(node) });
+    if (deref && operator === '=' && right?.type === 'identifier' && this.savedFlags().has(right.text)) out.push({ t: 'atomic', op: 'irq_handed_out', site: spanOfNode(node) });
     if (node.type !== 'assignment_expression' || lock.steps.length > 0) return;
     const local = this.locals[lock.root];
     if (right && local && local.pointers > 0 && LOCK_TYPES.has(local.name)) {
@@ -1273,7 +1274,7 @@ class BodyWalker {
     if (callee.type !== 'identifier') return null;
     const name = callee.text;
     const args = node.childForFieldName('arguments')?.namedChildren ?? [];
-    const site = rangeOf(node);
+    const site = spanOfNode(node);
     const api = this.catalogue.get(name);
     if (api) {
       const handleArg = api.handleArg !== undefined ? args[api.handleArg] : undefined;
@@ -1340,7 +1341,7 @@ class BodyWalker {
     if (!INDIRECT_UNLOCK.test(member)) return null;
     const object = node.childForFieldName('arguments')?.firstNamedChild;
     const lock = object ? lockExprOfNode(object) : null;
-    return lock ? [{ t: 'unlock', api: 'release', lock, inside: true, site: rangeOf(node) }] : null;
+    return lock ? [{ t: 'unlock', api: 'release', lock, inside: true, site: spanOfNode(node) }] : null;
   }
 
   private guardStmt(node: LiteNode, lockArgIndex: number, typeCall?: LiteNode): LockStmt | null {
@@ -1350,7 +1351,7 @@ class BodyWalker {
     const lockNode = args[lockArgIndex];
     const lock = lockNode ? lockExprOfNode(lockNode) : null;
     if (!api || !lock) return null;
-    return { t: 'lock', api, lock, scoped: true, site: rangeOf(node) };
+    return { t: 'lock', api, lock, scoped: true, site: spanOfNode(node) };
   }
 
   /** A condition as a boolean tree; calls inside atoms are emitted to `pre` first. */
@@ -1401,7 +1402,7 @@ class BodyWalker {
           const args = node.childForFieldName('arguments')?.namedChildren ?? [];
           const lock = args[0] ? lockExprOfNode(args[0]) : null;
           if (args[1]) this.expression(args[1], pre);
-          if (lock) return { op: 'lock', stmt: { t: 'lock', api: '__cond_lock', lock, site: rangeOf(node) } };
+          if (lock) return { op: 'lock', stmt: { t: 'lock', api: '__cond_lock', lock, site: spanOfNode(node) } };
         }
         // Arguments are evaluated before the call that is the condition.
         for (const arg of node.childForFieldName('arguments')?.namedChildren ?? []) this.expression(arg, pre);
@@ -1510,7 +1511,7 @@ function callsInText(bodyText: string, offset: number, context: FileContext): St
     const args = splitArguments(code, open);
     const start = positionIn(context.lineStarts, offset + at);
     const end = positionIn(context.lineStarts, offset + (args.end ?? open));
-    const stmts = textCallStmts(name, args.list, { start, end }, context.catalogue);
+    const stmts = textCallStmts(name, args.list, spanOf({ start, end }), context.catalogue);
     const last = stmts[stmts.length - 1];
     const bind = last?.t === 'call' ? assignedInText(code, at) : undefined;
     if (last?.t === 'call' && bind) last.bind = bind;
@@ -1550,7 +1551,7 @@ function assignedInText(code: string, callStart: number): string | undefined {
 const DECLARED_TYPE_BEFORE = /(?<![\w>.])(?!(?:return|else|do|case|goto)\s*$)[A-Za-z_]\w*\s*$/;
 
 /** A call known only as text, classified the way `BodyWalker.callStmt` classifies nodes. */
-function textCallStmts(name: string, args: string[], site: Range, catalogue: LockApiCatalogue): Stmt[] {
+function textCallStmts(name: string, args: string[], site: Span, catalogue: LockApiCatalogue): Stmt[] {
   const api = catalogue.get(name);
   if (api) {
     const argument = api.global ?? args[api.lockArg];

@@ -10,7 +10,7 @@ import { allStatements, conditionLeaves, isTaskField, isTaskStore, type Cond, ty
 import { ClassResolver, LockClass } from './lockClasses';
 import { LockApi, LockApiCatalogue, acquisitionSleeps, isAtomicKind, isCountingKind, modesMatch } from './lockApis';
 import { elementText, lastName, lockExprOfText, makeLockExpr, otherElement, substituteRoot, variableElement } from './lockExpr';
-import type { Range } from './sites';
+import { rangeOfSpan, type Range, type Span } from './sites';
 import { ConditionalAcquire, emptySummary, FieldGuard, FunctionSummary, isEmptySummary, MAX_CHAIN_DEPTH, MAX_SUMMARY_LOCKS, SleepEvidence, SummaryLock, TaskFieldEffect } from './summaries';
 
 export interface Held {
@@ -405,6 +405,8 @@ class FunctionFlow {
   private readonly breakTargets: ('loop' | 'switch')[] = [];
   private readonly aliases = new Map<string, LockExpr>();
   private readonly acquires = new Map<string, SummaryLock>();
+  /** Statement sites as ranges, made once each (see `site`). */
+  private readonly sites = new Map<number, Range>();
   private readonly releasedOnEntry = new Map<string, SummaryLock>();
   /** Caller's locks this function downgrades (write to read) for it, as `mmap_write_downgrade()` does. */
   private readonly downgradedOnEntry = new Map<string, SummaryLock>();
@@ -564,14 +566,14 @@ class FunctionFlow {
       case 'lock':
         return states.flatMap((s) => this.lockStatement(s, stmt));
       case 'unlock':
-        if (stmt.inside && stmt.lock) return states.map((s) => this.releaseInside(s, stmt.lock!, stmt.site));
-        return states.map((s) => this.release(s, stmt.api, stmt.lock, stmt.handle, stmt.site));
+        if (stmt.inside && stmt.lock) return states.map((s) => this.releaseInside(s, stmt.lock!, this.site(stmt.site)));
+        return states.map((s) => this.release(s, stmt.api, stmt.lock, stmt.handle, this.site(stmt.site)));
       case 'call': {
         const out: State[] = [];
         for (const s of states) {
           // A call is work done under the locks held (see `takenAt`); with none held there is nothing to count.
           const counted = s.held.length === 0 ? s : { ...s, events: s.events + 1 };
-          this.storedCall(out, counted, stmt.name, stmt.args, stmt.site, stmt.bind, stmt.constants, stmt.someOnly);
+          this.storedCall(out, counted, stmt.name, stmt.args, this.site(stmt.site), stmt.bind, stmt.constants, stmt.someOnly);
         }
         const summary = this.callees.summaryOf(stmt.name);
         const zeroed = ZEROED_ALLOCATION.test(stmt.name) || summary?.returnsZeroed === true;
@@ -587,13 +589,13 @@ class FunctionFlow {
           const callersDropped = dropped && this.reachableByCallers(dropped) ? [this.resolver.resolve(dropped).id] : [];
           // So does one it holds only as its caller's (`lockdep_assert_held(&lock);` before the wait).
           for (const h of s.held) if (h.fromEntry && !waiting.held.includes(h)) callersDropped.push(h.cls.id);
-          const after = this.sleep({ ...waiting, events: s.events + 1 }, stmt.what, stmt.site, [], true, this.droppedAndRetaken(stmt.callee), callersDropped);
+          const after = this.sleep({ ...waiting, events: s.events + 1 }, stmt.what, this.site(stmt.site), [], true, this.droppedAndRetaken(stmt.callee), callersDropped);
           return { ...s, events: after.events, slept: after.slept };
         });
       case 'atomic':
         return states.map((s) => this.atomic(s, stmt.op));
       case 'assume':
-        return states.map((s) => this.assumeAsserted(s, stmt.lock, stmt.site, this.annotationsOfTheInside.markers.has(stmt)));
+        return states.map((s) => this.assumeAsserted(s, stmt.lock, this.site(stmt.site), this.annotationsOfTheInside.markers.has(stmt)));
       case 'stop':
         return [];
       case 'points':
@@ -650,7 +652,7 @@ class FunctionFlow {
         return out.map((s) => dropScoped(s, depth));
       }
       case 'return':
-        for (const s of states) this.exit(s, stmt.value, stmt.site);
+        for (const s of states) this.exit(s, stmt.value, this.site(stmt.site));
         return [];
       case 'goto':
         // A jump back (a retry loop) is not followed: the path ends, which can hide a report but never invent one.
@@ -873,7 +875,7 @@ class FunctionFlow {
       if (succeeded) return this.acquire(state, atom.stmt, api, api.role === 'trylock');
       return this.failedAttempt(state, atom.stmt.lock, api);
     }
-    if (atom.op === 'call') return this.call(state, atom.stmt.name, atom.stmt.args, atom.stmt.site, value, atom.stmt.bind, atom.stmt.constants);
+    if (atom.op === 'call') return this.call(state, atom.stmt.name, atom.stmt.args, this.site(atom.stmt.site), value, atom.stmt.bind, atom.stmt.constants);
     return state;
   }
 
@@ -884,7 +886,7 @@ class FunctionFlow {
     const api = this.catalogue.get(stmt.api);
     if (!api) return [state];
     if (api.needsPairedRelease && !this.pairedReleases.has(this.dealias(stmt.lock).text)) return [state];
-    if (api.role === 'downgrade') return [this.downgrade(state, this.dealias(stmt.lock, state), stmt.api, stmt.site, [])];
+    if (api.role === 'downgrade') return [this.downgrade(state, this.dealias(stmt.lock, state), stmt.api, this.site(stmt.site), [])];
     const mayFail = api.success !== undefined;
     if (!mayFail) return [this.acquire(state, stmt, api, false)];
     const tried = api.role === 'trylock';
@@ -945,14 +947,14 @@ class FunctionFlow {
     // Shown as written (`parent->d_lock`), though known by the path it was reached through.
     const written = this.dealias(stmt.lock).text;
     const text = `${stmt.api}(${written})`;
-    this.noteAcquisition(cls, stmt.site, stmt.api, api.kind, text);
+    this.noteAcquisition(cls, this.site(stmt.site), stmt.api, api.kind, text);
     this.acquiredInstances.add(expr.text);
     return this.take(state, {
       cls,
       expr,
       ...(written !== expr.text ? { written } : {}),
       api,
-      site: stmt.site,
+      site: this.site(stmt.site),
       scopeDepth: stmt.scoped ? this.scopeDepth : null,
       tried,
       via: [],
@@ -1694,6 +1696,17 @@ class FunctionFlow {
   }
 
   /** Where a summarised lock's expression starts: a parameter, a local, or neither (a global). */
+  /**
+   * A statement's site as a range, made once per site: a lock taken again at the very site it was
+   * taken at is told by identity (`same.site === lock.site`).
+   */
+  private site(span: Span): Range {
+    if (typeof span !== 'number') return span;
+    let range = this.sites.get(span);
+    if (range === undefined) this.sites.set(span, (range = rangeOfSpan(span)));
+    return range;
+  }
+
   private rootOf(expr: LockExpr): { paramIndex?: number; local?: boolean } {
     const param = this.paramOf(expr);
     if (param.paramIndex !== undefined) return param;

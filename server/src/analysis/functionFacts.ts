@@ -3,7 +3,7 @@
  * so it crosses worker threads, and it is all the later steps see. A function body becomes a small
  * statement tree holding only what matters to locking: lock calls, other calls, sleeps, control flow.
  */
-import type { Range } from './sites';
+import type { Range, Span } from './sites';
 
 /** A lock expression as written, normalised: `&(dev)->queues[i].lock` → root `dev`, steps `->queues`,`[]`,`.lock`. */
 export interface LockExpr {
@@ -48,7 +48,7 @@ export interface LockStmt {
   /** `ret = mutex_trylock(&m)`: the variable that carries success. */
   bind?: string;
   /** The whole call. */
-  site: Range;
+  site: Span;
 }
 
 export interface UnlockStmt {
@@ -61,7 +61,7 @@ export interface UnlockStmt {
    * `lock` is the object passed, and the release is of the lock inside it.
    */
   inside?: boolean;
-  site: Range;
+  site: Span;
 }
 
 export interface CallStmt {
@@ -75,7 +75,7 @@ export interface CallStmt {
   /** Arguments written as constants (`0`, `NULL`, `true`), by position, as their truth. */
   constants?: Record<number, boolean>;
   bind?: string;
-  site: Range;
+  site: Span;
   /** Found in a body known only as text, after a branch: it may be made on some paths only. */
   someOnly?: boolean;
 }
@@ -89,12 +89,12 @@ export type Stmt =
    * and whether it enables interrupts meanwhile (`_locked_irq`).
    */
   /** `callee`: the function a sleeping GFP mask is passed to (`mas_nomem(&mas, GFP_KERNEL)`). */
-  | { t: 'sleep'; what: string; site: Range; drops?: { lock: LockExpr; irq: boolean }; callee?: string }
-  | { t: 'atomic'; op: import('./lockApis').AtomicOp; site: Range }
+  | { t: 'sleep'; what: string; site: Span; drops?: { lock: LockExpr; irq: boolean }; callee?: string }
+  | { t: 'atomic'; op: import('./lockApis').AtomicOp; site: Span }
   /** `annotation`: sparse's `__acquire()`, a claim for the checker rather than an assertion checked at run time. */
-  | { t: 'assume'; lock: LockExpr; site: Range; annotation?: boolean }
+  | { t: 'assume'; lock: LockExpr; site: Span; annotation?: boolean }
   /** A call that does not return (`BUG()`, `panic()`): the path ends here. */
-  | { t: 'stop'; site: Range }
+  | { t: 'stop'; site: Span }
   | { t: 'if'; cond: Cond; then: Stmt[]; else: Stmt[] }
   /**
    * `iterators`: the cursor (and index) a `for_each` macro assigns before each test of its end (`list_for_each_entry(pos, …)`).
@@ -104,8 +104,8 @@ export type Stmt =
   | { t: 'loop'; cond: Cond | null; body: Stmt[]; bodyFirst: boolean; iterators?: string[]; collection?: string }
   | { t: 'switch'; cases: Stmt[][]; hasDefault: boolean }
   | { t: 'scope'; body: Stmt[] }
-  | { t: 'return'; value: string | null; site: Range }
-  | { t: 'goto'; label: string; site: Range }
+  | { t: 'return'; value: string | null; site: Span }
+  | { t: 'goto'; label: string; site: Span }
   | { t: 'label'; name: string }
   | { t: 'break' }
   | { t: 'continue' }

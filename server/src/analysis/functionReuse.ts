@@ -13,7 +13,7 @@
  */
 import { TOP_LEVEL_CONTAINERS } from './extract';
 import type { FunctionFacts, Stmt } from './functionFacts';
-import type { Range } from './sites';
+import { spanMovedBy, type Range, type Span } from './sites';
 import type { LockApiCatalogue } from './lockApis';
 import type { LiteNode } from './parser';
 
@@ -184,7 +184,8 @@ function copyMovedBy(value: unknown, delta: number): unknown {
     if (isPosition(source)) return { line: source.line + delta, character: source.character };
     let out: Record<string, unknown> | undefined;
     for (const key in source) {
-      const moved = copy(source[key]);
+      // A statement's site is a number (see `Span`), known by its key.
+      const moved = key === 'site' ? spanMovedBy(source[key] as Span, delta) : copy(source[key]);
       if (moved !== source[key]) (out ??= { ...source })[key] = moved;
     }
     return out ?? source;

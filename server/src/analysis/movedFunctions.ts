@@ -5,7 +5,7 @@
  * brought in (in other files, or elsewhere in this one) stay where they were.
  */
 import type { FlowResult } from './flow';
-import type { Range } from './sites';
+import { rangeOfSpan, type Range, type Span } from './sites';
 import type { SummaryLock } from './summaries';
 import type { FunctionFacts } from './functionFacts';
 import { movedFrom } from './functionReuse';
@@ -35,7 +35,10 @@ function sameMovedBy(a: unknown, b: unknown, delta: number): boolean {
   let keys = 0;
   for (const key in x) {
     keys++;
-    if (!(key in y) || !sameMovedBy(x[key], y[key], delta)) return false;
+    if (!(key in y)) return false;
+    // A statement's site is a number (see `Span`), known by its key.
+    const same = key === 'site' ? sameMovedBy(rangeOfSpan(x[key] as Span), rangeOfSpan(y[key] as Span), delta) : sameMovedBy(x[key], y[key], delta);
+    if (!same) return false;
   }
   for (const _ in y) keys--;
   return keys === 0;

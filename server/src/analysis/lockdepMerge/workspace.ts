@@ -5,7 +5,7 @@
  */
 import type { Cond, Stmt } from '../functionFacts';
 import type { FunctionAnalysis, ProgramAnalysis } from '../program';
-import type { Range } from '../sites';
+import { rangeOfSpan, type Range } from '../sites';
 
 /** A lock a function takes, in that function's terms. */
 export interface FunctionLock {
@@ -123,7 +123,7 @@ function firstCall(stmts: Stmt[], wanted: (name: string, site: Range) => boolean
     let found: { name: string; site: Range } | undefined;
     switch (s.t) {
       case 'call':
-        if (wanted(s.name, s.site)) found = { name: s.name, site: s.site };
+        if (wanted(s.name, rangeOfSpan(s.site))) found = { name: s.name, site: rangeOfSpan(s.site) };
         break;
       case 'if':
         found = callInCond(s.cond, wanted) ?? firstCall(s.then, wanted) ?? firstCall(s.else, wanted);
@@ -153,7 +153,7 @@ function callInCond(cond: Cond, wanted: (name: string, site: Range) => boolean):
     case 'not':
       return callInCond(cond.arg, wanted);
     case 'call':
-      return wanted(cond.stmt.name, cond.stmt.site) ? { name: cond.stmt.name, site: cond.stmt.site } : undefined;
+      return wanted(cond.stmt.name, rangeOfSpan(cond.stmt.site)) ? { name: cond.stmt.name, site: rangeOfSpan(cond.stmt.site) } : undefined;
     default:
       return undefined;
   }

@@ -11,6 +11,7 @@ import { ClassResolver, type TypeTable } from '../../analysis/lockClasses';
 import type { EdgeSite, LockEdge } from '../../analysis/lockGraph';
 import type { LockProgram, ProgramAnalysis } from '../../analysis/program';
 import { movedFrom } from '../../analysis/functionReuse';
+import { rangeOfSpan } from '../../analysis/sites';
 import type { LockdepView } from './lockdepView';
 import type { Finding } from '../../analysis/findings';
 import { ReferencePacker, type FindingEntry, type LockNeighbour, type LockReference, type LockSummary, type PackedReferences, type SnapshotMessage } from './messages';
@@ -156,7 +157,7 @@ function releasesIn(fn: FunctionFacts, types: TypeTable, catalogue: LockApiCatal
   const resolver = new ClassResolver(types, fn);
   for (const unlock of unlocksOf(fn)) {
     if (!unlock.lock) continue;
-    refs.push({ range: unlock.site, cls: resolver.resolve(unlock.lock).id, kind: catalogue.get(unlock.api)?.kind ?? 'lock' });
+    refs.push({ range: rangeOfSpan(unlock.site), cls: resolver.resolve(unlock.lock).id, kind: catalogue.get(unlock.api)?.kind ?? 'lock' });
   }
   return refs;
 }
