@@ -664,7 +664,7 @@ export class LockProgram {
     const before = this.lastChange(fn);
     const resolver = new ClassResolver(types, fn);
     const result = analyzeFunction(fn, resolver, this.catalogue, lookup);
-    const state = new AnalysedState(result, { ...contributionOf(fn, result), keys: keyAssignmentsOf(fn, resolver, this.calls.get(fn)) });
+    const state = new AnalysedState(result, contributionOf(fn, result, keyAssignmentsOf(fn, resolver, this.calls.get(fn))));
     this.states.set(fn, state);
     this.forgetPart(fn.file);
     // (Never analysed before: changed, without making its change text.)
@@ -755,14 +755,14 @@ function callsOf(fn: FunctionFacts): Set<string> {
   return names;
 }
 
-function contributionOf(fn: FunctionFacts, result: FlowResult): Omit<Contribution, 'keys'> {
+function contributionOf(fn: FunctionFacts, result: FlowResult, keys: Contribution['keys']): Contribution {
   const nodes: Contribution['nodes'] = result.acquisitions.map((a) => ({ id: a.cls.id, kind: a.kind, resolved: a.cls.resolved, file: fn.file }));
   for (const e of result.edges) {
     nodes.push({ id: e.from.id, kind: e.fromKind, resolved: e.from.resolved });
     nodes.push({ id: e.to.id, kind: e.toKind, resolved: e.to.resolved, file: e.chain.length > 0 ? undefined : fn.file });
   }
   const findings = result.findings.filter((f) => isReliable(fn, f)).map((f) => localFinding(fn, f));
-  return { nodes, edges: edgesOf(fn, result), findings };
+  return { nodes, edges: edgesOf(fn, result), findings, keys };
 }
 
 /** The edges of `result`, their sites placed by `place` (a moved function's old result moved with it). */
