@@ -172,8 +172,12 @@ export class LockProgram {
   private readonly macroFiles = new Map<string, Set<string>>();
   /** Each file's directories as `homeOf` counts them. */
   private readonly homes = new Map<string, string[]>();
-  /** Functions that call a name: who to revisit when that name's summary changes. */
-  private readonly callersOf = new Map<string, Set<FunctionFacts>>();
+  /**
+   * Functions that call a name: who to revisit when that name's summary changes. Made when first
+   * asked for, then kept up to date: a first analysis never asks (every function is in its work),
+   * and on a whole kernel tree the index was millions of entries made while the files came in.
+   */
+  private callerIndex: Map<string, Set<FunctionFacts>> | undefined;
   private readonly calls = new Map<FunctionFacts, Set<string>>();
   private readonly states = new Map<FunctionFacts, FunctionState>();
   private readonly dirty = new Set<FunctionFacts>();
@@ -227,11 +231,7 @@ export class LockProgram {
       // A function that only moved calls what it called (and its body is not looked into).
       const names = moved.get(fn)?.calls ?? callsOf(fn);
       this.calls.set(fn, names);
-      for (const name of names) {
-        let callers = this.callersOf.get(name);
-        if (!callers) this.callersOf.set(name, (callers = new Set()));
-        callers.add(fn);
-      }
+      if (this.callerIndex) indexCalls(this.callerIndex, fn, names);
       if (!oldNames.has(fn.name)) this.dirtyCallersOf(fn.name);
       if (!moved.has(fn)) this.dirty.add(fn);
     }
@@ -328,7 +328,15 @@ export class LockProgram {
     // Until a first analysis every function is dirty already: on a whole kernel tree, walking the
     // callers of every name as its definitions arrive costs seconds for nothing.
     if (this.states.size === 0) return;
-    for (const caller of this.callersOf.get(name) ?? []) this.dirty.add(caller);
+    for (const caller of this.callersOf(name)) this.dirty.add(caller);
+  }
+
+  private callersOf(name: string): ReadonlySet<FunctionFacts> {
+    if (!this.callerIndex) {
+      this.callerIndex = new Map();
+      for (const [fn, names] of this.calls) indexCalls(this.callerIndex, fn, names);
+    }
+    return this.callerIndex.get(name) ?? NO_CALLERS;
   }
 
   removeFile(file: string): void {
@@ -382,7 +390,7 @@ export class LockProgram {
       if (list.length > 0) this.byName.set(fn.name, list);
       else this.byName.delete(fn.name);
       if (kept.has(fn)) continue;
-      for (const name of this.calls.get(fn) ?? []) this.callersOf.get(name)?.delete(fn);
+      for (const name of this.calls.get(fn) ?? []) this.callerIndex?.get(name)?.delete(fn);
       this.calls.delete(fn);
       const state = this.states.get(fn);
       if (state) this.replaced.set(functionKey(fn), state);
@@ -616,7 +624,7 @@ export class LockProgram {
         for (const fn of component) if (this.lastChange(fn) !== before.get(fn)) noteChanged(fn);
       }
       for (const fn of changed) {
-        for (const caller of this.callersOf.get(fn.name) ?? []) if (!inWork.has(caller)) this.dirty.add(caller);
+        for (const caller of this.callersOf(fn.name)) if (!inWork.has(caller)) this.dirty.add(caller);
       }
     }
     this.dirty.clear();
@@ -634,6 +642,15 @@ export class LockProgram {
   private settleGroup(component: FunctionFacts[], types: TypeTable): void {
     const members = new Set(component);
     const order = calleesFirst(component, (fn) => this.calleesAmong(fn, members));
+    // Who in the group calls whom, the other way round: a member that changed makes those stale.
+    const callers = new Map<FunctionFacts, FunctionFacts[]>();
+    for (const caller of component) {
+      for (const callee of this.calleesAmong(caller, members)) {
+        const list = callers.get(callee);
+        if (list) list.push(caller);
+        else callers.set(callee, [caller]);
+      }
+    }
     for (const fn of component) this.states.delete(fn);
     let stale = new Set(order);
     for (let pass = 0; pass < MAX_GROUP_PASSES && stale.size > 0; pass++) {
@@ -646,7 +663,7 @@ export class LockProgram {
         const previous = this.states.get(fn)?.change;
         this.run(fn, types);
         if (this.states.get(fn)?.change === previous) continue;
-        for (const caller of this.callersOf.get(fn.name) ?? []) if (members.has(caller) && this.resolve(fn.name, caller) === fn) stale.add(caller);
+        for (const caller of callers.get(fn) ?? []) stale.add(caller);
         if (this.callsItself(fn)) stale.add(fn);
       }
     }
@@ -693,7 +710,7 @@ export class LockProgram {
     if (reaching.size < this.functionCount()) {
       const queue = [...work];
       for (let fn = queue.pop(); fn; fn = queue.pop()) {
-        for (const caller of this.callersOf.get(fn.name) ?? []) {
+        for (const caller of this.callersOf(fn.name)) {
           if (reaching.has(caller)) continue;
           reaching.add(caller);
           queue.push(caller);
@@ -717,6 +734,16 @@ export class LockProgram {
       if (callee && callee !== fn && among.has(callee)) out.push(callee);
     }
     return out;
+  }
+}
+
+const NO_CALLERS: ReadonlySet<FunctionFacts> = new Set();
+
+function indexCalls(index: Map<string, Set<FunctionFacts>>, fn: FunctionFacts, names: Iterable<string>): void {
+  for (const name of names) {
+    let callers = index.get(name);
+    if (!callers) index.set(name, (callers = new Set()));
+    callers.add(fn);
   }
 }
 
