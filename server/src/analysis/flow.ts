@@ -2287,23 +2287,48 @@ function changesHeldLocks(summary: FunctionSummary | undefined): boolean {
  * unlock();`), a call to a lock or unlock wrapper or a change of the interrupt state included. Remembering every condition would split
  * paths that differ in nothing that matters.
  */
+/** The statement lists directly inside a statement, as `allStatements` walks them. */
+function innerLists(s: Stmt): Stmt[][] {
+  if (s.t === 'if') return [s.then, s.else];
+  if (s.t === 'loop' || s.t === 'scope') return [s.body];
+  if (s.t === 'switch') return s.cases;
+  return NO_LISTS;
+}
+
+const NO_LISTS: Stmt[][] = [];
+
 function correlatedConditions(statements: Stmt[], isLockWrapper: (name: string) => boolean): Set<string> {
   const counts = new Map<string, number>();
   const guarding = new Set<string>();
   const binds = new Set<string>();
   const constants = new Set<string>();
   // Turning interrupts or preemption off and on under a test (`if (!mod) local_irq_save(f); … if (!mod) local_irq_restore(f);`) counts as well.
+  // What each statement holds, worked out once per statement (bottom-up) for every test that
+  // encloses it: asked of each branch afresh, nested branches were walked once per enclosing test.
+  const lockOps = new Map<Stmt, boolean>();
+  const holdsLockOp = (s: Stmt): boolean => {
+    let holds = lockOps.get(s);
+    if (holds === undefined) {
+      holds = s.t === 'lock' || s.t === 'unlock' || s.t === 'atomic' || (s.t === 'call' && isLockWrapper(s.name)) || innerLists(s).some(hasLockOp);
+      lockOps.set(s, holds);
+    }
+    return holds;
+  };
+  const hasLockOp = (stmts: Stmt[]): boolean => stmts.some(holdsLockOp);
   // `if (p) lock(&p->l);`: whether the object was there decides whether the lock was taken.
-  const lockedRoots = (stmts: Stmt[]) =>
-    new Set(
-      allStatements(stmts).flatMap((s) => {
-        if (s.t === 'lock') return [s.lock.root];
-        const cond = s.t === 'if' || s.t === 'loop' ? s.cond : null;
-        return cond ? conditionLeaves(cond).flatMap((leaf) => (leaf.op === 'lock' ? [leaf.stmt.lock.root] : [])) : [];
-      }),
-    );
+  const roots = new Map<Stmt, string[]>();
+  const rootsLocked = (s: Stmt): string[] => {
+    let found = roots.get(s);
+    if (found === undefined) {
+      const cond = s.t === 'if' || s.t === 'loop' ? s.cond : null;
+      found = s.t === 'lock' ? [s.lock.root] : cond ? conditionLeaves(cond).flatMap((leaf) => (leaf.op === 'lock' ? [leaf.stmt.lock.root] : [])) : [];
+      for (const list of innerLists(s)) for (const inner of list) found.push(...rootsLocked(inner));
+      roots.set(s, found);
+    }
+    return found;
+  };
+  const lockedRoots = (stmts: Stmt[]) => new Set(stmts.flatMap(rootsLocked));
   const objectTests = new Set<string>();
-  const hasLockOp = (stmts: Stmt[]) => allStatements(stmts).some((s) => s.t === 'lock' || s.t === 'unlock' || s.t === 'atomic' || (s.t === 'call' && isLockWrapper(s.name)));
   for (const s of statements) {
     if (s.t === 'lock' && s.bind) binds.add(s.bind);
     else if (s.t === 'assign' && s.value !== undefined) s.vars.forEach((v) => constants.add(v));
