@@ -671,11 +671,16 @@ export class LockProgram {
 
   /** Analyses one function; true when its summary changed. */
   private run(fn: FunctionFacts, types: TypeTable): boolean {
+    // Asked on every path through every call: looked up once per name (null: none).
+    const summaries = new Map<string, FunctionSummary | null>();
     const lookup: CalleeLookup = {
       summaryOf: (name) => {
-        const callee = this.resolve(name, fn);
-        const state = callee ? this.states.get(callee) : undefined;
-        return state?.result.summary;
+        let summary = summaries.get(name);
+        if (summary === undefined) {
+          const callee = this.resolve(name, fn);
+          summaries.set(name, (summary = (callee && this.states.get(callee)?.result.summary) || null));
+        }
+        return summary ?? undefined;
       },
     };
     const before = this.lastChange(fn);
