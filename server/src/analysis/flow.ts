@@ -1695,7 +1695,6 @@ class FunctionFlow {
     return this.fn.locals[expr.root] === undefined && !/\(\)/.test(expr.text) && this.resolver.resolve(expr).resolved;
   }
 
-  /** Where a summarised lock's expression starts: a parameter, a local, or neither (a global). */
   /**
    * A statement's site as a range, made once per site: a lock taken again at the very site it was
    * taken at is told by identity (`same.site === lock.site`).
@@ -1707,6 +1706,7 @@ class FunctionFlow {
     return range;
   }
 
+  /** Where a summarised lock's expression starts: a parameter, a local, or neither (a global). */
   private rootOf(expr: LockExpr): { paramIndex?: number; local?: boolean } {
     const param = this.paramOf(expr);
     if (param.paramIndex !== undefined) return param;
@@ -2302,9 +2302,9 @@ function correlatedConditions(statements: Stmt[], isLockWrapper: (name: string) 
   const guarding = new Set<string>();
   const binds = new Set<string>();
   const constants = new Set<string>();
-  // Turning interrupts or preemption off and on under a test (`if (!mod) local_irq_save(f); … if (!mod) local_irq_restore(f);`) counts as well.
   // What each statement holds, worked out once per statement (bottom-up) for every test that
   // encloses it: asked of each branch afresh, nested branches were walked once per enclosing test.
+  // Turning interrupts or preemption off and on under a test (`if (!mod) local_irq_save(f); … if (!mod) local_irq_restore(f);`) counts as well.
   const lockOps = new Map<Stmt, boolean>();
   const holdsLockOp = (s: Stmt): boolean => {
     let holds = lockOps.get(s);
