@@ -122,6 +122,23 @@ describe('incremental analysis', () => {
     assert.equal(program.analyze().findings.length, 1);
   });
 
+  it('re-reads the types when a header replaced by the editor changes them, and only then', () => {
+    const header = 'typedef struct dev dev_t;\nstruct dev { spinlock_t lock; };\nstruct other { spinlock_t lock; };\n';
+    const body = (first: string, second: string) => `\tspin_lock(&${first}->lock);\n\tspin_lock(&${second}->lock);\n\tspin_unlock(&${second}->lock);\n\tspin_unlock(&${first}->lock);\n`;
+    const code = `#include "dev.h"\nvoid f(dev_t *d, struct other *o)\n{\n${body('d', 'o')}}\nvoid g(dev_t *d, struct other *o)\n{\n${body('o', 'd')}}\n`;
+    const program = new LockProgram();
+    program.setFile(factsOf('dev.h', header));
+    program.setFile(factsOf('a.c', code));
+    const locks = () => program.analyze().findings.map((f) => `${f.code} ${f.locks.join()}`);
+    assert.deepEqual(locks(), ['lock-order-inversion dev.lock,other.lock']);
+    // Moved down a line, same types.
+    program.setFile(factsOf('dev.h', `\n${header}`));
+    assert.deepEqual(locks(), ['lock-order-inversion dev.lock,other.lock']);
+    // `dev_t` now names the other struct: both functions take two `other` locks; a.c did not change.
+    program.setFile(factsOf('dev.h', header.replace('typedef struct dev dev_t', 'typedef struct other dev_t')));
+    assert.deepEqual(locks(), ['lock-order-inversion other.lock', 'lock-order-inversion other.lock']);
+  });
+
   it('returns equal findings when re-analysing with nothing changed, or with a file set again unchanged', () => {
     const program = programOf(HEADER, COMMIT, HANDLE);
     const first = program.analyze().findings;

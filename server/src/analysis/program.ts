@@ -181,6 +181,7 @@ export class LockProgram {
   private readonly calls = new Map<FunctionFacts, Set<string>>();
   private readonly states = new Map<FunctionFacts, FunctionState>();
   private readonly dirty = new Set<FunctionFacts>();
+  /** The type signatures of files replaced before (see `noteTypes`). */
   private readonly typeSignatures = new Map<string, string>();
   private types: TypeTable | null = null;
   private typesChanged = true;
@@ -208,7 +209,8 @@ export class LockProgram {
    * analysis; it is revisited only if what it calls changes.
    */
   setFile(facts: FileFacts): void {
-    const oldNames = new Set(this.files.get(facts.file)?.functions.map((f) => f.name) ?? []);
+    const previous = this.files.get(facts.file);
+    const oldNames = new Set(previous?.functions.map((f) => f.name) ?? []);
     const newNames = new Set(facts.functions.map((f) => f.name));
     const kept = this.keptFunctions(facts);
     const moved = this.movedFunctions(facts, kept);
@@ -222,7 +224,7 @@ export class LockProgram {
     const exportedBefore = new Set(this.files.get(facts.file)?.functions.filter((f) => f.exported).map((f) => f.name) ?? []);
     for (const fn of facts.functions) if (!!fn.exported !== exportedBefore.has(fn.name)) this.dirtyCallersOf(fn.name);
     this.files.set(facts.file, facts);
-    this.noteTypes(facts.file, typeSignatureOf(facts));
+    this.noteTypes(facts, previous);
     for (const fn of facts.functions) {
       const list = this.byName.get(fn.name);
       if (list) list.push(fn);
@@ -348,7 +350,9 @@ export class LockProgram {
     this.files.delete(file);
     this.forgetPart(file);
     this.forgetOrder();
-    this.noteTypes(file, undefined);
+    this.typeSignatures.delete(file);
+    this.typesChanged = true;
+    this.types = null;
     this.resolveCache.clear();
   }
 
@@ -400,10 +404,18 @@ export class LockProgram {
   }
 
   /** Struct, typedef and global facts change rarely; when they do, every function is revisited. */
-  private noteTypes(file: string, signature: string | undefined): void {
-    if (this.typeSignatures.get(file) === signature) return;
-    if (signature === undefined) this.typeSignatures.delete(file);
-    else this.typeSignatures.set(file, signature);
+  /**
+   * A new file may bring types; a replaced one changes them only where its structs, typedefs,
+   * globals or statics changed. Signatures are made for replaced files only (and kept for the next
+   * time): a one-shot analysis of a whole tree makes none.
+   */
+  private noteTypes(facts: FileFacts, previous: FileFacts | undefined): void {
+    if (previous) {
+      const signature = typeSignatureOf(facts);
+      const before = this.typeSignatures.get(facts.file) ?? typeSignatureOf(previous);
+      this.typeSignatures.set(facts.file, signature);
+      if (signature === before) return;
+    }
     this.types = null;
     this.typesChanged = true;
   }
