@@ -131,12 +131,15 @@ describe('incremental analysis', () => {
     program.setFile(factsOf('a.c', code));
     const locks = () => program.analyze().findings.map((f) => `${f.code} ${f.locks.join()}`);
     assert.deepEqual(locks(), ['lock-order-inversion dev.lock,other.lock']);
-    // Moved down a line, same types.
+    const types = program.typeTable();
+    // Moved down a line, same types: the table stands.
     program.setFile(factsOf('dev.h', `\n${header}`));
     assert.deepEqual(locks(), ['lock-order-inversion dev.lock,other.lock']);
+    assert.equal(program.typeTable(), types);
     // `dev_t` now names the other struct: both functions take two `other` locks; a.c did not change.
     program.setFile(factsOf('dev.h', header.replace('typedef struct dev dev_t', 'typedef struct other dev_t')));
     assert.deepEqual(locks(), ['lock-order-inversion other.lock', 'lock-order-inversion other.lock']);
+    assert.notEqual(program.typeTable(), types);
   });
 
   it('returns equal findings when re-analysing with nothing changed, or with a file set again unchanged', () => {
