@@ -4,51 +4,63 @@
  * before locks taken earlier.
  */
 export function stronglyConnected<T>(nodes: Iterable<T>, successors: (node: T) => T[]): T[][] {
-  const order = new Map<T, number>();
-  const low = new Map<T, number>();
-  const onStack = new Set<T>();
+  // One record per node reached, so that each edge costs one lookup (a whole kernel tree's call
+  // graph has millions).
+  const visits = new Map<T, Visit>();
   const stack: T[] = [];
   const components: T[][] = [];
   let counter = 0;
-  const enter = (v: T, work: [T, T[], number][]) => {
-    order.set(v, counter);
-    low.set(v, counter++);
+  const enter = (v: T, work: Frame<T>[]): Visit => {
+    const visit: Visit = { order: counter, low: counter++, onStack: true };
+    visits.set(v, visit);
     stack.push(v);
-    onStack.add(v);
-    work.push([v, successors(v), 0]);
+    work.push({ node: v, visit, next: successors(v), index: 0 });
+    return visit;
   };
   for (const root of nodes) {
-    if (order.has(root)) continue;
-    const work: [T, T[], number][] = [];
+    if (visits.has(root)) continue;
+    const work: Frame<T>[] = [];
     enter(root, work);
     while (work.length > 0) {
       const top = work[work.length - 1];
-      const [v, next, i] = top;
-      if (i < next.length) {
-        top[2]++;
-        const w = next[i];
-        if (!order.has(w)) enter(w, work);
-        else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, order.get(w)!));
+      if (top.index < top.next.length) {
+        const w = top.next[top.index++];
+        const seen = visits.get(w);
+        if (seen === undefined) enter(w, work);
+        else if (seen.onStack) top.visit.low = Math.min(top.visit.low, seen.order);
         continue;
       }
       work.pop();
       if (work.length > 0) {
-        const parent = work[work.length - 1][0];
-        low.set(parent, Math.min(low.get(parent)!, low.get(v)!));
+        const parent = work[work.length - 1].visit;
+        parent.low = Math.min(parent.low, top.visit.low);
       }
-      if (low.get(v) === order.get(v)) {
+      if (top.visit.low === top.visit.order) {
         const component: T[] = [];
         let w: T;
         do {
           w = stack.pop()!;
-          onStack.delete(w);
+          visits.get(w)!.onStack = false;
           component.push(w);
-        } while (w !== v);
+        } while (w !== top.node);
         components.push(component);
       }
     }
   }
   return components;
+}
+
+interface Visit {
+  order: number;
+  low: number;
+  onStack: boolean;
+}
+
+interface Frame<T> {
+  node: T;
+  visit: Visit;
+  next: T[];
+  index: number;
 }
 
 /**
