@@ -495,7 +495,11 @@ export function liteTree(tree: SyntaxTree, text: string, pruning?: Pruning, dead
   };
   const fieldOfType = (parent: SymbolInfo, child: SymbolInfo): string | null | undefined => {
     let field = parent.childFields.get(child.id);
-    if (field === undefined) parent.childFields.set(child.id, (field = fieldFromTypes(parent, child) ?? ASK));
+    if (field === undefined) {
+      // Not `?? ASK`: null (the child fills no field) is an answer too.
+      const known = fieldFromTypes(parent, child);
+      parent.childFields.set(child.id, (field = known === undefined ? ASK : known));
+    }
     return field === ASK ? undefined : field;
   };
   const make = (symbol: SymbolInfo, parent: SymbolInfo | null): LiteNode => {
