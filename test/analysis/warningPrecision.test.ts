@@ -386,6 +386,15 @@ describe('warning precision: releases after a failed acquisition', () => {
   it('after an interrupted acquisition nothing is held: a warning', () => {
     assert.equal(result.one('unlock-unheld', 'card_shutdown').severity, 'warning', result.describe());
   });
+
+  it('an interruptible acquisition compared with -EINTR is tested for failure, either way round', () => {
+    assert.deepEqual(result.in('card_reset'), [], result.describe());
+    assert.deepEqual(result.in('card_resume'), [], result.describe());
+  });
+
+  it('compared with another error code, it is still taken on the path that returns early', () => {
+    assert.deepEqual(result.in('card_probe').map((f) => f.code), ['unreleased-lock'], result.describe());
+  });
 });
 
 describe('warning precision: a sleeping mask passed to a helper that drops the lock to allocate', () => {

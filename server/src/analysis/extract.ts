@@ -1240,6 +1240,12 @@ class BodyWalker {
   }
 
   /** A trylock, or a lock that can be interrupted or killed, called directly (parentheses aside). */
+  /** `mutex_lock_interruptible()`, `down_killable()`: 0 when it takes the lock, -EINTR when a signal stops it. */
+  private failsOnlyWhenInterrupted(node: LiteNode): boolean {
+    const name = node.type === 'call_expression' ? directCallName(node) : undefined;
+    return name !== undefined && INTERRUPTIBLE.test(name) && this.catalogue.get(name)?.success === 'zero';
+  }
+
   private mayFailLock(node: LiteNode): boolean {
     const name = directCallName(unwrap(node));
     return name !== undefined && this.catalogue.get(name)?.success !== undefined;
@@ -1384,6 +1390,12 @@ class BodyWalker {
         if (isZero(right) && (operator === '==' || operator === '!=' || (operator === '<' && !rangeChecked))) {
           const inner = this.condition(left, pre);
           return operator === '==' ? { op: 'not', arg: inner } : inner;
+        }
+        // `mutex_lock_interruptible(&m) == -EINTR`: an acquisition a signal can interrupt fails with
+        // -EINTR and nothing else, so the test is whether it failed.
+        if ((operator === '==' || operator === '!=') && right.text.replace(/\s+/g, '') === '-EINTR' && this.failsOnlyWhenInterrupted(left)) {
+          const failed = this.condition(left, pre);
+          return operator === '==' ? failed : { op: 'not', arg: failed };
         }
         if (operator && COMPARISONS.has(operator)) {
           this.expression(node, pre);
@@ -1808,6 +1820,8 @@ function comparison(left: LiteNode, operator: string, right: LiteNode): Cond {
   const atom: Cond = { op: 'atom', text: `${side(left)} ${negated ?? operator} ${side(right)}` };
   return negated ? { op: 'not', arg: atom } : atom;
 }
+
+const INTERRUPTIBLE = /_(?:interruptible|killable)(?:_nested)?$/;
 
 function isZero(node: LiteNode): boolean {
   if (node.type === 'number_literal') return /^0[uUlL]*$/.test(node.text);
