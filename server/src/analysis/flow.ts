@@ -6,7 +6,7 @@
  * one side only, which is how `if (x) lock(); … if (x) unlock();` stays quiet. Calls apply the
  * callee's summary: its locks make order edges, wrappers change the held set.
  */
-import { allStatements, conditionLeaves, isTaskField, isTaskStore, type Cond, type FunctionFacts, type LockExpr, type LockStmt, type NewObjectFlags, type Stmt } from './functionFacts';
+import { allStatements, conditionLeaves, innerStatements, isTaskField, isTaskStore, type Cond, type FunctionFacts, type LockExpr, type LockStmt, type NewObjectFlags, type Stmt } from './functionFacts';
 import { ClassResolver, LockClass } from './lockClasses';
 import { LockApi, LockApiCatalogue, acquisitionSleeps, isAtomicKind, isCountingKind, modesMatch } from './lockApis';
 import { elementText, lastName, lockExprOfText, makeLockExpr, otherElement, substituteRoot, variableElement } from './lockExpr';
@@ -617,7 +617,7 @@ class FunctionFlow {
           if (isTaskStore(stmt)) next = this.storeTaskField(next, stmt.vars[0], stmt.value ?? this.storedNonNull(stmt, s));
           // `*ptlp = ptl;` with `ptl` held: the caller is given the lock to release.
           const handed = told && stmt.handsOut ? this.dealias(stmt.handsOut, s).text : undefined;
-          if (handed !== undefined && s.held.some((h) => h.expr.text === handed)) next = setFact(next, handedOutFact(handed), true);
+          if (handed !== undefined && holdsInstance(s, handed)) next = setFact(next, handedOutFact(handed), true);
           return told ? setFact(next, told, stmt.value ?? true) : next;
         });
       }
@@ -835,7 +835,7 @@ class FunctionFlow {
     const expr = arg ? lockExprOfText(arg) : null;
     if (!expr) return false;
     const text = this.dealias(expr, state).text;
-    return state.held.some((h) => h.expr.text === text);
+    return holdsInstance(state, text);
   }
 
   /** Whether this path holds a lock through the pointer `path`, which is then not NULL. */
@@ -1288,7 +1288,7 @@ class FunctionFlow {
 
   private assumeHeld(state: State, lockExpr: LockExpr, site: Range, inferred = false, annotated = false): State {
     const expr = this.dealias(lockExpr, state);
-    if (state.held.some((h) => h.expr.text === expr.text)) return state;
+    if (holdsInstance(state, expr.text)) return state;
     const cls = this.resolver.resolve(expr);
     const api: LockApi = { name: 'held on entry', role: 'acquire', kind: 'lock', mode: 'exclusive', ctx: 'none', lockArg: 0 };
     const lock: Held = { cls, expr, api, site, scopeDepth: null, tried: true, via: [], fromEntry: true, ...(inferred ? { inferred } : {}), ...(annotated ? { annotated } : {}) };
@@ -1550,7 +1550,7 @@ class FunctionFlow {
         // function through `current->mm`), the only one of its class, is as unknown. A caller's lock,
         // not held here, is passed on as downgraded through the chain, so that the caller that holds
         // it learns the same (`ret = do_munmap(…); if (ret == 1) up_read(…)`).
-        const heldHere = s.held.some((h) => h.expr.text === inst.expr.text);
+        const heldHere = holdsInstance(s, inst.expr.text);
         const ofClass = heldHere ? [] : s.held.filter((h) => h.cls.id === inst.cls.id);
         if (ofClass.length === 1) s = modeUnknown(s, ofClass[0].expr.text);
         else s = lock.chain.length === 0 || !heldHere ? this.downgrade(s, inst.expr, lock.api, site, chainOf(lock), inst.cls) : modeUnknown(s, inst.expr.text);
@@ -1721,7 +1721,7 @@ class FunctionFlow {
    * then knows its mode no longer.
    */
   private downgrade(state: State, expr: LockExpr, apiName: string, site: Range, via: string[], calleeClass?: LockClass): State {
-    if (state.held.some((h) => h.expr.text === expr.text)) return downgrade(state, expr.text, this.catalogue);
+    if (holdsInstance(state, expr.text)) return downgrade(state, expr.text, this.catalogue);
     const reachable = this.reachableByCallers(expr);
     const cls = reachable ? this.resolver.resolve(expr) : calleeClass;
     if (cls && (reachable || (via.length > 0 && cls.resolved))) {
@@ -2162,7 +2162,7 @@ class FunctionFlow {
     const sleeps = this.sleeps ? { ...this.sleeps, always: exits.length > 0 && exits.every((e) => e.state.slept) } : null;
     // A caller's lock (found released here, declared with __releases, or asserted held) counts as
     // released when some return path no longer holds it: callers then see it released, rather than leaked.
-    const heldEverywhere = (text: string) => exits.length > 0 && exits.every((e) => e.state.held.some((h) => h.expr.text === text));
+    const heldEverywhere = (text: string) => exits.length > 0 && exits.every((e) => holdsInstance(e.state, text));
     // (Named as held on entry: a contract naming a local means the object the local is set to.)
     const contractReleases: SummaryLock[] = this.fn.contracts.releases.map((written) => this.namedOnEntry(written)).map((expr) => ({
       ...this.rootOf(expr),
@@ -2177,7 +2177,7 @@ class FunctionFlow {
     // An assertion may come after early returns: only a path that dropped the lock since releases it.
     const droppedSomewhere = (text: string) => exits.some((e) => e.state.releasedFromEntry.includes(text));
     // Released on some paths only (`if (fast_path()) return; … unlock()`): callers cannot count on it.
-    const heldSomewhere = (text: string) => exits.some((e) => e.state.held.some((h) => h.expr.text === text));
+    const heldSomewhere = (text: string) => exits.some((e) => holdsInstance(e.state, text));
     // (A caller-held lock comes from the first pass's summary, where every release was still partial.)
     const found = [...this.callerHeld].filter((l) => !heldEverywhere(l.expr.text)).map(({ partial: _, ...l }) => (heldSomewhere(l.expr.text) ? { ...l, partial: true } : l));
     const releasesOnEntry = uniqueLocks(
@@ -2188,7 +2188,7 @@ class FunctionFlow {
     );
     // Own acquisitions taken on every path to a return (held there, or released before it).
     const takenOn = (e: Exit, expr: LockExpr) =>
-      e.state.held.some((h) => h.expr.text === expr.text) || e.state.released.includes(elementText(expr)) || e.state.releasedByCallee.includes(expr.text);
+      holdsInstance(e.state, expr.text) || e.state.released.includes(elementText(expr)) || e.state.releasedByCallee.includes(expr.text);
     const acquires = [...this.acquires.values()].map((l) => (l.chain.length === 0 && exits.length > 0 && exits.every((e) => takenOn(e, l.expr)) ? { ...l, everyPath: true } : l));
     const taskFields = taskFieldEffects(exits);
     return {
@@ -2287,16 +2287,6 @@ function changesHeldLocks(summary: FunctionSummary | undefined): boolean {
  * unlock();`), a call to a lock or unlock wrapper or a change of the interrupt state included. Remembering every condition would split
  * paths that differ in nothing that matters.
  */
-/** The statement lists directly inside a statement, as `allStatements` walks them. */
-function innerLists(s: Stmt): Stmt[][] {
-  if (s.t === 'if') return [s.then, s.else];
-  if (s.t === 'loop' || s.t === 'scope') return [s.body];
-  if (s.t === 'switch') return s.cases;
-  return NO_LISTS;
-}
-
-const NO_LISTS: Stmt[][] = [];
-
 function correlatedConditions(statements: Stmt[], isLockWrapper: (name: string) => boolean): Set<string> {
   const counts = new Map<string, number>();
   const guarding = new Set<string>();
@@ -2309,7 +2299,7 @@ function correlatedConditions(statements: Stmt[], isLockWrapper: (name: string) 
   const holdsLockOp = (s: Stmt): boolean => {
     let holds = lockOps.get(s);
     if (holds === undefined) {
-      holds = s.t === 'lock' || s.t === 'unlock' || s.t === 'atomic' || (s.t === 'call' && isLockWrapper(s.name)) || innerLists(s).some(hasLockOp);
+      holds = s.t === 'lock' || s.t === 'unlock' || s.t === 'atomic' || (s.t === 'call' && isLockWrapper(s.name)) || innerStatements(s).some(hasLockOp);
       lockOps.set(s, holds);
     }
     return holds;
@@ -2322,7 +2312,7 @@ function correlatedConditions(statements: Stmt[], isLockWrapper: (name: string) 
     if (found === undefined) {
       const cond = s.t === 'if' || s.t === 'loop' ? s.cond : null;
       found = s.t === 'lock' ? [s.lock.root] : cond ? conditionLeaves(cond).flatMap((leaf) => (leaf.op === 'lock' ? [leaf.stmt.lock.root] : [])) : [];
-      for (const list of innerLists(s)) for (const inner of list) found.push(...rootsLocked(inner));
+      for (const list of innerStatements(s)) for (const inner of list) found.push(...rootsLocked(inner));
       roots.set(s, found);
     }
     return found;
@@ -2776,8 +2766,13 @@ export function isDowngrade(lock: SummaryLock, catalogue: LockApiCatalogue): boo
   return catalogue.get(lock.api)?.role === 'downgrade';
 }
 
+/** Whether the path holds the lock instance written `text` (`dev->lock`). */
+function holdsInstance(state: State, text: string): boolean {
+  return state.held.some((h) => h.expr.text === text);
+}
+
 function modeUnknown(state: State, text: string): State {
-  if (!state.held.some((h) => h.expr.text === text)) return state;
+  if (!holdsInstance(state, text)) return state;
   return { ...state, held: state.held.map((h) => (h.expr.text === text ? { ...h, modeUnknown: true } : h)) };
 }
 

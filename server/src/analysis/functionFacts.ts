@@ -241,16 +241,22 @@ export function allStatements(body: readonly Stmt[]): Stmt[] {
   const visit = (stmts: readonly Stmt[]) => {
     for (const s of stmts) {
       out.push(s);
-      if (s.t === 'if') {
-        visit(s.then);
-        visit(s.else);
-      } else if (s.t === 'loop' || s.t === 'scope') visit(s.body);
-      else if (s.t === 'switch') s.cases.forEach(visit);
+      for (const inner of innerStatements(s)) visit(inner);
     }
   };
   visit(body);
   return out;
 }
+
+/** The statement lists directly inside a statement: a branch's two arms, a loop's or a scope's body, a switch's cases. */
+export function innerStatements(s: Stmt): readonly Stmt[][] {
+  if (s.t === 'if') return [s.then, s.else];
+  if (s.t === 'loop' || s.t === 'scope') return [s.body];
+  if (s.t === 'switch') return s.cases;
+  return NO_INNER_STATEMENTS;
+}
+
+const NO_INNER_STATEMENTS: readonly Stmt[][] = [];
 
 /** The leaves of a condition (atoms, lock calls, other calls), left to right. */
 export function conditionLeaves(cond: Cond): Cond[] {

@@ -351,8 +351,7 @@ export class LockProgram {
     this.forgetPart(file);
     this.forgetOrder();
     this.typeSignatures.delete(file);
-    this.typesChanged = true;
-    this.types = null;
+    this.forgetTypes();
     this.resolveCache.clear();
   }
 
@@ -416,6 +415,11 @@ export class LockProgram {
       this.typeSignatures.set(facts.file, signature);
       if (signature === before) return;
     }
+    this.forgetTypes();
+  }
+
+  /** The type table is made again at the next analysis, and every function is analysed again. */
+  private forgetTypes(): void {
     this.types = null;
     this.typesChanged = true;
   }
@@ -653,11 +657,12 @@ export class LockProgram {
    */
   private settleGroup(component: FunctionFacts[], types: TypeTable): void {
     const members = new Set(component);
-    const order = calleesFirst(component, (fn) => this.calleesAmong(fn, members));
+    const callees = new Map(component.map((fn) => [fn, this.calleesAmong(fn, members)]));
+    const order = calleesFirst(component, (fn) => callees.get(fn)!);
     // Who in the group calls whom, the other way round: a member that changed makes those stale.
     const callers = new Map<FunctionFacts, FunctionFacts[]>();
     for (const caller of component) {
-      for (const callee of this.calleesAmong(caller, members)) {
+      for (const callee of callees.get(caller)!) {
         const list = callers.get(callee);
         if (list) list.push(caller);
         else callers.set(callee, [caller]);
