@@ -74,6 +74,7 @@ const analyseScript = `
 import { createRequire } from 'node:module';
 const require = createRequire(process.cwd() + '/');
 const { main } = require('./out/server/src/cli/main.js');
+const { nativeTreesAvailable } = require('./out/server/src/analysis/parser.js');
 const dir = process.argv[process.argv.length - 1];
 let out = '';
 const sink = { write: (s) => { out += s; return true; }, isTTY: false };
@@ -84,10 +85,11 @@ const wallMs = performance.now() - start;
 const report = JSON.parse(out);
 const byCode = {};
 for (const f of report.findings) { const key = f.code + (f.severity === 'information' ? ' (info)' : ''); byCode[key] = (byCode[key] ?? 0) + 1; }
-console.log(JSON.stringify({ status, wallMs, maxRssMB: process.resourceUsage().maxRSS / 1024, byCode, edges: report.graph.edges.length, cycles: report.graph.cycles.length }));
+console.log(JSON.stringify({ status, wallMs, maxRssMB: process.resourceUsage().maxRSS / 1024, byCode, edges: report.graph.edges.length, cycles: report.graph.cycles.length, nativeTrees: nativeTreesAvailable() }));
 `;
 
-// Parse-only, one core: the same files through the same parser, nothing else.
+// Parse-only, one core: the same files parsed by tree-sitter through its Node binding, nothing else
+// (the analysis parses with the same tree-sitter library and C grammar, natively where the addon is built).
 const parseScript = `
 import { createRequire } from 'node:module';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -123,6 +125,7 @@ for (const tree of trees) {
   console.log(`  size             ${mb.toFixed(1)} MB`);
   console.log(`  analysis wall    ${seconds.toFixed(1)} s  (${(mb / seconds).toFixed(1)} MB/s)`);
   console.log(`  parse-only       ${(parse.parseMs / 1000).toFixed(1)} s on one core  →  ratio ${(run.wallMs / parse.parseMs).toFixed(2)}`);
+  console.log(`  trees            ${run.nativeTrees ? 'parsed and copied by the tree-records addon' : 'copied through the tree-sitter binding (addon not built)'}`);
   console.log(`  peak RSS         ${Math.round(run.maxRssMB)} MB`);
   console.log(`  graph            ${run.edges} edges, ${run.cycles} cycles reported`);
   console.log(`  findings         ${Object.entries(run.byCode).sort().map(([c, n]) => `${c}: ${n}`).join(', ') || 'none'}`);

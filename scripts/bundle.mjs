@@ -10,6 +10,9 @@
 //                    the native parser: only the files loaded at run time, with the N-API
 //                    prebuilds for every platform the VSIX may be installed on (on a linux-x64
 //                    host, linux-x64's is rebuilt: see portableLinuxBinding)
+//   dist/tree_records.node  the addon that parses and copies trees in one call, for the host's
+//                    platform, where scripts/build-native.mjs built it (parser.ts loads it when it
+//                    loads, and copies trees through the binding elsewhere)
 // The bundles keep `vscode` (provided by VS Code) and the native packages (which cannot be
 // bundled) external; Node resolves the latter from dist/node_modules/.
 //
@@ -22,6 +25,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findNodeGyp, nodeGypRebuild } from './node-gyp.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
@@ -62,7 +66,8 @@ async function bundleEntryPoints() {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['vscode', ...Object.keys(nativePackages)],
+    // The tree-records addon (a .node file) is copied beside the bundles, which load it from there.
+    external: ['vscode', ...Object.keys(nativePackages), '*.node'],
     // Not minified: stack traces in bug reports stay readable, and the VSIX is dominated by the
     // native prebuilds anyway. No source maps: they are not shipped.
     sourcemap: false,
@@ -133,12 +138,9 @@ function portableLinuxBinding(packageDir) {
     const addonApi = dirname(createRequire(join(packageDir, 'package.json')).resolve('node-addon-api/package.json'));
     mkdirSync(join(work, 'node_modules'));
     symlinkSync(addonApi, join(work, 'node_modules/node-addon-api'));
-    // Headers from the running Node's installation, when it has them, so that nothing is downloaded.
-    const installPrefix = dirname(dirname(realpathSync(process.execPath)));
-    const headers = existsSync(join(installPrefix, 'include/node/node_api.h')) ? [`--nodedir=${installPrefix}`] : [];
-    const gyp = spawnSync(process.execPath, [nodeGyp, 'rebuild', '--jobs=max', ...headers], { cwd: work, encoding: 'utf8' });
-    if (gyp.status !== 0) {
-      warn(`compiling tree-sitter failed, shipping the upstream prebuild:\n${gyp.stdout}${gyp.stderr}`);
+    const failure = nodeGypRebuild(nodeGyp, work);
+    if (failure !== undefined) {
+      warn(`compiling tree-sitter failed, shipping the upstream prebuild:\n${failure}`);
       return undefined;
     }
     mkdirSync(dirname(cached), { recursive: true });
@@ -149,15 +151,13 @@ function portableLinuxBinding(packageDir) {
   }
 }
 
-/** The node-gyp that ships inside npm (no download, no extra dependency). */
-function findNodeGyp() {
-  const npmCli = process.env.npm_execpath ?? spawnSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).stdout.trim();
-  if (!npmCli) return undefined;
-  for (let dir = dirname(realpathSync(npmCli)); dirname(dir) !== dir; dir = dirname(dir)) {
-    const candidate = join(dir, 'node_modules/node-gyp/bin/node-gyp.js');
-    if (existsSync(candidate)) return candidate;
+function copyTreeRecordsAddon() {
+  const built = join(root, 'native/build/Release/tree_records.node');
+  if (!existsSync(built)) {
+    warn('native/build/Release/tree_records.node is not built (scripts/build-native.mjs): the bundle copies trees through the binding');
+    return;
   }
-  return undefined;
+  cpSync(built, join(dist, 'tree_records.node'));
 }
 
 export async function bundle() {
@@ -166,6 +166,7 @@ export async function bundle() {
   await bundleEntryPoints();
   copyWebview();
   copyNativePackages();
+  copyTreeRecordsAddon();
   return dist;
 }
 

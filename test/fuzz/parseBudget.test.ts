@@ -10,7 +10,7 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { BudgetExceeded, Deadline, parseC } from '../../server/src/analysis/parser';
+import { BudgetExceeded, Deadline, parseAndCopy, parseC } from '../../server/src/analysis/parser';
 import { extractFile } from '../../server/src/analysis/extract';
 import { DEFAULT_CATALOGUE } from '../../server/src/analysis/lockApis';
 import { factsOf } from '../../server/src/analysis/program';
@@ -72,5 +72,13 @@ describe('a 50 MB file', () => {
     assert.equal(tree.rootNode.hasError, false);
     const outcome = checkInput(huge, corpus);
     assert.equal(outcome.verdict, 'cut-off', outcome.note);
+  });
+
+  it('leaves nothing behind in the native parser either', () => {
+    const small = 'void f(void)\n{\n\tspin_lock(&a);\n}\n';
+    assert.throws(() => parseAndCopy(huge.text, undefined, new Deadline(10)), (error: unknown) => error instanceof BudgetExceeded && error.stage === 'parsing');
+    const copied = parseAndCopy(small);
+    assert.equal(copied.root.endIndex, small.length);
+    assert.equal(copied.hasErrors, false);
   });
 });

@@ -26,7 +26,7 @@ import { ATOMIC_OPS, DEFAULT_CATALOGUE, GUARD_TYPES, LOCK_TYPES, LockApiCatalogu
 import { lockExprOfNode, lockExprOfText, makeLockExpr, variableElement } from './lockExpr';
 import { CALL_START, isLockWrapperMacro, macroFunctionsText, NOT_CALLS, type MacroDefinition } from './macroFunctions';
 import { newObjectFlags } from './newObjects';
-import { hasSyntaxErrors, LiteNode, liteTree, lineStarts as startsOfLines, normaliseLineBreaks, parseC, positionIn, type Deadline, type Pruning, type SyntaxTree } from './parser';
+import { hasSyntaxErrors, LiteNode, liteTree, lineStarts as startsOfLines, normaliseLineBreaks, parseAndCopy, positionIn, type Deadline, type Pruning, type SyntaxTree } from './parser';
 import { rangeOfSpan, spanAt, spanOf, type Position, type Range, type Span } from './sites';
 
 export function rangeOf(node: { startPosition: { row: number; column: number }; endPosition: { row: number; column: number } }): Range {
@@ -96,7 +96,11 @@ export interface ExtractOptions {
   reuse?: FunctionReuse;
 }
 
-export function extractFile(file: string, source: string, tree: SyntaxTree, catalogue: LockApiCatalogue, { deadline, reuse }: ExtractOptions = {}): FileFacts {
+/**
+ * The lock facts of one file. `tree` is the text's syntax tree where the caller keeps one (the
+ * language server parses incrementally), or null to parse the text here (see `parseAndCopy`).
+ */
+export function extractFile(file: string, source: string, tree: SyntaxTree | null, catalogue: LockApiCatalogue, { deadline, reuse }: ExtractOptions = {}): FileFacts {
   const text = normaliseLineBreaks(source);
   const lineStarts = startsOfLines(text);
   const facts = noFacts(file, lineStarts.length);
@@ -104,8 +108,8 @@ export function extractFile(file: string, source: string, tree: SyntaxTree, cata
   const pruning: Pruning = reused
     ? { types: REUSABLE_OR_PRUNABLE_TYPES, test: (node) => reused.has(node) || prunable(node, text, catalogue) }
     : { types: PRUNABLE_TYPES, test: (node) => prunable(node, text, catalogue) };
-  const root = liteTree(tree, text, pruning, deadline);
-  const errorNodes = hasSyntaxErrors(tree) ? root.descendantsOfType('ERROR') : [];
+  const { root, hasErrors } = tree === null ? parseAndCopy(text, pruning, deadline) : { root: liteTree(tree, text, pruning, deadline), hasErrors: hasSyntaxErrors(tree) };
+  const errorNodes = hasErrors ? root.descendantsOfType('ERROR') : [];
   facts.errorNodes = errorNodes.length;
   const exported = exportedNames(text);
   const context: FileContext = { catalogue, text, lineStarts, reused, deadline, wrapperMacros: [], exported, errorNodes };
@@ -740,7 +744,7 @@ function wrapperMacro(node: LiteNode, context: FileContext): WrapperMacro | null
 function macroWrappers(macros: WrapperMacro[], file: string, context: FileContext): FunctionFacts[] {
   const { text, origin } = macroFunctionsText(macros.map((m) => m.definition));
   const lineStarts = startsOfLines(text);
-  const root = liteTree(parseC(text, undefined, context.deadline), text, { types: PRUNABLE_TYPES, test: (node) => prunable(node, text, context.catalogue) }, context.deadline);
+  const { root } = parseAndCopy(text, { types: PRUNABLE_TYPES, test: (node) => prunable(node, text, context.catalogue) }, context.deadline);
   const inner: FileContext = { catalogue: context.catalogue, text, lineStarts, deadline: context.deadline };
   const fileOffset = (p: Position, end: boolean): Position => {
     const at = Math.min(lineStarts[p.line] + p.character, origin.length);

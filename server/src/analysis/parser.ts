@@ -564,3 +564,141 @@ export function liteTree(tree: SyntaxTree, text: string, pruning?: Pruning, dead
     }
   }
 }
+
+/** A parsed text as extraction reads it: the copied tree, and whether the parser had to recover anywhere. */
+export interface CopiedTree {
+  root: LiteNode;
+  hasErrors: boolean;
+}
+
+/**
+ * Parses C and copies its tree into `LiteNode`s. Where the tree-records addon is built (see
+ * native/tree_records.c) the tree comes out of one native call as numbers; elsewhere it is parsed
+ * and copied through the binding (`parseC`, `liteTree`). Both give the same nodes.
+ */
+export function parseAndCopy(source: string, pruning?: Pruning, deadline?: Deadline): CopiedTree {
+  const text = normaliseLineBreaks(source);
+  const addon = treeRecordsAddon();
+  if (addon === undefined) {
+    const tree = parseC(text, undefined, deadline);
+    return { root: liteTree(tree, text, pruning, deadline), hasErrors: hasSyntaxErrors(tree) };
+  }
+  const parsed = addon.parse(text, deadline === undefined ? 0 : Math.max(1, deadline.remainingMs() * 1000));
+  if (parsed === null || deadline?.passed) throw new BudgetExceeded(deadline?.timeoutMs ?? 0, 'parsing');
+  return { root: liteTreeOfRecords(parsed.records, text, addonGrammar(addon), pruning, deadline), hasErrors: parsed.hasError };
+}
+
+/** What native/tree_records.c exports. */
+interface TreeRecordsAddon {
+  /** The tree as records (see `RECORD_LENGTH`), or null when the parse ran past the timeout (0: none). */
+  parse(text: string, timeoutMicros: number): { records: Uint32Array; hasError: boolean } | null;
+  grammar(): { symbols: string[]; named: boolean[]; fields: (string | null)[] };
+}
+
+/** Numbers per node in the addon's records: symbol, field id, start, end, and the records of its subtree. */
+const RECORD_LENGTH = 5;
+
+/** Set `LOCKORDER_NATIVE_TREES=0` to copy trees through the binding even where the addon is built. */
+const NATIVE_TREES_SWITCH = 'LOCKORDER_NATIVE_TREES';
+
+let addon: TreeRecordsAddon | null | undefined;
+
+/**
+ * The addon, loaded on first use, or undefined where it is not built or does not load (another
+ * platform, no compiler at install).
+ */
+function treeRecordsAddon(): TreeRecordsAddon | undefined {
+  if (addon === undefined) addon = process.env[NATIVE_TREES_SWITCH] === '0' ? null : loadTreeRecordsAddon();
+  return addon ?? undefined;
+}
+
+/**
+ * The bundle ships the addon beside itself (dist/); a checkout runs this module from
+ * out/server/src/analysis and builds the addon into native/build (scripts/build-native.mjs). The
+ * paths are written out: nothing here requires a module by a computed name.
+ */
+function loadTreeRecordsAddon(): TreeRecordsAddon | null {
+  try {
+    return require('./tree_records.node') as TreeRecordsAddon;
+  } catch {
+    // Not bundled here, or built for another platform: the checkout's build, else the binding.
+  }
+  try {
+    return require('../../../../native/build/Release/tree_records.node') as TreeRecordsAddon;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether trees are parsed and copied natively in this process (see `parseAndCopy`). */
+export function nativeTreesAvailable(): boolean {
+  return treeRecordsAddon() !== undefined;
+}
+
+/** The grammar's names as the copy uses them, by symbol and field id. */
+interface RecordGrammar {
+  /** By symbol id; ERROR, whose id lies outside the grammar's table, comes last (see `kindOf`). */
+  types: string[];
+  named: boolean[];
+  /** Tokens: never asked for children, as in `liteTree`. */
+  leaf: boolean[];
+  fields: (string | null)[];
+}
+
+let recordGrammar: RecordGrammar | undefined;
+
+function addonGrammar(from: TreeRecordsAddon): RecordGrammar {
+  if (recordGrammar === undefined) {
+    const { symbols, named, fields } = from.grammar();
+    const types = [...symbols, 'ERROR'];
+    const isNamed = [...named, true];
+    recordGrammar = { types, named: isNamed, leaf: types.map((type, kind) => !isNamed[kind] || NAMED_LEAF_TYPES.has(type)), fields };
+  }
+  return recordGrammar;
+}
+
+/** A record's index into `RecordGrammar`'s tables. */
+function kindOf(grammar: RecordGrammar, symbol: number): number {
+  return Math.min(symbol, grammar.types.length - 1);
+}
+
+/**
+ * Builds `LiteNode`s from the addon's records. A record's subtree size says where its children
+ * end, so a pruned subtree (see `Pruning`) is stepped over whole.
+ */
+function liteTreeOfRecords(records: Uint32Array, text: string, grammar: RecordGrammar, pruning?: Pruning, deadline?: Deadline): LiteNode {
+  const source = new LiteSource(text);
+  const prunable = pruning === undefined ? undefined : grammar.types.map((type) => pruning.types.has(type));
+  // The nodes whose children are being copied, innermost last, and the record each one's subtree ends before.
+  const open: LiteNode[] = [];
+  const ends: number[] = [];
+  let root: LiteNode | null = null;
+  const count = records.length / RECORD_LENGTH;
+  for (let at = 0, copied = 1; at < count; copied++) {
+    if (copied % 4096 === 0) deadline?.check('extraction');
+    while (ends.length > 0 && ends[ends.length - 1] <= at) {
+      open.pop();
+      ends.pop();
+    }
+    const record = at * RECORD_LENGTH;
+    const kind = kindOf(grammar, records[record]);
+    const parent = open.length > 0 ? open[open.length - 1] : null;
+    const node = new LiteNode(grammar.types[kind], parent === null ? null : grammar.fields[records[record + 1]], grammar.named[kind], source);
+    node.startIndex = records[record + 2];
+    node.endIndex = records[record + 3];
+    if (parent === null) root = node;
+    else {
+      node.parent = parent;
+      if (parent.children === NO_CHILDREN) parent.children = [node];
+      else parent.children.push(node);
+    }
+    const size = records[record + 4];
+    const pruned = prunable !== undefined && prunable[kind] && pruning!.test(node);
+    if (size > 1 && !pruned && !grammar.leaf[kind]) {
+      open.push(node);
+      ends.push(at + size);
+      at++;
+    } else at += size;
+  }
+  return root!;
+}

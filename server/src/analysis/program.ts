@@ -18,7 +18,7 @@ import { DEFAULT_CATALOGUE, LockApiCatalogue } from './lockApis';
 import { LockGraph, type EdgeSite } from './lockGraph';
 import { lineShift, movedResult, movesSummary, rangeMover, type FunctionPlace } from './movedFunctions';
 import { keyAssignmentsOf, LockdepKeys, type KeyAssignment } from './lockdepKeys';
-import { Deadline, FILE_BUDGET_MS, parseC } from './parser';
+import { Deadline, FILE_BUDGET_MS } from './parser';
 import type { Range } from './sites';
 import { summarySignature, type FunctionSummary } from './summaries';
 
@@ -905,8 +905,7 @@ export function factsOf(file: string, text: string, catalogue: LockApiCatalogue 
   const withoutCode = preprocessorOnlyFacts(file, text, catalogue);
   if (withoutCode) return withoutCode;
   const deadline = budget.timeoutMs === undefined ? undefined : new Deadline(budget.timeoutMs);
-  const tree = parseC(text, undefined, deadline);
-  return extractFile(file, text, tree, catalogue, { deadline });
+  return extractFile(file, text, null, catalogue, { deadline });
 }
 
 export function analyzeTexts(inputs: AnalysisInput[], options: ProgramOptions = {}): Required<AnalysisResult> & { analysis: ProgramAnalysis } {
