@@ -115,6 +115,29 @@ describe('precision: results that say whether the lock is held', () => {
   });
 });
 
+describe('precision: results that tell by their sign, and lock calls that report failure', () => {
+  const result = analyseFixtures('precision/told_by_result.c');
+
+  it('a descriptor returned both ways, negative where the lock was dropped, with errors written out where it was never taken, is not a leak', () => {
+    assert.deepEqual(result.in('cache_get_fd'), [], result.describe());
+  });
+
+  it('an error written out while holding is a leak, reported there and not where the descriptor is returned', () => {
+    const leak = result.one('unreleased-lock', 'cache_get_fd_leaky');
+    assert.equal(leak.range.start.line, result.line('cache_get_fd_leaky', 'return -2;'));
+  });
+
+  it('the branch where a POSIX lock call reported failure does not hold the lock', () => {
+    assert.deepEqual(result.in('cache_refresh'), [], result.describe());
+  });
+
+  it('a POSIX lock call used as a statement holds: the early return keeps the lock', () => {
+    const leak = result.one('unreleased-lock', 'cache_refresh_leaky');
+    assert.equal(leak.range.start.line, result.line('cache_refresh_leaky', 'return -1;'));
+    assert.equal(result.findings.length, 2, result.describe());
+  });
+});
+
 describe('precision: releases inside callees', () => {
   const result = analyseFixtures('precision/release_wrappers.c');
 

@@ -2135,6 +2135,8 @@ class FunctionFlow {
       const present = notHolding.filter((e) => !pointerDecidedNull(e.state, lock.expr));
       if (present.length < notHolding.length && (present.length === 0 || conditionalSuccess(holding, present, (v) => this.isPointer(v)))) continue;
       const telling = this.tellingResult(holding, notHolding);
+      // The others return what tells (above): only the returns of another value while holding leak.
+      const told = holding.find((e) => toldByComparison(holding.filter((h) => h.value === e.value), notHolding))?.value;
       const heldOnSuccess = heldOnlyOnSuccess(holding, notHolding);
       // The function returns an object, locked, and its other returns hand out an object whose lock
       // of this class it also takes, in a way not followed here (`if (lock_stateid(found) != nfs_ok)
@@ -2145,7 +2147,7 @@ class FunctionFlow {
       const handsOutLocked =
         holding.every(returnsObject) && notHolding.some(otherObjectLocked) && notHolding.every((e) => otherObjectLocked(e) || (e.value !== null && FAILURE.test(e.value)));
       for (const exit of holding) {
-        if ((telling !== undefined && exit.value === telling) || toldByTask(exit) || exit.state.facts[handedOutFact(text)] === true) continue;
+        if ((telling !== undefined && exit.value === telling) || exit.value === told || toldByTask(exit) || exit.state.facts[handedOutFact(text)] === true) continue;
         const release = this.catalogue.expectedRelease(lock.api)?.name ?? 'the matching release';
         this.report(
           'unreleased-lock',
@@ -2349,7 +2351,7 @@ function correlatedConditions(statements: Stmt[], isLockWrapper: (name: string) 
   }
   // A result variable tested where the lock is dropped (`if (ret) unlock(); return ret;`, `if (ret != OK)
   // unlock(); return ret;`) says which way it went.
-  const returned = new Set(statements.flatMap((s) => (s.t === 'return' && s.value !== null && /^[A-Za-z_]\w*$/.test(s.value) ? [s.value] : [])));
+  const returned = new Set(statements.flatMap((s) => (s.t === 'return' && s.value !== null && ACCESS_PATH.test(s.value) ? [s.value] : [])));
   const out = new Set([...binds, ...objectTests, ...[...guarding].filter((text) => returned.has(text) || returned.has(comparedVariable(text) ?? ''))]);
   // Tested twice, or set to a constant somewhere (`locked = true; … if (locked) unlock();`), or a
   // test of whether the running task owns the lock already (see `reentered`).
@@ -2404,24 +2406,54 @@ function reentered(exit: Exit): boolean {
   return false;
 }
 
-/** The variable a canonical comparison tests, `ret` in `ret == nfs_ok`. */
+/** A canonical comparison (`ret == nfs_ok`, `dso->data.fd < 0`): the value it tests, how, and with what. */
+const COMPARISON = /^([A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*)*) (==|<|<=) (\S+)$/;
+
+/** The value a canonical comparison tests, `ret` in `ret == nfs_ok`. */
 function comparedVariable(text: string): string | undefined {
-  return /^([A-Za-z_]\w*) (?:==|<|<=) \S/.exec(text)?.[1];
+  return COMPARISON.exec(text)?.[1];
 }
 
 /**
- * Every return gives the same variable, and a comparison of it decided on each path is one way on
- * the paths holding the lock and the other way on the rest (`if (ret != OK) unlock(); return ret;`):
- * the result tells the caller whether it holds the lock, though not as a value we can name.
+ * Every return gives the same value, and a comparison of it decided on each path is one way on
+ * the paths holding the lock and the other way on the rest (`if (ret != OK) unlock(); return ret;`,
+ * `if (dso->data.fd < 0) unlock(); return dso->data.fd;`): the result tells the caller whether it
+ * holds the lock, though not as a value we can name. Returns without the lock may also give an
+ * error written out (`if (lock(…)) return -1;`) where that error answers the comparison as they do.
  */
 function toldByComparison(holding: Exit[], notHolding: Exit[]): boolean {
   const value = holding[0]?.value;
-  if (!value || ![...holding, ...notHolding].every((e) => e.value === value)) return false;
-  const keys = Object.keys(holding[0].state.facts).filter((k) => comparedVariable(k) === value);
+  if (!value || !holding.every((e) => e.value === value)) return false;
+  const compared = notHolding.filter((e) => e.value === value);
+  const written = notHolding.filter((e) => e.value !== value);
+  if (compared.length === 0) return false;
+  // (The value itself is a test of it too: `if (fd < 0)` reads as a test of `fd`.)
+  const keys = Object.keys(holding[0].state.facts).filter((k) => k === value || comparedVariable(k) === value);
   return keys.some((k) => {
     const held = holding[0].state.facts[k];
-    return holding.every((e) => e.state.facts[k] === held) && notHolding.every((e) => e.state.facts[k] === !held);
+    return (
+      holding.every((e) => e.state.facts[k] === held) &&
+      compared.every((e) => e.state.facts[k] === !held) &&
+      written.every((e) => e.value !== null && comparisonOfError(k, e.value) === !held)
+    );
   });
+}
+
+/**
+ * How a test answers for an error written out (`-1`, `-EINVAL`, taken as negative), if it can tell:
+ * a test of the value's truth, or a canonical comparison of it with a number.
+ */
+function comparisonOfError(test: string, error: string): boolean | undefined {
+  if (!isErrorLiteral(error)) return undefined;
+  if (!COMPARISON.test(test)) return true;
+  const [, , op, bound] = COMPARISON.exec(test)!;
+  if (!/^-?\d+$/.test(bound)) return undefined;
+  const limit = Number(bound);
+  const number = /^-\d+$/.test(error) ? Number(error) : undefined;
+  if (number !== undefined) return op === '==' ? number === limit : op === '<' ? number < limit : number <= limit;
+  // A symbolic error (`-EIO`) is below zero, and equals no number written beside it here.
+  if (op === '==') return limit >= 0 ? false : undefined;
+  return limit >= 0 ? true : undefined;
 }
 
 /** A condition that reads one field: `p->skip_locking`, `db->state.in_timeout`. */

@@ -188,7 +188,16 @@ const linux: LockApi[] = [
   ...sleepingFamily('cpus_write_lock', 'cpus_write_unlock', 'rwsem', 'write').map((api) => ({ ...api, global: 'cpu_hotplug_lock' })),
 ];
 
-const pthread: LockApi[] = [
+/**
+ * POSIX and C11 acquisitions return 0 once they hold the lock and an error number when they fail
+ * (EDEADLK, EINVAL, EAGAIN): code that tests the result (`if (pthread_mutex_lock(&m) != 0) return
+ * -1;`) leaves the failing branch without the lock. Used as a statement, one holds, as before.
+ */
+function reportingFailure(apis: LockApi[]): LockApi[] {
+  return apis.map((api) => (api.role === 'acquire' && api.success === undefined ? { ...api, success: 'zero' } : api));
+}
+
+const pthread: LockApi[] = reportingFailure([
   ...sleepingFamily('pthread_mutex_lock', 'pthread_mutex_unlock', 'pthread_mutex', 'exclusive', [
     { name: 'pthread_mutex_trylock', role: 'trylock', kind: 'pthread_mutex', success: 'zero' },
     { name: 'pthread_mutex_timedlock', role: 'acquire', kind: 'pthread_mutex', success: 'zero' },
@@ -208,7 +217,7 @@ const pthread: LockApi[] = [
     { name: 'mtx_trylock', role: 'trylock', kind: 'c11_mutex', success: 'zero' },
     { name: 'mtx_timedlock', role: 'acquire', kind: 'c11_mutex', success: 'zero' },
   ]),
-];
+]);
 
 const windows: LockApi[] = [
   ...sleepingFamily('KeAcquireSpinLock', 'KeReleaseSpinLock', 'kspin_lock', 'exclusive', [
