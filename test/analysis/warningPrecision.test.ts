@@ -525,3 +525,25 @@ describe('warning precision: a release that hangs on a state', () => {
     assert.deepEqual(leaks.map((f) => f.severity), ['warning', 'information'], early.describe());
   });
 });
+
+describe('warning precision: a mode chosen by a switch each time', () => {
+  const file = 'warnings/mode_dispatch.c';
+  const result = analyseFixtures(file);
+
+  it('a second switch on the same mode takes the case the first one took: the release matches the acquisition', () => {
+    assert.deepEqual(result.of('mismatched-unlock', 'hw_trylock'), [], result.describe());
+  });
+
+  it('a release chosen by another argument may disagree with the acquisition', () => {
+    const mismatch = result.one('mismatched-unlock', 'hw_trylock_mixed');
+    assert.equal(mismatch.range.start.line, result.line('hw_trylock_mixed', 'spin_unlock(&hw->lock);'));
+  });
+
+  it('a pointer call named for unlocking does not release the caller’s lock that the function then releases by name', () => {
+    assert.deepEqual(result.in('hw_unlock'), [], result.describe());
+    // The acquisition's success return may be handed to hw_unlock(), which releases on some modes only: a note.
+    const handed = result.one('unreleased-lock', 'hw_trylock');
+    assert.equal(handed.severity, 'information');
+    assert.match(handed.message, /hw_unlock\(\) in this file releases it/);
+  });
+});

@@ -82,6 +82,9 @@ const CONTRACT = /\b__(acquires|releases|must_hold|cond_acquires)\s*\(((?:[^()]|
 /** Loop-like macros: `list_for_each_entry(pos, head, member) { … }`, `skb_queue_walk_safe(q, skb, tmp) { … }`. */
 const LOOP_MACRO = /for_each|foreach|_loop\b|^for_|^while_|_walk(?:_[a-z_]+)?$/;
 
+/** A switch's subject that a second switch may test again: a variable or a field (`mode`, `dev->state`). */
+const SWITCH_SUBJECT = /^[A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*)*$/;
+
 const IGNORE_DIRECTIVE = /lockorder-ignore(?::\s*([\w-]+(?:\s*,\s*[\w-]+)*))?/;
 const DECLARED_ORDER = /lockorder:\s*([^\n*]*?->[^\n*]*?)\s*(?:\*\/|$)/gm;
 
@@ -1100,6 +1103,7 @@ class BodyWalker {
     const cases: Stmt[][] = [];
     let hasDefault = false;
     const labels = new Set<string>();
+    const caseLabels: (string | null)[] = [];
     for (const child of node.childForFieldName('body')?.namedChildren ?? []) {
       if (child.type !== 'case_statement') {
         // Statements before the first label are unreachable; anything else joins the last case.
@@ -1109,10 +1113,12 @@ class BodyWalker {
       if (!child.childForFieldName('value')) hasDefault = true;
       const value = child.childForFieldName('value');
       if (value) labels.add(normalise(value.text));
+      caseLabels.push(value ? normalise(value.text) : null);
       cases.push(this.sequence(child.namedChildren.filter((c) => c !== value)));
     }
     if (!hasDefault && cond && casesCoverEveryValue(node, cond, labels)) hasDefault = true;
-    out.push({ t: 'switch', cases, hasDefault });
+    const subject = cond ? normalise(unwrap(cond).text) : '';
+    out.push({ t: 'switch', cases, hasDefault, ...(SWITCH_SUBJECT.test(subject) ? { subject, labels: caseLabels } : {}) });
   }
 
   /** `BUG_ON(cond);` as `if (cond) BUG();`: calls in the condition are tested, not just made. False when `expr` is something else. */

@@ -6,7 +6,7 @@
  * one side only, which is how `if (x) lock(); … if (x) unlock();` stays quiet. Calls apply the
  * callee's summary: its locks make order edges, wrappers change the held set.
  */
-import { allStatements, conditionLeaves, innerStatements, isTaskField, isTaskStore, type Cond, type FunctionFacts, type LockExpr, type LockStmt, type NewObjectFlags, type Stmt } from './functionFacts';
+import { allStatements, conditionLeaves, innerStatements, isTaskField, isTaskStore, type Cond, type FunctionFacts, type LockExpr, type LockStmt, type NewObjectFlags, type Stmt, type SwitchStmt } from './functionFacts';
 import { ClassResolver, LockClass } from './lockClasses';
 import { LockApi, LockApiCatalogue, acquisitionSleeps, isAtomicKind, isCountingKind, modesMatch } from './lockApis';
 import { elementText, lastName, lockExprOfText, makeLockExpr, otherElement, substituteRoot, variableElement } from './lockExpr';
@@ -240,6 +240,8 @@ interface FunctionShape {
   statements: Stmt[];
   /** Collections more than one `for_each` loop walks (see `loop()`). */
   walkedTwice: Set<string>;
+  /** Subjects more than one `switch` tests (see `switchStatement()`). */
+  switchedTwice: Set<string>;
   correlated: Set<string>;
   pairedReleases: Set<string>;
   annotationsOfTheInside: { contracts: Set<string>; markers: Set<Stmt> };
@@ -278,9 +280,11 @@ function shapeOf(fn: FunctionFacts, statements: Stmt[], catalogue: LockApiCatalo
   const taskStores = readsTask ? storedTaskFields(statements, callees) : new Set<string>();
   for (const field of taskStores) if (taskTests.has(field)) correlated.add(field);
   const walked = statements.flatMap((st) => (st.t === 'loop' && st.collection ? [st.collection] : []));
+  const switched = statements.flatMap((st) => (st.t === 'switch' && st.subject !== undefined ? [st.subject] : []));
   return {
     statements,
     walkedTwice: new Set(walked.filter((c, i) => walked.indexOf(c) !== i)),
+    switchedTwice: new Set(switched.filter((c, i) => switched.indexOf(c) !== i)),
     correlated,
     stateTests: new Set([...stateTests].filter((t) => correlated.has(t))),
     taskStores,
@@ -437,6 +441,7 @@ class FunctionFlow {
   private readonly fieldKeys = new Map<string, string | null>();
   private readonly statements: Stmt[];
   private readonly walkedTwice: Set<string>;
+  private readonly switchedTwice: Set<string>;
   private reclassed: Set<string> | undefined;
   /** Field tests of the enclosing `if`s, innermost last. */
   private readonly guards: FieldGuard[] = [];
@@ -480,6 +485,7 @@ class FunctionFlow {
     this.testedTexts = shape.testedTexts;
     this.statements = shape.statements;
     this.walkedTwice = shape.walkedTwice;
+    this.switchedTwice = shape.switchedTwice;
     this.objectRoots = shape.objectRoots;
     this.taskStores = shape.taskStores;
     const assigned = new Set(shape.statements.flatMap((st) => (st.t === 'assign' && !st.declared ? st.vars : [])));
@@ -643,7 +649,7 @@ class FunctionFlow {
       case 'loop':
         return this.loop(stmt.cond, stmt.body, stmt.bodyFirst, states, stmt.iterators, stmt.collection !== undefined && this.walkedTwice.has(stmt.collection) ? stmt.collection : undefined);
       case 'switch':
-        return this.switchStatement(stmt.cases, stmt.hasDefault, states);
+        return this.switchStatement(stmt, states);
       case 'scope': {
         this.scopeDepth++;
         const depth = this.scopeDepth;
@@ -736,15 +742,21 @@ class FunctionFlow {
     return decide(state, leaf.text, !negated);
   }
 
-  private switchStatement(cases: Stmt[][], hasDefault: boolean, entry: State[]): State[] {
+  private switchStatement({ cases, hasDefault, subject, labels }: SwitchStmt, entry: State[]): State[] {
     const breaks: State[] = [];
     this.switchFrames.push(breaks);
     this.breakTargets.push('switch');
+    // A subject switched on again later: each case's paths remember the label they came in by.
+    const remembered = subject !== undefined && labels !== undefined && this.switchedTwice.has(subject);
+    const enter = (label: string | null) => (remembered ? enteringCase(entry, subject!, labels!, label) : entry);
     let fallthrough: State[] = [];
-    for (const body of cases) fallthrough = this.sequence(body, merge([...entry, ...fallthrough]));
+    cases.forEach((body, i) => {
+      fallthrough = this.sequence(body, merge([...enter(labels?.[i] ?? null), ...fallthrough]));
+    });
     this.breakTargets.pop();
     this.switchFrames.pop();
-    return merge([...breaks, ...fallthrough, ...(hasDefault ? [] : entry)]);
+    // Without a default, the paths whose value no label matches go past the switch.
+    return merge([...breaks, ...fallthrough, ...(hasDefault ? [] : enter(null))]);
   }
 
   private exit(state: State, value: string | null, site: Range): void {
@@ -1167,11 +1179,29 @@ class FunctionFlow {
    */
   private releaseInside(state: State, object: LockExpr, site: Range): State {
     const obj = this.dealias(object, state);
-    const inside = state.held.filter((h) => h.expr.root === obj.root && h.expr.text.length > obj.text.length && /^(->|\.)/.test(h.expr.text.slice(obj.text.length)) && h.expr.text.startsWith(obj.text));
+    // A caller's lock that this function releases by name itself is not the one the call releases
+    // (`hwlock->bank->ops->unlock(hwlock); spin_unlock(&hwlock->lock);`: the call frees the hardware).
+    const releasedByName = this.releasedByName();
+    const inside = state.held.filter(
+      (h) =>
+        h.expr.root === obj.root &&
+        h.expr.text.length > obj.text.length &&
+        /^(->|\.)/.test(h.expr.text.slice(obj.text.length)) &&
+        h.expr.text.startsWith(obj.text) &&
+        !(h.fromEntry && releasedByName.has(h.expr.text)),
+    );
     if (inside.length === 1) return this.releaseHeld(state, state.held.indexOf(inside[0]), ANY_RELEASE, ANY_RELEASE.name, site, []);
+    // Nothing inside held here: the caller's lock, with the same exception.
     const only = inside.length === 0 ? this.resolver.onlyLockOf(obj) : null;
-    if (only && this.paramOf(only).paramIndex !== undefined) return this.release(state, ANY_RELEASE.name, only, undefined, site);
+    if (only && this.paramOf(only).paramIndex !== undefined && !releasedByName.has(only.text)) return this.release(state, ANY_RELEASE.name, only, undefined, site);
     return state;
+  }
+
+  private releasedByNameHere: Set<string> | undefined;
+
+  /** The locks this function's own release calls name (not a pointer call's guess). */
+  private releasedByName(): Set<string> {
+    return (this.releasedByNameHere ??= new Set(this.statements.flatMap((s) => (s.t === 'unlock' && !s.inside && s.lock ? [this.dealias(s.lock).text] : []))));
   }
 
   /** `via`: the callee chain the release came through, when it is not this function's own. */
@@ -2538,6 +2568,23 @@ function withGuards(lock: SummaryLock, guards: FieldGuard[]): SummaryLock {
   // (Not `delete`: an object that loses a property becomes a slow dictionary for every later reader.)
   const { guards: _replaced, ...rest } = lock;
   return guards.length > 0 ? { ...rest, guards } : rest;
+}
+
+/**
+ * The paths that enter a switch's case by `label` (null: by `default`, where no label matches),
+ * each told so: the label's comparison decided true (for `default`, every label's decided false).
+ * A path that an earlier switch on the subject, or a test, sent another way does not enter.
+ */
+function enteringCase(entry: State[], subject: string, labels: (string | null)[], label: string | null): State[] {
+  const comparison = (l: string) => `${subject} == ${l}`;
+  const others = labels.filter((l): l is string => l !== null && l !== label);
+  const out: State[] = [];
+  for (const state of entry) {
+    if (others.some((l) => state.facts[comparison(l)] === true)) continue;
+    if (label === null) out.push(others.reduce((s, l) => decide(s, comparison(l), false), state));
+    else if (state.facts[comparison(label)] !== false) out.push(decide(state, comparison(label), true));
+  }
+  return out;
 }
 
 function setFact(state: State, key: string, value: boolean | undefined): State {

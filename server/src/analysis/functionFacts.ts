@@ -80,6 +80,19 @@ export interface CallStmt {
   someOnly?: boolean;
 }
 
+/**
+ * `switch (subject) { case label: … }`: a body per case label, default included, in order. Where
+ * the subject is an access path (`mode`, `dev->state`), it is kept with each case's label (null for
+ * `default`), so that a second switch on the same subject takes the case the first one took.
+ */
+export interface SwitchStmt {
+  t: 'switch';
+  cases: Stmt[][];
+  hasDefault: boolean;
+  subject?: string;
+  labels?: (string | null)[];
+}
+
 export type Stmt =
   | LockStmt
   | UnlockStmt
@@ -102,7 +115,7 @@ export type Stmt =
    * with one collection run alike the first time (both or neither).
    */
   | { t: 'loop'; cond: Cond | null; body: Stmt[]; bodyFirst: boolean; iterators?: string[]; collection?: string }
-  | { t: 'switch'; cases: Stmt[][]; hasDefault: boolean }
+  | SwitchStmt
   | { t: 'scope'; body: Stmt[] }
   | { t: 'return'; value: string | null; site: Span }
   | { t: 'goto'; label: string; site: Span }
