@@ -547,3 +547,23 @@ describe('warning precision: a mode chosen by a switch each time', () => {
     assert.match(handed.message, /hw_unlock\(\) in this file releases it/);
   });
 });
+
+describe('warning precision: counted loops over one range', () => {
+  const file = 'warnings/counted_loops.c';
+  const result = analyseFixtures(file);
+
+  it('a loop that takes every lock of an array and one that releases them over the same range run alike: nothing leaks', () => {
+    assert.deepEqual(result.in('table_take_ownership'), [], result.describe());
+  });
+
+  it('a release loop over another range leaves a lock held', () => {
+    const leak = result.one('unreleased-lock', 'table_take_ownership_short');
+    assert.equal(leak.range.start.line, result.line('table_take_ownership_short', 'return 0;'));
+  });
+
+  it('an array element’s release never stands for another member of the object of its class', () => {
+    // Without the pools held, `pools[i].lock` is not `large_pool.lock` named another way.
+    assert.deepEqual(result.of('unlock-unheld', 'table_take_ownership_short'), [], result.describe());
+    assert.equal(result.findings.length, 1, result.describe());
+  });
+});

@@ -82,6 +82,28 @@ const CONTRACT = /\b__(acquires|releases|must_hold|cond_acquires)\s*\(((?:[^()]|
 /** Loop-like macros: `list_for_each_entry(pos, head, member) { … }`, `skb_queue_walk_safe(q, skb, tmp) { … }`. */
 const LOOP_MACRO = /for_each|foreach|_loop\b|^for_|^while_|_walk(?:_[a-z_]+)?$/;
 
+/**
+ * `for (i = 0; i < tbl->nr_pools; i++)`: a count from a start to a bound neither of which is the
+ * counter, as text (`for(0;<;tbl->nr_pools)`). Two loops with one range run alike the first time,
+ * both or neither, as two walks of one collection do (see the flow's `loop()`).
+ */
+function countedRange(init: LiteNode | null, cond: LiteNode | null, update: LiteNode | null): string | undefined {
+  const assigned = init?.type === 'declaration' ? init.childForFieldName('declarator') : init;
+  const counter = assigned?.type === 'init_declarator' || assigned?.type === 'assignment_expression' ? assigned.childForFieldName(assigned.type === 'init_declarator' ? 'declarator' : 'left') : null;
+  const start = assigned?.childForFieldName(assigned.type === 'init_declarator' ? 'value' : 'right');
+  if (counter?.type !== 'identifier' || !start || (assigned?.type === 'assignment_expression' && assigned.childForFieldName('operator')?.text !== '=')) return undefined;
+  const name = counter.text;
+  const test = cond ? unwrap(cond) : null;
+  const op = test?.type === 'binary_expression' ? test.childForFieldName('operator')?.text : undefined;
+  const bound = test?.childForFieldName('right');
+  if (!op || !['<', '<=', '!='].includes(op) || test!.childForFieldName('left')?.text !== name || !bound) return undefined;
+  const step = update?.type === 'update_expression' ? update.text.replace(/\s+/g, '') : '';
+  const steps = step === `${name}++` || step === `++${name}`;
+  const mentionsCounter = (text: string) => new RegExp(`(?<![\\w.>])${name}(?!\\w)`).test(text);
+  if (!steps || mentionsCounter(start.text) || mentionsCounter(bound.text)) return undefined;
+  return `for(${normalise(start.text)};${op};${normalise(bound.text)})`;
+}
+
 /** A switch's subject that a second switch may test again: a variable or a field (`mode`, `dev->state`). */
 const SWITCH_SUBJECT = /^[A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*)*$/;
 
@@ -998,7 +1020,8 @@ class BodyWalker {
         const body = this.loopBody(node.childForFieldName('body'));
         const update = node.childForFieldName('update');
         if (update) this.expression(update, body);
-        out.push({ t: 'loop', cond, body, bodyFirst: false });
+        const range = countedRange(init, condNode, update);
+        out.push({ t: 'loop', cond, body, bodyFirst: false, ...(range ? { collection: range } : {}) });
         return;
       }
       case 'switch_statement':

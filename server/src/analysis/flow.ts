@@ -9,7 +9,7 @@
 import { allStatements, conditionLeaves, innerStatements, isTaskField, isTaskStore, type Cond, type FunctionFacts, type LockExpr, type LockStmt, type NewObjectFlags, type Stmt, type SwitchStmt } from './functionFacts';
 import { ClassResolver, LockClass } from './lockClasses';
 import { LockApi, LockApiCatalogue, acquisitionSleeps, isAtomicKind, isCountingKind, modesMatch } from './lockApis';
-import { elementText, lastName, lockExprOfText, makeLockExpr, otherElement, substituteRoot, variableElement } from './lockExpr';
+import { distinctMembers, elementText, lastName, lockExprOfText, makeLockExpr, otherElement, substituteRoot, variableElement } from './lockExpr';
 import { rangeOfSpan, type Range, type Span } from './sites';
 import { ConditionalAcquire, emptySummary, FieldGuard, FunctionSummary, isEmptySummary, MAX_CHAIN_DEPTH, MAX_SUMMARY_LOCKS, SleepEvidence, SummaryLock, TaskFieldEffect } from './summaries';
 
@@ -1095,7 +1095,7 @@ class FunctionFlow {
         // The same object named another way: accept a unique held lock of the same class, unless it
         // was taken in another mode or kind: then the names more likely mean two objects.
         const named = cls ?? this.resolver.resolve(expr);
-        const candidates = state.held.filter((h) => (h.cls.id === named.id || h.cls.id.startsWith(`${named.id}/`)) && !otherElement(h.expr, expr, true));
+        const candidates = state.held.filter((h) => (h.cls.id === named.id || h.cls.id.startsWith(`${named.id}/`)) && !otherElement(h.expr, expr, true) && !distinctMembers(h.expr, expr));
         const fits = (h: Held) => api === ANY_RELEASE || h.fromEntry || h.varies || h.modeUnknown || (h.api.kind === api.kind && modesMatch(h.api, api));
         if (named.resolved && candidates.length === 1 && fits(candidates[0])) index = state.held.indexOf(candidates[0]);
         // A callee that releases the locks of an array it is given (`for (i…) unlock(p->nodes[i])`)

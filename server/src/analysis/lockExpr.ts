@@ -28,6 +28,23 @@ export function otherElement(a: LockExpr, b: LockExpr, constantsOnly = false): b
   return a.indices.some((index, i) => index !== b.indices![i] && (!constantsOnly || (isConstantIndex(index) && isConstantIndex(b.indices![i]))));
 }
 
+/**
+ * Two members of one object, never one lock whatever the pointers hold: the same root and path up
+ * to a step that names two different members, and no pointer followed after it
+ * (`tbl->large_pool.lock` and `tbl->pools[i].lock`).
+ */
+export function distinctMembers(a: LockExpr, b: LockExpr): boolean {
+  if (a.root !== b.root) return false;
+  let k = 0;
+  while (k < a.steps.length && k < b.steps.length && a.steps[k] === b.steps[k]) k++;
+  if (k === a.steps.length || k === b.steps.length || a.steps[k] === '[]' || b.steps[k] === '[]') return false;
+  // (`.iq` and `->iq` name one member, reached through an address or a pointer.)
+  const member = (step: string) => step.replace(/^(->|\.)/, '');
+  if (member(a.steps[k]) === member(b.steps[k])) return false;
+  const followsPointer = (steps: string[]) => steps.slice(k + 1).some((step) => step.startsWith('->'));
+  return !followsPointer(a.steps) && !followsPointer(b.steps);
+}
+
 /** An element named by a variable index (`x[i]`): which one it is changes as the code runs. */
 export function variableElement(expr: LockExpr): boolean {
   return (expr.indices ?? []).some((index) => !isConstantIndex(index));
