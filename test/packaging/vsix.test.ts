@@ -88,6 +88,11 @@ describe('the VSIX', { skip }, () => {
     }
   });
 
+  it('ships the tree-records addon built on this host (linux-x64), which the bundles load from beside them', (t) => {
+    if (process.platform !== 'linux' || process.arch !== 'x64') return t.skip('the addon is built on linux-x64');
+    assert.ok(new Set(listed()).has('dist/tree_records.node'), 'dist/tree_records.node is not in the VSIX');
+  });
+
   it('ships no sources, tests, maps, grammar sources or stray node_modules', () => {
     const unwanted = listed().filter(
       (file) =>
