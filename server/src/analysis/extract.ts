@@ -88,19 +88,26 @@ const LOOP_MACRO = /for_each|foreach|_loop\b|^for_|^while_|_walk(?:_[a-z_]+)?$/;
  * both or neither, as two walks of one collection do (see the flow's `loop()`).
  */
 function countedRange(init: LiteNode | null, cond: LiteNode | null, update: LiteNode | null): string | undefined {
+  // `i = 0` or `int i = 0`
   const assigned = init?.type === 'declaration' ? init.childForFieldName('declarator') : init;
-  const counter = assigned?.type === 'init_declarator' || assigned?.type === 'assignment_expression' ? assigned.childForFieldName(assigned.type === 'init_declarator' ? 'declarator' : 'left') : null;
-  const start = assigned?.childForFieldName(assigned.type === 'init_declarator' ? 'value' : 'right');
-  if (counter?.type !== 'identifier' || !start || (assigned?.type === 'assignment_expression' && assigned.childForFieldName('operator')?.text !== '=')) return undefined;
+  let counter: LiteNode | null = null;
+  let start: LiteNode | null = null;
+  if (assigned?.type === 'init_declarator') [counter, start] = [assigned.childForFieldName('declarator'), assigned.childForFieldName('value')];
+  else if (assigned?.type === 'assignment_expression' && assigned.childForFieldName('operator')?.text === '=') {
+    [counter, start] = [assigned.childForFieldName('left'), assigned.childForFieldName('right')];
+  }
+  if (counter?.type !== 'identifier' || !start) return undefined;
   const name = counter.text;
+  // `i < n`, `i <= n`, `i != n`
   const test = cond ? unwrap(cond) : null;
   const op = test?.type === 'binary_expression' ? test.childForFieldName('operator')?.text : undefined;
   const bound = test?.childForFieldName('right');
   if (!op || !['<', '<=', '!='].includes(op) || test!.childForFieldName('left')?.text !== name || !bound) return undefined;
+  // `i++` or `++i`
   const step = update?.type === 'update_expression' ? update.text.replace(/\s+/g, '') : '';
-  const steps = step === `${name}++` || step === `++${name}`;
+  if (step !== `${name}++` && step !== `++${name}`) return undefined;
   const mentionsCounter = (text: string) => new RegExp(`(?<![\\w.>])${name}(?!\\w)`).test(text);
-  if (!steps || mentionsCounter(start.text) || mentionsCounter(bound.text)) return undefined;
+  if (mentionsCounter(start.text) || mentionsCounter(bound.text)) return undefined;
   return `for(${normalise(start.text)};${op};${normalise(bound.text)})`;
 }
 

@@ -1,7 +1,8 @@
 /**
- * The one module that knows which tree-sitter binding we use. Everything else sees `SyntaxNode`,
- * `SyntaxTree` and the functions here, so swapping the binding (say, to web-tree-sitter) touches
- * this file only.
+ * The one module that knows which tree-sitter binding we use, and the tree-records addon
+ * (native/tree_records.c) that parses with the same library where it is built. Everything else sees
+ * `SyntaxNode`, `SyntaxTree`, `LiteNode` and the functions here, so swapping the binding (say, to
+ * web-tree-sitter) touches this file only.
  */
 import Parser = require('tree-sitter');
 import C = require('tree-sitter-c');
