@@ -22,8 +22,8 @@ import type {
   TypeRef,
 } from './functionFacts';
 import type { FunctionReuse, ReuseRound } from './functionReuse';
-import { ATOMIC_OPS, DEFAULT_CATALOGUE, GUARD_TYPES, LOCK_TYPES, LockApiCatalogue, isBugOnCall, isHeldAssertion, lockedWait, isNoReturnCall, isSleepingCall, isSparseAnnotation, sleepingGfp } from './lockApis';
-import { lockExprOfNode, lockExprOfText, makeLockExpr, variableElement } from './lockExpr';
+import { ATOMIC_OPS, DEFAULT_CATALOGUE, GUARD_TYPES, LOCK_TYPES, LockApiCatalogue, failsOnlyWhenInterrupted, isBugOnCall, isHeldAssertion, lockedWait, isNoReturnCall, isSleepingCall, isSparseAnnotation, sleepingGfp } from './lockApis';
+import { ACCESS_PATH, lockExprOfNode, lockExprOfText, makeLockExpr, mentions, variableElement } from './lockExpr';
 import { CALL_START, isLockWrapperMacro, macroFunctionsText, NOT_CALLS, type MacroDefinition } from './macroFunctions';
 import { newObjectFlags } from './newObjects';
 import { hasSyntaxErrors, LiteNode, liteTree, lineStarts as startsOfLines, normaliseLineBreaks, parseAndCopy, positionIn, type Deadline, type Pruning, type SyntaxTree } from './parser';
@@ -106,13 +106,9 @@ function countedRange(init: LiteNode | null, cond: LiteNode | null, update: Lite
   // `i++` or `++i`
   const step = update?.type === 'update_expression' ? update.text.replace(/\s+/g, '') : '';
   if (step !== `${name}++` && step !== `++${name}`) return undefined;
-  const mentionsCounter = (text: string) => new RegExp(`(?<![\\w.>])${name}(?!\\w)`).test(text);
-  if (mentionsCounter(start.text) || mentionsCounter(bound.text)) return undefined;
+  if (mentions(start.text, name) || mentions(bound.text, name)) return undefined;
   return `for(${normalise(start.text)};${op};${normalise(bound.text)})`;
 }
-
-/** A switch's subject that a second switch may test again: a variable or a field (`mode`, `dev->state`). */
-const SWITCH_SUBJECT = /^[A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*)*$/;
 
 const IGNORE_DIRECTIVE = /lockorder-ignore(?::\s*([\w-]+(?:\s*,\s*[\w-]+)*))?/;
 const DECLARED_ORDER = /lockorder:\s*([^\n*]*?->[^\n*]*?)\s*(?:\*\/|$)/gm;
@@ -1148,7 +1144,8 @@ class BodyWalker {
     }
     if (!hasDefault && cond && casesCoverEveryValue(node, cond, labels)) hasDefault = true;
     const subject = cond ? normalise(unwrap(cond).text) : '';
-    out.push({ t: 'switch', cases, hasDefault, ...(SWITCH_SUBJECT.test(subject) ? { subject, labels: caseLabels } : {}) });
+    // A variable or a field (`mode`, `dev->state`) is a subject a second switch may test again.
+    out.push({ t: 'switch', cases, hasDefault, ...(ACCESS_PATH.test(subject) ? { subject, labels: caseLabels } : {}) });
   }
 
   /** `BUG_ON(cond);` as `if (cond) BUG();`: calls in the condition are tested, not just made. False when `expr` is something else. */
@@ -1279,13 +1276,14 @@ class BodyWalker {
     return true;
   }
 
-  /** A trylock, or a lock that can be interrupted or killed, called directly (parentheses aside). */
-  /** `mutex_lock_interruptible()`, `down_killable()`: 0 when it takes the lock, -EINTR when a signal stops it. */
-  private failsOnlyWhenInterrupted(node: LiteNode): boolean {
+  /** A call of `mutex_lock_interruptible()`, `down_killable()`: see `failsOnlyWhenInterrupted`. */
+  private interruptibleLock(node: LiteNode): boolean {
     const name = node.type === 'call_expression' ? directCallName(node) : undefined;
-    return name !== undefined && INTERRUPTIBLE.test(name) && this.catalogue.get(name)?.success === 'zero';
+    const api = name === undefined ? undefined : this.catalogue.get(name);
+    return api !== undefined && failsOnlyWhenInterrupted(api);
   }
 
+  /** A trylock, or a lock that can be interrupted or killed, called directly (parentheses aside). */
   private mayFailLock(node: LiteNode): boolean {
     const name = directCallName(unwrap(node));
     return name !== undefined && this.catalogue.get(name)?.success !== undefined;
@@ -1433,7 +1431,7 @@ class BodyWalker {
         }
         // `mutex_lock_interruptible(&m) == -EINTR`: an acquisition a signal can interrupt fails with
         // -EINTR and nothing else, so the test is whether it failed.
-        if ((operator === '==' || operator === '!=') && right.text.replace(/\s+/g, '') === '-EINTR' && this.failsOnlyWhenInterrupted(left)) {
+        if ((operator === '==' || operator === '!=') && right.text.replace(/\s+/g, '') === '-EINTR' && this.interruptibleLock(left)) {
           const failed = this.condition(left, pre);
           return operator === '==' ? failed : { op: 'not', arg: failed };
         }
@@ -1860,8 +1858,6 @@ function comparison(left: LiteNode, operator: string, right: LiteNode): Cond {
   const atom: Cond = { op: 'atom', text: `${side(left)} ${negated ?? operator} ${side(right)}` };
   return negated ? { op: 'not', arg: atom } : atom;
 }
-
-const INTERRUPTIBLE = /_(?:interruptible|killable)(?:_nested)?$/;
 
 function isZero(node: LiteNode): boolean {
   if (node.type === 'number_literal') return /^0[uUlL]*$/.test(node.text);

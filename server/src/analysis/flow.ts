@@ -8,8 +8,8 @@
  */
 import { allStatements, conditionLeaves, innerStatements, isTaskField, isTaskStore, type Cond, type FunctionFacts, type LockExpr, type LockStmt, type NewObjectFlags, type Stmt, type SwitchStmt } from './functionFacts';
 import { ClassResolver, LockClass } from './lockClasses';
-import { LockApi, LockApiCatalogue, acquisitionSleeps, isAtomicKind, isCountingKind, modesMatch } from './lockApis';
-import { distinctMembers, elementText, lastName, lockExprOfText, makeLockExpr, otherElement, substituteRoot, variableElement } from './lockExpr';
+import { LockApi, LockApiCatalogue, acquisitionSleeps, failsOnlyWhenInterrupted, isAtomicKind, isCountingKind, modesMatch } from './lockApis';
+import { ACCESS_PATH, distinctMembers, elementText, lastName, lockExprOfText, makeLockExpr, mentions, otherElement, substituteRoot, variableElement } from './lockExpr';
 import { rangeOfSpan, type Range, type Span } from './sites';
 import { ConditionalAcquire, emptySummary, FieldGuard, FunctionSummary, isEmptySummary, MAX_CHAIN_DEPTH, MAX_SUMMARY_LOCKS, SleepEvidence, SummaryLock, TaskFieldEffect } from './summaries';
 
@@ -163,8 +163,6 @@ type AtomPaths = { left: LockExpr; op: '==' | '!=' | null; right?: LockExpr } | 
 
 /** `a == b`, `a != b` between two access paths. */
 const EQUALITY = /^([A-Za-z_][\w.>-]*?)\s*(==|!=)\s*([A-Za-z_][\w.>-]*)$/;
-/** `p`, `dev->port`: a pointer tested for NULL. */
-const ACCESS_PATH = /^[A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*)*$/;
 
 /** Paths kept per program point; beyond it, paths with the same locks are merged. */
 const MAX_PATHS = 24;
@@ -907,7 +905,7 @@ class FunctionFlow {
       const got = decide(this.acquire(state, stmt, api, tried), stmt.bind, onSuccess);
       let missed = decide(this.failedAttempt(state, stmt.lock, api), stmt.bind, !onSuccess);
       // An interrupted or killed sleep is the only way these fail: `if (err == -EINTR) return err;`.
-      if (/_(interruptible|killable)/.test(api.name)) missed = decide(missed, `${stmt.bind} == -EINTR`, true);
+      if (failsOnlyWhenInterrupted(api)) missed = decide(missed, `${stmt.bind} == -EINTR`, true);
       return [got, missed];
     }
     // A trylock whose result is dropped may or may not hold; an interruptible lock used as a statement holds.
@@ -2475,8 +2473,9 @@ function toldByComparison(holding: Exit[], notHolding: Exit[]): boolean {
  */
 function comparisonOfError(test: string, error: string): boolean | undefined {
   if (!isErrorLiteral(error)) return undefined;
-  if (!COMPARISON.test(test)) return true;
-  const [, , op, bound] = COMPARISON.exec(test)!;
+  const comparison = COMPARISON.exec(test);
+  if (!comparison) return true;
+  const [, , op, bound] = comparison;
   if (!/^-?\d+$/.test(bound)) return undefined;
   const limit = Number(bound);
   const number = /^-\d+$/.test(error) ? Number(error) : undefined;
@@ -2822,18 +2821,6 @@ function throughObject(expr: LockExpr, object: ObjectTarget): LockExpr {
   const target = object.expr;
   const indices = [...(target.indices ?? []), ...(expr.indices ?? [])];
   return makeLockExpr(target.root, [...target.steps, ...steps], indices);
-}
-
-function mentions(text: string, variable: string): boolean {
-  let from = 0;
-  for (;;) {
-    const at = text.indexOf(variable, from);
-    if (at < 0) return false;
-    const before = at === 0 ? '' : text[at - 1];
-    const after = text[at + variable.length] ?? '';
-    if (!/[\w.>]/.test(before) && !/\w/.test(after)) return true;
-    from = at + 1;
-  }
 }
 
 function failedAttempt(state: State, text: string): State {

@@ -395,6 +395,14 @@ export function lockedWait(name: string): { irq: boolean; lockArg?: number } | n
   return null;
 }
 
+/**
+ * An interruptible or killable acquisition (`mutex_lock_interruptible()`, `down_killable()`): 0 once
+ * it holds the lock, and -EINTR, its only failure, when a signal stops it.
+ */
+export function failsOnlyWhenInterrupted(api: LockApi): boolean {
+  return api.success === 'zero' && /_(?:interruptible|killable)(?:_nested)?$/.test(api.name);
+}
+
 /** Calls after which the path does not go on. */
 const NORETURN_CALLS = new Set([
   'BUG',

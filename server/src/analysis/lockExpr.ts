@@ -45,6 +45,22 @@ export function distinctMembers(a: LockExpr, b: LockExpr): boolean {
   return !followsPointer(a.steps) && !followsPointer(b.steps);
 }
 
+/** `p`, `dev->port`, `tbl->large_pool.lock`: a variable and the fields reached from it, nothing else. */
+export const ACCESS_PATH = /^[A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*)*$/;
+
+/** Whether `text` reads the variable `variable` (`dev` in `dev->lock`, not in `ndev` or `p->dev`). */
+export function mentions(text: string, variable: string): boolean {
+  let from = 0;
+  for (;;) {
+    const at = text.indexOf(variable, from);
+    if (at < 0) return false;
+    const before = at === 0 ? '' : text[at - 1];
+    const after = text[at + variable.length] ?? '';
+    if (!/[\w.>]/.test(before) && !/\w/.test(after)) return true;
+    from = at + 1;
+  }
+}
+
 /** An element named by a variable index (`x[i]`): which one it is changes as the code runs. */
 export function variableElement(expr: LockExpr): boolean {
   return (expr.indices ?? []).some((index) => !isConstantIndex(index));

@@ -402,9 +402,9 @@ export class LockProgram {
     }
   }
 
-  /** Struct, typedef and global facts change rarely; when they do, every function is revisited. */
   /**
-   * A new file may bring types; a replaced one changes them only where its structs, typedefs,
+   * Struct, typedef and global facts change rarely; when they do, every function is revisited. A
+   * new file may bring types; a replaced one changes them only where its structs, typedefs,
    * globals or statics changed. Signatures are made for replaced files only (and kept for the next
    * time): a one-shot analysis of a whole tree makes none.
    */
