@@ -9,7 +9,8 @@
 //   node scripts/bench.mjs --trees fs,mm   chosen trees
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { homedir, totalmem } from 'node:os';
+import { homedir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 
 const repo = resolve(import.meta.dirname, '..');
@@ -66,10 +67,10 @@ function child(script, argv, nodeFlags = []) {
   }
 }
 
-// The CLI in-process, so that peak RSS covers its worker threads too, with the heap, young
-// generation and V8 flags bin/lockorder.js gives it (heapMb, SEMI_SPACE_MB and V8_FLAGS there): with
-// Node's default heap limit V8 collects more eagerly, and fs/ takes 1-2 s longer.
-const cliFlags = [`--max-old-space-size=${Math.max(4096, Math.floor((totalmem() / 1048576) * 0.75))}`, '--max-semi-space-size=64', '--no-turbo-inlining'];
+// The CLI in-process, so that peak RSS covers its worker threads too, with the Node flags
+// bin/lockorder.js gives it: with Node's default heap limit V8 collects more eagerly, and fs/ takes
+// 1-2 s longer.
+const cliFlags = createRequire(import.meta.url)('../bin/nodeFlags.js').cliNodeFlags();
 const analyseScript = `
 import { createRequire } from 'node:module';
 const require = createRequire(process.cwd() + '/');
