@@ -7,11 +7,11 @@
  * callee's summary: its locks make order edges, wrappers change the held set.
  */
 import { allStatements, conditionLeaves, innerStatements, isTaskField, isTaskStore, type Cond, type FunctionFacts, type LockExpr, type LockStmt, type NewObjectFlags, type Stmt, type SwitchStmt } from './functionFacts';
-import { ClassResolver, LockClass } from './lockClasses';
-import { LockApi, LockApiCatalogue, acquisitionSleeps, failsOnlyWhenInterrupted, isAtomicKind, isCountingKind, modesMatch } from './lockApis';
+import { ClassResolver, LockClass, lockClass } from './lockClasses';
+import { LockApi, LockApiCatalogue, acquisitionSleeps, failsOnlyWhenInterrupted, isAtomicKind, isCountingKind, lockApi, modesMatch } from './lockApis';
 import { ACCESS_PATH, distinctMembers, elementText, lastName, lockExprOfText, makeLockExpr, mentions, otherElement, substituteRoot, variableElement } from './lockExpr';
 import { rangeOfSpan, type Range, type Span } from './sites';
-import { ConditionalAcquire, emptySummary, FieldGuard, FunctionSummary, isEmptySummary, MAX_CHAIN_DEPTH, MAX_SUMMARY_LOCKS, SleepEvidence, SummaryLock, TaskFieldEffect } from './summaries';
+import { ConditionalAcquire, emptySummary, FieldGuard, FunctionSummary, isEmptySummary, MAX_CHAIN_DEPTH, MAX_SUMMARY_LOCKS, SleepEvidence, SummaryLock, summaryLock, TaskFieldEffect } from './summaries';
 
 export interface Held {
   cls: LockClass;
@@ -182,7 +182,7 @@ const NO_OPEN_GUARDS: FieldGuard[] = Object.freeze([]) as unknown as FieldGuard[
 const INITIAL: State = {
   events: 0,
   held: [],
-  facts: {},
+  facts: dictionary(),
   released: [],
   releasedByCallee: [],
   releasedFromEntry: [],
@@ -207,7 +207,7 @@ export function analyzeFunction(
   const result = followFunction(fn, statements, resolver, catalogue, callees);
   const zeroed = returnsZeroedAllocation(statements);
   if (!zeroed && !fn.newObjectFlags) return result;
-  return { ...result, summary: { ...result.summary, ...(zeroed ? { returnsZeroed: true } : {}), ...(fn.newObjectFlags ? { newObjectFlags: fn.newObjectFlags } : {}) } };
+  return { ...result, summary: { ...result.summary, returnsZeroed: zeroed || undefined, newObjectFlags: fn.newObjectFlags } };
 }
 
 function followFunction(fn: FunctionFacts, statements: Stmt[], resolver: ClassResolver, catalogue: LockApiCatalogue, callees: CalleeLookup): FlowResult {
@@ -948,7 +948,7 @@ class FunctionFlow {
     if (this.assignedVars.has(target.root)) return !address && target.steps.length === 0 ? copyHeld(state, name, target.root) : state;
     const declared = this.fn.locals[name];
     if (declared) this.resolver.learnType(target, declared.name);
-    return { ...state, objects: { ...state.objects, [name]: { expr: target, address } } };
+    return { ...state, objects: withEntry(state.objects, name, { expr: target, address }) };
   }
 
   private acquire(state: State, stmt: LockStmt, api: LockApi, tried: boolean): State {
@@ -959,18 +959,11 @@ class FunctionFlow {
     const text = `${stmt.api}(${written})`;
     this.noteAcquisition(cls, this.site(stmt.site), stmt.api, api.kind, text);
     this.acquiredInstances.add(expr.text);
-    return this.take(state, {
-      cls,
-      expr,
-      ...(written !== expr.text ? { written } : {}),
-      api,
-      site: this.site(stmt.site),
-      scopeDepth: stmt.scoped ? this.scopeDepth : null,
-      tried,
-      via: [],
-      handle: stmt.handle,
-      fromEntry: false,
-    }, text);
+    return this.take(
+      state,
+      heldLock({ cls, expr, written: written !== expr.text ? written : undefined, api, site: this.site(stmt.site), scopeDepth: stmt.scoped ? this.scopeDepth : null, tried, via: [], handle: stmt.handle, fromEntry: false }),
+      text,
+    );
   }
 
   /**
@@ -1030,7 +1023,7 @@ class FunctionFlow {
     if (lock.api.ctx === 'bh') bh++;
     const restoresEntry = state.releasedFromEntry.includes(lock.expr.text);
     const inferredEntry = restoresEntry && this.callerHeld.some((l) => l.expr.text === lock.expr.text);
-    const taken = { ...lock, takenAt: state.events + 1, ...(restoresEntry ? { fromEntry: true } : {}), ...(inferredEntry ? { inferred: true } : {}) };
+    const taken: Held = { ...lock, takenAt: state.events + 1, fromEntry: restoresEntry || lock.fromEntry, inferred: inferredEntry || lock.inferred };
     return {
       ...state,
       events: state.events + 1,
@@ -1049,9 +1042,8 @@ class FunctionFlow {
     if (from.inferred || from.varies) return;
     const key = `${from.cls.id}>${to.cls.id}@${to.site.start.line}:${to.site.start.character}`;
     if (this.edges.has(key)) return;
+    // Written out in full, absent fields undefined, so that every edge has one shape.
     this.edges.set(key, {
-      ...(inner ? { innerFile: inner.file, innerSite: inner.site } : {}),
-      ...(guarded ? { guarded } : {}),
       from: from.cls,
       to: to.cls,
       fromKind: from.api.kind,
@@ -1063,6 +1055,9 @@ class FunctionFlow {
       text,
       chain: to.via,
       gates: held.filter((h) => h !== from && h.cls.id !== to.cls.id).map((h) => h.cls.id),
+      innerFile: inner?.file,
+      innerSite: inner?.site,
+      guarded: guarded || undefined,
     });
   }
 
@@ -1309,7 +1304,7 @@ class FunctionFlow {
     const expr = this.dealias(lockExpr, state);
     if (!this.acquiredInstances.has(expr.text) && !this.asserted.has(expr.text)) {
       const cls = this.resolver.resolve(expr);
-      this.asserted.set(expr.text, { ...this.paramOf(expr), cls, expr, api: 'release', kind: 'lock', file: this.fn.file, site, chain: [] });
+      this.asserted.set(expr.text, summaryLock({ ...this.paramOf(expr), cls, expr, api: 'release', kind: 'lock', file: this.fn.file, site, chain: [] }));
     }
     return this.assumeHeld(state, lockExpr, site, false, annotated);
   }
@@ -1318,8 +1313,8 @@ class FunctionFlow {
     const expr = this.dealias(lockExpr, state);
     if (holdsInstance(state, expr.text)) return state;
     const cls = this.resolver.resolve(expr);
-    const api: LockApi = { name: 'held on entry', role: 'acquire', kind: 'lock', mode: 'exclusive', ctx: 'none', lockArg: 0 };
-    const lock: Held = { cls, expr, api, site, scopeDepth: null, tried: true, via: [], fromEntry: true, ...(inferred ? { inferred } : {}), ...(annotated ? { annotated } : {}) };
+    const api = HELD_ON_ENTRY;
+    const lock = heldLock({ cls, expr, api, site, scopeDepth: null, tried: true, via: [], fromEntry: true, inferred: inferred || undefined, annotated: annotated || undefined });
     return { ...state, held: [...state.held, lock] };
   }
 
@@ -1337,7 +1332,7 @@ class FunctionFlow {
   private sleep(state: State, what: string, site: Range, chain: string[], always = true, droppedFirst: readonly string[] = [], callersDropped: readonly string[] = []): State {
     if (!this.sleeps && chain.length < MAX_SLEEP_CHAIN) {
       const released = [...this.entryClassesReleased(state), ...callersDropped];
-      this.sleeps = { what, chain, always: false, file: this.fn.file, site, ...(released.length > 0 ? { releasedBefore: released } : {}) };
+      this.sleeps = { what, chain, always: false, file: this.fn.file, site, releasedBefore: released.length > 0 ? released : undefined };
     }
     // Through calls, only a callee that sleeps on every path, close by, is worth a report.
     if (chain.length > 0 && (!always || chain.length > MAX_SLEEP_CHAIN)) return state;
@@ -1456,7 +1451,7 @@ class FunctionFlow {
    * a known value decides the next test.
    */
   private storeTaskField(state: State, field: string, value: boolean | null): State {
-    const task = { ...state.task, [field]: value };
+    const task = withEntry(state.task, field, value);
     // (A local named `current` is not the running task: tests of it are left alone.)
     if (this.shadowsCurrent) return { ...state, task };
     const s: State = { ...forget(state, [field]), task };
@@ -1697,7 +1692,7 @@ class FunctionFlow {
     if (!callee.subclassParam) return undefined;
     const argument = args[callee.subclassParam.index];
     if (!argument || !/^[A-Za-z_]\w*$/.test(argument)) return undefined;
-    const { subclassParam: _, ...plain } = base ?? { ...callee, id: callee.subclassParam.base };
+    const plain = lockClass({ ...(base ?? { ...callee, id: callee.subclassParam.base }), subclassParam: undefined });
     return this.resolver.withSubclass(plain, argument);
   }
 
@@ -1755,7 +1750,7 @@ class FunctionFlow {
     if (cls && (reachable || (via.length > 0 && cls.resolved))) {
       const key = `${cls.id}@${expr.text}`;
       const root = reachable ? this.rootOf(expr) : { local: true };
-      if (!this.downgradedOnEntry.has(key)) this.downgradedOnEntry.set(key, { ...root, cls, expr, api: apiName, kind: this.catalogue.get(apiName)?.kind ?? 'rwsem', file: this.fn.file, site, chain: via });
+      if (!this.downgradedOnEntry.has(key)) this.downgradedOnEntry.set(key, summaryLock({ ...root, cls, expr, api: apiName, kind: this.catalogue.get(apiName)?.kind ?? 'rwsem', file: this.fn.file, site, chain: via }));
     }
     return state;
   }
@@ -1770,7 +1765,7 @@ class FunctionFlow {
       if (known.api !== apiName) known.varies = true;
       return;
     }
-    this.releasedOnEntry.set(key, { ...this.rootOf(expr), ...(maybe ? { someReturns: true } : {}), cls, expr, api: apiName, kind: api.kind, file: this.fn.file, site, chain: via });
+    this.releasedOnEntry.set(key, summaryLock({ ...this.rootOf(expr), someReturns: maybe || undefined, cls, expr, api: apiName, kind: api.kind, file: this.fn.file, site, chain: via }));
   }
 
   /**
@@ -1974,10 +1969,7 @@ class FunctionFlow {
     const released = this.entryClassesReleased(state);
     const before = released.length === 0 && !from?.releasedBefore ? released : [...new Set([...(from?.releasedBefore ?? []), ...released])];
     const root = this.rootOf(lock.expr);
-    // Written out field by field, absent ones undefined, so that every lock noted here has one shape:
-    // built by spreading, each combination of optional fields made a shape of its own, and this was
-    // the costliest line of the summary pass on a whole kernel tree.
-    this.acquires.set(key, {
+    this.acquires.set(key, summaryLock({
       cls: lock.cls,
       expr: lock.expr,
       paramIndex: root.paramIndex,
@@ -1989,7 +1981,7 @@ class FunctionFlow {
       chain: from ? lock.via : [],
       releasedBefore: before.length > 0 ? before : undefined,
       guards: guards.length > 0 ? uniqueGuards(guards) : undefined,
-    });
+    }));
   }
 
   /**
@@ -2109,10 +2101,10 @@ class FunctionFlow {
         return passedOn(e, h) ? h.returnedBy!.steps : stepsFromReturnedValue(h.expr, this.returnedObject(e));
       }));
       const varies = holding.some((e) => heldAt(e).some((h) => h.expr.text === text && (h.cls.id !== lock.cls.id || h.api.name !== lock.api.name)));
-      const asSummary: SummaryLock = {
-        ...(fromReturn ? { fromReturn } : {}),
-        ...(varies || lock.varies ? { varies: true } : {}),
+      const asSummary = summaryLock({
         ...this.rootOf(lock.expr),
+        fromReturn,
+        varies: varies || lock.varies || undefined,
         cls: lock.cls,
         expr: lock.expr,
         api: lock.api.name,
@@ -2120,7 +2112,7 @@ class FunctionFlow {
         file: this.fn.file,
         site: lock.site,
         chain: lock.via.slice(1),
-      };
+      });
       if (notHolding.length === 0) {
         returnsHolding.push(asSummary);
         continue;
@@ -2194,41 +2186,35 @@ class FunctionFlow {
     // released when some return path no longer holds it: callers then see it released, rather than leaked.
     const heldEverywhere = (text: string) => exits.length > 0 && exits.every((e) => holdsInstance(e.state, text));
     // (Named as held on entry: a contract naming a local means the object the local is set to.)
-    const contractReleases: SummaryLock[] = this.fn.contracts.releases.map((written) => this.namedOnEntry(written)).map((expr) => ({
-      ...this.rootOf(expr),
-      cls: this.resolver.resolve(expr),
-      expr,
-      api: 'release',
-      kind: 'lock',
-      file: this.fn.file,
-      site: this.fn.nameRange,
-      chain: [],
-    }));
+    const contractReleases: SummaryLock[] = this.fn.contracts.releases.map((written) => this.namedOnEntry(written)).map((expr) =>
+      summaryLock({
+        ...this.rootOf(expr),
+        cls: this.resolver.resolve(expr),
+        expr,
+        api: 'release',
+        kind: 'lock',
+        file: this.fn.file,
+        site: this.fn.nameRange,
+        chain: [],
+      }),
+    );
     // An assertion may come after early returns: only a path that dropped the lock since releases it.
     const droppedSomewhere = (text: string) => exits.some((e) => e.state.releasedFromEntry.includes(text));
     // Released on some paths only (`if (fast_path()) return; … unlock()`): callers cannot count on it.
     const heldSomewhere = (text: string) => exits.some((e) => holdsInstance(e.state, text));
     // (A caller-held lock comes from the first pass's summary, where every release was still partial.)
-    const found = [...this.callerHeld].filter((l) => !heldEverywhere(l.expr.text)).map(({ partial: _, ...l }) => (heldSomewhere(l.expr.text) ? { ...l, partial: true } : l));
+    const found = [...this.callerHeld].filter((l) => !heldEverywhere(l.expr.text)).map((l) => summaryLock({ ...l, partial: heldSomewhere(l.expr.text) || undefined }));
     const releasesOnEntry = uniqueLocks(
       [...found, ...contractReleases.filter((l) => !heldEverywhere(l.expr.text) && !this.annotationsTakenHere.has(l.expr.text))]
-        .concat([...this.asserted.values()].filter((l) => droppedSomewhere(l.expr.text)).map((l) => ({ ...l, someReturns: true })))
-        .concat([...this.releasedOnEntry.values()].map((l) => ({ ...l, partial: true })))
+        .concat([...this.asserted.values()].filter((l) => droppedSomewhere(l.expr.text)).map((l) => summaryLock({ ...l, someReturns: true })))
+        .concat([...this.releasedOnEntry.values()].map((l) => summaryLock({ ...l, partial: true })))
         .concat([...this.downgradedOnEntry.values()]),
     );
     // Own acquisitions taken on every path to a return (held there, or released before it).
     const takenOn = (e: Exit, expr: LockExpr) =>
       holdsInstance(e.state, expr.text) || e.state.released.includes(elementText(expr)) || e.state.releasedByCallee.includes(expr.text);
-    const acquires = [...this.acquires.values()].map((l) => (l.chain.length === 0 && exits.length > 0 && exits.every((e) => takenOn(e, l.expr)) ? { ...l, everyPath: true } : l));
-    const taskFields = taskFieldEffects(exits);
-    return {
-      acquires,
-      returnsHolding,
-      conditional,
-      releasesOnEntry,
-      sleeps,
-      ...(taskFields ? { taskFields } : {}),
-    };
+    const acquires = [...this.acquires.values()].map((l) => (l.chain.length === 0 && exits.length > 0 && exits.every((e) => takenOn(e, l.expr)) ? summaryLock({ ...l, everyPath: true }) : l));
+    return { acquires, returnsHolding, conditional, releasesOnEntry, sleeps, returnsZeroed: undefined, newObjectFlags: undefined, taskFields: taskFieldEffects(exits) };
   }
 }
 
@@ -2298,7 +2284,35 @@ function releasedHandles(statements: Stmt[], catalogue: LockApiCatalogue): Set<s
  * V8 copies `{ ...inst, site, … }` key by key in its runtime, the commonest cost of following calls.
  */
 function heldFrom(inst: { cls: LockClass; expr: LockExpr; api: LockApi }, site: Range, tried: boolean, via: string[]): Held {
-  return { cls: inst.cls, expr: inst.expr, api: inst.api, site, scopeDepth: null, tried, via, fromEntry: false };
+  return heldLock({ cls: inst.cls, expr: inst.expr, api: inst.api, site, scopeDepth: null, tried, via, fromEntry: false });
+}
+
+/**
+ * A held lock with every field of `Held` there, in one order, the optional ones undefined: all held
+ * locks share one hidden class, and the flow reading them stays optimised (made with only the
+ * fields each needed, they came in dozens of shapes, and their reads were recompiled as each turned up).
+ */
+function heldLock(h: Pick<Held, 'cls' | 'expr' | 'api' | 'site' | 'scopeDepth' | 'tried' | 'via' | 'fromEntry'> & Partial<Held>): Held {
+  return {
+    cls: h.cls,
+    expr: h.expr,
+    api: h.api,
+    site: h.site,
+    scopeDepth: h.scopeDepth,
+    tried: h.tried,
+    via: h.via,
+    handle: h.handle,
+    fromEntry: h.fromEntry,
+    takenAt: h.takenAt,
+    inferred: h.inferred,
+    annotated: h.annotated,
+    written: h.written,
+    detached: h.detached,
+    copiedTo: h.copiedTo,
+    varies: h.varies,
+    modeUnknown: h.modeUnknown,
+    returnedBy: h.returnedBy,
+  };
 }
 
 /** Holding a spinning lock taken here, or with interrupts, bottom halves or preemption off: nothing may sleep. */
@@ -2564,9 +2578,7 @@ function uniqueGuards(guards: FieldGuard[]): FieldGuard[] {
 function withGuards(lock: SummaryLock, guards: FieldGuard[]): SummaryLock {
   const had = lock.guards ?? [];
   if (guards.length === had.length && guards.every((g, i) => g === had[i])) return lock;
-  // (Not `delete`: an object that loses a property becomes a slow dictionary for every later reader.)
-  const { guards: _replaced, ...rest } = lock;
-  return guards.length > 0 ? { ...rest, guards } : rest;
+  return summaryLock({ ...lock, guards: guards.length > 0 ? guards : undefined });
 }
 
 /**
@@ -2588,10 +2600,31 @@ function enteringCase(entry: State[], subject: string, labels: (string | null)[]
 
 function setFact(state: State, key: string, value: boolean | undefined): State {
   if (state.facts[key] === value) return state;
-  const facts = { ...state.facts };
-  if (value === undefined) delete facts[key];
-  else facts[key] = value;
-  return { ...state, facts };
+  return { ...state, facts: value === undefined ? withoutEntries(state.facts, [key]) : withEntry(state.facts, key, value) };
+}
+
+/**
+ * A state's records by name (`facts`, `objects`, `task`) are dictionaries: their keys are condition
+ * texts, struct fields and locals, thousands of them over a tree. Made as ordinary objects, every new
+ * order of keys would be a new hidden class, and V8 would deoptimise and recompile the flow again and
+ * again as they turned up (seconds over fs/). Made without a prototype, they are dictionaries from
+ * the start. They are only ever copied, never changed, and keep the order their keys came in.
+ */
+function dictionary<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
+function withEntry<T>(record: Readonly<Record<string, T>> | undefined, key: string, value: T): Record<string, T> {
+  const out = dictionary<T>();
+  for (const k in record) out[k] = record[k];
+  out[key] = value;
+  return out;
+}
+
+function withoutEntries<T>(record: Readonly<Record<string, T>>, keys: readonly string[]): Record<string, T> {
+  const out = dictionary<T>();
+  for (const k in record) if (!keys.includes(k)) out[k] = record[k];
+  return out;
 }
 
 function uniqueLocks(locks: SummaryLock[]): SummaryLock[] {
@@ -2604,10 +2637,12 @@ function uniqueLocks(locks: SummaryLock[]): SummaryLock[] {
   });
 }
 
-const ANY_RELEASE: LockApi = { name: 'release', role: 'release', kind: 'lock', mode: 'exclusive', ctx: 'none', lockArg: 0 };
+const ANY_RELEASE = lockApi({ name: 'release', role: 'release', kind: 'lock', mode: 'exclusive', ctx: 'none', lockArg: 0 });
+/** What took a lock held on entry (asserted, declared, or inferred from a release). */
+const HELD_ON_ENTRY = lockApi({ name: 'held on entry', role: 'acquire', kind: 'lock', mode: 'exclusive', ctx: 'none', lockArg: 0 });
 
 /** `__cond_lock(lock, expr)` and unknown trylock-like calls: a trylock that returns non-zero on success. */
-const COND_LOCK_API: LockApi = { name: '__cond_lock', role: 'trylock', kind: 'spinlock', mode: 'exclusive', ctx: 'none', lockArg: 0, success: 'nonzero' };
+const COND_LOCK_API = lockApi({ name: '__cond_lock', role: 'trylock', kind: 'spinlock', mode: 'exclusive', ctx: 'none', lockArg: 0, success: 'nonzero' });
 
 /** Returned values that say "failed" or "nothing": the lock is not held when these come back. */
 const FAILURE = /^(0|NULL|false|-\w+|ERR_PTR\(.*\)|-?E[A-Z]+\w*|PTR_ERR\(.*\))$/;
@@ -2743,7 +2778,7 @@ const LOCKED_QUERIES = new Set(['mutex_is_locked', 'spin_is_locked', 'raw_spin_i
 
 function decide(state: State, text: string, value: boolean): State {
   if (state.facts[text] === value) return state;
-  return { ...state, facts: { ...state.facts, [text]: value } };
+  return { ...state, facts: withEntry(state.facts, text, value) };
 }
 
 /** Assigning a variable invalidates what was decided about conditions that read it. */
@@ -2752,9 +2787,7 @@ function forget(state: State, vars: string[]): State {
   let stale: string[] | undefined;
   for (const k in state.facts) if (vars.some((v) => k === v || mentions(valueRead(k), v))) (stale ??= []).push(k);
   if (stale === undefined) return state;
-  const facts: Record<string, boolean> = {};
-  for (const k in state.facts) if (!stale.includes(k)) facts[k] = state.facts[k];
-  return { ...state, facts };
+  return { ...state, facts: withoutEntries(state.facts, stale) };
 }
 
 /** A condition's text without its `sizeof(…)` parts: those read no value, so assigning one of their variables changes nothing. */
@@ -2789,9 +2822,11 @@ function detachHeld(state: State, vars: string[]): State {
   const copyGone = (h: Held) => h.copiedTo !== undefined && vars.includes(h.copiedTo);
   if (!state.held.some((h) => named(h) || copyGone(h))) return state;
   const moved = (h: Held): Held => {
-    const { copiedTo, ...rest } = h;
-    if (!named(h)) return copyGone(h) ? rest : h;
-    return copiedTo !== undefined && !vars.includes(copiedTo) ? { ...rest, expr: substituteRoot(h.expr, makeLockExpr(copiedTo, [])) } : { ...rest, detached: true };
+    const { copiedTo } = h;
+    if (!named(h)) return copyGone(h) ? { ...h, copiedTo: undefined } : h;
+    return copiedTo !== undefined && !vars.includes(copiedTo)
+      ? { ...h, copiedTo: undefined, expr: substituteRoot(h.expr, makeLockExpr(copiedTo, [])) }
+      : { ...h, copiedTo: undefined, detached: true };
   };
   return { ...state, held: state.held.map(moved) };
 }
@@ -2809,9 +2844,7 @@ function forgetPointers(state: State, vars: string[]): State {
   if (!objects) return state;
   const stale = Object.keys(objects).filter((name) => vars.some((v) => name === v || mentions(objects[name].expr.text, v)));
   if (stale.length === 0) return state;
-  const kept: Record<string, ObjectTarget> = {};
-  for (const name of Object.keys(objects)) if (!stale.includes(name)) kept[name] = objects[name];
-  return { ...state, objects: kept };
+  return { ...state, objects: withoutEntries(objects, stale) };
 }
 
 /** `p->f` with `p` set to `a->b` is `a->b->f`; with `p` set to `&a.b`, `a.b.f`. An index on `p` itself (`p[1]`) is another object. */
@@ -2910,10 +2943,9 @@ function stateKey(s: State): string {
 function loopKey(s: State): string {
   // (A pass that changes only what a pointer local names is one more pass: the loop may end with either.)
   const objects = s.objects ? Object.keys(s.objects).sort().map((k) => `${k}=${s.objects![k].address ? '&' : ''}${s.objects![k].expr.text}`).join(',') : '';
-  if (!Object.keys(s.facts).some(isFieldFact)) return `${stateKey(s)}|${objects}`;
-  const facts: Record<string, boolean> = {};
-  for (const k of Object.keys(s.facts)) if (!isFieldFact(k)) facts[k] = s.facts[k];
-  return `${computeStateKey({ ...s, facts })}|${objects}`;
+  const fieldFacts = Object.keys(s.facts).filter(isFieldFact);
+  if (fieldFacts.length === 0) return `${stateKey(s)}|${objects}`;
+  return `${computeStateKey({ ...s, facts: withoutEntries(s.facts, fieldFacts) })}|${objects}`;
 }
 
 /** The fact a store through parameter `p` leaves on a path: its truth, or true for a non-constant. */
@@ -3007,7 +3039,7 @@ function merge(states: State[]): State[] {
     const known = byLocks.get(key);
     if (!known) byLocks.set(key, s);
     else {
-      const facts: Record<string, boolean> = {};
+      const facts = dictionary<boolean>();
       for (const k of Object.keys(known.facts)) if (s.facts[k] === known.facts[k]) facts[k] = known.facts[k];
       byLocks.set(key, { ...known, facts, objects: commonObjects(known, s), task: commonTask(known, s), slept: known.slept && s.slept, released: known.released.filter((r) => s.released.includes(r)), releasedByCallee: known.releasedByCallee.filter((r) => s.releasedByCallee.includes(r)), failed: known.failed.filter((r) => s.failed.includes(r)) });
     }
@@ -3019,7 +3051,7 @@ function merge(states: State[]): State[] {
 /** The fields of the running task two merged paths stored: a value they stored alike, else not known. */
 function commonTask(a: State, b: State): Record<string, boolean | null> | undefined {
   if (a.task === b.task) return a.task;
-  const out: Record<string, boolean | null> = {};
+  const out = dictionary<boolean | null>();
   for (const field of new Set([...Object.keys(a.task ?? {}), ...Object.keys(b.task ?? {})])) out[field] = a.task?.[field] === b.task?.[field] ? a.task![field] : null;
   return out;
 }
@@ -3027,7 +3059,7 @@ function commonTask(a: State, b: State): Record<string, boolean | null> | undefi
 /** The pointer locals two merged paths set alike. */
 function commonObjects(a: State, b: State): Record<string, ObjectTarget> | undefined {
   if (!a.objects || !b.objects) return undefined;
-  const common: Record<string, ObjectTarget> = {};
+  const common = dictionary<ObjectTarget>();
   for (const [name, target] of Object.entries(a.objects)) {
     const other = b.objects[name];
     if (other && other.address === target.address && other.expr.text === target.expr.text) common[name] = target;
