@@ -197,13 +197,14 @@ const INITIAL: State = {
   task: undefined,
 };
 
+/** `statements`: `allStatements(fn.body)`, when the caller has them. */
 export function analyzeFunction(
   fn: FunctionFacts,
   resolver: ClassResolver,
   catalogue: LockApiCatalogue,
   callees: CalleeLookup,
+  statements: Stmt[] = allStatements(fn.body),
 ): FlowResult {
-  const statements = allStatements(fn.body);
   const result = followFunction(fn, statements, resolver, catalogue, callees);
   const zeroed = returnsZeroedAllocation(statements);
   if (!zeroed && !fn.newObjectFlags) return result;
@@ -227,9 +228,14 @@ function followFunction(fn: FunctionFacts, statements: Stmt[], resolver: ClassRe
 
 /** `return kmem_cache_zalloc(cache, GFP_NOFS);` on every return that is not NULL: an allocator of zeroed objects. */
 function returnsZeroedAllocation(statements: Stmt[]): boolean {
-  const values = statements.flatMap((s) => (s.t === 'return' ? [s.value ?? ''] : []));
-  const zeroed = (v: string) => ZEROED_ALLOCATION.test(v.slice(0, Math.max(0, v.indexOf('('))));
-  return values.some(zeroed) && values.every((v) => v === 'NULL' || zeroed(v));
+  let zeroed = false;
+  for (const s of statements) {
+    if (s.t !== 'return' || s.value === 'NULL') continue;
+    const value = s.value ?? '';
+    if (!ZEROED_ALLOCATION.test(value.slice(0, Math.max(0, value.indexOf('('))))) return false;
+    zeroed = true;
+  }
+  return zeroed;
 }
 
 /** What a function's statements say before any path is followed; both passes over it share it. */

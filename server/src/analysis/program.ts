@@ -9,7 +9,7 @@ import { checkDeclaredOrders, DeclaredOrderIndex } from './declaredOrders';
 import type { Finding, Severity } from './findings';
 import { compareFindings } from './findings';
 import { CalleeLookup, FlowResult, LocalFinding, analyzeFunction, isDowngrade } from './flow';
-import { allStatements, conditionLeaves, type FileFacts, type FunctionFacts } from './functionFacts';
+import { allStatements, conditionLeaves, type FileFacts, type FunctionFacts, type Stmt } from './functionFacts';
 import { calleesFirst, stronglyConnected } from './stronglyConnected';
 import type { GraphJson } from './graphJson';
 import { findInversions, InversionMemo } from './inversions';
@@ -179,6 +179,8 @@ export class LockProgram {
    */
   private callerIndex: Map<string, Set<FunctionFacts>> | undefined;
   private readonly calls = new Map<FunctionFacts, Set<string>>();
+  /** Each new function's statements, nested ones included, listed when its calls are: its analysis reads them too. */
+  private readonly statementLists = new Map<FunctionFacts, Stmt[]>();
   private readonly states = new Map<FunctionFacts, FunctionState>();
   private readonly dirty = new Set<FunctionFacts>();
   /** The type signatures of files replaced before (see `noteTypes`). */
@@ -231,7 +233,12 @@ export class LockProgram {
       else this.byName.set(fn.name, [fn]);
       if (kept.has(fn)) continue;
       // A function that only moved calls what it called (and its body is not looked into).
-      const names = moved.get(fn)?.calls ?? callsOf(fn);
+      let names = moved.get(fn)?.calls;
+      if (!names) {
+        const statements = allStatements(fn.body);
+        names = callsIn(statements);
+        this.statementLists.set(fn, statements);
+      }
       this.calls.set(fn, names);
       if (this.callerIndex) indexCalls(this.callerIndex, fn, names);
       if (!oldNames.has(fn.name)) this.dirtyCallersOf(fn.name);
@@ -395,6 +402,7 @@ export class LockProgram {
       if (kept.has(fn)) continue;
       for (const name of this.calls.get(fn) ?? []) this.callerIndex?.get(name)?.delete(fn);
       this.calls.delete(fn);
+      this.statementLists.delete(fn);
       const state = this.states.get(fn);
       if (state) this.replaced.set(functionKey(fn), state);
       this.states.delete(fn);
@@ -628,10 +636,12 @@ export class LockProgram {
       const noteChanged = (fn: FunctionFacts) => {
         if (!everyFunction) changed.add(fn);
       };
-      for (const component of this.components(work, inWork)) {
+      // Found calling themselves while the components are made, which resolves every call anyway.
+      const selfCalling = new Set<FunctionFacts>();
+      for (const component of this.components(work, inWork, selfCalling)) {
         // Reached from the work but not in it: a settled function whose summary stands.
         if (!component.some((fn) => inWork.has(fn))) continue;
-        if (component.length === 1 && !this.callsItself(component[0])) {
+        if (component.length === 1 && !selfCalling.has(component[0])) {
           if (this.run(component[0], types)) noteChanged(component[0]);
           continue;
         }
@@ -702,7 +712,9 @@ export class LockProgram {
     };
     const before = this.lastChange(fn);
     const resolver = new ClassResolver(types, fn);
-    const result = analyzeFunction(fn, resolver, this.catalogue, lookup);
+    const statements = this.statementLists.get(fn) ?? allStatements(fn.body);
+    this.statementLists.delete(fn);
+    const result = analyzeFunction(fn, resolver, this.catalogue, lookup, statements);
     const state = new AnalysedState(result, contributionOf(fn, result, keyAssignmentsOf(fn, resolver, this.calls.get(fn))));
     this.states.set(fn, state);
     this.forgetPart(fn.file);
@@ -726,8 +738,10 @@ export class LockProgram {
    * the other members' old summaries and end where a fresh analysis of the same code does not. Its
    * members all reach a changed one, so they are among the changed functions' callers, however
    * indirect: a set that stays small where code is edited (drivers' callbacks have no named callers).
+   * Every function in a component has its calls resolved on the way: those calling themselves are
+   * added to `selfCalling`.
    */
-  private components(work: FunctionFacts[], inWork: Set<FunctionFacts>): FunctionFacts[][] {
+  private components(work: FunctionFacts[], inWork: Set<FunctionFacts>, selfCalling: Set<FunctionFacts>): FunctionFacts[][] {
     const reaching = new Set(inWork);
     if (reaching.size < this.functionCount()) {
       const queue = [...work];
@@ -739,7 +753,7 @@ export class LockProgram {
         }
       }
     }
-    return stronglyConnected(work, (fn) => this.calleesAmong(fn, reaching));
+    return stronglyConnected(work, (fn) => this.calleesAmong(fn, reaching, selfCalling));
   }
 
   private functionCount(): number {
@@ -748,12 +762,13 @@ export class LockProgram {
     return count;
   }
 
-  /** The functions of `among` that `fn` calls, itself aside. */
-  private calleesAmong(fn: FunctionFacts, among: Set<FunctionFacts>): FunctionFacts[] {
+  /** The functions of `among` that `fn` calls, itself aside (noted in `selfCalling`, when given, if it does). */
+  private calleesAmong(fn: FunctionFacts, among: Set<FunctionFacts>, selfCalling?: Set<FunctionFacts>): FunctionFacts[] {
     const out: FunctionFacts[] = [];
     for (const name of this.calls.get(fn) ?? []) {
       const callee = this.resolve(name, fn);
-      if (callee && callee !== fn && among.has(callee)) out.push(callee);
+      if (callee === fn) selfCalling?.add(fn);
+      else if (callee && among.has(callee)) out.push(callee);
     }
     return out;
   }
@@ -793,10 +808,10 @@ function typeSignatureOf(facts: FileFacts): string {
   return `${JSON.stringify(facts.structs)}${JSON.stringify(facts.typedefs)}${Object.keys(facts.globals).join(',')}|${facts.statics?.join(',') ?? ''}`;
 }
 
-/** The names a function calls, in statements and in conditions. */
-function callsOf(fn: FunctionFacts): Set<string> {
+/** The names a function's statements (`allStatements`) call, in statements and in conditions. */
+function callsIn(statements: Stmt[]): Set<string> {
   const names = new Set<string>();
-  for (const s of allStatements(fn.body)) {
+  for (const s of statements) {
     if (s.t === 'call') names.add(s.name);
     const cond = s.t === 'if' ? s.cond : s.t === 'loop' ? s.cond : null;
     for (const leaf of cond ? conditionLeaves(cond) : []) if (leaf.op === 'call') names.add(leaf.stmt.name);
