@@ -703,22 +703,38 @@ function withoutIdleAssignments(body: Stmt[]): Stmt[] {
   // pointer it is given (`tr->tr_ip = ip; … current->journal_info = tr;`) shows that one is not NULL.
   const taskStored = new Set(statements.flatMap((s) => (s.t === 'assign' && s.stored ? [s.stored] : [])));
   const taskStore = (s: Stmt) => isTaskStore(s) || (s.t === 'assign' && taskStored.size > 0 && s.vars.some((v) => FIELD_PATH.test(v) && taskStored.has(/^\w+/.exec(v)![0])));
-  const prune = (stmts: Stmt[]): Stmt[] =>
-    stmts
-      .filter((s) => s.t !== 'assign' || s.vars.some(mentioned) || fieldStore(s) || s.deref || taskStore(s))
-      .map((s) => {
-        switch (s.t) {
-          case 'if':
-            return { ...s, then: prune(s.then), else: prune(s.else) };
-          case 'loop':
-          case 'scope':
-            return { ...s, body: prune(s.body) };
-          case 'switch':
-            return { ...s, cases: s.cases.map(prune) };
-          default:
-            return s;
-        }
-      });
+  const kept = (s: Stmt) => s.t !== 'assign' || s.vars.some(mentioned) || fieldStore(s) || s.deref || taskStore(s);
+  // Lists and statements are copied only where something inside them was dropped.
+  const prune = (stmts: Stmt[]): Stmt[] => {
+    let out: Stmt[] | undefined;
+    for (let i = 0; i < stmts.length; i++) {
+      const s = stmts[i];
+      const after = kept(s) ? pruneInside(s) : undefined;
+      if (after !== s && out === undefined) out = stmts.slice(0, i);
+      if (out !== undefined && after !== undefined) out.push(after);
+    }
+    return out ?? stmts;
+  };
+  const pruneInside = (s: Stmt): Stmt => {
+    switch (s.t) {
+      case 'if': {
+        const then = prune(s.then);
+        const otherwise = prune(s.else);
+        return then === s.then && otherwise === s.else ? s : { ...s, then, else: otherwise };
+      }
+      case 'loop':
+      case 'scope': {
+        const body = prune(s.body);
+        return body === s.body ? s : { ...s, body };
+      }
+      case 'switch': {
+        const cases = s.cases.map(prune);
+        return cases.every((c, i) => c === s.cases[i]) ? s : { ...s, cases };
+      }
+      default:
+        return s;
+    }
+  };
   return prune(body);
 }
 

@@ -251,8 +251,11 @@ interface FunctionShape {
   annotationsOfTheInside: { contracts: Set<string>; markers: Set<Stmt> };
   testedAtoms: Set<string>;
   testedTexts: Set<string>;
-  /** Variables some lock, lock-taking call, test or return reaches an object through: the only pointer locals worth following (see `point()`). */
-  objectRoots: Set<string>;
+  /**
+   * Variables some lock, lock-taking call, test or return reaches an object through: the only pointer
+   * locals worth following (see `point()`). Found when first asked: most functions set no pointer local.
+   */
+  objectRoots: () => Set<string>;
   /** Tests of a state that each path remembers (see `stateDispatch`). */
   stateTests: Set<string>;
   /** Fields of the running task stored here or by a callee (`current->journal_info`). */
@@ -296,7 +299,7 @@ function shapeOf(fn: FunctionFacts, statements: Stmt[], catalogue: LockApiCatalo
     annotationsOfTheInside: annotationsOfTheInside(fn, statements),
     testedAtoms,
     testedTexts,
-    objectRoots: objectRoots(statements, leaves, callees),
+    objectRoots: once(() => objectRoots(statements, leaves, callees)),
   };
 }
 
@@ -312,6 +315,12 @@ function storedTaskFields(statements: Stmt[], callees: CalleeLookup): Set<string
     else if (s.t === 'if' || (s.t === 'loop' && s.cond)) for (const leaf of conditionLeaves(s.cond!)) if (leaf.op === 'call') callStores(leaf.stmt.name);
   }
   return fields;
+}
+
+/** `make()`'s value, made when first asked for. */
+function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
 }
 
 function objectRoots(statements: Stmt[], leaves: Cond[], callees: CalleeLookup): Set<string> {
@@ -455,7 +464,7 @@ class FunctionFlow {
   private readonly testedAtoms: Set<string>;
   /** Every condition's atoms and the arguments of the calls it makes (`IS_ERR(handle)`). */
   private readonly testedTexts: Set<string>;
-  private readonly objectRoots: Set<string>;
+  private readonly objectRoots: () => Set<string>;
   private readonly taskStores: Set<string>;
   /** Variables assigned somewhere in the body. */
   private readonly assignedVars: Set<string>;
@@ -943,7 +952,7 @@ class FunctionFlow {
    */
   private point(state: State, name: string, written: LockExpr, address: boolean): State {
     // `p = p->next`: named by the value the assignment replaces, in a loop a path that grows each pass.
-    if (written.root === name || !this.objectRoots.has(name)) return state;
+    if (written.root === name || !this.objectRoots().has(name)) return state;
     const target = this.dealias(written, state);
     // `h = current->journal_info;` where this function or a callee stores that field: the field names
     // another object after such a store, which `forgetPointers` does not see for a callee's. `h` keeps its own name.
