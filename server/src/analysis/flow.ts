@@ -524,10 +524,15 @@ class FunctionFlow {
     for (const expr of this.fn.contracts.mustHold) entry = this.assumeAsserted(entry, this.namedOnEntry(expr), this.fn.nameRange, inside(expr));
     for (const expr of this.fn.contracts.releases) entry = this.assumeHeld(entry, this.namedOnEntry(expr), this.fn.nameRange, false, inside(expr));
     for (const lock of this.callerHeld) entry = this.assumeHeld(entry, lock.expr, this.fn.nameRange, true);
-    const end = this.sequence(this.fn.body, [entry]);
-    const endSite: Range = { start: this.fn.range.end, end: this.fn.range.end };
-    for (const state of end) this.exit(state, null, endSite);
-    const summary = this.summarise();
+    let summary: FunctionSummary;
+    try {
+      const end = this.sequence(this.fn.body, [entry]);
+      const endSite: Range = { start: this.fn.range.end, end: this.fn.range.end };
+      for (const state of end) this.exit(state, null, endSite);
+      summary = this.summarise();
+    } finally {
+      stateKeys.clear();
+    }
     return {
       edges: [...this.edges.values()],
       findings: [...this.findings.values()],
@@ -2385,11 +2390,12 @@ function correlatedConditions(statements: Stmt[], isLockWrapper: (name: string) 
     if (s.t === 'if' || (s.t === 'loop' && s.cond)) {
       // A loop's condition guards its body (`do { lock(); if (busy) { unlock(); again = true; } } while (again);`).
       const guards = s.t === 'if' ? hasLockOp(s.then) || hasLockOp(s.else) : hasLockOp(s.body);
-      const roots = s.t === 'if' ? lockedRoots(s.then) : undefined;
+      // (Made for the first atom tested: most conditions are calls.)
+      let roots: Set<string> | undefined;
       for (const leaf of conditionLeaves(s.cond!)) {
         const a = conditionKey(leaf);
         if (a === undefined) continue;
-        if (leaf.op === 'atom' && roots?.has(a)) objectTests.add(a);
+        if (leaf.op === 'atom' && s.t === 'if' && (roots ??= lockedRoots(s.then)).has(a)) objectTests.add(a);
         counts.set(a, (counts.get(a) ?? 0) + 1);
         if (guards) guarding.add(a);
       }
@@ -2398,7 +2404,7 @@ function correlatedConditions(statements: Stmt[], isLockWrapper: (name: string) 
     // down_read();`) at a test decides what the loop's exit holds, as a test around a release does.
     if (s.t === 'loop' && hasLockOp(s.body)) {
       for (const inner of allStatements(s.body)) {
-        if (inner.t !== 'if' || ![...inner.then, ...inner.else].some((b) => b.t === 'break')) continue;
+        if (inner.t !== 'if' || !(inner.then.some((b) => b.t === 'break') || inner.else.some((b) => b.t === 'break'))) continue;
         for (const leaf of conditionLeaves(inner.cond)) {
           const a = conditionKey(leaf);
           if (a !== undefined) guarding.add(a);
@@ -2940,7 +2946,12 @@ function viaText(via: string[]): string {
   return via.length > 0 ? ` via ${via.join('() → ')}()` : '';
 }
 
-const stateKeys = new WeakMap<State, string>();
+/**
+ * The keys of the paths of the function being followed, made once per path (see `FunctionFlow.run`,
+ * which clears them when done): a plain map, which the collector does not have to revisit as it
+ * would a weak one for every path made.
+ */
+const stateKeys = new Map<State, string>();
 
 function stateKey(s: State): string {
   const known = stateKeys.get(s);
