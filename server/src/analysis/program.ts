@@ -819,7 +819,11 @@ function callsIn(statements: Stmt[]): Set<string> {
   return names;
 }
 
+/** What a function that takes, orders and reports nothing adds: shared, as its empty result is (see flow.ts). */
+const NO_CONTRIBUTION: Contribution = { nodes: [], edges: [], findings: [], keys: [] };
+
 function contributionOf(fn: FunctionFacts, result: FlowResult, keys: Contribution['keys']): Contribution {
+  if (result.acquisitions.length === 0 && result.edges.length === 0 && result.findings.length === 0 && keys.length === 0) return NO_CONTRIBUTION;
   const nodes: Contribution['nodes'] = result.acquisitions.map((a) => ({ id: a.cls.id, kind: a.kind, resolved: a.cls.resolved, file: fn.file }));
   for (const e of result.edges) {
     nodes.push({ id: e.from.id, kind: e.fromKind, resolved: e.from.resolved });
