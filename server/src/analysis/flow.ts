@@ -1335,8 +1335,7 @@ class FunctionFlow {
     const expr = this.dealias(lockExpr, state);
     if (holdsInstance(state, expr.text)) return state;
     const cls = this.resolver.resolve(expr);
-    const api = HELD_ON_ENTRY;
-    const lock = heldLock({ cls, expr, api, site, scopeDepth: null, tried: true, via: [], fromEntry: true, inferred: inferred || undefined, annotated: annotated || undefined });
+    const lock = heldLock({ cls, expr, api: HELD_ON_ENTRY, site, scopeDepth: null, tried: true, via: [], fromEntry: true, inferred: inferred || undefined, annotated: annotated || undefined });
     return { ...state, held: [...state.held, lock] };
   }
 
@@ -2312,7 +2311,7 @@ function heldFrom(inst: { cls: LockClass; expr: LockExpr; api: LockApi }, site: 
 /**
  * A held lock with every field of `Held` there, in one order, the optional ones undefined: all held
  * locks share one hidden class, and the flow reading them stays optimised (made with only the
- * fields each needed, they came in dozens of shapes, and their reads were recompiled as each turned up).
+ * fields each needed, they came in many shapes, and their reads were recompiled as each turned up).
  */
 function heldLock(h: Pick<Held, 'cls' | 'expr' | 'api' | 'site' | 'scopeDepth' | 'tried' | 'via' | 'fromEntry'> & Partial<Held>): Held {
   return {
@@ -2630,8 +2629,7 @@ function setFact(state: State, key: string, value: boolean | undefined): State {
  * A state's records by name (`facts`, `objects`, `task`) are dictionaries: their keys are condition
  * texts, struct fields and locals, thousands of them over a tree. Made as ordinary objects, every new
  * order of keys would be a new hidden class, and V8 would deoptimise and recompile the flow again and
- * again as they turned up (seconds over fs/). Made without a prototype, they are dictionaries from
- * the start. They are only ever copied, never changed, and keep the order their keys came in.
+ * again as they turned up. Made without a prototype, they are dictionaries from the start. They are only ever copied, never changed, and keep the order their keys came in.
  */
 function dictionary<T>(): Record<string, T> {
   return Object.create(null) as Record<string, T>;

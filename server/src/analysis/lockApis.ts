@@ -93,7 +93,7 @@ export function acquisitionSleeps(api: LockApi): boolean {
 /**
  * An API with every field of `LockApi` there, in one order, the optional ones undefined: the
  * catalogue's entries share one hidden class, so the flow's many reads of a held lock's API stay
- * optimised (built by spreading families together, the built-in entries came in dozens of shapes).
+ * optimised (built by spreading families together, the built-in entries came in many shapes).
  */
 export function lockApi(a: LockApi): LockApi {
   return {
