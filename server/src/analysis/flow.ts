@@ -3093,6 +3093,8 @@ function commonObjects(a: State, b: State): Record<string, ObjectTarget> | undef
   return common;
 }
 
+const NO_ANNOTATIONS: { contracts: Set<string>; markers: Set<Stmt> } = { contracts: new Set(), markers: new Set() };
+
 /**
  * Sparse annotations the body contradicts: `__releases(l)`/`__must_hold(l)` on a function whose first
  * use of `l` takes it, and an `__acquire(l)` marker followed by a call taking `l` (`f() __acquires(l)
@@ -3100,6 +3102,9 @@ function commonObjects(a: State, b: State): Record<string, ObjectTarget> | undef
  * the lock; one followed by a release (`__releases(l) { … spin_unlock(l); … spin_lock(l); }`) is believed.
  */
 function annotationsOfTheInside(fn: FunctionFacts, statements: Stmt[]): { contracts: Set<string>; markers: Set<Stmt> } {
+  // (Most functions have neither: nothing to look for.)
+  const annotated = fn.contracts.releases.length > 0 || fn.contracts.mustHold.length > 0 || statements.some((st) => st.t === 'assume' && st.annotation);
+  if (!annotated) return NO_ANNOTATIONS;
   const uses: { stmt: Stmt; text: string; takes: boolean }[] = [];
   for (const st of statements) {
     if ((st.t === 'if' || st.t === 'loop') && st.cond) {
