@@ -11,7 +11,7 @@ import { ClassResolver, LockClass, lockClass } from './lockClasses';
 import { LockApi, LockApiCatalogue, acquisitionSleeps, failsOnlyWhenInterrupted, isAtomicKind, isCountingKind, lockApi, modesMatch } from './lockApis';
 import { ACCESS_PATH, distinctMembers, elementText, lastName, lockExprOfText, makeLockExpr, mentions, otherElement, substituteRoot, variableElement } from './lockExpr';
 import { rangeOfSpan, type Range, type Span } from './sites';
-import { ConditionalAcquire, emptySummary, FieldGuard, FunctionSummary, isEmptySummary, MAX_CHAIN_DEPTH, MAX_SUMMARY_LOCKS, SleepEvidence, SummaryLock, summaryLock, TaskFieldEffect } from './summaries';
+import { ConditionalAcquire, emptySummary, FieldGuard, FunctionSummary, functionSummary, isEmptySummary, MAX_CHAIN_DEPTH, MAX_SUMMARY_LOCKS, SleepEvidence, SummaryLock, summaryLock, TaskFieldEffect } from './summaries';
 
 export interface Held {
   cls: LockClass;
@@ -2235,7 +2235,7 @@ class FunctionFlow {
     const takenOn = (e: Exit, expr: LockExpr) =>
       holdsInstance(e.state, expr.text) || e.state.released.includes(elementText(expr)) || e.state.releasedByCallee.includes(expr.text);
     const acquires = [...this.acquires.values()].map((l) => (l.chain.length === 0 && exits.length > 0 && exits.every((e) => takenOn(e, l.expr)) ? summaryLock({ ...l, everyPath: true }) : l));
-    return { acquires, returnsHolding, conditional, releasesOnEntry, sleeps, returnsZeroed: undefined, newObjectFlags: undefined, taskFields: taskFieldEffects(exits) };
+    return functionSummary({ acquires, returnsHolding, conditional, releasesOnEntry, sleeps, taskFields: taskFieldEffects(exits) });
   }
 }
 

@@ -144,9 +144,23 @@ export interface TaskFieldEffect {
   onSuccess?: boolean;
 }
 
+/** A summary with every field of `FunctionSummary` there, in one order, the optional ones undefined (as `summaryLock`). */
+export function functionSummary(s: FunctionSummary): FunctionSummary {
+  return {
+    acquires: s.acquires,
+    returnsHolding: s.returnsHolding,
+    conditional: s.conditional,
+    releasesOnEntry: s.releasesOnEntry,
+    sleeps: s.sleeps,
+    returnsZeroed: s.returnsZeroed,
+    newObjectFlags: s.newObjectFlags,
+    taskFields: s.taskFields,
+  };
+}
+
 /** A summary of a function that takes, holds, releases and sleeps on nothing. */
 export function emptySummary(): FunctionSummary {
-  return { acquires: [], returnsHolding: [], conditional: [], releasesOnEntry: [], sleeps: null, returnsZeroed: undefined, newObjectFlags: undefined, taskFields: undefined };
+  return functionSummary({ acquires: [], returnsHolding: [], conditional: [], releasesOnEntry: [], sleeps: null });
 }
 
 export function isEmptySummary(s: FunctionSummary): boolean {
