@@ -94,99 +94,6 @@ done:
   return ok;
 }
 
-/*
- * Tables of numbers and strings (`static const u16 cp949_to_uni[] = { 0xAC02, … };`, firmware
- * images): no lock is in them, yet they are up to a tenth of a tree's bytes and parse slower than code.
- * The inside of such an initializer, when long, is blanked before the parse: spaces for everything but
- * line breaks, so every offset and line stays where it was and the tree holds an empty initializer
- * list. Only literals, commas, braces, signs, comments and white space may be inside; a name, a cast, a
- * designator or a preprocessor line leaves the initializer as it is.
- */
-enum { MIN_BLANKED_TABLE = 512 };
-
-static int is_space(uint16_t c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
-static int is_word(uint16_t c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '.'; }
-
-/*
- * The end of the comment, string or character literal starting at `at`, or `at` when none starts
- * there. `complete`: whether it was closed; a string or character literal ends with its line at the
- * latest, so that a stray quote (`#error can't`) hides no more than its line.
- */
-static size_t token_end(const uint16_t *text, size_t length, size_t at, int *complete) {
-  *complete = 1;
-  if (text[at] == '/' && at + 1 < length && text[at + 1] == '*') {
-    for (size_t i = at + 2; i + 1 < length; i++)
-      if (text[i] == '*' && text[i + 1] == '/') return i + 2;
-    *complete = 0;
-    return length;
-  }
-  if (text[at] == '/' && at + 1 < length && text[at + 1] == '/') {
-    size_t i = at + 2;
-    while (i < length && text[i] != '\n') i++;
-    return i;
-  }
-  if (text[at] == '"' || text[at] == '\'') {
-    size_t i = at + 1;
-    for (; i < length && text[i] != '\n'; i++) {
-      if (text[i] == '\\') i++;
-      else if (text[i] == text[at]) return i + 1;
-    }
-    *complete = 0;
-    return i;
-  }
-  return at;
-}
-
-/* The offset of the `}` closing the literal-only initializer opened at `open`, or 0 when it holds anything else. */
-static size_t literal_table_end(const uint16_t *text, size_t length, size_t open) {
-  size_t depth = 0;
-  for (size_t i = open; i < length;) {
-    uint16_t c = text[i];
-    if (c == '{') depth++;
-    else if (c == '}') {
-      if (--depth == 0) return i;
-    } else if (c == '/' || c == '"' || c == '\'') {
-      int complete;
-      size_t end = token_end(text, length, i, &complete);
-      if (end == i || !complete) return 0;
-      i = end;
-      continue;
-    } else if (c >= '0' && c <= '9') {
-      while (i < length && is_word(text[i])) i++;
-      continue;
-    } else if (!is_space(c) && c != ',' && c != '-' && c != '+') {
-      return 0;
-    }
-    i++;
-  }
-  return 0;
-}
-
-static void blank_literal_tables(uint16_t *text, size_t length) {
-  for (size_t i = 0; i < length;) {
-    int complete;
-    size_t end = token_end(text, length, i, &complete);
-    if (end != i) {
-      i = end;
-      continue;
-    }
-    if (text[i] != '{') {
-      i++;
-      continue;
-    }
-    size_t before = i;
-    while (before > 0 && is_space(text[before - 1])) before--;
-    size_t close = before > 0 && text[before - 1] == '=' ? literal_table_end(text, length, i) : 0;
-    if (close > i && close - i >= MIN_BLANKED_TABLE) {
-      for (size_t j = i + 1; j < close; j++)
-        if (text[j] != '\n') text[j] = ' ';
-      i = close + 1;
-    } else {
-      i++;
-    }
-  }
-}
-
 static TSParser *parser_of(napi_env env) {
   void *parser = NULL;
   napi_get_instance_data(env, &parser);
@@ -215,7 +122,6 @@ static napi_value parse(napi_env env, napi_callback_info info) {
   uint16_t *text = malloc((length + 1) * sizeof(uint16_t));
   if (!text) return throw_error(env, "parse: out of memory");
   napi_get_value_string_utf16(env, argv[0], (char16_t *)text, length + 1, &length);
-  blank_literal_tables(text, length);
   TSParser *parser = parser_of(env);
   ts_parser_set_timeout_micros(parser, timeout > 0 ? (uint64_t)timeout : 0);
   TSTree *tree = ts_parser_parse_string_encoding(parser, NULL, (const char *)text, (uint32_t)(length * 2), TSInputEncodingUTF16LE);

@@ -2,7 +2,7 @@
  * The lite copy of a syntax tree reads offsets only where it cannot derive them from children and
  * asks tokens for no children: it must still give every node the type, field and offsets the
  * binding gives it. The native copy (`parseAndCopy` with the tree-records addon) must give the same
- * nodes as the binding's, but for the literals of long tables, which it leaves out.
+ * nodes as the binding's.
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
@@ -10,8 +10,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { IDENTIFIER_TYPES, LiteNode, NAMED_LEAF_TYPES, SyntaxNode, liteTree, nativeTreesAvailable, parseAndCopy, parseC, type Pruning } from '../../server/src/analysis/parser';
-import { extractFile } from '../../server/src/analysis/extract';
-import { DEFAULT_CATALOGUE } from '../../server/src/analysis/lockApis';
 import { fixture, repoRoot } from './engineHelpers';
 
 const SHAPES = fixture('liteTree/shapes.c');
@@ -129,68 +127,6 @@ describe('parseAndCopy', () => {
     assert.equal(viaAddon.status, 0, viaAddon.stderr);
     assert.ok((JSON.parse(viaAddon.stdout) as { findings: unknown[] }).findings.length > 10);
     assert.equal(viaAddon.stdout, viaBinding.stdout);
-  });
-});
-
-/** A long initializer of `rows` rows of literals, as in a character-set or firmware table. */
-function literalTable(name: string, rows: number, row: (i: number) => string): string {
-  const body = Array.from({ length: rows }, (_, i) => `\t${row(i)}`).join('\n');
-  return `static const unsigned short ${name}[] = {\n${body}\n};\n`;
-}
-
-const AFTER_TABLE = `
-static void table_user(struct dev *d)
-{
-\tspin_lock(&d->lock);
-\tmutex_lock(&d->mutex);
-\tmutex_unlock(&d->mutex);
-\tspin_unlock(&d->lock);
-}
-`;
-
-describe('literal tables', () => {
-  const numbers = literalTable('to_unicode', 40, (i) => `0x${(i * 16).toString(16).padStart(4, '0')}, 0x0001, -2, +3u, 1.5e-3f, 0XFFUL, 077, 'a', '\\'', /* row ${i} */ "s,}", // ${i}`);
-
-  it('are blanked before the native parse: an empty initializer list, every other node as the binding gives it', (t) => {
-    if (!nativeTreesAvailable()) return t.skip('the tree-records addon is not built');
-    // (A stray quote before it hides no more than its own line.)
-    const text = `/* header */\n#if 0\n#error can't happen\n#endif\n${numbers}${AFTER_TABLE}`;
-    const tree = parseC(text);
-    const table = tree.rootNode.descendantsOfType('initializer_list')[0];
-    assert.ok(table.namedChildCount > 300, 'the binding parses every literal of the table');
-    const inside = (n: string) => {
-      const [start, end] = n.split(' ').pop()!.split('-').map(Number);
-      return start > table.startIndex && end <= table.endIndex && start < table.endIndex - 1;
-    };
-    const expected = fullBindingNodes(tree.rootNode, null, []).filter((n) => !inside(n));
-    const copied = parseAndCopy(text);
-    assert.deepEqual(fullLiteNodes(copied.root, []), expected);
-    assert.equal(copied.hasErrors, false);
-  });
-
-  it('are left as they are when they hold a name, a cast, a designator or a preprocessor line, or are short', (t) => {
-    if (!nativeTreesAvailable()) return t.skip('the tree-records addon is not built');
-    const kept = [
-      literalTable('with_name', 40, (i) => `0x${i.toString(16)}, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12${i === 20 ? ', LAST' : ''},`),
-      literalTable('with_cast', 40, (i) => `0x${i.toString(16)}, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12${i === 20 ? ', (u16)4' : ''},`),
-      literalTable('with_designator', 40, (i) => `${i === 20 ? '[3] = ' : ''}0x${i.toString(16)}, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,`),
-      literalTable('with_directive', 40, (i) => `${i === 20 ? '#ifdef BIG\n\t' : i === 21 ? '#endif\n\t' : ''}0x${i.toString(16)}, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,`),
-      literalTable('short', 4, (i) => `${i}, 1, 2, 3,`),
-    ];
-    for (const table of kept) {
-      const text = `${table}${AFTER_TABLE}`;
-      const tree = parseC(text);
-      assert.deepEqual(fullLiteNodes(parseAndCopy(text).root, []), fullBindingNodes(tree.rootNode, null, []), table.split('\n')[0]);
-    }
-  });
-
-  it('give the same facts, natively or through the binding', () => {
-    const text = `${numbers}${AFTER_TABLE}`;
-    const native = extractFile('table.c', text, null, DEFAULT_CATALOGUE);
-    const bound = extractFile('table.c', text, parseC(text), DEFAULT_CATALOGUE);
-    assert.deepEqual(native, bound);
-    const user = native.functions.find((f) => f.name === 'table_user');
-    assert.deepEqual(user?.body.filter((s) => s.t === 'lock').length, 2);
   });
 });
 

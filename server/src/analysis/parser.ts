@@ -575,9 +575,7 @@ export interface CopiedTree {
 /**
  * Parses C and copies its tree into `LiteNode`s. Where the tree-records addon is built (see
  * native/tree_records.c) the tree comes out of one native call as numbers; elsewhere it is parsed
- * and copied through the binding (`parseC`, `liteTree`). Both give the same nodes, but for the
- * literals inside a long table of numbers and strings, which the addon does not parse (its
- * initializer list is empty) since nothing in them is a lock.
+ * and copied through the binding (`parseC`, `liteTree`). Both give the same nodes.
  */
 export function parseAndCopy(source: string, pruning?: Pruning, deadline?: Deadline): CopiedTree {
   const text = normaliseLineBreaks(source);
