@@ -2629,7 +2629,8 @@ function setFact(state: State, key: string, value: boolean | undefined): State {
  * A state's records by name (`facts`, `objects`, `task`) are dictionaries: their keys are condition
  * texts, struct fields and locals, thousands of them over a tree. Made as ordinary objects, every new
  * order of keys would be a new hidden class, and V8 would deoptimise and recompile the flow again and
- * again as they turned up. Made without a prototype, they are dictionaries from the start. They are only ever copied, never changed, and keep the order their keys came in.
+ * again as they turned up. Made without a prototype, they are dictionaries from the start. They are
+ * only ever copied, never changed, and keep the order their keys came in.
  */
 function dictionary<T>(): Record<string, T> {
   return Object.create(null) as Record<string, T>;
@@ -3093,6 +3094,7 @@ function commonObjects(a: State, b: State): Record<string, ObjectTarget> | undef
   return common;
 }
 
+/** No annotation describing the inside: shared by most functions, so never added to. */
 const NO_ANNOTATIONS: { contracts: Set<string>; markers: Set<Stmt> } = { contracts: new Set(), markers: new Set() };
 
 /**
