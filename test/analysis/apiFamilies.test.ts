@@ -195,6 +195,50 @@ describe('lock API families', () => {
     assert.deepEqual(result.in('led_blink'), [], result.describe());
   });
 
+  it('last-reference drops: atomic_dec_and_lock() and its forms hold on true and wait like a lock', () => {
+    const result = analyseFixtures('families/dec_and_lock.c');
+    checkFamily(result, {
+      acquired: {
+        sess_put: ['atomic_dec_and_lock:sess_table.lock'],
+        sess_put_irq: ['refcount_dec_and_lock_irqsave:sess_table.lock'],
+        sess_close: ['mutex_lock:sess.io_mutex', 'refcount_dec_and_mutex_lock:sess_table.mutex'],
+        sess_drop_state: ['spin_lock:sess.state_lock', 'atomic_dec_and_lock_irqsave:sess_table.lock'],
+        sess_release: ['atomic_dec_and_mutex_lock:sess_table.mutex'],
+      },
+      // A trylock would order nothing: the drop in sess_close() waits for the table's mutex.
+      abba: {
+        locks: ['sess.io_mutex', 'sess_table.mutex'],
+        secondTaken: { sess_close: 'refcount_dec_and_mutex_lock(&s->ref, &s->table->mutex)', table_sweep: 'mutex_lock(&s->io_mutex)' },
+      },
+      consistent: [{ edge: ['sess.state_lock', 'sess_table.lock'], functions: ['sess_drop_state'] }],
+    });
+    // The drop takes the mutex only for the last reference, which sess_close() may know it is not.
+    assert.equal(result.one('lock-order-inversion', 'sess_close').severity, 'information');
+  });
+
+  it('a last-reference drop holds only when it returns true', () => {
+    // The release moved after the test runs on the path where nothing was taken too.
+    const unlockedAlways = analyseEdited('families/dec_and_lock.c', [
+      '\t\tlist_del(&s->node);\n\t\tspin_unlock(&s->table->lock);\n\t\tkfree(s);\n\t}\n',
+      '\t\tlist_del(&s->node);\n\t}\n\tspin_unlock(&s->table->lock);\n',
+    ]);
+    const stray = unlockedAlways.one('unlock-unheld', 'sess_put');
+    assert.match(stray.message, /taking it failed on this path/);
+    assert.equal(stray.severity, 'warning');
+    // An early return on the true path keeps the table's lock.
+    const kept = analyseEdited('families/dec_and_lock.c', [
+      '&s->table->lock)) {\n\t\tlist_del(&s->node);',
+      '&s->table->lock)) {\n\t\tif (list_empty(&s->node))\n\t\t\treturn;\n\t\tlist_del(&s->node);',
+    ]);
+    assert.equal(kept.of('unreleased-lock', 'sess_put').length, 1, kept.describe());
+    // A mutex dropped under a spinlock sleeps for the last reference only: a mention.
+    const underSpinlock = analyseEdited('families/dec_and_lock.c', [
+      'atomic_dec_and_lock_irqsave(&s->count, &s->table->lock, flags)) {\n\t\tlist_del(&s->node);\n\t\tspin_unlock_irqrestore(&s->table->lock, flags);',
+      'atomic_dec_and_mutex_lock(&s->count, &s->table->mutex)) {\n\t\tlist_del(&s->node);\n\t\tmutex_unlock(&s->table->mutex);',
+    ]);
+    assert.equal(underSpinlock.one('sleep-in-atomic', 'sess_drop_state').severity, 'information', underSpinlock.describe());
+  });
+
   it('global locks behind out-of-line functions: rtnl_lock() and its forms, cpus_read_lock()', () => {
     checkFamily(analyseFixtures('families/global_locks.c'), {
       acquired: {

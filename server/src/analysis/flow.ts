@@ -8,7 +8,7 @@
  */
 import { allStatements, conditionLeaves, innerStatements, isTaskField, isTaskStore, type Cond, type FunctionFacts, type LockExpr, type LockStmt, type NewObjectFlags, type Stmt, type SwitchStmt } from './functionFacts';
 import { ClassResolver, LockClass, lockClass } from './lockClasses';
-import { LockApi, LockApiCatalogue, acquisitionSleeps, failsOnlyWhenInterrupted, isAtomicKind, isCountingKind, lockApi, modesMatch } from './lockApis';
+import { LockApi, LockApiCatalogue, acquisitionSleeps, failsOnlyWhenInterrupted, isAtomicKind, isCountingKind, lockApi, modesMatch, takesOnlyForLastReference } from './lockApis';
 import { ACCESS_PATH, distinctMembers, elementText, lastName, lockExprOfText, makeLockExpr, mentions, otherElement, substituteRoot, variableElement } from './lockExpr';
 import { rangeOfSpan, type Range, type Span } from './sites';
 import { ConditionalAcquire, emptySummary, FieldGuard, FunctionSummary, functionSummary, isEmptySummary, MAX_CHAIN_DEPTH, MAX_SUMMARY_LOCKS, SleepEvidence, SummaryLock, summaryLock, TaskFieldEffect } from './summaries';
@@ -80,7 +80,10 @@ export interface OrderEvidence {
   /** Where the lock deep in the chain is taken (file of the innermost function). */
   innerFile?: string;
   innerSite?: Range;
-  /** The callee takes `to` only for some states of the object passed, which this caller does not fix. */
+  /**
+   * `to` is taken only in some state this caller does not fix: the callee's for the object passed,
+   * or a reference count's last drop.
+   */
   guarded?: boolean;
 }
 
@@ -1000,7 +1003,8 @@ class FunctionFlow {
   /** Puts a lock into the held set: checks sleeping, double locking and records order edges. */
   private take(state: State, lock: Held, text: string): State {
     let held = state.held;
-    if (acquisitionSleeps(lock.api) && !lock.tried) state = this.sleep(state, text, lock.site, lock.via);
+    const lastReference = takesOnlyForLastReference(lock.api);
+    if (acquisitionSleeps(lock.api) && !lock.tried) state = this.sleep(state, text, lock.site, lock.via, !lastReference);
     // `x[0]` and `x[N]` are two locks; `x[i]` may be either: only one written alike is the held one.
     let same = held.find((h) => h.expr.text === lock.expr.text && h.cls.id === lock.cls.id && !otherElement(h.expr, lock.expr));
     // `f() __acquires(&l) __releases(&l) { spin_lock(&l); … }`: the annotation described the body, it took nothing.
@@ -1022,7 +1026,7 @@ class FunctionFlow {
         // (Held on entry only by inference, from a release on some path: not surely held on this one.)
         // A lock whose holding the function records in a flag is held as the flag says, which other
         // threads' stores decide too (`down_write(&l); set_bit(HELD, …); … if (test_bit(HELD, …)) up_write(&l);`).
-        !lock.cls.resolved || counting || same.inferred === true || this.flagKeptLocks().has(lock.expr.text),
+        !lock.cls.resolved || counting || lastReference || same.inferred === true || this.flagKeptLocks().has(lock.expr.text),
       );
       // Likely not held after all: the path goes on with the lock taken here in its place.
       if (same.inferred) held = held.filter((h) => h !== same);
@@ -1079,7 +1083,7 @@ class FunctionFlow {
       gates: held.filter((h) => h !== from && h.cls.id !== to.cls.id).map((h) => h.cls.id),
       innerFile: inner?.file,
       innerSite: inner?.site,
-      guarded: guarded || undefined,
+      guarded: guarded || takesOnlyForLastReference(to.api) || undefined,
     });
   }
 
@@ -1159,7 +1163,8 @@ class FunctionFlow {
       // An element picked by a variable index (`x[i - 1]` in a loop) may be another one each time.
       const sameElement = !expr || !variableElement(expr);
       if (sameElement && (releasedHere || state.failed.includes(text) || byCallee)) {
-        const why = state.failed.includes(text) ? 'its trylock failed on this path' : `it was already released on this path${byCallee ? ' (by a callee)' : ''}`;
+        const failed = state.failed.includes(text) ? (this.contended.has(text) ? 'its trylock failed' : 'taking it failed') : undefined;
+        const why = failed ? `${failed} on this path` : `it was already released on this path${byCallee ? ' (by a callee)' : ''}`;
         const released = expr ? this.resolver.resolve(expr) : undefined;
         // A callee's summary says it releases the lock, not that it does so on every path.
         // An `up()` may give back a count some other path or function took: only worth a mention.
@@ -1380,11 +1385,12 @@ class FunctionFlow {
         `\`${what}\`${how} can sleep ${context}`,
         holder ? [holder.cls.id] : [],
         holder ? [{ site: holder.site, message: `\`${holder.cls.id}\` taken here` }] : [],
-        // Through calls we only know the callee may sleep on some path.
-        holder ? !holder.cls.resolved : bh === 0 && state.preempt === 0 && SCHEDULER_ENTRY.test(what),
+        // Through calls we only know the callee may sleep on some path. A direct call that sleeps
+        // only sometimes (`always` false: a last-reference drop) is worth a mention.
+        !always || (holder ? !holder.cls.resolved : bh === 0 && state.preempt === 0 && SCHEDULER_ENTRY.test(what)),
       );
     }
-    return state.slept ? state : { ...state, slept: true };
+    return state.slept || !always ? state : { ...state, slept: true };
   }
 
   // -------------------------------------------------------------------------------------------

@@ -151,6 +151,40 @@ function sleepingFamily(lock: string, unlock: string, kind: LockKind, mode: Lock
   ];
 }
 
+/**
+ * Reference drops that take a lock for the last reference only, and return true holding it
+ * (`if (atomic_dec_and_lock(&o->count, &table_lock)) { unlink(o); spin_unlock(&table_lock); }`).
+ * They wait for the lock as a plain acquisition does, so unlike a trylock they order it after what
+ * is held: lockdep records the `spin_lock()` inside them. Sparse's `__cond_lock()` in their headers
+ * would make them trylocks.
+ */
+const LAST_REFERENCE_DROPS: readonly [name: string, kind: LockKind, ctx: IrqContext][] = [
+  ['atomic_dec_and_lock', 'spinlock', 'none'],
+  ['atomic_dec_and_lock_irqsave', 'spinlock', 'irqsave'],
+  ['atomic_dec_and_raw_lock', 'raw_spinlock', 'none'],
+  ['atomic_dec_and_raw_lock_irqsave', 'raw_spinlock', 'irqsave'],
+  ['refcount_dec_and_lock', 'spinlock', 'none'],
+  ['refcount_dec_and_lock_irqsave', 'spinlock', 'irqsave'],
+  ['atomic_dec_and_mutex_lock', 'mutex', 'none'],
+  ['refcount_dec_and_mutex_lock', 'mutex', 'none'],
+];
+
+function lastReferenceLocks(): LockApi[] {
+  return LAST_REFERENCE_DROPS.map(([name, kind, ctx]) => entry({ name, role: 'acquire', kind, ctx, lockArg: 1, success: 'nonzero' }));
+}
+
+const LAST_REFERENCE_NAMES = new Set(LAST_REFERENCE_DROPS.map(([name]) => name));
+
+/**
+ * A last-reference drop takes its lock only when the count reaches zero, which its caller often
+ * knows it will not (`/* not the last ref: res->spinlock will not be taken here *\/`, with another
+ * reference held): the order it makes, a second acquisition or a sleep in it is worth a mention,
+ * not a warning.
+ */
+export function takesOnlyForLastReference(api: LockApi): boolean {
+  return LAST_REFERENCE_NAMES.has(api.name);
+}
+
 const linux: LockApi[] = [
   ...spinFamily('spin', 'spinlock', 'exclusive'),
   ...spinFamily('raw_spin', 'raw_spinlock', 'exclusive'),
@@ -208,6 +242,7 @@ const linux: LockApi[] = [
     { name: 'cpus_read_trylock', role: 'trylock', kind: 'rwsem', mode: 'read', success: 'nonzero' },
   ]).map((api) => ({ ...api, global: 'cpu_hotplug_lock' })),
   ...sleepingFamily('cpus_write_lock', 'cpus_write_unlock', 'rwsem', 'write').map((api) => ({ ...api, global: 'cpu_hotplug_lock' })),
+  ...lastReferenceLocks(),
 ];
 
 /**

@@ -23,7 +23,10 @@ export interface EdgeSite {
   toKind: string;
   resolved: boolean;
   origin: 'static' | 'lockdep';
-  /** The callee takes the lock only when the object passed is in some state the caller may not be in. */
+  /**
+   * The lock is taken only in some state the caller may not be in: the callee's for the object
+   * passed, or a reference count's last drop.
+   */
   guarded?: boolean;
   innerFile?: string;
   innerSite?: Range;
