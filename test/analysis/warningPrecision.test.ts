@@ -129,6 +129,20 @@ describe('warning precision: loop conditions and comparisons', () => {
   });
 });
 
+describe('warning precision: walking up a hierarchy of one lock class', () => {
+  const file = 'warnings/hierarchy_walk.c';
+
+  it("a loop releasing each level's lock up to the root leaves the root's own lock to release", () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.findings, [], result.describe());
+  });
+
+  it('the root released twice is still reported', () => {
+    const twice = analyseEdited(file, ['\t\tns = ns->parent;\n\t}\n\tmutex_unlock(&root->lock);', '\t\tns = ns->parent;\n\t}\n\tmutex_unlock(&root->lock);\n\tmutex_unlock(&root->lock);']);
+    assert.equal(twice.of('unlock-unheld', 'nsp_unlock_upto').length, 1, twice.describe());
+  });
+});
+
 describe('warning precision: pointers that tell whether a lock is held', () => {
   const file = 'warnings/pointer_tests.c';
 

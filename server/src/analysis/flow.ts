@@ -1112,9 +1112,18 @@ class FunctionFlow {
       if (index < 0) index = lastIndex(state.held, (h) => h.expr.text === expr.text && !otherElement(h.expr, expr, true));
       if (index < 0) {
         // The same object named another way: accept a unique held lock of the same class, unless it
-        // was taken in another mode or kind: then the names more likely mean two objects.
+        // was taken in another mode or kind: then the names more likely mean two objects. A caller's
+        // lock that this function releases by its own name elsewhere is not it either (`for (ns =
+        // start; ns != root; ns = ns->parent) unlock(&ns->lock); unlock(&root->lock);`).
         const named = cls ?? this.resolver.resolve(expr);
-        const candidates = state.held.filter((h) => (h.cls.id === named.id || h.cls.id.startsWith(`${named.id}/`)) && !otherElement(h.expr, expr, true) && !distinctMembers(h.expr, expr));
+        let namedHere: Set<string> | undefined;
+        const candidates = state.held.filter(
+          (h) =>
+            (h.cls.id === named.id || h.cls.id.startsWith(`${named.id}/`)) &&
+            !otherElement(h.expr, expr, true) &&
+            !distinctMembers(h.expr, expr) &&
+            !(h.fromEntry && (namedHere ??= this.releasedByNameOn(state)).has(h.expr.text)),
+        );
         const fits = (h: Held) => api === ANY_RELEASE || h.fromEntry || h.varies || h.modeUnknown || (h.api.kind === api.kind && modesMatch(h.api, api));
         if (named.resolved && candidates.length === 1 && fits(candidates[0])) index = state.held.indexOf(candidates[0]);
         // A callee that releases the locks of an array it is given (`for (i…) unlock(p->nodes[i])`)
@@ -1215,6 +1224,12 @@ class FunctionFlow {
     const only = inside.length === 0 ? this.resolver.onlyLockOf(obj) : null;
     if (only && this.paramOf(only).paramIndex !== undefined && !releasedByName.has(only.text)) return this.release(state, ANY_RELEASE.name, only, undefined, site);
     return state;
+  }
+
+  /** `releasedByName()` with the locals this path has set read as the objects they name (`root = f->private`). */
+  private releasedByNameOn(state: State): Set<string> {
+    if (!state.objects) return this.releasedByName();
+    return new Set(this.statements.flatMap((s) => (s.t === 'unlock' && !s.inside && s.lock ? [this.dealias(s.lock, state).text] : [])));
   }
 
   private releasedByNameHere: Set<string> | undefined;
