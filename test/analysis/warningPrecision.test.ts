@@ -6,7 +6,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { analyseEdited, analyseFixtures } from './engineHelpers';
+import { analyseEdited, analyseFixtures, assertOneInversion } from './engineHelpers';
 
 describe('warning precision: interrupt and bottom-half state', () => {
   const file = 'warnings/irq_handoff.c';
@@ -126,6 +126,21 @@ describe('warning precision: loop conditions and comparisons', () => {
     assert.deepEqual(result.in('refill'), [], result.describe());
     const same = analyseEdited(file, ['\t\tif (gfp != GFP_ATOMIC)\n\t\t\tspin_lock_irqsave', '\t\tif (gfp == GFP_ATOMIC)\n\t\t\tspin_lock_irqsave']);
     assert.equal(same.one('double-lock', 'refill').severity, 'error');
+  });
+});
+
+describe('warning precision: a lookup that returns a locked object or an error pointer', () => {
+  const file = 'warnings/error_pointer_lookup.c';
+  const result = analyseFixtures(file);
+
+  it("the caller's IS_ERR() of the result tells whether it holds the lock, pass after pass of a loop", () => {
+    assert.deepEqual(result.in('encl_reserve_page'), [], result.describe());
+    assert.deepEqual(result.in('encl_access'), [], result.describe());
+  });
+
+  it('what the caller takes while it holds the returned lock is ordered after it', () => {
+    assertOneInversion(result, ['encl_evict_page', 'backing_writeback'], ['backing.lock', 'encl.lock']);
+    assert.equal(result.findings.length, 1, result.describe());
   });
 });
 

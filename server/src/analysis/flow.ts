@@ -281,6 +281,10 @@ function shapeOf(fn: FunctionFacts, statements: Stmt[], catalogue: LockApiCatalo
     } else if (leaf.op === 'call') for (const arg of leaf.stmt.args) if (arg !== null) testedTexts.add(arg);
   }
   const correlated = correlatedConditions(statements, (name) => changesHeldLocks(callees.summaryOf(name)));
+  // A pointer returned after a test of whether it is an error value: each path remembers the
+  // answer, which may tell the caller whether a lock comes with it (see `heldUnlessErrorPointer`).
+  const returned = new Set(statements.flatMap((st) => (st.t === 'return' && st.value ? [errorTest(st.value)] : [])));
+  for (const key of keys) if (returned.has(key)) correlated.add(key);
   const stateTests = stateDispatch(keys);
   // A field of the running task tested here and stored along the way, here or by a callee (`if
   // (current->journal_info == NULL) begin_transaction();` in a loop): what a path stored decides the next test.
@@ -1428,15 +1432,21 @@ class FunctionFlow {
     constants: Record<number, boolean> | undefined,
     someOnly = false,
   ): void {
-    const tested = bind !== undefined && this.testedAtoms.has(bind);
-    const summary = tested ? this.callees.summaryOf(name) : undefined;
+    // (Tested in `if (bind)`, or as the argument of a test such as `IS_ERR(bind)`.)
+    const summary = bind !== undefined && this.testedTexts.has(bind) ? this.callees.summaryOf(name) : undefined;
+    // A pointer that holds the lock unless it is an error value splits on `IS_ERR(bind)`.
+    const byErrorPointer = summary !== undefined && summary.conditional.some((c) => c.success === 'valid');
+    const tested = bind !== undefined && (this.testedAtoms.has(bind) || byErrorPointer);
     // (A callee that stores per-task state only when it succeeds splits the path the same way.)
-    const conditional = summary !== undefined && (summary.conditional.length > 0 || summary.taskFields?.some((t) => t.onSuccess) === true);
+    const conditional = tested && summary !== undefined && (summary.conditional.length > 0 || summary.taskFields?.some((t) => t.onSuccess) === true);
     if (!bind || !conditional) {
       into.push(this.call(state, name, args, site, null, bind, constants, someOnly));
       return;
     }
-    for (const value of [true, false]) into.push(decide(this.call(state, name, args, site, value, bind, constants, someOnly), bind, value));
+    for (const value of [true, false]) {
+      const after = this.call(state, name, args, site, value, bind, constants, someOnly);
+      into.push(byErrorPointer ? decide(after, errorTest(bind), !value) : decide(after, bind, value));
+    }
   }
 
   /** Set once this function has received a constructor's new object (see `newObject`). */
@@ -1643,7 +1653,7 @@ class FunctionFlow {
       for (const cond of summary.conditional) {
         const inst = this.instantiate(s, cond.lock, name, args, bind);
         if (!inst) continue;
-        if (value === (cond.success === 'nonzero')) {
+        if (value === (cond.success !== 'zero')) {
           s = { ...s, held: [...s.held, this.carried(heldFrom(inst, site, true, chainOf(cond.lock)), cond.lock, name, bind)] };
           this.acquiredInstances.add(inst.expr.text);
         }
@@ -2159,7 +2169,7 @@ class FunctionFlow {
         returnsHolding.push(asSummary);
         continue;
       }
-      const success = conditionalSuccess(holding, notHolding, (v) => this.isPointer(v));
+      const success = conditionalSuccess(holding, notHolding, (v) => this.isPointer(v)) ?? (heldUnlessErrorPointer(holding, notHolding) ? 'valid' : null);
       if (success) {
         conditional.push({ lock: asSummary, success });
         continue;
@@ -2709,6 +2719,30 @@ function conditionalSuccess(holding: Exit[], notHolding: Exit[], isPointer: (nam
   // A predicate that answers `false` holding the lock and `true` without it (fast_dput()).
   if (holding.every((e) => e.value === 'false') && notHolding.every((e) => e.value === 'true')) return 'zero';
   return null;
+}
+
+/** The test of whether a returned pointer is an error value (`IS_ERR(entry)`), as a condition's key. */
+function errorTest(value: string): string {
+  return `IS_ERR(${value})`;
+}
+
+/** A pointer holding an error value written out: `ERR_PTR(-ENOMEM)`, `ERR_CAST(page)`. */
+const ERROR_POINTER = /^ERR_(?:PTR|CAST)\(.*\)$/;
+
+/**
+ * Every path holding the lock returns one pointer, which it found no error value, and every path
+ * without it returns that pointer found an error value, or an error pointer written out (`entry =
+ * load(); if (IS_ERR(entry)) unlock(); return entry;`): the caller's `IS_ERR()` of the result tells
+ * whether it holds the lock.
+ */
+function heldUnlessErrorPointer(holding: Exit[], notHolding: Exit[]): boolean {
+  const value = holding[0]?.value;
+  if (!value || !/^[A-Za-z_]\w*$/.test(value)) return false;
+  const test = errorTest(value);
+  return (
+    holding.every((e) => e.value === value && e.state.facts[test] === false) &&
+    notHolding.every((e) => (e.value === value ? e.state.facts[test] === true : e.value !== null && ERROR_POINTER.test(e.value)))
+  );
 }
 
 /**

@@ -97,8 +97,11 @@ export interface FieldGuard {
 
 export interface ConditionalAcquire {
   lock: SummaryLock;
-  /** What the function returns when it holds the lock. */
-  success: 'nonzero' | 'zero';
+  /**
+   * What the function returns when it holds the lock: non-zero, zero, or (`valid`) a pointer that
+   * is no error value, where an error pointer (`IS_ERR()`) comes back without it.
+   */
+  success: 'nonzero' | 'zero' | 'valid';
 }
 
 export interface SleepEvidence {
