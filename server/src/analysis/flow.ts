@@ -8,7 +8,7 @@
  */
 import { allStatements, conditionLeaves, innerStatements, isTaskField, isTaskStore, type Cond, type FunctionFacts, type LockExpr, type LockStmt, type NewObjectFlags, type Stmt, type SwitchStmt } from './functionFacts';
 import { ClassResolver, LockClass, lockClass } from './lockClasses';
-import { LockApi, LockApiCatalogue, acquisitionSleeps, failsOnlyWhenInterrupted, isAtomicKind, isCountingKind, lockApi, modesMatch, takesOnlyForLastReference } from './lockApis';
+import { LockApi, LockApiCatalogue, acquisitionSleeps, failsOnlyWhenInterrupted, isAtomicKind, isCountingKind, lockApi, modesMatch, addsNoOrder } from './lockApis';
 import { ACCESS_PATH, distinctMembers, elementText, lastName, lockExprOfText, makeLockExpr, mentions, otherElement, substituteRoot, variableElement } from './lockExpr';
 import { rangeOfSpan, type Range, type Span } from './sites';
 import { ConditionalAcquire, emptySummary, FieldGuard, FunctionSummary, functionSummary, isEmptySummary, MAX_CHAIN_DEPTH, MAX_SUMMARY_LOCKS, SleepEvidence, SummaryLock, summaryLock, TaskFieldEffect } from './summaries';
@@ -80,10 +80,7 @@ export interface OrderEvidence {
   /** Where the lock deep in the chain is taken (file of the innermost function). */
   innerFile?: string;
   innerSite?: Range;
-  /**
-   * `to` is taken only in some state this caller does not fix: the callee's for the object passed,
-   * or a reference count's last drop.
-   */
+  /** The callee takes `to` only for some states of the object passed, which this caller does not fix. */
   guarded?: boolean;
 }
 
@@ -909,9 +906,9 @@ class FunctionFlow {
   private atomEffect(atom: Cond, state: State, value: boolean | null): State {
     if (atom.op === 'lock') {
       const api = this.catalogue.get(atom.stmt.api) ?? COND_LOCK_API;
-      if (!api.success || value === null) return this.acquire(state, atom.stmt, api, api.role === 'trylock');
+      if (!api.success || value === null) return this.acquire(state, atom.stmt, api, addsNoOrder(api));
       const succeeded = value === (api.success === 'nonzero');
-      if (succeeded) return this.acquire(state, atom.stmt, api, api.role === 'trylock');
+      if (succeeded) return this.acquire(state, atom.stmt, api, addsNoOrder(api));
       return this.failedAttempt(state, atom.stmt.lock, api);
     }
     if (atom.op === 'call') return this.call(state, atom.stmt.name, atom.stmt.args, this.site(atom.stmt.site), value, atom.stmt.bind, atom.stmt.constants);
@@ -928,7 +925,7 @@ class FunctionFlow {
     if (api.role === 'downgrade') return [this.downgrade(state, this.dealias(stmt.lock, state), stmt.api, this.site(stmt.site), [])];
     const mayFail = api.success !== undefined;
     if (!mayFail) return [this.acquire(state, stmt, api, false)];
-    const tried = api.role === 'trylock';
+    const tried = addsNoOrder(api);
     if (stmt.bind) {
       const onSuccess = api.success === 'nonzero';
       const got = decide(this.acquire(state, stmt, api, tried), stmt.bind, onSuccess);
@@ -1007,8 +1004,7 @@ class FunctionFlow {
   /** Puts a lock into the held set: checks sleeping, double locking and records order edges. */
   private take(state: State, lock: Held, text: string): State {
     let held = state.held;
-    const lastReference = takesOnlyForLastReference(lock.api);
-    if (acquisitionSleeps(lock.api) && !lock.tried) state = this.sleep(state, text, lock.site, lock.via, !lastReference);
+    if (acquisitionSleeps(lock.api) && !lock.tried) state = this.sleep(state, text, lock.site, lock.via);
     // `x[0]` and `x[N]` are two locks; `x[i]` may be either: only one written alike is the held one.
     let same = held.find((h) => h.expr.text === lock.expr.text && h.cls.id === lock.cls.id && !otherElement(h.expr, lock.expr));
     // `f() __acquires(&l) __releases(&l) { spin_lock(&l); … }`: the annotation described the body, it took nothing.
@@ -1030,7 +1026,7 @@ class FunctionFlow {
         // (Held on entry only by inference, from a release on some path: not surely held on this one.)
         // A lock whose holding the function records in a flag is held as the flag says, which other
         // threads' stores decide too (`down_write(&l); set_bit(HELD, …); … if (test_bit(HELD, …)) up_write(&l);`).
-        !lock.cls.resolved || counting || lastReference || same.inferred === true || this.flagKeptLocks().has(lock.expr.text),
+        !lock.cls.resolved || counting || same.inferred === true || this.flagKeptLocks().has(lock.expr.text),
       );
       // Likely not held after all: the path goes on with the lock taken here in its place.
       if (same.inferred) held = held.filter((h) => h !== same);
@@ -1087,7 +1083,7 @@ class FunctionFlow {
       gates: held.filter((h) => h !== from && h.cls.id !== to.cls.id).map((h) => h.cls.id),
       innerFile: inner?.file,
       innerSite: inner?.site,
-      guarded: guarded || takesOnlyForLastReference(to.api) || undefined,
+      guarded: guarded || undefined,
     });
   }
 
@@ -1404,12 +1400,11 @@ class FunctionFlow {
         `\`${what}\`${how} can sleep ${context}`,
         holder ? [holder.cls.id] : [],
         holder ? [{ site: holder.site, message: `\`${holder.cls.id}\` taken here` }] : [],
-        // Through calls we only know the callee may sleep on some path. A direct call that sleeps
-        // only sometimes (`always` false: a last-reference drop) is worth a mention.
-        !always || (holder ? !holder.cls.resolved : bh === 0 && state.preempt === 0 && SCHEDULER_ENTRY.test(what)),
+        // Through calls we only know the callee may sleep on some path.
+        holder ? !holder.cls.resolved : bh === 0 && state.preempt === 0 && SCHEDULER_ENTRY.test(what),
       );
     }
-    return state.slept || !always ? state : { ...state, slept: true };
+    return state.slept ? state : { ...state, slept: true };
   }
 
   // -------------------------------------------------------------------------------------------

@@ -154,9 +154,7 @@ function sleepingFamily(lock: string, unlock: string, kind: LockKind, mode: Lock
 /**
  * Reference drops that take a lock for the last reference only, and return true holding it
  * (`if (atomic_dec_and_lock(&o->count, &table_lock)) { unlink(o); spin_unlock(&table_lock); }`).
- * They wait for the lock as a plain acquisition does, so unlike a trylock they order it after what
- * is held: lockdep records the `spin_lock()` inside them. Sparse's `__cond_lock()` in their headers
- * would make them trylocks.
+ * Sparse's `__cond_lock()` in their headers would make them trylocks.
  */
 const LAST_REFERENCE_DROPS: readonly [name: string, kind: LockKind, ctx: IrqContext][] = [
   ['atomic_dec_and_lock', 'spinlock', 'none'],
@@ -176,13 +174,13 @@ function lastReferenceLocks(): LockApi[] {
 const LAST_REFERENCE_NAMES = new Set(LAST_REFERENCE_DROPS.map(([name]) => name));
 
 /**
- * A last-reference drop takes its lock only when the count reaches zero, which its caller often
- * knows it will not (`/* not the last ref: res->spinlock will not be taken here *\/`, with another
- * reference held): the order it makes, a second acquisition or a sleep in it is worth a mention,
- * not a warning.
+ * Acquisitions that order nothing, nor sleep or deadlock on a lock already held: a trylock does not
+ * wait, and a last-reference drop waits only for the last reference, which its caller often knows
+ * it does not hold (`/* not the last ref: res->spinlock will not be taken here *\/`, with a
+ * reference of its own held). Lockdep would see the second only when it happens.
  */
-export function takesOnlyForLastReference(api: LockApi): boolean {
-  return LAST_REFERENCE_NAMES.has(api.name);
+export function addsNoOrder(api: LockApi): boolean {
+  return api.role === 'trylock' || LAST_REFERENCE_NAMES.has(api.name);
 }
 
 const linux: LockApi[] = [

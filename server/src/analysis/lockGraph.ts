@@ -23,10 +23,7 @@ export interface EdgeSite {
   toKind: string;
   resolved: boolean;
   origin: 'static' | 'lockdep';
-  /**
-   * The lock is taken only in some state the caller may not be in: the callee's for the object
-   * passed, or a reference count's last drop.
-   */
+  /** The callee takes the lock only when the object passed is in some state the caller may not be in. */
   guarded?: boolean;
   innerFile?: string;
   innerSite?: Range;
