@@ -8,7 +8,7 @@
  */
 import { allStatements, conditionLeaves, innerStatements, isTaskField, isTaskStore, type Cond, type FunctionFacts, type LockExpr, type LockStmt, type NewObjectFlags, type Stmt, type SwitchStmt } from './functionFacts';
 import { ClassResolver, LockClass, lockClass } from './lockClasses';
-import { LockApi, LockApiCatalogue, acquisitionSleeps, failsOnlyWhenInterrupted, isAtomicKind, isCountingKind, lockApi, modesMatch, addsNoOrder } from './lockApis';
+import { LockApi, LockApiCatalogue, acquisitionSleeps, addsNoOrder, failsOnlyWhenInterrupted, isAtomicKind, isCountingKind, lockApi, modesMatch } from './lockApis';
 import { ACCESS_PATH, distinctMembers, elementText, lastName, lockExprOfText, makeLockExpr, mentions, otherElement, substituteRoot, variableElement } from './lockExpr';
 import { rangeOfSpan, type Range, type Span } from './sites';
 import { ConditionalAcquire, emptySummary, FieldGuard, FunctionSummary, functionSummary, isEmptySummary, MAX_CHAIN_DEPTH, MAX_SUMMARY_LOCKS, SleepEvidence, SummaryLock, summaryLock, TaskFieldEffect } from './summaries';

@@ -175,9 +175,9 @@ const LAST_REFERENCE_NAMES = new Set(LAST_REFERENCE_DROPS.map(([name]) => name))
 
 /**
  * Acquisitions that order nothing, nor sleep or deadlock on a lock already held: a trylock does not
- * wait, and a last-reference drop waits only for the last reference, which its caller often knows
- * it does not hold (`/* not the last ref: res->spinlock will not be taken here *\/`, with a
- * reference of its own held). Lockdep would see the second only when it happens.
+ * wait, and a last-reference drop waits only when it drops the last reference, which a caller
+ * holding a reference of its own knows it does not (ocfs2: "res->spinlock will not be taken here").
+ * Lockdep sees the second only when it happens.
  */
 export function addsNoOrder(api: LockApi): boolean {
   return api.role === 'trylock' || LAST_REFERENCE_NAMES.has(api.name);
