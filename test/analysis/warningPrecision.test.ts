@@ -144,6 +144,20 @@ describe('warning precision: a lookup that returns a locked object or an error p
   });
 });
 
+describe('warning precision: an error number stored before leaving a loop', () => {
+  const file = 'warnings/error_code_break.c';
+
+  it('`ret = -EINTR; break;` is non-zero: `if (ret) goto out;` after the loop takes that path out', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.findings, [], result.describe());
+  });
+
+  it('a value not known to be non-zero leaves the release reached on that path too', () => {
+    const unknown = analyseEdited(file, ['\t\t\t\tret = -EINTR;', '\t\t\t\tret = q->insert;']);
+    assert.equal(unknown.of('unlock-unheld', 'msg_queue_dequeue').length, 1, unknown.describe());
+  });
+});
+
 describe('warning precision: walking up a hierarchy of one lock class', () => {
   const file = 'warnings/hierarchy_walk.c';
 

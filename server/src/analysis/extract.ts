@@ -1826,13 +1826,21 @@ function storedName(node: LiteNode): string | undefined {
 }
 
 /** Constants that mean 0 or "no": `0`, `NULL`, `false`, `thrd_success`, `WAIT_OBJECT_0`, `STATUS_SUCCESS`. */
-/** `0`, `false`, `NULL` → false; other number literals and `true` → true; anything else unknown. */
+/**
+ * `0`, `false`, `NULL` → false; other number literals, `true` and a negated error number (`-EINTR`,
+ * `-1`: `ret = -EINTR; break;` before `if (ret) goto out;`) → true; anything else unknown.
+ */
 function constantTruth(node: LiteNode): boolean | undefined {
   if (node.type === 'number_literal') return !ZERO_NUMBER.test(node.text);
   if (node.type === 'true') return true;
   if (node.type === 'false' || node.text === 'NULL') return false;
+  if (node.type === 'unary_expression' && NEGATED_ERROR.test(node.text)) return true;
+  if (node.type === 'parenthesized_expression' && node.namedChildren.length === 1) return constantTruth(node.namedChildren[0]);
   return undefined;
 }
+
+/** `-EINTR`, `- ENOMEM`, `-1`: an error number negated, never zero. */
+const NEGATED_ERROR = /^-\s*(?:E[A-Z0-9_]+|[1-9]\d*)$/;
 
 /** `0`, `0x0`, `0UL`: a number literal that is zero. */
 const ZERO_NUMBER = /^0[xX]?0*[uUlL]*$/;
@@ -1841,6 +1849,7 @@ const NUMBER_TEXT = /^(?:0[xX][0-9a-fA-F]+|\d+)[uUlL]*$/;
 /** `constantTruth` for an argument known only as text (a body read for its calls alone). */
 function constantTruthOfText(arg: string): boolean | undefined {
   if (NUMBER_TEXT.test(arg)) return !ZERO_NUMBER.test(arg);
+  if (NEGATED_ERROR.test(arg)) return true;
   if (arg === 'true') return true;
   if (arg === 'false' || arg === 'NULL') return false;
   return undefined;
