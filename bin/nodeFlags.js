@@ -8,12 +8,16 @@
 // they survive scavenges and are copied again and again. TurboFan does not inline: the engine's big
 // functions are optimised several times over a run (once per worker thread, again when new object
 // shapes turn up), and with inlining each compile costs several times more; without it a run of fs/
-// takes about 10 % less CPU (the whole tree a little less too).
+// takes about 10 % less CPU (the whole tree a little less too). The old generation starts at 1 GB:
+// the facts of every file are kept until the end, so the heap only grows, and each major collection
+// V8 starts on the way there (marking on other threads, finalising on this one) finds next to no
+// garbage. On fs/ (peak RSS about 700 MB) that is none at all: 0.3 s less wall time (7 alternated
+// runs) for 20-40 MB more RSS.
 const os = require('node:os');
 
 function cliNodeFlags() {
   const heapMb = Math.max(4096, Math.floor((os.totalmem() / 1048576) * 0.75));
-  return [`--max-old-space-size=${heapMb}`, '--max-semi-space-size=64', '--no-turbo-inlining'];
+  return [`--max-old-space-size=${heapMb}`, '--initial-old-space-size=1024', '--max-semi-space-size=64', '--no-turbo-inlining'];
 }
 
 module.exports = { cliNodeFlags };
