@@ -158,6 +158,20 @@ describe('warning precision: an error number stored before leaving a loop', () =
   });
 });
 
+describe("warning precision: a callee that releases its caller's lock when a flag says the caller took it", () => {
+  const file = 'warnings/flag_taken_lock.c';
+
+  it('a caller passing `true` hands the lock over: its returns after the call hold nothing', () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.findings, [], result.describe());
+  });
+
+  it('a caller passing `false` keeps its lock: the callee only releases its own', () => {
+    const kept = analyseEdited(file, ['ret = dump_run(nlk, true);', 'ret = dump_run(nlk, false);']);
+    assert.equal(kept.of('unreleased-lock', 'dump_start').length, 2, kept.describe());
+  });
+});
+
 describe('warning precision: walking up a hierarchy of one lock class', () => {
   const file = 'warnings/hierarchy_walk.c';
 

@@ -218,8 +218,9 @@ function followFunction(fn: FunctionFacts, statements: Stmt[], resolver: ClassRe
   const firstFlow = new FunctionFlow(fn, resolver, catalogue, callees, shape, []);
   const first = firstFlow.run();
   // Locks asserted held (`lockdep_assert_held`, `__must_hold`) are held on entry already, as asserted;
-  // those only a callee releases are passed on to callers, not assumed here.
-  const callerHeld = first.summary.releasesOnEntry.filter((l) => !firstFlow.asserted.has(l.expr.text) && !l.someReturns && !isDowngrade(l, catalogue));
+  // those only a callee releases are passed on to callers, not assumed here. Nor is one released
+  // only for some values of a flag (see `flagDecidedReleases`): the caller holds it only then.
+  const callerHeld = first.summary.releasesOnEntry.filter((l) => !firstFlow.asserted.has(l.expr.text) && !l.someReturns && !l.guards && !isDowngrade(l, catalogue));
   if (callerHeld.length === 0) return first;
   // It releases locks it never took: its callers hold them. Follow it again with them held on entry,
   // so that dropping and re-taking a caller's lock (`unlock(); schedule(); lock();`) reads as balanced.
@@ -431,6 +432,12 @@ class FunctionFlow {
   /** Statement sites as ranges, made once each (see `site`). */
   private readonly sites = new Map<number, Range>();
   private readonly releasedOnEntry = new Map<string, SummaryLock>();
+  /**
+   * A caller's lock released on paths where this function did not take it itself, with the flag
+   * parameters' values all those paths had (`if (!lock_taken) lock(…); … unlock(…);`, `lock_taken`
+   * true): see `flagDecidedReleases`.
+   */
+  private readonly releasedByFlag = new Map<string, { expr: LockExpr; apiName: string; api: LockApi; site: Range; flags: FieldGuard[] }>();
   /** Caller's locks this function downgrades (write to read) for it, as `mmap_write_downgrade()` does. */
   private readonly downgradedOnEntry = new Map<string, SummaryLock>();
   /** Locks asserted held on entry (`lockdep_assert_held()`, `__must_hold()`), by instance text. */
@@ -1194,6 +1201,7 @@ class FunctionFlow {
       } else if (expr && sameElement) {
         // Taken on another path, released on this one without being held: the caller's lock, as a
         // gate control's closing direction releases it (`if (enable) lock(…); else unlock(…);`).
+        this.noteReleasedByFlag(expr, apiName, api, site, state);
         return { ...state, releasedFromEntry: addUnique(state.releasedFromEntry, expr.text) };
       }
       return state;
@@ -1626,9 +1634,12 @@ class FunctionFlow {
         else s = lock.chain.length === 0 || !heldHere ? this.downgrade(s, inst.expr, lock.api, site, chainOf(lock), inst.cls) : modeUnknown(s, inst.expr.text);
         continue;
       }
+      // Released only for flag values this call does not pass; for values not known here, maybe.
+      const flagsPassed = lock.guards === undefined || lock.guards.every((g) => this.flagValue(g, args, constants, s) !== undefined);
+      if (lock.guards?.some((g) => this.flagValue(g, args, constants, s) === !g.value)) continue;
       const before = s;
       // A release whose mode depends on the arguments fits whatever took the lock.
-      s = this.release(s, lock.varies ? ANY_RELEASE.name : inst.api.name, inst.expr, undefined, site, chainOf(lock), inst.cls, !lock.partial && !lock.someReturns);
+      s = this.release(s, lock.varies ? ANY_RELEASE.name : inst.api.name, inst.expr, undefined, site, chainOf(lock), inst.cls, !lock.partial && !lock.someReturns && flagsPassed);
       // Maybe dropped: nothing is ordered after it, nor is releasing it here an error.
       if (lock.someReturns && s !== before) s = { ...s, releasedByCallee: s.releasedByCallee.filter((r) => before.releasedByCallee.includes(r)) };
     }
@@ -1815,6 +1826,31 @@ class FunctionFlow {
     this.releasedOnEntry.set(key, summaryLock({ ...this.rootOf(expr), someReturns: maybe || undefined, cls, expr, api: apiName, kind: api.kind, file: this.fn.file, site, chain: via }));
   }
 
+  private noteReleasedByFlag(expr: LockExpr, apiName: string, api: LockApi, site: Range, state: State): void {
+    const flags = this.pathGuards(state).filter((g) => g.key.startsWith(FLAG_GUARD));
+    const known = this.releasedByFlag.get(expr.text);
+    // Released on several paths: only the values all of them had still decide it.
+    if (known) known.flags = known.flags.filter((g) => flags.some((h) => h.key === g.key && h.value === g.value));
+    else this.releasedByFlag.set(expr.text, { expr, apiName, api, site, flags });
+  }
+
+  /**
+   * The caller's locks this function releases on every path where its flag parameters have the
+   * values noted (`netlink_dump(sk, true)` releases the `cb_mutex` its caller took, and
+   * `netlink_dump(sk, false)` takes and releases its own): callers passing those values lose the
+   * lock, the others keep theirs.
+   */
+  private flagDecidedReleases(exits: Exit[]): SummaryLock[] {
+    const out: SummaryLock[] = [];
+    for (const { expr, apiName, api, site, flags } of this.releasedByFlag.values()) {
+      if (flags.length === 0) continue;
+      const decided = exits.filter((e) => flags.every((g) => this.pathGuards(e.state).some((h) => h.key === g.key && h.value === g.value)));
+      if (decided.length === 0 || !decided.every((e) => e.state.releasedFromEntry.includes(expr.text))) continue;
+      out.push(summaryLock({ ...this.rootOf(expr), cls: this.resolver.resolve(expr), expr, api: apiName, kind: api.kind, file: this.fn.file, site, chain: [], guards: flags }));
+    }
+    return out;
+  }
+
   /**
    * A struct field named by an access path, `p->skip_locking` → `btrfs_path.skip_locking`, or one bit
    * of it (`test_bit(F, &p->flags)` → `btrfs_path.flags:F`); null when the path's type is unknown.
@@ -1949,17 +1985,24 @@ class FunctionFlow {
         fields.push(g);
         continue;
       }
-      const index = Number(g.key.slice(FLAG_GUARD.length));
-      const arg = args[index] ?? null;
-      const known = constants?.[index] ?? (arg !== null ? (state.facts[arg] ?? this.lockedThrough(arg, state)) : undefined);
+      const known = this.flagValue(g, args, constants, state);
       if (known !== undefined) {
         if (known !== g.value) return null;
         continue;
       }
+      const arg = args[Number(g.key.slice(FLAG_GUARD.length))] ?? null;
       const own = arg !== null ? this.unassignedParams.get(arg) : undefined;
       if (own !== undefined) flags.push({ key: `${FLAG_GUARD}${own}`, value: g.value });
     }
     return { fields, flags };
+  }
+
+  /** The value a call passes for a callee's flag parameter (a guard's `arg#i`), where this path knows it. */
+  private flagValue(guard: FieldGuard, args: (string | null)[], constants: Record<number, boolean> | undefined, state: State): boolean | undefined {
+    if (!guard.key.startsWith(FLAG_GUARD)) return undefined;
+    const index = Number(guard.key.slice(FLAG_GUARD.length));
+    const arg = args[index] ?? null;
+    return constants?.[index] ?? (arg !== null ? (state.facts[arg] ?? this.lockedThrough(arg, state)) : undefined);
   }
 
   /** A callee lock's guards that this path leaves open, for a call given `args`; null when the path contradicts one. */
@@ -2252,7 +2295,7 @@ class FunctionFlow {
     // (A caller-held lock comes from the first pass's summary, where every release was still partial.)
     const found = [...this.callerHeld].filter((l) => !heldEverywhere(l.expr.text)).map((l) => summaryLock({ ...l, partial: heldSomewhere(l.expr.text) || undefined }));
     const releasesOnEntry = uniqueLocks(
-      [...found, ...contractReleases.filter((l) => !heldEverywhere(l.expr.text) && !this.annotationsTakenHere.has(l.expr.text))]
+      [...this.flagDecidedReleases(exits), ...found, ...contractReleases.filter((l) => !heldEverywhere(l.expr.text) && !this.annotationsTakenHere.has(l.expr.text))]
         .concat([...this.asserted.values()].filter((l) => droppedSomewhere(l.expr.text)).map((l) => summaryLock({ ...l, someReturns: true })))
         .concat([...this.releasedOnEntry.values()].map((l) => summaryLock({ ...l, partial: true })))
         .concat([...this.downgradedOnEntry.values()]),
