@@ -172,6 +172,21 @@ describe("warning precision: a callee that releases its caller's lock when a fla
   });
 });
 
+describe('warning precision: a lock wrapper for some values of a flag', () => {
+  const file = 'warnings/flagged_wrapper.c';
+
+  it("returns where the flag says the lock was never taken do not count against the wrapper's success", () => {
+    const result = analyseFixtures(file);
+    assert.deepEqual(result.findings, [], result.describe());
+  });
+
+  it('an error return that keeps the lock is still a leak', () => {
+    const leaky = analyseEdited(file, ['\tret = img_header_info(dev);\n\tif (ret)\n\t\tgoto err_out;', '\tret = img_header_info(dev);\n\tif (ret)\n\t\treturn ret;']);
+    const early = leaky.lines('img_probe', 'return ret;', 2)[0];
+    assert.ok(leaky.of('unreleased-lock', 'img_probe').some((f) => f.range.start.line === early), leaky.describe());
+  });
+});
+
 describe('warning precision: walking up a hierarchy of one lock class', () => {
   const file = 'warnings/hierarchy_walk.c';
 

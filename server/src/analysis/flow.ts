@@ -2244,6 +2244,11 @@ class FunctionFlow {
       // return true;`): without them, the others may tell holding from not.
       const present = notHolding.filter((e) => !pointerDecidedNull(e.state, lock.expr));
       if (present.length < notHolding.length && (present.length === 0 || conditionalSuccess(holding, present, (v) => this.isPointer(v)))) continue;
+      // Nor had returns where a flag parameter has the value for which the function never takes it
+      // (`if (!depth) down_write(…); … return 0; err: if (!depth) up_write(…); return ret;`).
+      const flags = (this.acquires.get(`${lock.cls.id}@${lock.expr.text}`)?.guards ?? []).filter((g) => g.key.startsWith(FLAG_GUARD));
+      const taking = flags.length === 0 ? notHolding : notHolding.filter((e) => !this.pathGuards(e.state).some((h) => flags.some((g) => g.key === h.key && g.value !== h.value)));
+      if (taking.length < notHolding.length && (taking.length === 0 || conditionalSuccess(holding, taking, (v) => this.isPointer(v)))) continue;
       const telling = this.tellingResult(holding, notHolding);
       // The others return what tells (above): only the returns of another value while holding leak.
       const told = holding.find((e) => toldByComparison(holding.filter((h) => h.value === e.value), notHolding))?.value;
