@@ -1826,6 +1826,7 @@ class FunctionFlow {
     this.releasedOnEntry.set(key, summaryLock({ ...this.rootOf(expr), someReturns: maybe || undefined, cls, expr, api: apiName, kind: api.kind, file: this.fn.file, site, chain: via }));
   }
 
+  /** A caller's lock released where this path did not take it: noted with the flag values it had. */
   private noteReleasedByFlag(expr: LockExpr, apiName: string, api: LockApi, site: Range, state: State): void {
     const flags = this.pathGuards(state).filter((g) => g.key.startsWith(FLAG_GUARD));
     const known = this.releasedByFlag.get(expr.text);
