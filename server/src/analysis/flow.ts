@@ -1236,15 +1236,18 @@ class FunctionFlow {
 
   /** `releasedByName()` with the locals this path has set read as the objects they name (`root = f->private`). */
   private releasedByNameOn(state: State): Set<string> {
-    if (!state.objects) return this.releasedByName();
-    return new Set(this.statements.flatMap((s) => (s.t === 'unlock' && !s.inside && s.lock ? [this.dealias(s.lock, state).text] : [])));
+    return state.objects ? this.namesReleased(state) : this.releasedByName();
   }
 
   private releasedByNameHere: Set<string> | undefined;
 
   /** The locks this function's own release calls name (not a pointer call's guess). */
   private releasedByName(): Set<string> {
-    return (this.releasedByNameHere ??= new Set(this.statements.flatMap((s) => (s.t === 'unlock' && !s.inside && s.lock ? [this.dealias(s.lock).text] : []))));
+    return (this.releasedByNameHere ??= this.namesReleased());
+  }
+
+  private namesReleased(state?: State): Set<string> {
+    return new Set(this.statements.flatMap((s) => (s.t === 'unlock' && !s.inside && s.lock ? [this.dealias(s.lock, state).text] : [])));
   }
 
   /** `via`: the callee chain the release came through, when it is not this function's own. */
@@ -1635,8 +1638,9 @@ class FunctionFlow {
         continue;
       }
       // Released only for flag values this call does not pass; for values not known here, maybe.
-      const flagsPassed = lock.guards === undefined || lock.guards.every((g) => this.flagValue(g, args, constants, s) !== undefined);
-      if (lock.guards?.some((g) => this.flagValue(g, args, constants, s) === !g.value)) continue;
+      const passed = lock.guards?.map((g) => this.flagValue(g, args, constants, s));
+      if (lock.guards?.some((g, i) => passed![i] === !g.value)) continue;
+      const flagsPassed = passed === undefined || passed.every((v) => v !== undefined);
       const before = s;
       // A release whose mode depends on the arguments fits whatever took the lock.
       s = this.release(s, lock.varies ? ANY_RELEASE.name : inst.api.name, inst.expr, undefined, site, chainOf(lock), inst.cls, !lock.partial && !lock.someReturns && flagsPassed);
@@ -1828,10 +1832,10 @@ class FunctionFlow {
 
   /** A caller's lock released where this path did not take it: noted with the flag values it had. */
   private noteReleasedByFlag(expr: LockExpr, apiName: string, api: LockApi, site: Range, state: State): void {
-    const flags = this.pathGuards(state).filter((g) => g.key.startsWith(FLAG_GUARD));
+    const flags = this.pathGuards(state).filter(isFlagGuard);
     const known = this.releasedByFlag.get(expr.text);
     // Released on several paths: only the values all of them had still decide it.
-    if (known) known.flags = known.flags.filter((g) => flags.some((h) => h.key === g.key && h.value === g.value));
+    if (known) known.flags = commonGuards(known.flags, flags);
     else this.releasedByFlag.set(expr.text, { expr, apiName, api, site, flags });
   }
 
@@ -1845,7 +1849,7 @@ class FunctionFlow {
     const out: SummaryLock[] = [];
     for (const { expr, apiName, api, site, flags } of this.releasedByFlag.values()) {
       if (flags.length === 0) continue;
-      const decided = exits.filter((e) => flags.every((g) => this.pathGuards(e.state).some((h) => h.key === g.key && h.value === g.value)));
+      const decided = exits.filter((e) => commonGuards(flags, this.pathGuards(e.state)).length === flags.length);
       if (decided.length === 0 || !decided.every((e) => e.state.releasedFromEntry.includes(expr.text))) continue;
       out.push(summaryLock({ ...this.rootOf(expr), cls: this.resolver.resolve(expr), expr, api: apiName, kind: api.kind, file: this.fn.file, site, chain: [], guards: flags }));
     }
@@ -1978,11 +1982,11 @@ class FunctionFlow {
     state: State,
   ): { fields: FieldGuard[]; flags: FieldGuard[] } | null {
     if (!guards) return NO_GUARDS;
-    if (!guards.some((g) => g.key.startsWith(FLAG_GUARD))) return { fields: guards, flags: [] };
+    if (!guards.some(isFlagGuard)) return { fields: guards, flags: [] };
     const fields: FieldGuard[] = [];
     const flags: FieldGuard[] = [];
     for (const g of guards) {
-      if (!g.key.startsWith(FLAG_GUARD)) {
+      if (!isFlagGuard(g)) {
         fields.push(g);
         continue;
       }
@@ -2000,7 +2004,7 @@ class FunctionFlow {
 
   /** The value a call passes for a callee's flag parameter (a guard's `arg#i`), where this path knows it. */
   private flagValue(guard: FieldGuard, args: (string | null)[], constants: Record<number, boolean> | undefined, state: State): boolean | undefined {
-    if (!guard.key.startsWith(FLAG_GUARD)) return undefined;
+    if (!isFlagGuard(guard)) return undefined;
     const index = Number(guard.key.slice(FLAG_GUARD.length));
     const arg = args[index] ?? null;
     return constants?.[index] ?? (arg !== null ? (state.facts[arg] ?? this.lockedThrough(arg, state)) : undefined);
@@ -2044,14 +2048,14 @@ class FunctionFlow {
       this.noteSummaryAcquire(lock, from, state, open);
       // (Guarded only by what held on the paths of both.)
       const shorter = this.acquires.get(key)!;
-      this.acquires.set(key, withGuards(shorter, known.guards ? (shorter.guards ?? []).filter((g) => known.guards!.some((h) => h.key === g.key && h.value === g.value)) : []));
+      this.acquires.set(key, withGuards(shorter, known.guards ? commonGuards(shorter.guards ?? [], known.guards) : []));
       return;
     }
     if (known) {
       // Taken on several paths: only what holds on all of them still guards it.
       if (known.guards) {
         const guards = [...open, ...this.pathGuards(state)];
-        this.acquires.set(key, withGuards(known, known.guards.filter((g) => guards.some((h) => h.key === g.key && h.value === g.value))));
+        this.acquires.set(key, withGuards(known, commonGuards(known.guards, guards)));
       }
       return;
     }
@@ -2247,7 +2251,7 @@ class FunctionFlow {
       if (present.length < notHolding.length && (present.length === 0 || conditionalSuccess(holding, present, (v) => this.isPointer(v)))) continue;
       // Nor had returns where a flag parameter has the value for which the function never takes it
       // (`if (!depth) down_write(…); … return 0; err: if (!depth) up_write(…); return ret;`).
-      const flags = (this.acquires.get(`${lock.cls.id}@${lock.expr.text}`)?.guards ?? []).filter((g) => g.key.startsWith(FLAG_GUARD));
+      const flags = (this.acquires.get(`${lock.cls.id}@${lock.expr.text}`)?.guards ?? []).filter(isFlagGuard);
       const taking = flags.length === 0 ? notHolding : notHolding.filter((e) => !this.pathGuards(e.state).some((h) => flags.some((g) => g.key === h.key && g.value !== h.value)));
       if (taking.length < notHolding.length && (taking.length === 0 || conditionalSuccess(holding, taking, (v) => this.isPointer(v)))) continue;
       const telling = this.tellingResult(holding, notHolding);
@@ -2663,6 +2667,16 @@ const NO_GUARDS: { fields: FieldGuard[]; flags: FieldGuard[] } = { fields: [], f
 function lastGuard(guards: readonly FieldGuard[], key: string): FieldGuard | undefined {
   for (let i = guards.length - 1; i >= 0; i--) if (guards[i].key === key) return guards[i];
   return undefined;
+}
+
+/** A guard on a flag parameter of the function (`arg#1`), not on a field of an object. */
+function isFlagGuard(guard: FieldGuard): boolean {
+  return guard.key.startsWith(FLAG_GUARD);
+}
+
+/** The guards of `a` that `b` has too, with the same value. */
+function commonGuards(a: readonly FieldGuard[], b: readonly FieldGuard[]): FieldGuard[] {
+  return a.filter((g) => b.some((h) => h.key === g.key && h.value === g.value));
 }
 
 function uniqueGuards(guards: FieldGuard[]): FieldGuard[] {
